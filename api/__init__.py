@@ -1,0 +1,1 @@
+"""Casetrail edge: HTTP API and command line."""

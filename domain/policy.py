@@ -1,0 +1,101 @@
+"""Policy: the numbers that differ between jurisdictions, as data with a version.
+
+The values live in ``policy/*.toml``; infra parses them into these objects. Every event whose
+outcome depends on policy records ``Policy.version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone
+
+
+@dataclass(frozen=True)
+class WarningPolicy:
+    yellow_working_days_before: int = 1
+    yellow_fraction_elapsed: float = 0.75
+    reminder_after_overdue_working_days: int = 1
+    criticism_after_reminder_working_days: int = 5
+
+
+@dataclass(frozen=True)
+class ExtensionPolicy:
+    max_count: int = 1
+    max_working_days: int = 10
+
+
+@dataclass(frozen=True)
+class EvaluationPolicy:
+    rating_window_days: int = 7
+    callback_working_days: int = 1
+    rectification_working_days: int = 15
+    appeal_window_working_days: int = 5
+
+
+@dataclass(frozen=True)
+class ListPolicy:
+    red_size: int = 3
+    black_size: int = 3
+    min_sample: int = 5
+    objection_working_days: int = 5
+
+
+@dataclass(frozen=True)
+class TriggerPolicy:
+    """'Bottom of the ranking N periods running' leads to a formal talk (约谈)."""
+
+    consecutive_bottom_periods: int = 2
+    period: str = "year"
+    action: str = "formal_talk"
+
+
+@dataclass(frozen=True)
+class VisitPolicy:
+    county_leader_monthly_visits: int = 1
+    front_line_days_per_month: int = 5
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    name: str
+    utc_offset_hours: int = 8
+    working_days_by_type: dict[str, int] = field(
+        default_factory=lambda: {
+            "consultation": 2,
+            "help": 10,
+            "suggestion": 10,
+            "complaint": 15,
+            "report": 15,
+        }
+    )
+    emergency_dispatch_hours: int = 1
+    emergency_handle_hours: int = 24
+    return_window_working_days: int = 2
+    warnings: WarningPolicy = field(default_factory=WarningPolicy)
+    extension: ExtensionPolicy = field(default_factory=ExtensionPolicy)
+    evaluation: EvaluationPolicy = field(default_factory=EvaluationPolicy)
+    lists: ListPolicy = field(default_factory=ListPolicy)
+    triggers: TriggerPolicy = field(default_factory=TriggerPolicy)
+    visits: VisitPolicy = field(default_factory=VisitPolicy)
+    assessment_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "on_time_rate": 0.4,
+            "good_review_rate": 0.3,
+            "rectification_rate": 0.2,
+            "return_rate": -0.1,
+        }
+    )
+
+    @property
+    def tz(self) -> timezone:
+        """The jurisdiction's civil time zone; business dates are dates in this zone."""
+        return timezone(timedelta(hours=self.utc_offset_hours))
+
+    def working_days_for(self, case_type: str) -> int:
+        try:
+            return self.working_days_by_type[case_type]
+        except KeyError:
+            known = ", ".join(sorted(self.working_days_by_type))
+            raise KeyError(f"policy {self.version} sets no time limit for {case_type!r}"
+                           f" (it has: {known})") from None

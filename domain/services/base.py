@@ -1,0 +1,140 @@
+"""What every application service shares: the clock, the policy, loading and saving.
+
+There is one eventsourcing ``Application`` for the whole of Casetrail so that every event lands
+in one notification log, in commit order: projections, the relay and inspectors follow one
+sequence. Each area adds its commands as a mixin over this base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import RecordConflictError
+
+from domain.base import Tracked
+from domain.calendar import WorkCalendar
+from domain.errors import ConflictError, NotFoundError
+from domain.policy import Policy
+
+Clock = Callable[[], datetime]
+T = TypeVar("T", bound=Tracked)
+
+APPLICATION_NAME = "casetrail"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a command leaves behind: the aggregate's new version and the log position."""
+
+    id: UUID
+    version: int
+    position: int | None
+
+
+class ServiceBase(Application[UUID]):
+    name = APPLICATION_NAME
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        clock: Clock,
+        policy: Policy,
+        jurisdiction: str = "national",
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+        self.policy = policy
+        self.jurisdiction = jurisdiction
+
+    def now(self) -> datetime:
+        at = self.clock()
+        if at.tzinfo is None:
+            raise ValueError("the clock must give time-zone aware datetimes")
+        return at
+
+    # Loading and saving.
+
+    def load(self, cls: type[T], aggregate_id: UUID, expected_version: int | None = None) -> T:
+        """Load an aggregate of type ``cls``; a stale ``expected_version`` is a conflict."""
+        try:
+            aggregate: Any = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.kind} with id {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{aggregate_id} is a {_kind_of(aggregate)}, not a {cls.kind}")
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConflictError(aggregate_id, expected_version, aggregate.version)
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    def commit(self, *aggregates: Tracked) -> list[Saved]:
+        """Save pending events atomically; a concurrent writer's events win, ours are refused."""
+        seen = {a.id: a.version - len(a.pending_events) for a in aggregates}
+        try:
+            recordings = self.save(*aggregates)
+        except RecordConflictError:
+            current = {a.id: self._stored_version(a.id) for a in aggregates}
+            stale = next((i for i in seen if current[i] != seen[i]), aggregates[0].id)
+            raise ConflictError(stale, seen[stale], current[stale]) from None
+        positions: dict[UUID, int] = {}
+        for recording in recordings:
+            positions[recording.domain_event.originator_id] = recording.notification.id
+        return [Saved(a.id, a.version, positions.get(a.id)) for a in aggregates]
+
+    def _stored_version(self, aggregate_id: UUID) -> int:
+        try:
+            return int(self.repository.get(aggregate_id).version)
+        except AggregateNotFoundError:
+            return 0
+
+    # Reading histories, for replays and inspectors.
+
+    def history(self, aggregate_id: UUID) -> Sequence[Tracked.Event]:
+        events = [e for e in self.events.get(aggregate_id) if isinstance(e, Tracked.Event)]
+        if not events:
+            raise NotFoundError(f"nothing is recorded under id {aggregate_id}")
+        return events
+
+    def as_of_version(self, aggregate_id: UUID, version: int) -> Tracked:
+        try:
+            aggregate: Any = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"nothing is recorded under id {aggregate_id}") from None
+        assert isinstance(aggregate, Tracked)
+        return aggregate
+
+    def version_at(self, aggregate_id: UUID, at: datetime) -> int:
+        """The last version recorded at or before ``at`` (0: the aggregate did not exist yet)."""
+        version = 0
+        for event in self.history(aggregate_id):
+            if event.timestamp <= at:
+                version = event.originator_version
+        return version
+
+    def iter_ids(self, topics: Sequence[str], batch: int = 500) -> Iterator[UUID]:
+        """Ids of aggregates whose creation event has one of ``topics``, in log order."""
+        start: int | None = 1
+        while True:
+            page = self.recorder.select_notifications(start, batch, topics=topics)
+            for notification in page:
+                yield UUID(str(notification.originator_id))
+            if len(page) < batch:
+                return
+            start = page[-1].id + 1
+
+    # The working calendar, which every clock counts with.
+
+    def work_calendar(self) -> WorkCalendar:
+        return self.load(WorkCalendar, WorkCalendar.calendar_id(self.jurisdiction))
+
+
+def _kind_of(aggregate: Any) -> str:
+    return str(getattr(aggregate, "kind", type(aggregate).__name__))

@@ -1,0 +1,1 @@
+"""Infrastructure: settings, composition root, persistence, brokers, loops."""
