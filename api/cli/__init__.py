@@ -1,0 +1,1 @@
+"""The casetrail command line."""

@@ -1,0 +1,47 @@
+"""Entry point of the ``casetrail`` command: parses arguments and hands off to one command.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``handler`` (a function taking the parsed arguments and returning an exit code). Bad arguments
+exit 2 with a message (argparse does that, and handlers raise ``UsageError`` for the rest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from api.cli import calendar, deadline
+from api.cli.common import UsageError, fail
+
+COMMANDS = (deadline, calendar)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casetrail",
+        description="Casetrail: case and complaint handling for government service windows.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.handler(args)
+    except UsageError as error:
+        parser.exit(2, f"casetrail: error: {error}\n")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence prints, never dumps
+        return fail(error)
+    assert isinstance(code, int)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
