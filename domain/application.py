@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from domain.services.calendar import CalendarService
+from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
 
 
-class Casetrail(CalendarService, DirectoryService):
+class Casetrail(CaseService, CalendarService, DirectoryService):
     """Load, act, save: the one entry point for commands, used by the API, the CLI and tests."""

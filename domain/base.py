@@ -45,14 +45,18 @@ class Tracked(Aggregate):
         cls,
         event_class: type[CanInitAggregate[UUID]],
         *,
-        id: UUID,  # noqa: A002 - the library's keyword
+        id: UUID,
         actor: Actor,
         at: datetime,
         **kwargs: Any,
     ) -> Self:
         require_aware(at)
         return cls._create(
-            event_class, id=id, timestamp=at, actor_id=actor.id, actor_role=actor.role.value,
+            event_class,
+            id=id,
+            timestamp=at,
+            actor_id=actor.id,
+            actor_role=actor.role.value,
             **kwargs,
         )
 

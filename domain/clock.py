@@ -34,7 +34,7 @@ class WorkingCalendar(Protocol):
 
 @dataclass(frozen=True)
 class Pause:
-    """The clock stopped on ``start`` for ``kind`` and restarted on ``end`` (None: still stopped)."""
+    """The clock stopped on ``start`` for ``kind``, restarted on ``end`` (None: still stopped)."""
 
     kind: str
     start: date

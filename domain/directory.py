@@ -95,13 +95,22 @@ class Window(Tracked):
         _require_admin(actor)
         _require_text(window_code=code, window_name=name)
         return cls._create_by(
-            cls.Opened, id=cls.id_for(code), actor=actor, at=at, code=code, name=name,
+            cls.Opened,
+            id=cls.id_for(code),
+            actor=actor,
+            at=at,
+            code=code,
+            name=name,
             unit_id=unit_id,
         )
 
     def state(self) -> dict[str, Any]:
-        return {**super().state(), "code": self.code, "name": self.name,
-                "unit_id": str(self.unit_id)}
+        return {
+            **super().state(),
+            "code": self.code,
+            "name": self.name,
+            "unit_id": str(self.unit_id),
+        }
 
 
 class Staff(Tracked):
@@ -139,27 +148,52 @@ class Staff(Tracked):
 
     @classmethod
     def enrol(
-        cls, login: str, name: str, role: Role, *, unit_id: UUID | None = None,
-        window_id: UUID | None = None, actor: Actor, at: datetime,
+        cls,
+        login: str,
+        name: str,
+        role: Role,
+        *,
+        unit_id: UUID | None = None,
+        window_id: UUID | None = None,
+        actor: Actor,
+        at: datetime,
     ) -> Self:
         _require_admin(actor)
         _require_text(login=login, name=name)
         _check_role(role, unit_id)
         return cls._create_by(
-            cls.Enrolled, id=cls.id_for(login), actor=actor, at=at, login=login, name=name,
-            role=role.value, unit_id=unit_id, window_id=window_id,
+            cls.Enrolled,
+            id=cls.id_for(login),
+            actor=actor,
+            at=at,
+            login=login,
+            name=name,
+            role=role.value,
+            unit_id=unit_id,
+            window_id=window_id,
         )
 
     def reassign(
-        self, role: Role, unit_id: UUID | None, window_id: UUID | None, reason: str, *,
-        actor: Actor, at: datetime,
+        self,
+        role: Role,
+        unit_id: UUID | None,
+        window_id: UUID | None,
+        reason: str,
+        *,
+        actor: Actor,
+        at: datetime,
     ) -> None:
         _require_admin(actor)
         _require_text(reason=reason)
         _check_role(role, unit_id)
         self._record(
-            self.Reassigned, actor=actor, at=at, role=role.value, unit_id=unit_id,
-            window_id=window_id, reason=reason,
+            self.Reassigned,
+            actor=actor,
+            at=at,
+            role=role.value,
+            unit_id=unit_id,
+            window_id=window_id,
+            reason=reason,
         )
 
     @property
@@ -168,7 +202,10 @@ class Staff(Tracked):
 
     def state(self) -> dict[str, Any]:
         return {
-            **super().state(), "login": self.login, "name": self.name, "role": self.role.value,
+            **super().state(),
+            "login": self.login,
+            "name": self.name,
+            "role": self.role.value,
             "unit_id": str(self.unit_id) if self.unit_id else None,
             "window_id": str(self.window_id) if self.window_id else None,
         }
@@ -194,9 +231,7 @@ class Leader(Tracked):
         level: str
         unit_id: UUID | None
 
-    def __init__(
-        self, code: str, name: str, title: str, level: str, unit_id: UUID | None
-    ) -> None:
+    def __init__(self, code: str, name: str, title: str, level: str, unit_id: UUID | None) -> None:
         self.code, self.name, self.title, self.level = code, name, title, level
         self.unit_id = unit_id
 
@@ -206,8 +241,15 @@ class Leader(Tracked):
 
     @classmethod
     def appoint(
-        cls, code: str, name: str, title: str, level: str, *, unit_id: UUID | None = None,
-        actor: Actor, at: datetime,
+        cls,
+        code: str,
+        name: str,
+        title: str,
+        level: str,
+        *,
+        unit_id: UUID | None = None,
+        actor: Actor,
+        at: datetime,
     ) -> Self:
         _require_admin(actor)
         _require_text(leader_code=code, name=name, title=title)
@@ -216,13 +258,26 @@ class Leader(Tracked):
                 f"leader level {level!r} is unknown (levels: {', '.join(LEADER_LEVELS)})"
             )
         return cls._create_by(
-            cls.Appointed, id=cls.id_for(code), actor=actor, at=at, code=code, name=name,
-            title=title, level=level, unit_id=unit_id,
+            cls.Appointed,
+            id=cls.id_for(code),
+            actor=actor,
+            at=at,
+            code=code,
+            name=name,
+            title=title,
+            level=level,
+            unit_id=unit_id,
         )
 
     def state(self) -> dict[str, Any]:
-        return {**super().state(), "code": self.code, "name": self.name, "title": self.title,
-                "level": self.level, "unit_id": str(self.unit_id) if self.unit_id else None}
+        return {
+            **super().state(),
+            "code": self.code,
+            "name": self.name,
+            "title": self.title,
+            "level": self.level,
+            "unit_id": str(self.unit_id) if self.unit_id else None,
+        }
 
 
 class Enterprise(Tracked):
@@ -252,24 +307,40 @@ class Enterprise(Tracked):
 
     @classmethod
     def register(
-        cls, credit_code: str, name: str, *, key_enterprise: bool = False, actor: Actor,
+        cls,
+        credit_code: str,
+        name: str,
+        *,
+        key_enterprise: bool = False,
+        actor: Actor,
         at: datetime,
     ) -> Self:
         _require_admin(actor)
         _require_text(credit_code=credit_code, name=name)
         return cls._create_by(
-            cls.Registered, id=cls.id_for(credit_code), actor=actor, at=at,
-            credit_code=credit_code, name=name, key_enterprise=key_enterprise,
+            cls.Registered,
+            id=cls.id_for(credit_code),
+            actor=actor,
+            at=at,
+            credit_code=credit_code,
+            name=name,
+            key_enterprise=key_enterprise,
         )
 
-    def set_key_flag(self, key_enterprise: bool, reason: str, *, actor: Actor,
-                     at: datetime) -> None:
+    def set_key_flag(
+        self, key_enterprise: bool, reason: str, *, actor: Actor, at: datetime
+    ) -> None:
         _require_admin(actor)
         _require_text(reason=reason)
         if key_enterprise != self.key_enterprise:
-            self._record(self.KeyFlagSet, actor=actor, at=at, key_enterprise=key_enterprise,
-                         reason=reason)
+            self._record(
+                self.KeyFlagSet, actor=actor, at=at, key_enterprise=key_enterprise, reason=reason
+            )
 
     def state(self) -> dict[str, Any]:
-        return {**super().state(), "credit_code": self.credit_code, "name": self.name,
-                "key_enterprise": self.key_enterprise}
+        return {
+            **super().state(),
+            "credit_code": self.credit_code,
+            "name": self.name,
+            "key_enterprise": self.key_enterprise,
+        }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
+from domain.errors import InvalidInputError
+
 
 @dataclass(frozen=True)
 class WarningPolicy:
@@ -97,5 +99,6 @@ class Policy:
             return self.working_days_by_type[case_type]
         except KeyError:
             known = ", ".join(sorted(self.working_days_by_type))
-            raise KeyError(f"policy {self.version} sets no time limit for {case_type!r}"
-                           f" (it has: {known})") from None
+            raise InvalidInputError(
+                f"policy {self.version} sets no time limit for {case_type!r} (it has: {known})"
+            ) from None

@@ -26,8 +26,14 @@ class DirectoryService(ServiceBase):
         return self._create_new(window, code)
 
     def enrol_staff(
-        self, login: str, name: str, role: Role, *, unit_code: str | None = None,
-        window_code: str | None = None, actor: Actor,
+        self,
+        login: str,
+        name: str,
+        role: Role,
+        *,
+        unit_code: str | None = None,
+        window_code: str | None = None,
+        actor: Actor,
     ) -> Saved:
         unit_id = self.unit(unit_code).id if unit_code else None
         window_id = self.load(Window, Window.id_for(window_code)).id if window_code else None
@@ -37,7 +43,13 @@ class DirectoryService(ServiceBase):
         return self._create_new(staff, login)
 
     def appoint_leader(
-        self, code: str, name: str, title: str, level: str, *, unit_code: str | None = None,
+        self,
+        code: str,
+        name: str,
+        title: str,
+        level: str,
+        *,
+        unit_code: str | None = None,
         actor: Actor,
     ) -> Saved:
         unit_id = self.unit(unit_code).id if unit_code else None

@@ -1,0 +1,728 @@
+"""The case (工单): one enterprise demand from intake to closure, every step an event.
+
+A case keeps its time limit as a ``Deadline`` with its derivation. The limit restarts for each
+handling cycle (a reopening, 重办, starts a new cycle); pauses and extensions belong to a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar, Self
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, TAggregate
+
+from domain import case_rules as rules
+from domain.actors import Actor
+from domain.base import Tracked
+from domain.case_rules import CaseStatus
+from domain.clock import (
+    Deadline,
+    Extension,
+    Pause,
+    WorkingCalendar,
+    add_working_days,
+    end_of_day,
+    hours_deadline,
+    working_day_deadline,
+    working_days_between,
+)
+from domain.errors import InvalidInputError, NotPermittedError
+from domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What is recorded when a demand comes in."""
+
+    case_type: str
+    channel: str
+    summary: str
+    enterprise_id: UUID | None = None
+    filer_name: str | None = None
+    filer_contact: str | None = None
+    real_name: bool = True
+    confidential: bool = False
+    emergency: bool = False
+    source_visit_id: UUID | None = None
+    service_item: str | None = None
+
+
+@dataclass(frozen=True)
+class Timekeeping:
+    """What a case needs to count its time limit: the calendar and the policy in force."""
+
+    calendar: WorkingCalendar
+    policy: Policy
+
+
+class Case(Tracked):
+    kind: ClassVar[str] = "case"
+
+    class Event(Tracked.Event):
+        def mutate(self, aggregate: TAggregate | None) -> TAggregate | None:
+            result = super().mutate(aggregate)
+            if isinstance(result, Case) and self.actor_role in rules.STAFF_ROLE_VALUES:
+                result.note_handler(self.actor_id)
+            return result
+
+    class Filed(Tracked.Created):
+        case_type: str
+        channel: str
+        summary: str
+        enterprise_id: UUID | None
+        filer_name: str | None
+        filer_contact: str | None
+        real_name: bool
+        confidential: bool
+        emergency: bool
+        source_visit_id: UUID | None
+        service_item: str | None
+        owner: str | None
+        deadline: dict[str, Any]
+        policy_version: str
+
+    class Received(Tracked.Event):
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).owner = self.actor_id
+
+    class HandedOver(Tracked.Event):
+        from_owner: str | None
+        to_owner: str
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).owner = self.to_owner
+
+    class AnsweredDirectly(Tracked.Event):
+        answer: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status, case.replied_at, case.reply_text = (
+                CaseStatus.REPLIED,
+                self.timestamp,
+                self.answer,
+            )
+
+    class Dispatched(Tracked.Event):
+        lead_unit_id: UUID
+        co_unit_ids: list[UUID]
+        note: str | None
+        return_due: str
+        policy_version: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status, case.lead_unit_id = CaseStatus.DISPATCHED, self.lead_unit_id
+            case.co_unit_ids = list(self.co_unit_ids)
+            case.return_due = date.fromisoformat(self.return_due)
+            case.dispatch_count += 1
+
+    class ReturnRequested(Tracked.Event):
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status_before_return, case.status = case.status, CaseStatus.RETURN_REQUESTED
+
+    class ReturnDecided(Tracked.Event):
+        approved: bool
+        reason: str
+        unit_id: UUID | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            if self.approved:
+                case.status, case.lead_unit_id, case.co_unit_ids = CaseStatus.RECEIVED, None, []
+                case.returns += 1
+            else:
+                case.status = case.status_before_return or CaseStatus.DISPATCHED
+                case.improper_returns += 1
+
+    class SignedFor(Tracked.Event):
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).status = CaseStatus.IN_PROGRESS
+
+    class EnterpriseContacted(Tracked.Event):
+        note: str
+
+    class SiteVisited(Tracked.Event):
+        note: str
+
+    class Paused(Tracked.Event):
+        pause_kind: str
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status = CaseStatus.PAUSED
+            case.pauses.append(Pause(self.pause_kind, case.local_date(self.timestamp)))
+
+    class Resumed(Tracked.Event):
+        note: str
+        deadline: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            last = case.pauses[-1]
+            case.pauses[-1] = Pause(last.kind, last.start, case.local_date(self.timestamp))
+            case.status, case.deadline = CaseStatus.IN_PROGRESS, Deadline.from_data(self.deadline)
+
+    class ExtensionRequested(Tracked.Event):
+        working_days: int
+        new_due: str
+        reason: str
+        policy_version: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).pending_extension = self.working_days
+
+    class ExtensionDecided(Tracked.Event):
+        approved: bool
+        working_days: int
+        reason: str
+        enterprise_notice: str
+        deadline: dict[str, Any] | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.pending_extension = None
+            case.extension_requests += 1
+            if self.approved and self.deadline is not None:
+                case.extensions.append(
+                    Extension(self.working_days, case.local_date(self.timestamp), self.reason)
+                )
+                case.deadline = Deadline.from_data(self.deadline)
+
+    class Replied(Tracked.Event):
+        reply: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status, case.replied_at, case.reply_text = (
+                CaseStatus.REPLIED,
+                self.timestamp,
+                self.reply,
+            )
+
+    class CallbackRecorded(Tracked.Event):
+        resolved: bool
+        satisfied: bool
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).callback = {"resolved": self.resolved, "satisfied": self.satisfied}
+
+    class Closed(Tracked.Event):
+        outcome: str
+        reason: str
+        on_time: bool
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status, case.outcome, case.closed_at = (
+                CaseStatus.CLOSED,
+                self.outcome,
+                self.timestamp,
+            )
+            case.closed_on_time = self.on_time
+
+    class Reopened(Tracked.Event):
+        reason: str
+        deadline: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.start_cycle(self.timestamp, Deadline.from_data(self.deadline))
+            case.status = CaseStatus.IN_PROGRESS
+
+    class Terminated(Tracked.Event):
+        reason: str
+        requested_by: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.status, case.closed_at, case.outcome = CaseStatus.TERMINATED, self.timestamp, None
+
+    class DeadlineRecomputed(Tracked.Event):
+        reason: str
+        deadline: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).deadline = Deadline.from_data(self.deadline)
+
+    class TimeLimitAlerted(Tracked.Event):
+        level: str
+        due: str
+        cycle: int
+        policy_version: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).alerts.add((self.cycle, self.level))
+
+    def __init__(
+        self,
+        *,
+        case_type: str,
+        channel: str,
+        summary: str,
+        enterprise_id: UUID | None,
+        filer_name: str | None,
+        filer_contact: str | None,
+        real_name: bool,
+        confidential: bool,
+        emergency: bool,
+        source_visit_id: UUID | None,
+        service_item: str | None,
+        owner: str | None,
+        deadline: dict[str, Any],
+        policy_version: str,
+    ) -> None:
+        self.case_type, self.channel, self.summary = case_type, channel, summary
+        self.enterprise_id, self.service_item = enterprise_id, service_item
+        self.filer_name, self.filer_contact = filer_name, filer_contact
+        self.real_name, self.confidential, self.emergency = real_name, confidential, emergency
+        self.source_visit_id, self.owner = source_visit_id, owner
+        self.status = CaseStatus.RECEIVED
+        self.lead_unit_id: UUID | None = None
+        self.co_unit_ids: list[UUID] = []
+        self.return_due: date | None = None
+        self.status_before_return: CaseStatus | None = None
+        self.dispatch_count = self.returns = self.improper_returns = 0
+        self.pending_extension: int | None = None
+        self.extension_requests = 0
+        self.reply_text: str | None = None
+        self.replied_at: datetime | None = None
+        self.callback: dict[str, bool] | None = None
+        self.outcome: str | None = None
+        self.closed_at: datetime | None = None
+        self.closed_on_time: bool | None = None
+        self.alerts: set[tuple[int, str]] = set()
+        self.handlers: list[str] = [owner] if owner else []
+        self.cycle = 0
+        self.start_cycle(self.created_on, Deadline.from_data(deadline))
+
+    def start_cycle(self, started: datetime, deadline: Deadline) -> None:
+        self.cycle += 1
+        self.cycle_started = started
+        self.deadline = deadline
+        self.pauses: list[Pause] = []
+        self.extensions: list[Extension] = []
+        self.extension_requests = 0
+        self.closed_at = self.outcome = self.closed_on_time = self.callback = None
+        self.reply_text, self.replied_at = None, None
+
+    def local_date(self, at: datetime) -> date:
+        return at.astimezone(self.deadline.due_at.tzinfo).date()
+
+    def note_handler(self, login: str) -> None:
+        if login not in self.handlers:
+            self.handlers.append(login)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in rules.OPEN_STATUSES
+
+    def allowed_steps(self, actor: Actor | None = None) -> list[str]:
+        return rules.allowed_steps(self.status, actor.role if actor else None)
+
+    # Commands. Each checks the step against the status and the actor's role, then records it.
+
+    @classmethod
+    def file(cls, intake: Intake, *, actor: Actor, at: datetime, time: Timekeeping) -> Self:
+        """Intake. A staff member who records a demand owns it (首问负责制); a demand filed by an
+        enterprise online waits for the first staff member to receive it."""
+        rules.check_choice(intake.case_type, rules.CASE_TYPES, "case type")
+        rules.check_choice(intake.channel, rules.CHANNELS, "channel")
+        if actor.role.value not in rules.FILER_ROLE_VALUES:
+            raise NotPermittedError(f"a {actor.role} may not file a demand")
+        if not intake.summary.strip():
+            raise InvalidInputError("a demand needs a summary of what is asked")
+        if intake.real_name and not (intake.filer_name and intake.filer_name.strip()):
+            raise InvalidInputError("a real-name demand needs the filer's name")
+        policy = time.policy
+        if intake.emergency:
+            deadline = hours_deadline(
+                at,
+                policy.emergency_handle_hours,
+                tz=policy.tz,
+                policy_version=policy.version,
+                calendar_version=time.calendar.version,
+            )
+        else:
+            deadline = working_day_deadline(
+                at,
+                policy.working_days_for(intake.case_type),
+                time.calendar,
+                tz=policy.tz,
+                policy_version=policy.version,
+            )
+        owner = actor.id if actor.role.value in rules.STAFF_ROLE_VALUES else None
+        return cls._create_by(
+            cls.Filed,
+            id=uuid4(),
+            actor=actor,
+            at=at,
+            case_type=intake.case_type,
+            channel=intake.channel,
+            summary=intake.summary.strip(),
+            enterprise_id=intake.enterprise_id,
+            filer_name=intake.filer_name if intake.real_name else None,
+            filer_contact=intake.filer_contact,
+            real_name=intake.real_name,
+            # A report of misconduct (举报) always protects the filer's identity.
+            confidential=intake.confidential or intake.case_type == "report",
+            emergency=intake.emergency,
+            source_visit_id=intake.source_visit_id,
+            service_item=intake.service_item,
+            owner=owner,
+            deadline=deadline.to_data(),
+            policy_version=policy.version,
+        )
+
+    def receive(self, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("receive", self.status, actor)
+        if self.owner is not None:
+            raise InvalidInputError(f"this case is already owned by {self.owner}")
+        self._record(self.Received, actor=actor, at=at)
+
+    def hand_over(self, to_owner: str, reason: str, *, actor: Actor, at: datetime) -> None:
+        """Transfer first-asker ownership; "not my department" must end here, with a reason."""
+        rules.check_step("hand_over", self.status, actor)
+        reason = rules.require_reason(reason, "a hand-over")
+        if to_owner == self.owner:
+            raise InvalidInputError(f"{to_owner} already owns this case")
+        self._record(
+            self.HandedOver,
+            actor=actor,
+            at=at,
+            from_owner=self.owner,
+            to_owner=to_owner,
+            reason=reason,
+        )
+
+    def answer_directly(self, answer: str, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("answer_directly", self.status, actor)
+        self._record(
+            self.AnsweredDirectly,
+            actor=actor,
+            at=at,
+            answer=rules.require_reason(answer, "a direct answer"),
+        )
+
+    def dispatch(
+        self,
+        lead_unit_id: UUID,
+        co_unit_ids: list[UUID],
+        *,
+        actor: Actor,
+        at: datetime,
+        time: Timekeeping,
+        note: str | None = None,
+    ) -> None:
+        rules.check_step("dispatch", self.status, actor)
+        if lead_unit_id in co_unit_ids:
+            raise InvalidInputError("the lead unit cannot also be a co-handling unit")
+        return_due = add_working_days(
+            time.calendar, self.local_date(at), time.policy.return_window_working_days
+        )
+        self._record(
+            self.Dispatched,
+            actor=actor,
+            at=at,
+            lead_unit_id=lead_unit_id,
+            co_unit_ids=list(dict.fromkeys(co_unit_ids)),
+            note=note,
+            return_due=return_due.isoformat(),
+            policy_version=time.policy.version,
+        )
+
+    def request_return(self, reason: str, *, actor: Actor, at: datetime) -> None:
+        """退单: the lead unit says it was misrouted, within the policy's return window."""
+        rules.check_step("request_return", self.status, actor)
+        reason = rules.require_reason(reason, "a return request")
+        assert self.return_due is not None
+        if at >= end_of_day(self.return_due, _tz(self.deadline)):
+            raise InvalidInputError(
+                f"a return had to be requested by {self.return_due.isoformat()};"
+                " handle the case or ask the dispatcher to re-route it"
+            )
+        self._record(self.ReturnRequested, actor=actor, at=at, reason=reason)
+
+    def decide_return(self, approved: bool, reason: str, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("decide_return", self.status, actor)
+        self._record(
+            self.ReturnDecided,
+            actor=actor,
+            at=at,
+            approved=approved,
+            reason=rules.require_reason(reason, "a return decision"),
+            unit_id=self.lead_unit_id,
+        )
+
+    def sign_for(self, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("sign_for", self.status, actor)
+        self._record(self.SignedFor, actor=actor, at=at)
+
+    def record_contact(self, note: str, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("record_contact", self.status, actor)
+        self._record(
+            self.EnterpriseContacted,
+            actor=actor,
+            at=at,
+            note=rules.require_reason(note, "a contact record"),
+        )
+
+    def record_site_visit(self, note: str, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("record_site_visit", self.status, actor)
+        self._record(
+            self.SiteVisited,
+            actor=actor,
+            at=at,
+            note=rules.require_reason(note, "a site visit record"),
+        )
+
+    def pause(self, pause_kind: str, reason: str, *, actor: Actor, at: datetime) -> None:
+        """Stop the clock for 补正 (supplement), a hearing, testing or expert review."""
+        step = "request_supplement" if pause_kind == "supplement" else "pause"
+        rules.check_step(step, self.status, actor)
+        rules.check_choice(pause_kind, rules.PAUSE_KINDS, "pause kind")
+        self._record(
+            self.Paused,
+            actor=actor,
+            at=at,
+            pause_kind=pause_kind,
+            reason=rules.require_reason(reason, "stopping the clock"),
+        )
+
+    def resume(self, note: str, *, actor: Actor, at: datetime, time: Timekeeping) -> None:
+        step = (
+            "receive_supplement"
+            if self.pauses[-1:] and self.pauses[-1].kind == "supplement"
+            else "resume"
+        )
+        rules.check_step(step, self.status, actor)
+        last = self.pauses[-1]
+        pauses = [*self.pauses[:-1], Pause(last.kind, last.start, self.local_date(at))]
+        deadline = self._recount(time, pauses, self.extensions)
+        self._record(
+            self.Resumed,
+            actor=actor,
+            at=at,
+            note=rules.require_reason(note, "restarting the clock"),
+            deadline=deadline.to_data(),
+        )
+
+    def request_extension(
+        self, new_due: date, reason: str, *, actor: Actor, at: datetime, time: Timekeeping
+    ) -> None:
+        """延期: only before the deadline, at most the policy's count and working days."""
+        rules.check_step("request_extension", self.status, actor)
+        reason = rules.require_reason(reason, "an extension request")
+        limits = time.policy.extension
+        if at >= self.deadline.due_at:
+            raise InvalidInputError(
+                f"the deadline passed on {self.deadline.due.isoformat()}; an extension can only"
+                " be asked before it, and the case counts as overdue"
+            )
+        if self.pending_extension is not None:
+            raise InvalidInputError("an extension request is already waiting for a decision")
+        if self.extension_requests >= limits.max_count:
+            raise InvalidInputError(
+                f"policy {time.policy.version} allows {limits.max_count} extension(s) per case"
+            )
+        days = working_days_between(time.calendar, self.deadline.due, new_due)
+        if not 1 <= days <= limits.max_working_days:
+            raise InvalidInputError(
+                f"the new date {new_due.isoformat()} is {days} working day(s) after the"
+                f" deadline {self.deadline.due.isoformat()}; policy {time.policy.version} allows"
+                f" 1 to {limits.max_working_days}"
+            )
+        self._record(
+            self.ExtensionRequested,
+            actor=actor,
+            at=at,
+            working_days=days,
+            new_due=new_due.isoformat(),
+            reason=reason,
+            policy_version=time.policy.version,
+        )
+
+    def decide_extension(
+        self, approved: bool, reason: str, *, actor: Actor, at: datetime, time: Timekeeping
+    ) -> None:
+        rules.check_step("decide_extension", self.status, actor)
+        if self.pending_extension is None:
+            raise InvalidInputError("no extension request is waiting for a decision")
+        days = self.pending_extension
+        deadline = None
+        if approved:
+            extension = Extension(days, self.local_date(at), reason)
+            deadline = self._recount(time, self.pauses, [*self.extensions, extension])
+        verdict = "approved" if approved else "refused"
+        notice = f"延期申请{('已批准' if approved else '未批准')} / extension {verdict}" + (
+            f": new due date {deadline.due.isoformat()}" if deadline else ""
+        )
+        self._record(
+            self.ExtensionDecided,
+            actor=actor,
+            at=at,
+            approved=approved,
+            working_days=days,
+            reason=rules.require_reason(reason, "a decision"),
+            enterprise_notice=notice,
+            deadline=deadline.to_data() if deadline else None,
+        )
+
+    def reply(self, text: str, *, actor: Actor, at: datetime) -> None:
+        rules.check_step("reply", self.status, actor)
+        self._record(self.Replied, actor=actor, at=at, reply=rules.require_reason(text, "a reply"))
+
+    def record_callback(
+        self, resolved: bool, satisfied: bool, note: str, *, actor: Actor, at: datetime
+    ) -> None:
+        """回访: did the reply solve it, and is the enterprise satisfied?"""
+        rules.check_step("record_callback", self.status, actor)
+        self._record(
+            self.CallbackRecorded,
+            actor=actor,
+            at=at,
+            resolved=resolved,
+            satisfied=satisfied,
+            note=note.strip(),
+        )
+
+    def close(self, outcome: str, reason: str, *, actor: Actor, at: datetime) -> None:
+        """Closing is not solving: the outcome is recorded separately from the closure."""
+        rules.check_step("close", self.status, actor)
+        rules.check_choice(outcome, rules.OUTCOMES, "outcome")
+        on_time = (self.replied_at or at) < self.deadline.due_at
+        self._record(
+            self.Closed,
+            actor=actor,
+            at=at,
+            outcome=outcome,
+            reason=rules.require_reason(reason, "closing"),
+            on_time=on_time,
+        )
+
+    def reopen(self, reason: str, *, actor: Actor, at: datetime, time: Timekeeping) -> None:
+        """重办: a new handling cycle with a fresh time limit from the reopening."""
+        rules.check_step("reopen", self.status, actor)
+        deadline = working_day_deadline(
+            at,
+            time.policy.working_days_for(self.case_type),
+            time.calendar,
+            tz=time.policy.tz,
+            policy_version=time.policy.version,
+        )
+        self._record(
+            self.Reopened,
+            actor=actor,
+            at=at,
+            reason=rules.require_reason(reason, "reopening"),
+            deadline=deadline.to_data(),
+        )
+
+    def terminate(self, reason: str, requested_by: str, *, actor: Actor, at: datetime) -> None:
+        """终止办理, approved by the head or supervisor who takes this step."""
+        rules.check_step("terminate", self.status, actor)
+        self._record(
+            self.Terminated,
+            actor=actor,
+            at=at,
+            reason=rules.require_reason(reason, "terminating"),
+            requested_by=requested_by,
+        )
+
+    def recompute_deadline(
+        self, reason: str, *, actor: Actor, at: datetime, time: Timekeeping
+    ) -> bool:
+        """Recount with the calendar in force; records an event only if the result changed."""
+        rules.check_step("recompute_deadline", self.status, actor)
+        if self.emergency or self.status == CaseStatus.PAUSED:
+            return False
+        deadline = self._recount(time, self.pauses, self.extensions)
+        if deadline.to_data() == self.deadline.to_data():
+            return False
+        self._record(
+            self.DeadlineRecomputed, actor=actor, at=at, reason=reason, deadline=deadline.to_data()
+        )
+        return True
+
+    def alert(self, level: str, *, actor: Actor, at: datetime, policy: Policy) -> None:
+        """Record a yellow/red card, reminder (催办) or criticism (通报批评), once per cycle."""
+        rules.check_step("alert", self.status, actor)
+        if (self.cycle, level) in self.alerts:
+            raise InvalidInputError(f"{level} was already issued for cycle {self.cycle}")
+        self._record(
+            self.TimeLimitAlerted,
+            actor=actor,
+            at=at,
+            level=level,
+            due=self.deadline.due.isoformat(),
+            cycle=self.cycle,
+            policy_version=policy.version,
+        )
+
+    def _recount(
+        self, time: Timekeeping, pauses: list[Pause], extensions: list[Extension]
+    ) -> Deadline:
+        start = datetime.fromisoformat(self.deadline.derivation["start"])
+        return working_day_deadline(
+            start,
+            int(self.deadline.derivation["period"]),
+            time.calendar,
+            tz=time.policy.tz,
+            policy_version=time.policy.version,
+            pauses=pauses,
+            extensions=extensions,
+        )
+
+    def state(self) -> dict[str, Any]:
+        protected = "[confidential]" if self.confidential else None
+        return {
+            **super().state(),
+            "case_type": self.case_type,
+            "channel": self.channel,
+            "status": self.status.value,
+            "summary": self.summary,
+            "emergency": self.emergency,
+            "enterprise_id": str(self.enterprise_id) if self.enterprise_id else None,
+            "real_name": self.real_name,
+            "confidential": self.confidential,
+            "filer_name": protected or self.filer_name,
+            "filer_contact": protected or self.filer_contact,
+            "owner": self.owner,
+            "handlers": list(self.handlers),
+            "lead_unit_id": str(self.lead_unit_id) if self.lead_unit_id else None,
+            "co_unit_ids": [str(u) for u in self.co_unit_ids],
+            "cycle": self.cycle,
+            "due": self.deadline.due.isoformat(),
+            "due_at": self.deadline.due_at.isoformat(),
+            "provisional": self.deadline.provisional,
+            "paused_since": self.pauses[-1].start.isoformat()
+            if self.status == CaseStatus.PAUSED
+            else None,
+            "pending_extension_days": self.pending_extension,
+            "returns": self.returns,
+            "improper_returns": self.improper_returns,
+            "reply": self.reply_text,
+            "callback": self.callback,
+            "outcome": self.outcome,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "closed_on_time": self.closed_on_time,
+            "alerts": sorted(f"{cycle}:{level}" for cycle, level in self.alerts),
+            "allowed_steps": self.allowed_steps(),
+        }
+
+
+def _case(aggregate: Aggregate) -> Case:
+    assert isinstance(aggregate, Case)
+    return aggregate
+
+
+def _tz(deadline: Deadline) -> Any:
+    return deadline.due_at.tzinfo
