@@ -1,0 +1,62 @@
+"""The composition root: the one place that turns settings into a running application.
+
+Everything the application depends on is chosen here (store, policy, clock, calendar source)
+and can be replaced by a parameter, so tests pass fakes instead of patching. Nothing connects
+at import time: the store is opened when ``bootstrap`` is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from domain.actors import SYSTEM
+from domain.application import Casetrail
+from domain.calendar import WorkCalendar, YearArrangement
+from domain.errors import ConflictError
+from domain.services.base import Clock
+from infra.calendar_loader import official_arrangements
+from infra.persistence import persistence_env
+from infra.policy_file import load_policy
+from infra.settings import Settings
+
+ArrangementSource = Callable[[], Iterable[YearArrangement]]
+
+
+def utc_now() -> datetime:
+    """The real clock. The domain never reads it; the application is handed it from here."""
+    return datetime.now(UTC)  # noqa: TID251 - the one place the real clock is read
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    env_override: dict[str, str] | None = None,
+    official_years: ArrangementSource | None = None,
+) -> Casetrail:
+    """Build the application on the configured store and make sure the calendar exists.
+
+    ``env_override`` adds or replaces eventsourcing library keys (encryption, snapshots);
+    ``official_years`` replaces the packaged State Council arrangements used to seed a new
+    store's working calendar.
+    """
+    policy = load_policy(settings.policy_file)
+    env = {**persistence_env(settings), **(env_override or {})}
+    app = Casetrail(
+        env=env, clock=clock or utc_now, policy=policy, jurisdiction=settings.jurisdiction
+    )
+    seed_official_calendar(app, official_years)
+    return app
+
+
+def seed_official_calendar(app: Casetrail, official_years: ArrangementSource | None) -> bool:
+    """Open the working calendar with the official years, once per store; True if seeded now."""
+    if app.exists(WorkCalendar.calendar_id(app.jurisdiction)):
+        return False
+    years = official_years or official_arrangements
+    try:
+        return app.seed_calendar(years(), actor=SYSTEM)
+    except ConflictError:
+        # Another process seeded the same store between our check and our write.
+        return False

@@ -1,0 +1,71 @@
+"""Every knob Casetrail reads from its environment, in one typed object.
+
+Each field is read from ``CASETRAIL_<FIELD>`` (``CASETRAIL_HOME``, ``CASETRAIL_DATABASE_URL``, ...).
+Tests build ``Settings(...)`` with explicit values instead of editing ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Store = Literal["auto", "sqlite", "postgres", "memory"]
+
+
+def shipped_policy_path() -> Path:
+    """The policy shipped with the source tree (``policy/default.toml``).
+
+    Found next to the ``infra`` package, which is where it sits in a checkout and in an
+    editable install; a deployment that installs a wheel names its policy file explicitly.
+    """
+    return Path(__file__).resolve().parent.parent / "policy" / "default.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CASETRAIL_", extra="forbid")
+
+    home: Path = Path(".casetrail")
+    """Where the embedded SQLite store (``casetrail.db``) and other local state live."""
+
+    database_url: str | None = None
+    """``postgresql://user:password@host:port/dbname``; when set, events go to PostgreSQL."""
+
+    store: Store = "auto"
+    """``auto``: PostgreSQL when ``database_url`` is set, else SQLite. ``memory`` keeps
+    nothing (tests and demonstrations)."""
+
+    policy_file: Path = Field(default_factory=shipped_policy_path)
+    """The versioned policy (time limits, warnings, list sizes); see ``policy/default.toml``."""
+
+    jurisdiction: str = "national"
+    """Whose working calendar the clocks count with."""
+
+    kafka_bootstrap: str | None = None
+    """``host:port`` of the Kafka-compatible broker the event relay publishes to."""
+
+    @field_validator("policy_file", mode="before")
+    @classmethod
+    def _default_policy_when_unset(cls, value: Any) -> Any:
+        # An empty CASETRAIL_POLICY_FILE or an explicit None means "the shipped policy".
+        return shipped_policy_path() if value in (None, "") else value
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction_is_named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the jurisdiction needs a name, for example 'national'")
+        return value.strip()
+
+    @property
+    def backend(self) -> Literal["sqlite", "postgres", "memory"]:
+        """The store actually used, once ``auto`` is resolved."""
+        if self.store == "auto":
+            return "postgres" if self.database_url else "sqlite"
+        return self.store
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "casetrail.db"
