@@ -1,0 +1,1 @@
+"""Test doubles and helpers shared by every test layer (imported by tests/conftest.py)."""
