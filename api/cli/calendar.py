@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -17,12 +16,10 @@ from api.cli.common import UsageError, open_app, parse_date
 from domain.actors import SYSTEM, Actor, Role
 from domain.application import Casetrail
 from domain.calendar import WEEKDAY_NAMES, YearArrangement
-from domain.services.base import Saved
 from infra.calendar_loader import ArrangementFileError, read_arrangement_file
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-Recompute = Callable[..., list[Saved]]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,13 +81,10 @@ def publish(app: Casetrail, arrangement: YearArrangement, actor: Actor, out: Tex
         f" calendar version {saved.version}",
         file=out,
     )
-    # Cases own their clocks; an installation without the case service has none to redo.
-    recompute: Recompute | None = getattr(app, "recompute_provisional_deadlines", None)
-    if recompute is None:
-        print("no case deadlines recomputed: this installation has no case service", file=out)
-    else:
-        done = recompute(arrangement.year, actor=SYSTEM)
-        print(f"recomputed {len(done)} provisional case deadlines", file=out)
+    # Cases own their clocks: each recount is a new event on the case, by the system.
+    recomputed = app.recompute_provisional_deadlines(arrangement.year, actor=SYSTEM)
+    print(f"recomputed {len(recomputed)} provisional case deadlines on {arrangement.year}",
+          file=out)
     return 0
 
 
