@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
 
 from domain.application import Casetrail
 from domain.errors import ConflictError, DomainError, NotFoundError
+from infra.bootstrap import bootstrap
+from infra.settings import Settings
 
 
 class UsageError(Exception):
@@ -16,9 +18,6 @@ class UsageError(Exception):
 
 def open_app() -> Casetrail:
     """The application as configured by the environment (``CASETRAIL_*`` settings)."""
-    from infra.bootstrap import bootstrap  # the composition root, imported when needed
-    from infra.settings import Settings
-
     return bootstrap(Settings())
 
 
@@ -39,8 +38,6 @@ def parse_time(text: str, label: str) -> datetime:
             f" not {text!r}"
         ) from None
     if value.tzinfo is None:
-        from datetime import timedelta, timezone
-
         value = value.replace(tzinfo=timezone(timedelta(hours=8)))
     return value
 

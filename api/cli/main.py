@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import calendar, deadline
+from api.cli import calendar, deadline, demo, projections, replay
 from api.cli.common import UsageError, fail
 
-COMMANDS = (deadline, calendar)
+COMMANDS = (deadline, calendar, demo, replay, projections)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"casetrail: error: {error}\n")
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence prints, never dumps
+    except BrokenPipeError:  # the reader (head, less) went away: nothing left to say
+        return 0
+    except Exception as error:  # the last line of defence: print, never dump a trace
         return fail(error)
     assert isinstance(code, int)
     return code
