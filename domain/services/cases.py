@@ -13,6 +13,7 @@ from domain.case_rules import CaseStatus
 from domain.directory import Staff, Unit
 from domain.errors import NotFoundError
 from domain.services.base import Saved, ServiceBase
+from domain.watch import alerts_due
 
 
 class CaseService(ServiceBase):
@@ -243,10 +244,15 @@ class CaseService(ServiceBase):
         case.terminate(reason, requested_by, actor=actor, at=self.now())
         return self.commit(case)[0]
 
-    def issue_alert(self, case_id: UUID, level: str, *, actor: Actor) -> Saved:
-        case = self.case(case_id)
-        case.alert(level, actor=actor, at=self.now(), policy=self.policy)
-        return self.commit(case)[0]
+    def issue_due_alerts(self, case_id: UUID, *, actor: Actor) -> list[str]:
+        """Record every warning level the case has reached and not yet been given."""
+        case, now = self.case(case_id), self.now()
+        levels = alerts_due(case, now, self.work_calendar(), self.policy)
+        for level in levels:
+            case.alert(level, actor=actor, at=now, policy=self.policy)
+        if levels:
+            self.commit(case)
+        return levels
 
     def recompute_provisional_deadlines(self, year: int, *, actor: Actor) -> list[Saved]:
         """After a year's arrangement is published, recount every open case whose deadline was

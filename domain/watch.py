@@ -1,0 +1,65 @@
+"""The deadline watcher's rule: which warnings a case is due, given the time.
+
+Levels, in order: ``yellow`` (due soon: at most N working days left, or a share of the period
+used), ``red`` (overdue), ``reminder`` (催办, the working day after the deadline and later),
+``criticism`` (通报批评, still overdue N working days after the reminder). A paused clock raises
+nothing; each level is issued once per handling cycle, and the caller records each as an event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.case import Case
+from domain.case_rules import CaseStatus
+from domain.clock import WorkingCalendar, add_working_days, working_days_between
+from domain.policy import Policy
+
+LEVELS = ("yellow", "red", "reminder", "criticism")
+
+
+def alerts_due(case: Case, now: datetime, calendar: WorkingCalendar, policy: Policy) -> list[str]:
+    """The levels this case has reached by ``now`` and not yet been issued, in order."""
+    if not case.is_open or case.status == CaseStatus.PAUSED:
+        return []
+    reached = [level for level in LEVELS if _reached(level, case, now, calendar, policy)]
+    return [level for level in reached if (case.cycle, level) not in case.alerts]
+
+
+def _reached(
+    level: str, case: Case, now: datetime, calendar: WorkingCalendar, policy: Policy
+) -> bool:
+    deadline, warnings = case.deadline, policy.warnings
+    today = now.astimezone(policy.tz).date()
+    if level == "yellow":
+        return now >= deadline.due_at or _due_soon(case, now, calendar, policy)
+    if now < deadline.due_at:
+        return False
+    if level == "red":
+        return True
+    reminder_day = add_working_days(
+        calendar, deadline.due, warnings.reminder_after_overdue_working_days
+    )
+    if level == "reminder":
+        return today >= reminder_day
+    criticism_day = add_working_days(
+        calendar, reminder_day, warnings.criticism_after_reminder_working_days
+    )
+    return today >= criticism_day
+
+
+def _due_soon(case: Case, now: datetime, calendar: WorkingCalendar, policy: Policy) -> bool:
+    deadline, warnings = case.deadline, policy.warnings
+    if deadline.derivation.get("unit") == "hours":
+        start = datetime.fromisoformat(deadline.derivation["start"])
+        total = (deadline.due_at - start).total_seconds()
+        return (now - start).total_seconds() >= warnings.yellow_fraction_elapsed * total
+    today = now.astimezone(policy.tz).date()
+    left = working_days_between(calendar, today, deadline.due)
+    period = int(deadline.derivation["period"]) + int(
+        deadline.derivation.get("extension_working_days", 0)
+    )
+    used = period - left
+    return left <= warnings.yellow_working_days_before or used >= (
+        warnings.yellow_fraction_elapsed * period
+    )
