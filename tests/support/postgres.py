@@ -32,7 +32,8 @@ def unreachable_reason(url: str) -> str | None:
         with psycopg.connect(url, connect_timeout=3, autocommit=True) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as error:
-        return f"PostgreSQL at {url} is not reachable ({str(error).strip()})"
+        detail = " ".join(str(error).split())
+        return f"PostgreSQL at {url} is not reachable ({detail})"
     return None
 
 
