@@ -16,7 +16,7 @@ run: install
 	@echo "  .venv/bin/casetrail replay ID            (whole history and current state)"
 	@echo "  .venv/bin/casetrail replay ID --version 2"
 	@echo "  .venv/bin/casetrail replay ID --as-of 2026-05-01T12:00"
-	@echo "The store is .casetrail/casetrail.db; set CASETRAIL_DATABASE_URL to use PostgreSQL."
+	@echo "Events are in $${CASETRAIL_HOME:-.casetrail}/casetrail.db; set CASETRAIL_DATABASE_URL to use PostgreSQL."
 
 test:
 	@scripts/test
