@@ -1,0 +1,105 @@
+"""The directory as tables: units, windows, staff, leaders and enterprises.
+
+Units and windows also count their staff (and units their windows), kept up to date as staff
+are enrolled and reassigned, so a unit's head count is a query, not a scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.directory import Enterprise, Leader, Staff, Unit, Window
+from projections.base import Projection, Table, ViewTx, handles
+
+
+class DirectoryProjection(Projection):
+    name = "directory"
+    version = "1"
+    tables = (
+        Table.of(
+            "units", key="id", id="text", code="text", name="text", window_count="integer",
+            staff_count="integer", registered_at="timestamp",
+        ),
+        Table.of(
+            "windows", key="id", id="text", code="text", name="text", unit_id="text",
+            staff_count="integer", opened_at="timestamp",
+        ),
+        Table.of(
+            "staff", key="id", id="text", login="text", name="text", role="text",
+            unit_id="text", window_id="text", enrolled_at="timestamp",
+        ),
+        Table.of(
+            "leaders", key="id", id="text", code="text", name="text", title="text",
+            level="text", unit_id="text", appointed_at="timestamp",
+        ),
+        Table.of(
+            "enterprises", key="id", id="text", credit_code="text", name="text",
+            key_enterprise="boolean", registered_at="timestamp",
+        ),
+    )
+
+    @handles(Unit.Registered)
+    def _unit_registered(self, event: Unit.Registered, view: ViewTx) -> None:
+        view.upsert("units", {
+            "id": event.originator_id, "code": event.code, "name": event.name,
+            "window_count": 0, "staff_count": 0, "registered_at": event.timestamp,
+        })
+
+    @handles(Unit.Renamed)
+    def _unit_renamed(self, event: Unit.Renamed, view: ViewTx) -> None:
+        view.upsert("units", {"id": event.originator_id, "name": event.name})
+
+    @handles(Window.Opened)
+    def _window_opened(self, event: Window.Opened, view: ViewTx) -> None:
+        view.upsert("windows", {
+            "id": event.originator_id, "code": event.code, "name": event.name,
+            "unit_id": event.unit_id, "staff_count": 0, "opened_at": event.timestamp,
+        })
+        view.increment("units", event.unit_id, "window_count")
+
+    @handles(Staff.Enrolled)
+    def _staff_enrolled(self, event: Staff.Enrolled, view: ViewTx) -> None:
+        view.upsert("staff", {
+            "id": event.originator_id, "login": event.login, "name": event.name,
+            "role": event.role, "unit_id": event.unit_id, "window_id": event.window_id,
+            "enrolled_at": event.timestamp,
+        })
+        _count_staff(view, event.unit_id, event.window_id, +1)
+
+    @handles(Staff.Reassigned)
+    def _staff_reassigned(self, event: Staff.Reassigned, view: ViewTx) -> None:
+        before = view.get("staff", event.originator_id) or {}
+        _count_staff(view, before.get("unit_id"), before.get("window_id"), -1)
+        view.upsert("staff", {
+            "id": event.originator_id, "role": event.role, "unit_id": event.unit_id,
+            "window_id": event.window_id,
+        })
+        _count_staff(view, event.unit_id, event.window_id, +1)
+
+    @handles(Leader.Appointed)
+    def _leader_appointed(self, event: Leader.Appointed, view: ViewTx) -> None:
+        view.upsert("leaders", {
+            "id": event.originator_id, "code": event.code, "name": event.name,
+            "title": event.title, "level": event.level, "unit_id": event.unit_id,
+            "appointed_at": event.timestamp,
+        })
+
+    @handles(Enterprise.Registered)
+    def _enterprise_registered(self, event: Enterprise.Registered, view: ViewTx) -> None:
+        view.upsert("enterprises", {
+            "id": event.originator_id, "credit_code": event.credit_code, "name": event.name,
+            "key_enterprise": event.key_enterprise, "registered_at": event.timestamp,
+        })
+
+    @handles(Enterprise.KeyFlagSet)
+    def _key_flag_set(self, event: Enterprise.KeyFlagSet, view: ViewTx) -> None:
+        view.upsert("enterprises", {
+            "id": event.originator_id, "key_enterprise": event.key_enterprise,
+        })
+
+
+def _count_staff(view: ViewTx, unit_id: Any, window_id: Any, by: int) -> None:
+    if unit_id is not None:
+        view.increment("units", unit_id, "staff_count", by)
+    if window_id is not None:
+        view.increment("windows", window_id, "staff_count", by)

@@ -1,0 +1,96 @@
+"""A view store in memory: for unit tests of read models and for the in-memory application.
+
+It keeps stored values (see ``projections.values``) exactly as the SQL stores do, and applies a
+batch to copies of the tables that replace the originals only if every handler succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from projections.base import Key, Projection, Row, Table
+from projections.store import EventAt, Position, PositionMovedError, RowOpsBase, run_handlers
+from projections.values import Stored, decode_row, encode, encode_row
+
+TableData = dict[tuple[Any, ...], dict[str, Stored]]
+
+
+class MemoryViewTx(RowOpsBase):
+    def __init__(self, projection: Projection, tables: dict[str, TableData]) -> None:
+        super().__init__(projection)
+        self.tables = tables
+
+    def _key(self, spec: Table, key: Key) -> tuple[Any, ...]:
+        values = spec.key_values(key)
+        return tuple(encode(spec.column(k), v) for k, v in zip(spec.key, values, strict=True))
+
+    def get(self, table: str, key: Key) -> Row | None:
+        spec = self.projection.table(table)
+        stored = self.tables[table].get(self._key(spec, key))
+        return None if stored is None else decode_row(spec, stored)
+
+    def upsert(self, table: str, row: Row) -> None:
+        spec = self.projection.table(table)
+        key = self._key(spec, row)
+        current = self.tables[table].get(key, {})
+        self.tables[table][key] = {**current, **encode_row(spec, row)}
+
+    def delete(self, table: str, key: Key) -> None:
+        spec = self.projection.table(table)
+        self.tables[table].pop(self._key(spec, key), None)
+
+    def select(self, table: str, **equals: Any) -> list[Row]:
+        spec = self.projection.table(table)
+        wanted = encode_row(spec, equals)
+        found = [
+            stored for key, stored in sorted(self.tables[table].items())
+            if all(stored.get(c) == v for c, v in wanted.items())
+        ]
+        return [decode_row(spec, stored) for stored in found]
+
+
+class MemoryViewStore:
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self._clock = clock
+        self._tables: dict[str, TableData] = {}
+        self._positions: dict[str, Position] = {}
+
+    def ensure(self, projection: Projection) -> Position:
+        for table in projection.tables:
+            self._tables.setdefault(table.name, {})
+        if projection.name not in self._positions:
+            self._set_position(projection, 0)
+        return self._positions[projection.name]
+
+    def position(self, name: str) -> Position | None:
+        return self._positions.get(name)
+
+    def apply_batch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+    ) -> None:
+        stored = self._positions.get(projection.name)
+        if stored is None or stored.position != expected:
+            raise PositionMovedError(projection.name, expected, stored.position if stored else None)
+        copies = {t.name: dict(self._tables[t.name]) for t in projection.tables}
+        run_handlers(projection, MemoryViewTx(projection, copies), events)
+        self._tables.update(copies)
+        self._set_position(projection, new_position)
+
+    def reset(self, projection: Projection) -> None:
+        for table in projection.tables:
+            self._tables[table.name] = {}
+        self._set_position(projection, 0)
+
+    def rows(self, table: Table) -> list[Row]:
+        return [decode_row(table, s) for _, s in sorted(self._tables.get(table.name, {}).items())]
+
+    def close(self) -> None:
+        pass
+
+    def _set_position(self, projection: Projection, position: int) -> None:
+        at = self._clock() if self._clock else None
+        self._positions[projection.name] = Position(
+            projection.name, position, projection.version, at
+        )

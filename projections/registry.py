@@ -1,0 +1,32 @@
+"""Every read model the runner keeps up to date. Add a new one to ``all_projections``."""
+
+from __future__ import annotations
+
+from projections.base import Projection
+from projections.directory import DirectoryProjection
+
+
+def all_projections() -> list[Projection]:
+    projections: list[Projection] = [DirectoryProjection()]
+    _check_unique(projections)
+    return projections
+
+
+def find(name: str, projections: list[Projection] | None = None) -> Projection:
+    """The projection called ``name``; the error lists the known names."""
+    known = projections if projections is not None else all_projections()
+    for projection in known:
+        if projection.name == name:
+            return projection
+    names = ", ".join(p.name for p in known)
+    raise KeyError(f"no projection named {name!r} (known: {names})")
+
+
+def _check_unique(projections: list[Projection]) -> None:
+    """Views share one schema (tables ``view_<name>``), so names must not collide."""
+    names = [p.name for p in projections]
+    tables = [t.name for p in projections for t in p.tables]
+    for label, values in (("projection", names), ("table", tables)):
+        twice = sorted({v for v in values if values.count(v) > 1})
+        if twice:
+            raise ValueError(f"{label} name(s) used twice: {', '.join(twice)}")

@@ -1,0 +1,115 @@
+"""The port every view store implements, and what stores share.
+
+A store keeps each projection's tables and its *position*: the last log position whose events
+are reflected in the rows. ``apply_batch`` handles a batch of events and moves the position in
+one transaction, so after a crash the rows and the position agree and the runner resumes right
+after the last committed batch: every event is counted exactly once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from projections.base import Key, Projection, Row, Table
+
+EventAt = tuple[int, object]
+"""An event and its log position (notification id)."""
+
+
+@dataclass(frozen=True)
+class Position:
+    projection: str
+    position: int
+    definition_version: str
+    updated_at: datetime | None
+
+
+class PositionMovedError(Exception):
+    """Another runner moved the position since this batch was read; the batch was not applied."""
+
+    def __init__(self, projection: str, expected: int, found: int | None) -> None:
+        super().__init__(
+            f"projection {projection} is at position {found}, not {expected}: another runner"
+            " or a rebuild moved it; re-reading from there"
+        )
+        self.projection, self.expected, self.found = projection, expected, found
+
+
+class ProjectionFailedError(Exception):
+    """A projection's handler raised: nothing of its batch was applied."""
+
+    def __init__(self, projection: str, position: int, cause: BaseException) -> None:
+        super().__init__(
+            f"projection {projection} failed on the event at position {position}:"
+            f" {type(cause).__name__}: {cause}"
+        )
+        self.projection, self.position = projection, position
+
+
+class ViewStore(Protocol):
+    def ensure(self, projection: Projection) -> Position:
+        """Create the tables and a position row (0) if missing; return the stored position."""
+
+    def position(self, name: str) -> Position | None: ...
+
+    def apply_batch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+    ) -> None:
+        """Handle ``events`` and set the position to ``new_position``, all or nothing.
+
+        Raises ``PositionMovedError`` if the stored position is not ``expected`` and
+        ``ProjectionFailedError`` if a handler raises.
+        """
+
+    def reset(self, projection: Projection) -> None:
+        """Drop and recreate the tables, position 0 under the current definition version."""
+
+    def rows(self, table: Table) -> list[Row]: ...
+
+    def close(self) -> None: ...
+
+
+class RowOpsBase(ABC):
+    """The parts of ``ViewTx`` that follow from get and upsert, shared by every store."""
+
+    def __init__(self, projection: Projection) -> None:
+        self.projection = projection
+        self.position = 0
+
+    @abstractmethod
+    def get(self, table: str, key: Key) -> Row | None: ...
+
+    @abstractmethod
+    def upsert(self, table: str, row: Row) -> None: ...
+
+    @abstractmethod
+    def delete(self, table: str, key: Key) -> None: ...
+
+    @abstractmethod
+    def select(self, table: str, **equals: Any) -> list[Row]: ...
+
+    def increment(self, table: str, key: Key, column: str, by: int | float = 1) -> None:
+        spec = self.projection.table(table)
+        if spec.column(column).type not in ("integer", "real"):
+            raise TypeError(f"{table}.{column} is not a number column")
+        current = self.get(table, key)
+        value = (current or {}).get(column) or 0
+        self.upsert(table, {**self.key_row(spec, key), column: value + by})
+
+    @staticmethod
+    def key_row(spec: Table, key: Key) -> dict[str, Any]:
+        return dict(zip(spec.key, spec.key_values(key), strict=True))
+
+
+def run_handlers(projection: Projection, tx: RowOpsBase, events: Sequence[EventAt]) -> None:
+    """Handle each event in turn; a failure names the projection and the position."""
+    for position, event in events:
+        tx.position = position
+        try:
+            projection.handle(event, tx)
+        except Exception as error:
+            raise ProjectionFailedError(projection.name, position, error) from error
