@@ -1,0 +1,80 @@
+"""What operators do with views: see how far behind they are, rebuild them, fingerprint them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from infra.projections.log import EventLog
+from infra.projections.runner import ProjectionRunner
+from projections.base import Projection
+from projections.checksum import digest
+from projections.store import ViewStore
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    definition_version: str
+    stored_version: str | None
+    position: int
+    head: int
+    lag_events: int
+    """Log positions between the view's position and the head."""
+    lag_seconds: float
+    """Business time between the event at the view's position and the newest event."""
+
+    @property
+    def state(self) -> str:
+        if self.stored_version is None:
+            return "not started"
+        if self.stored_version != self.definition_version:
+            return "needs rebuild"
+        return "caught up" if self.lag_events == 0 else "behind"
+
+
+def status(log: EventLog, store: ViewStore, projections: Sequence[Projection]) -> list[Status]:
+    head = log.head()
+    head_time = log.timestamp_at(head) if head else None
+    found: list[Status] = []
+    for projection in projections:
+        stored = store.position(projection.name)
+        position = stored.position if stored else 0
+        lag_seconds = 0.0
+        if position < head and head_time is not None:
+            at = log.timestamp_at(position)
+            lag_seconds = max((head_time - at).total_seconds(), 0.0) if at else 0.0
+        found.append(Status(
+            projection.name, projection.version, stored.definition_version if stored else None,
+            position, head, max(head - position, 0), lag_seconds,
+        ))
+    return found
+
+
+def rebuild(
+    log: EventLog,
+    store: ViewStore,
+    projection: Projection,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Empty the view and replay the whole log into it; returns the events applied.
+
+    A runner working at the same time notices the reset position and re-reads from there; the
+    position check in every batch keeps the two from applying the same events twice.
+    """
+    store.reset(projection)
+    runner = ProjectionRunner(
+        log, store, [projection], batch_size=batch_size,
+        progress=(lambda _p, position, head: progress(position, head)) if progress else None,
+    )
+    runner.prepare()
+    return runner.advance(projection, log.head())
+
+
+def checksums(store: ViewStore, projections: Sequence[Projection]) -> list[tuple[str, str]]:
+    """``(name, sha256)`` per projection, over its rows in canonical order."""
+    for projection in projections:
+        store.ensure(projection)  # a view never run is empty, not an error
+    return [(p.name, digest(p, store.rows)) for p in projections]

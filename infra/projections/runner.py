@@ -1,0 +1,137 @@
+"""The projection runner: brings every registered view up to the head of the log and keeps it there.
+
+Each projection moves on from its own stored position, a batch at a time, each batch applied
+with its new position in one transaction (see ``projections.store``). Stopping (``stop()``, or
+SIGTERM/SIGINT through the CLI) takes effect between batches, so a clean stop never leaves a
+batch half done; a crash leaves it undone, and the next run reads it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from infra.projections.follow import Backoff, Follower, ListenFollower, PollingFollower
+from infra.projections.log import EventLog
+from projections.base import Projection
+from projections.store import PositionMovedError, ViewStore
+
+logger = logging.getLogger("casetrail.projections")
+
+BATCH_SIZE = 200
+# The database went away or is busy: worth retrying. Anything else (a projection's bug) is not.
+TRANSIENT_ERRORS = (
+    OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+Progress = Callable[[Projection, int, int], None]
+"""Called after each batch with the projection, its new position and the head."""
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        log: EventLog,
+        store: ViewStore,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+        follower_factory: Callable[[], Follower] | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("the batch size must be at least 1")
+        self.log, self.store, self.projections = log, store, list(projections)
+        self.batch_size, self.progress = batch_size, progress
+        self._follower_factory = follower_factory or self._default_follower
+        self.follower: Follower | None = None
+        self._stopping = threading.Event()
+        self._prepared = False
+
+    def prepare(self) -> None:
+        """Create missing tables; rebuild from the start any view whose definition changed."""
+        for projection in self.projections:
+            stored = self.store.ensure(projection)
+            if stored.definition_version != projection.version:
+                logger.warning(
+                    "projection %s changed (definition %s, the view holds %s): rebuilding",
+                    projection.name, projection.version, stored.definition_version,
+                )
+                self.store.reset(projection)
+        self._prepared = True
+
+    def catch_up(self) -> int:
+        """Bring every projection to the head as it is now; return the events applied."""
+        if not self._prepared:
+            self.prepare()
+        head = self.log.head()
+        return sum(self.advance(projection, head) for projection in self.projections)
+
+    def advance(self, projection: Projection, head: int) -> int:
+        found = self.store.position(projection.name)
+        position = found.position if found else 0
+        applied = 0
+        while position < head and not self._stopping.is_set():
+            page = self.log.read(position, self.batch_size, head, projection.topics)
+            # A short page means nothing more of interest up to the head: skip straight to it.
+            new_position = page[-1][0] if len(page) == self.batch_size else head
+            try:
+                self.store.apply_batch(projection, position, page, new_position)
+            except PositionMovedError as moved:
+                logger.info("%s", moved)
+                found = self.store.position(projection.name)
+                position = found.position if found else 0
+                continue
+            applied += len(page)
+            position = new_position
+            if self.progress is not None:
+                self.progress(projection, position, head)
+        return applied
+
+    def run(self, *, until_caught_up: bool = False) -> None:
+        """Catch up, then (unless ``until_caught_up``) follow the log until ``stop()``."""
+        self.prepare()
+        if until_caught_up:
+            self.catch_up()
+            return
+        self.follower = self._follower_factory()
+        retry = Backoff(0.5, 30.0)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    applied = self.catch_up()
+                except TRANSIENT_ERRORS as error:
+                    delay = retry.next()
+                    logger.warning(
+                        "cannot reach the log or the views (%s: %s); retrying in %.1fs",
+                        type(error).__name__, error, delay,
+                    )
+                    self._stopping.wait(delay)
+                    continue
+                retry.reset()
+                if applied:
+                    self.follower.worked()
+                else:
+                    self.follower.wait()
+        finally:
+            self.follower.close()
+
+    def stop(self) -> None:
+        """Finish the current batch, then return from ``run``. Safe from a signal handler."""
+        self._stopping.set()
+        if self.follower is not None:
+            self.follower.interrupt()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def _default_follower(self) -> Follower:
+        if self.log.can_listen:
+            return ListenFollower(self.log.recorder)
+        return PollingFollower()

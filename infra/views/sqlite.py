@@ -1,0 +1,60 @@
+"""Views in the SQLite file that holds the event store, on a connection of their own."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import ClassVar
+
+from infra.views.sql import Cursor
+from infra.views.store import Clock, SqlViewStore
+from projections.base import ColumnType
+
+# Writers queue for the file's single write lock; a batch is short, so wait rather than fail.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+class SqliteViewStore(SqlViewStore):
+    marker = "?"
+    types: ClassVar[dict[ColumnType, str]] = {
+        "text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER",
+        "timestamp": "TEXT", "json": "TEXT",
+    }
+
+    def __init__(self, path: str, clock: Clock) -> None:
+        super().__init__(clock)
+        self.path = path
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+        )
+        # The event store switches the file to WAL too; doing it here as well means views work
+        # whichever opens the file first, and readers never block the runner's writes.
+        self._conn.execute("PRAGMA journal_mode=WAL")
+
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        cursor = self._conn.cursor()
+        # IMMEDIATE takes the write lock up front: reading the position then writing can't be
+        # overtaken by another writer between the two.
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            self._conn.rollback()
+            raise
+        else:
+            self._conn.commit()
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
+        cursor = self._conn.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self._conn.close()

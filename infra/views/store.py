@@ -1,0 +1,151 @@
+"""The SQL view store: view tables and the position table, kept in one transaction.
+
+``apply_batch`` locks the projection's position row, checks it is where the runner read it, runs
+the handlers through a cursor in the same transaction and writes the new position: the rows and
+the position commit together or not at all. The library's ``insert_tracking()`` is not used
+because it commits on its own connection, which would split that transaction in two.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from infra.views.sql import Cursor, SqlViewTx, create_table_sql, order_sql, select_sql, view_table
+from projections.base import ColumnType, Projection, Row, Table
+from projections.store import EventAt, Position, PositionMovedError, run_handlers
+from projections.values import decode_row
+
+Clock = Callable[[], datetime]
+POSITION_TABLE = "projection_position"
+
+
+class SqlViewStore(ABC):
+    marker: str
+    types: ClassVar[dict[ColumnType, str]]
+    lock_suffix = ""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()  # one connection: one batch at a time
+        self._position_table_ready = False
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[Cursor]:
+        """A cursor inside a write transaction that commits on success, rolls back on error."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Cursor]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def _ensure_position_table(self, cursor: Cursor) -> None:
+        if not self._position_table_ready:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {POSITION_TABLE} (projection text PRIMARY KEY,"
+                " position bigint NOT NULL, definition_version text NOT NULL, updated_at text)"
+            )
+            self._position_table_ready = True
+
+    def _ready(self) -> None:
+        if not self._position_table_ready:
+            with self._write() as cursor:
+                self._ensure_position_table(cursor)
+
+    def ensure(self, projection: Projection) -> Position:
+        with self._lock, self._write() as cursor:
+            self._ensure_position_table(cursor)
+            for table in projection.tables:
+                cursor.execute(create_table_sql(table, self.types))
+            cursor.execute(
+                f"INSERT INTO {POSITION_TABLE} VALUES ({self._markers(4)})"
+                " ON CONFLICT (projection) DO NOTHING",
+                [projection.name, 0, projection.version, self._now()],
+            )
+            found = self._position(cursor, projection.name)
+        assert found is not None
+        return found
+
+    def position(self, name: str) -> Position | None:
+        with self._lock:
+            self._ready()
+            with self._read() as cursor:
+                return self._position(cursor, name)
+
+    def positions(self) -> list[Position]:
+        with self._lock:
+            self._ready()
+            with self._read() as cursor:
+                cursor.execute(f"SELECT * FROM {POSITION_TABLE} ORDER BY projection")
+                return [_position_of(found) for found in cursor.fetchall()]
+
+    def apply_batch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+    ) -> None:
+        with self._lock, self._write() as cursor:
+            self._ensure_position_table(cursor)
+            cursor.execute(
+                f"SELECT position FROM {POSITION_TABLE} WHERE projection = {self.marker}"
+                + self.lock_suffix,
+                [projection.name],
+            )
+            found = cursor.fetchone()
+            if found is None or found[0] != expected:
+                raise PositionMovedError(projection.name, expected, found and found[0])
+            run_handlers(projection, SqlViewTx(projection, cursor, self.marker), events)
+            self._set_position(cursor, projection, new_position)
+
+    def reset(self, projection: Projection) -> None:
+        with self._lock, self._write() as cursor:
+            self._ensure_position_table(cursor)
+            for table in projection.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
+                cursor.execute(create_table_sql(table, self.types))
+            cursor.execute(
+                f"INSERT INTO {POSITION_TABLE} VALUES ({self._markers(4)})"
+                " ON CONFLICT (projection) DO NOTHING",
+                [projection.name, 0, projection.version, self._now()],
+            )
+            self._set_position(cursor, projection, 0)
+
+    def rows(self, table: Table) -> list[Row]:
+        names = [c.name for c in table.columns]
+        with self._lock, self._read() as cursor:
+            cursor.execute(select_sql(table) + order_sql(table))
+            found = cursor.fetchall()
+        return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
+
+    def _set_position(self, cursor: Cursor, projection: Projection, position: int) -> None:
+        cursor.execute(
+            f"UPDATE {POSITION_TABLE} SET position = {self.marker},"
+            f" definition_version = {self.marker}, updated_at = {self.marker}"
+            f" WHERE projection = {self.marker}",
+            [position, projection.version, self._now(), projection.name],
+        )
+
+    def _position(self, cursor: Cursor, name: str) -> Position | None:
+        cursor.execute(
+            f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name]
+        )
+        found = cursor.fetchone()
+        return None if found is None else _position_of(found)
+
+    def _markers(self, count: int) -> str:
+        return ", ".join([self.marker] * count)
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _position_of(found: Sequence[object]) -> Position:
+    name, position, version, updated_at = found
+    return Position(
+        str(name), int(str(position)), str(version),
+        datetime.fromisoformat(str(updated_at)) if updated_at else None,
+    )
+
