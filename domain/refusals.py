@@ -1,0 +1,69 @@
+"""Refusals shared by reviews, visits, supervision and accountability.
+
+``IllegalStepError`` words its message for cases; these subclasses keep its meaning (the step is
+not allowed in the current state, so the API answers alike) with messages that name the
+aggregate they are about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from uuid import UUID
+
+from domain.actors import Actor, Role
+from domain.errors import DomainError, IllegalStepError, InvalidInputError, NotPermittedError
+
+
+class StepRefusedError(IllegalStepError):
+    """A step is not allowed now; the message says why in the aggregate's own words."""
+
+    def __init__(self, step: str, state: str, message: str, allowed: Iterable[str] = ()) -> None:
+        self.step, self.state, self.allowed = step, state, sorted(allowed)
+        DomainError.__init__(self, message)
+
+
+class ConcludedError(StepRefusedError):
+    """The aggregate reached its end; it stays as it is, for the record."""
+
+    def __init__(self, kind: str, aggregate_id: UUID, state: str, step: str) -> None:
+        super().__init__(
+            step, state, f"{kind} {aggregate_id} is {state}; nothing more can be recorded"
+        )
+
+
+class WindowClosedError(StepRefusedError):
+    """A step that must be taken within a period came after the period ran out."""
+
+    def __init__(self, step: str, what: str, ended: datetime, rule: str) -> None:
+        super().__init__(
+            step,
+            "window closed",
+            f"cannot {step}: the window for {what} closed at {ended.isoformat()} ({rule})",
+        )
+
+
+def require_role(actor: Actor, roles: Collection[Role], doing: str) -> None:
+    if actor.role not in roles:
+        who = " or ".join(sorted(r.value for r in roles))
+        raise NotPermittedError(f"only a {who} may {doing}, not {actor.role.value}")
+
+
+def require_text(label: str, value: str | None) -> str:
+    if value is None or not value.strip():
+        raise InvalidInputError(f"{label} must not be empty")
+    return value.strip()
+
+
+def optional_text(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def uid(value: UUID | None) -> str | None:
+    return str(value) if value is not None else None
