@@ -1,0 +1,261 @@
+"""Accountability matters (问责), judged under the three distinctions (三个区分开来).
+
+An inspector opens a matter on a case, a staff member or a unit, records what the investigation
+found, classifies the conduct on each of the three distinctions as the lenient or the strict
+side, and decides the outcome. Exemption (容错免责) is open only when all three fall on the
+lenient side. A false accusation is cleared (澄清正名) by its own event. Only inspectors act.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.actors import Actor, Role
+from domain.base import Tracked
+from domain.errors import InvalidInputError
+from domain.refusals import ConcludedError, StepRefusedError, iso, require_role, require_text
+
+INSPECTORS = (Role.INSPECTOR,)
+
+DISTINCTIONS: dict[str, tuple[str, str]] = {
+    "inexperience_vs_knowing": (
+        "honest mistake from inexperience or reform (缺乏经验、先行先试出现的失误)",
+        "knowing violation (明知故犯的违纪违法)",
+    ),
+    "experiment_vs_ban": (
+        "mistake in an untried experiment (尚无明确限制的探索性试验中的失误)",
+        "continuing after a ban (上级明令禁止后依然我行我素)",
+    ),
+    "development_vs_private_gain": (
+        "unintentional error to promote development (为推动发展的无意过失)",
+        "violation for private gain (为谋取私利的违纪违法)",
+    ),
+}
+
+
+class Side(StrEnum):
+    LENIENT = "lenient"
+    STRICT = "strict"
+
+
+class Outcome(StrEnum):
+    CRITICISM_EDUCATION = "criticism_education"
+    ORDERED_RECTIFICATION = "ordered_rectification"
+    ORGANISATIONAL_HANDLING = "organisational_handling"
+    EXEMPTION = "exemption"
+
+
+class SubjectKind(StrEnum):
+    CASE = "case"
+    STAFF = "staff"
+    UNIT = "unit"
+
+
+class AccountabilityMatter(Tracked):
+    """One matter from the allegation to its outcome or the clearing of the accused."""
+
+    kind: ClassVar[str] = "accountability"
+
+    class Opened(Tracked.Created):
+        subject_kind: str
+        subject_id: UUID
+        allegation: str
+        source: str | None
+
+    class FindingsRecorded(Tracked.Event):
+        findings: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.findings.append(self.findings)
+
+    class Classified(Tracked.Event):
+        classification: dict[str, str]
+        notes: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.classification = {k: Side(v) for k, v in self.classification.items()}
+            aggregate.classification_notes = self.notes
+
+    class OutcomeDecided(Tracked.Event):
+        outcome: str
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.outcome, aggregate.outcome_reason = Outcome(self.outcome), self.reason
+            aggregate.concluded_at = self.timestamp
+
+    class Cleared(Tracked.Event):
+        statement: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.clearing_statement, aggregate.concluded_at = self.statement, self.timestamp
+
+    def __init__(
+        self, *, subject_kind: str, subject_id: UUID, allegation: str, source: str | None
+    ) -> None:
+        self.subject_kind, self.subject_id = SubjectKind(subject_kind), subject_id
+        self.allegation, self.source = allegation, source
+        self.findings: list[str] = []
+        self.classification: dict[str, Side] | None = None
+        self.classification_notes: str | None = None
+        self.outcome: Outcome | None = None
+        self.outcome_reason: str | None = None
+        self.clearing_statement: str | None = None
+        self.concluded_at: datetime | None = None
+
+    @classmethod
+    def open(
+        cls,
+        matter_id: UUID,
+        *,
+        subject_kind: SubjectKind,
+        subject_id: UUID,
+        allegation: str,
+        source: str | None,
+        actor: Actor,
+        at: datetime,
+    ) -> Self:
+        require_role(actor, INSPECTORS, "open an accountability matter")
+        return cls._create_by(
+            cls.Opened,
+            id=matter_id,
+            actor=actor,
+            at=at,
+            subject_kind=subject_kind.value,
+            subject_id=subject_id,
+            allegation=require_text("the allegation", allegation),
+            source=source.strip() if source and source.strip() else None,
+        )
+
+    def record_findings(self, findings: str, *, actor: Actor, at: datetime) -> None:
+        self._require_open("record findings", actor)
+        self._record(
+            self.FindingsRecorded,
+            actor=actor,
+            at=at,
+            findings=require_text("the findings", findings),
+        )
+
+    def classify(
+        self, classification: dict[str, Side], notes: str, *, actor: Actor, at: datetime
+    ) -> None:
+        """Place the conduct on each distinction; a later classification supersedes it."""
+        self._require_open("classify", actor)
+        if not self.findings:
+            raise StepRefusedError(
+                "classify",
+                self.status,
+                f"accountability matter {self.id} has no findings yet; classify what the"
+                " investigation found",
+                ["record_findings"],
+            )
+        missing = sorted(set(DISTINCTIONS) - set(classification))
+        unknown = sorted(set(classification) - set(DISTINCTIONS))
+        if missing or unknown:
+            raise InvalidInputError(
+                "classify on each of the three distinctions"
+                f" ({', '.join(DISTINCTIONS)}); missing: {', '.join(missing) or 'none'},"
+                f" unknown: {', '.join(unknown) or 'none'}"
+            )
+        self._record(
+            self.Classified,
+            actor=actor,
+            at=at,
+            classification={k: Side(classification[k]).value for k in DISTINCTIONS},
+            notes=require_text("the grounds of the classification", notes),
+        )
+
+    def decide(self, outcome: Outcome, reason: str, *, actor: Actor, at: datetime) -> None:
+        self._require_open("decide the outcome", actor)
+        if self.classification is None:
+            raise StepRefusedError(
+                "decide the outcome",
+                self.status,
+                f"accountability matter {self.id} is not classified under the three"
+                " distinctions yet",
+                ["classify"],
+            )
+        strict = sorted(k for k, side in self.classification.items() if side is Side.STRICT)
+        if outcome is Outcome.EXEMPTION and strict:
+            raise StepRefusedError(
+                "exempt",
+                self.status,
+                f"accountability matter {self.id} cannot end in exemption (容错免责): it is on"
+                f" the strict side of {', '.join(strict)}; exemption needs the lenient side of"
+                " all three distinctions",
+            )
+        self._record(
+            self.OutcomeDecided,
+            actor=actor,
+            at=at,
+            outcome=outcome.value,
+            reason=require_text("the reason for the outcome", reason),
+        )
+
+    def clear(self, statement: str, *, actor: Actor, at: datetime) -> None:
+        """澄清正名: the investigation showed the accusation false; say so on the record."""
+        self._require_open("clear the accused", actor)
+        if not self.findings:
+            raise StepRefusedError(
+                "clear the accused",
+                self.status,
+                f"accountability matter {self.id} has no findings yet; a clearing rests on them",
+                ["record_findings"],
+            )
+        self._record(
+            self.Cleared,
+            actor=actor,
+            at=at,
+            statement=require_text("the clearing statement", statement),
+        )
+
+    def _require_open(self, step: str, actor: Actor) -> None:
+        require_role(actor, INSPECTORS, f"{step} on an accountability matter")
+        if self.concluded_at is not None:
+            raise ConcludedError("accountability matter", self.id, self.status, step)
+
+    @property
+    def status(self) -> str:
+        if self.clearing_statement is not None:
+            return "cleared"
+        if self.outcome is not None:
+            return f"concluded ({self.outcome.value})"
+        if self.classification is not None:
+            return "classified"
+        return "investigating" if self.findings else "opened"
+
+    @property
+    def lenient_on_all(self) -> bool:
+        return self.classification is not None and all(
+            side is Side.LENIENT for side in self.classification.values()
+        )
+
+    def state(self) -> dict[str, Any]:
+        return {
+            **super().state(),
+            "subject_kind": self.subject_kind.value,
+            "subject_id": str(self.subject_id),
+            "allegation": self.allegation,
+            "source": self.source,
+            "status": self.status,
+            "findings": self.findings,
+            "classification": (
+                {k: v.value for k, v in self.classification.items()}
+                if self.classification
+                else None
+            ),
+            "classification_notes": self.classification_notes,
+            "outcome": self.outcome.value if self.outcome else None,
+            "outcome_reason": self.outcome_reason,
+            "clearing_statement": self.clearing_statement,
+            "concluded_at": iso(self.concluded_at),
+        }

@@ -1,0 +1,211 @@
+"""A leader's visit or on-site office day (走访, 现场办公), and the problems it found.
+
+Each problem found has a number within the visit; a problem can open a case, which names the
+visit as its source, and the visit records which case its finding opened, so "problems found
+and solved per visit" can be followed both ways.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.actors import Actor, Role
+from domain.base import Tracked, require_aware
+from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotPermittedError
+from domain.refusals import require_role, require_text, uid
+
+MAX_DURATION = {"hours": 24.0, "days": 31.0}
+
+
+class VisitKind(StrEnum):
+    VISIT = "visit"
+    OFFICE_DAY = "office_day"
+    FRONT_LINE_WEEK = "front_line_week"
+
+
+class Visit(Tracked):
+    """Who visited, where, when, for how long, and what they found."""
+
+    kind: ClassVar[str] = "visit"
+
+    class Recorded(Tracked.Created):
+        leader_id: UUID
+        leader_code: str
+        visit_kind: str
+        enterprise_id: UUID | None
+        place: str
+        started_at: datetime
+        duration: float
+        duration_unit: str
+        findings: list[dict[str, Any]]
+
+    class FindingAdded(Tracked.Event):
+        finding_id: int
+        description: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Visit)
+            aggregate.findings[self.finding_id] = _finding(self.finding_id, self.description)
+
+    class FindingCaseOpened(Tracked.Event):
+        finding_id: int
+        case_id: UUID
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Visit)
+            aggregate.findings[self.finding_id]["case_id"] = str(self.case_id)
+
+    class FindingResolvedOnSite(Tracked.Event):
+        finding_id: int
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Visit)
+            aggregate.findings[self.finding_id]["resolved_on_site"] = self.note
+
+    def __init__(
+        self,
+        *,
+        leader_id: UUID,
+        leader_code: str,
+        visit_kind: str,
+        enterprise_id: UUID | None,
+        place: str,
+        started_at: datetime,
+        duration: float,
+        duration_unit: str,
+        findings: list[dict[str, Any]],
+    ) -> None:
+        self.leader_id, self.leader_code = leader_id, leader_code
+        self.visit_kind, self.enterprise_id = VisitKind(visit_kind), enterprise_id
+        self.place, self.started_at = place, started_at
+        self.duration, self.duration_unit = duration, duration_unit
+        self.findings: dict[int, dict[str, Any]] = {
+            int(f["id"]): _finding(int(f["id"]), str(f["description"])) for f in findings
+        }
+
+    @classmethod
+    def record(
+        cls,
+        visit_id: UUID,
+        *,
+        leader_id: UUID,
+        visit_kind: VisitKind,
+        enterprise_id: UUID | None,
+        place: str,
+        started_at: datetime,
+        duration: float,
+        duration_unit: str,
+        findings: list[str],
+        actor: Actor,
+        at: datetime,
+    ) -> Self:
+        """A leader records their own visit, once it has started."""
+        require_role(actor, (Role.LEADER,), "record a visit")
+        require_aware(started_at)
+        if started_at > at:
+            raise InvalidInputError(
+                f"the visit starts at {started_at.isoformat()}, after now; record it once it"
+                " has taken place"
+            )
+        if duration_unit not in MAX_DURATION:
+            raise InvalidInputError(f"a duration is in hours or days, not {duration_unit!r}")
+        if not 0 < duration <= MAX_DURATION[duration_unit]:
+            raise InvalidInputError(
+                f"a visit lasts more than 0 and at most {MAX_DURATION[duration_unit]:g}"
+                f" {duration_unit}, not {duration:g}"
+            )
+        described = [d.strip() for d in findings if d.strip()]
+        return cls._create_by(
+            cls.Recorded,
+            id=visit_id,
+            actor=actor,
+            at=at,
+            leader_id=leader_id,
+            leader_code=actor.id,
+            visit_kind=visit_kind.value,
+            enterprise_id=enterprise_id,
+            place=require_text("the place of the visit", place),
+            started_at=started_at,
+            duration=float(duration),
+            duration_unit=duration_unit,
+            findings=[{"id": n, "description": d} for n, d in enumerate(described, start=1)],
+        )
+
+    def add_finding(self, description: str, *, actor: Actor, at: datetime) -> int:
+        self._require_visitor(actor, "add a finding")
+        finding_id = max(self.findings, default=0) + 1
+        self._record(
+            self.FindingAdded,
+            actor=actor,
+            at=at,
+            finding_id=finding_id,
+            description=require_text("the finding", description),
+        )
+        return finding_id
+
+    def note_case_opened(
+        self, finding_id: int, case_id: UUID, *, actor: Actor, at: datetime
+    ) -> None:
+        """Record that the finding opened ``case_id`` (saved together with the case)."""
+        self._require_visitor(actor, "open a case from a finding")
+        finding = self.finding(finding_id)
+        if finding["case_id"] is not None:
+            raise AlreadyExistsError(
+                f"finding {finding_id} of visit {self.id} already opened case {finding['case_id']}"
+            )
+        self._record(
+            self.FindingCaseOpened, actor=actor, at=at, finding_id=finding_id, case_id=case_id
+        )
+
+    def resolve_on_site(self, finding_id: int, note: str, *, actor: Actor, at: datetime) -> None:
+        """A problem settled during the visit itself, with no case needed."""
+        self._require_visitor(actor, "resolve a finding on site")
+        finding = self.finding(finding_id)
+        if finding["case_id"] is not None or finding["resolved_on_site"] is not None:
+            raise AlreadyExistsError(f"finding {finding_id} of visit {self.id} is already handled")
+        self._record(
+            self.FindingResolvedOnSite,
+            actor=actor,
+            at=at,
+            finding_id=finding_id,
+            note=require_text("how it was resolved", note),
+        )
+
+    def finding(self, finding_id: int) -> dict[str, Any]:
+        try:
+            return self.findings[finding_id]
+        except KeyError:
+            numbers = ", ".join(str(n) for n in sorted(self.findings)) or "none"
+            raise NotFoundError(
+                f"visit {self.id} has no finding {finding_id} (its findings: {numbers})"
+            ) from None
+
+    def _require_visitor(self, actor: Actor, doing: str) -> None:
+        if actor.role is not Role.LEADER or actor.id != self.leader_code:
+            raise NotPermittedError(
+                f"only the leader who made visit {self.id} ({self.leader_code}) may {doing}"
+            )
+
+    def state(self) -> dict[str, Any]:
+        return {
+            **super().state(),
+            "leader_id": str(self.leader_id),
+            "leader_code": self.leader_code,
+            "visit_kind": self.visit_kind.value,
+            "enterprise_id": uid(self.enterprise_id),
+            "place": self.place,
+            "started_at": self.started_at.isoformat(),
+            "duration": self.duration,
+            "duration_unit": self.duration_unit,
+            "findings": [dict(self.findings[n]) for n in sorted(self.findings)],
+        }
+
+
+def _finding(finding_id: int, description: str) -> dict[str, Any]:
+    return {"id": finding_id, "description": description, "case_id": None, "resolved_on_site": None}
