@@ -5,7 +5,17 @@ from __future__ import annotations
 from domain.services.calendar import CalendarService
 from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
+from domain.services.engagement import EngagementService
+from domain.services.oversight import OversightService
+from domain.services.reviews import ReviewService
 
 
-class Casetrail(CaseService, CalendarService, DirectoryService):
+class Casetrail(
+    ReviewService,
+    EngagementService,
+    OversightService,
+    CaseService,
+    CalendarService,
+    DirectoryService,
+):
     """Load, act, save: the one entry point for commands, used by the API, the CLI and tests."""

@@ -1,0 +1,329 @@
+"""Oversight commands: supervision orders, named circulars, accountability matters, and the
+consecutive-bottom rule that rankings feed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.accountability import AccountabilityMatter, Outcome, Side, SubjectKind
+from domain.actors import Actor
+from domain.assessment import AssessmentTrigger
+from domain.case import Case
+from domain.circular import Circular
+from domain.circular import SourceKind as CircularSource
+from domain.circular import SubjectKind as CircularSubject
+from domain.clock import Deadline, end_of_day, working_day_deadline
+from domain.directory import Staff, Unit
+from domain.errors import InvalidInputError
+from domain.services.base import Saved, ServiceBase
+from domain.services.staffing import directory_id, unit_of_staff
+from domain.supervision import Supervision, TargetKind
+
+
+@dataclass(frozen=True)
+class RankingRecorded:
+    """The decision's new version (None: the same result was recorded before) and whether
+    this result triggered a formal talk."""
+
+    saved: Saved | None
+    formal_talk: bool
+
+
+class OversightService(ServiceBase):
+    # Supervision orders (督办).
+
+    def supervise_case(
+        self,
+        case_id: UUID,
+        *,
+        instruction: str,
+        required_response: str,
+        actor: Actor,
+        due: date | None = None,
+        working_days: int | None = None,
+    ) -> Saved:
+        """Supervise a case; the unit that answers is its lead unit, or its owner's unit."""
+        case = self.load(Case, case_id)
+        unit_id = case.lead_unit_id or unit_of_staff(self, case.owner)
+        if unit_id is None:
+            raise InvalidInputError(
+                f"case {case_id} has no lead unit and no owner in a unit yet; supervise a unit"
+            )
+        return self._issue(
+            TargetKind.CASE,
+            case.id,
+            unit_id,
+            instruction=instruction,
+            required_response=required_response,
+            actor=actor,
+            due=due,
+            working_days=working_days,
+        )
+
+    def supervise_unit(
+        self,
+        unit: str | UUID,
+        *,
+        instruction: str,
+        required_response: str,
+        actor: Actor,
+        due: date | None = None,
+        working_days: int | None = None,
+    ) -> Saved:
+        unit_id = self.load(Unit, directory_id(Unit.id_for, unit)).id
+        return self._issue(
+            TargetKind.UNIT,
+            unit_id,
+            unit_id,
+            instruction=instruction,
+            required_response=required_response,
+            actor=actor,
+            due=due,
+            working_days=working_days,
+        )
+
+    def _issue(
+        self,
+        target_kind: TargetKind,
+        target_id: UUID,
+        unit_id: UUID,
+        *,
+        instruction: str,
+        required_response: str,
+        actor: Actor,
+        due: date | None,
+        working_days: int | None,
+    ) -> Saved:
+        at = self.now()
+        order = Supervision.issue(
+            uuid4(),
+            target_kind=target_kind,
+            target_id=target_id,
+            unit_id=unit_id,
+            instruction=instruction,
+            required_response=required_response,
+            deadline=self._supervision_deadline(due, working_days),
+            actor=actor,
+            at=at,
+        )
+        return self.commit(order)[0]
+
+    def _supervision_deadline(self, due: date | None, working_days: int | None) -> Deadline:
+        """A date the supervisor sets, or a number of working days from now."""
+        at = self.now()
+        if (due is None) == (working_days is None):
+            raise InvalidInputError("give a supervision order either a due date or working days")
+        if working_days is not None:
+            return working_day_deadline(
+                at,
+                working_days,
+                self.work_calendar(),
+                tz=self.policy.tz,
+                policy_version=self.policy.version,
+            )
+        assert due is not None
+        derivation = {
+            "rule": "due date set by the supervisor; ends 24:00 of that day",
+            "start": at.isoformat(),
+            "unit": "date",
+            "policy_version": self.policy.version,
+        }
+        return Deadline(due, end_of_day(due, self.policy.tz), False, derivation)
+
+    def respond_to_supervision(
+        self,
+        order_id: UUID,
+        response: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        order = self.supervision(order_id, expected_version)
+        order.respond(
+            response, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=self.now()
+        )
+        return self.commit(order)[0]
+
+    def close_supervision(
+        self,
+        order_id: UUID,
+        conclusion: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        order = self.supervision(order_id, expected_version)
+        order.close(conclusion, actor=actor, at=self.now())
+        return self.commit(order)[0]
+
+    def supervision(self, order_id: UUID, expected_version: int | None = None) -> Supervision:
+        return self.load(Supervision, order_id, expected_version)
+
+    # Named circulars (实名通报).
+
+    def publish_circular(
+        self,
+        *,
+        title: str,
+        source_kind: CircularSource | str,
+        source_ref: str,
+        subjects: Sequence[tuple[CircularSubject | str, str, str]],
+        actor: Actor,
+    ) -> Saved:
+        """``subjects``: (staff | unit | window, login or code, why they are named)."""
+        named = [(CircularSubject(kind), who, why) for kind, who, why in subjects]
+        for kind, who, _ in named:
+            if kind is CircularSubject.STAFF:
+                self.load(Staff, Staff.id_for(who))
+            elif kind is CircularSubject.UNIT:
+                self.load(Unit, Unit.id_for(who))
+        circular = Circular.publish(
+            uuid4(),
+            title=title,
+            source_kind=CircularSource(source_kind),
+            source_ref=source_ref,
+            subjects=named,
+            actor=actor,
+            at=self.now(),
+        )
+        return self.commit(circular)[0]
+
+    def withdraw_circular(self, circular_id: UUID, reason: str, *, actor: Actor) -> Saved:
+        circular = self.circular(circular_id)
+        circular.withdraw(reason, actor=actor, at=self.now())
+        return self.commit(circular)[0]
+
+    def circular(self, circular_id: UUID) -> Circular:
+        return self.load(Circular, circular_id)
+
+    # Accountability matters (问责).
+
+    def open_accountability_matter(
+        self,
+        *,
+        subject_kind: SubjectKind | str,
+        subject: str | UUID,
+        allegation: str,
+        actor: Actor,
+        source: str | None = None,
+    ) -> Saved:
+        """``subject``: a case id, a staff login or a unit code (or their ids)."""
+        kind = SubjectKind(subject_kind)
+        if kind is SubjectKind.CASE:
+            subject_id = self.load(Case, _case_id(subject)).id
+        elif kind is SubjectKind.STAFF:
+            subject_id = self.load(Staff, directory_id(Staff.id_for, subject)).id
+        else:
+            subject_id = self.load(Unit, directory_id(Unit.id_for, subject)).id
+        matter = AccountabilityMatter.open(
+            uuid4(),
+            subject_kind=kind,
+            subject_id=subject_id,
+            allegation=allegation,
+            source=source,
+            actor=actor,
+            at=self.now(),
+        )
+        return self.commit(matter)[0]
+
+    def record_accountability_findings(
+        self,
+        matter_id: UUID,
+        findings: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        matter = self.accountability_matter(matter_id, expected_version)
+        matter.record_findings(findings, actor=actor, at=self.now())
+        return self.commit(matter)[0]
+
+    def classify_accountability_matter(
+        self,
+        matter_id: UUID,
+        classification: Mapping[str, Side | str],
+        notes: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        """Place the conduct on each of the three distinctions: ``lenient`` or ``strict``."""
+        matter = self.accountability_matter(matter_id, expected_version)
+        sides = {k: Side(v) for k, v in classification.items()}
+        matter.classify(sides, notes, actor=actor, at=self.now())
+        return self.commit(matter)[0]
+
+    def decide_accountability_outcome(
+        self,
+        matter_id: UUID,
+        outcome: Outcome | str,
+        reason: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        matter = self.accountability_matter(matter_id, expected_version)
+        matter.decide(Outcome(outcome), reason, actor=actor, at=self.now())
+        return self.commit(matter)[0]
+
+    def clear_accountability_subject(
+        self,
+        matter_id: UUID,
+        statement: str,
+        *,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        """澄清正名: record that the accusation was false."""
+        matter = self.accountability_matter(matter_id, expected_version)
+        matter.clear(statement, actor=actor, at=self.now())
+        return self.commit(matter)[0]
+
+    def accountability_matter(
+        self, matter_id: UUID, expected_version: int | None = None
+    ) -> AccountabilityMatter:
+        return self.load(AccountabilityMatter, matter_id, expected_version)
+
+    # The consecutive-bottom rule, fed by rankings.
+
+    def record_ranking_result(
+        self,
+        unit: str | UUID,
+        period: str,
+        *,
+        bottom: bool,
+        actor: Actor,
+        source: str = "ranking",
+    ) -> RankingRecorded:
+        """A unit's result for one period (per ``policy.triggers.period``); bottom N periods
+        running records a formal talk (约谈)."""
+        unit_id = self.load(Unit, directory_id(Unit.id_for, unit)).id
+        period_kind = self.policy.triggers.period
+        trigger_id = AssessmentTrigger.id_for(unit_id, period_kind)
+        at = self.now()
+        trigger = (
+            self.load(AssessmentTrigger, trigger_id)
+            if self.exists(trigger_id)
+            else AssessmentTrigger.start(unit_id, period_kind, actor=actor, at=at)
+        )
+        talk = trigger.record_ranking(
+            period, bottom=bottom, source=source, actor=actor, at=at, policy=self.policy
+        )
+        if not trigger.pending_events:
+            return RankingRecorded(None, False)
+        return RankingRecorded(self.commit(trigger)[0], talk)
+
+    def assessment_trigger(self, unit: str | UUID) -> AssessmentTrigger:
+        unit_id = directory_id(Unit.id_for, unit)
+        period_kind = self.policy.triggers.period
+        return self.load(AssessmentTrigger, AssessmentTrigger.id_for(unit_id, period_kind))
+
+
+def _case_id(subject: str | UUID) -> UUID:
+    try:
+        return subject if isinstance(subject, UUID) else UUID(subject)
+    except ValueError:
+        raise InvalidInputError(f"{subject!r} is not a case id") from None

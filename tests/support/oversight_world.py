@@ -1,0 +1,65 @@
+"""A small world for review, visit, supervision and accountability tests.
+
+On top of the shared directory (units AMR and HRS with a clerk and a head each, a supervisor,
+one enterprise) it adds an inspector, a county leader, a key enterprise and a second enterprise,
+and gives the actors short names.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from domain.actors import Actor, Role
+from domain.application import Casetrail
+from domain.evaluation import ServiceReceived
+from domain.policy import Policy
+from tests.support.app import ADMIN, memory_app, seed_directory
+from tests.support.clock import FakeClock
+
+LI = Actor("li.na", Role.WINDOW_STAFF)  # AMR clerk
+WANG = Actor("wang.qiang", Role.UNIT_HEAD)  # AMR head
+ZHAO = Actor("zhao.lei", Role.WINDOW_STAFF)  # HRS clerk
+SUN = Actor("sun.li", Role.UNIT_HEAD)  # HRS head
+CHEN = Actor("chen.jie", Role.SUPERVISOR)
+ZHOU = Actor("zhou.min", Role.INSPECTOR)
+LEADER = Actor("county-01", Role.LEADER)
+OTHER_LEADER = Actor("county-02", Role.LEADER)
+ENTERPRISE = Actor("91440300MA5EXAMPLE", Role.ENTERPRISE)
+OTHER_ENTERPRISE = Actor("91440300MA5OTHER01", Role.ENTERPRISE)
+KEY_ENTERPRISE = "91440300MA5KEY0001"
+
+
+def seed_oversight(app: Casetrail) -> None:
+    seed_directory(app)
+    app.enrol_staff("zhou.min", "周敏", Role.INSPECTOR, actor=ADMIN)
+    app.appoint_leader("county-01", "刘建国", "副县长", "county", actor=ADMIN)
+    app.appoint_leader("county-02", "黄海", "县委常委", "county", actor=ADMIN)
+    app.register_enterprise("91440300MA5OTHER01", "另一家示例公司", actor=ADMIN)
+    app.register_enterprise(
+        KEY_ENTERPRISE, "重点示例制造有限公司", key_enterprise=True, actor=ADMIN
+    )
+
+
+def oversight_app(clock: FakeClock, policy: Policy | None = None) -> Casetrail:
+    app = memory_app(clock, policy)
+    seed_oversight(app)
+    return app
+
+
+def window_service(
+    app: Casetrail,
+    delivered_at: datetime,
+    *,
+    unit: str = "AMR",
+    staff: str = "li.na",
+    service_id: UUID | None = None,
+) -> ServiceReceived:
+    """A window service that opened no case, delivered at ``delivered_at``."""
+    return ServiceReceived.window_service(
+        service_id or uuid4(),
+        unit_id=app.unit(unit).id,
+        delivered_at=delivered_at,
+        staff=staff,
+        service_item="营业执照变更登记",
+    )
