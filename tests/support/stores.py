@@ -19,11 +19,6 @@ class StoreUnderTest:
     clock: FakeClock
     opened: list[Casetrail] = field(default_factory=list)
 
-    @property
-    def durable(self) -> bool:
-        """Whether a second application opened on this store sees the first one's events."""
-        return self.settings.backend != "memory"
-
     def open(self) -> Casetrail:
         app = bootstrap(self.settings, clock=self.clock)
         self.opened.append(app)
