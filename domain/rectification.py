@@ -225,7 +225,7 @@ class Rectification(Tracked):
             reached=reached,
             complaint_verified=complaint_verified,
             note=note.strip(),
-            on_time=at <= self.callback_due.due_at,
+            on_time=at < self.callback_due.due_at,
         )
 
     def record_verification_without_callback(
@@ -253,7 +253,7 @@ class Rectification(Tracked):
             why="the rater is anonymous",
             complaint_verified=complaint_verified,
             note=require_text("note", note),
-            on_time=at <= self.callback_due.due_at,
+            on_time=at < self.callback_due.due_at,
         )
 
     def record_measures(
@@ -367,7 +367,7 @@ class Rectification(Tracked):
             at=at,
             outcome=outcome.value,
             summary=require_text("the summary of the outcome", summary),
-            on_time=at <= self.rectification_due.due_at,
+            on_time=at < self.rectification_due.due_at,
         )
 
     def invite_rerating(self, *, at: datetime, policy: Policy, calendar: WorkingCalendar) -> None:

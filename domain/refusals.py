@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 from uuid import UUID
 
 from domain.actors import Actor, Role
@@ -41,6 +43,18 @@ class WindowClosedError(StepRefusedError):
             "window closed",
             f"cannot {step}: the window for {what} closed at {ended.isoformat()} ({rule})",
         )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(kind: type[E], value: E | str, label: str) -> E:
+    """``value`` as a member of ``kind``; an unknown value is an input error naming the options."""
+    try:
+        return kind(value)
+    except ValueError:
+        options = ", ".join(member.value for member in kind)
+        raise InvalidInputError(f"{label} {value!r} is unknown (choose: {options})") from None
 
 
 def require_role(actor: Actor, roles: Collection[Role], doing: str) -> None:

@@ -16,6 +16,7 @@ from domain.actors import Actor
 from domain.case import Intake
 from domain.directory import Enterprise, Leader, Staff
 from domain.engagement import Engagement
+from domain.refusals import choice
 from domain.services.base import Saved
 from domain.services.cases import CaseService
 from domain.services.staffing import directory_id
@@ -98,7 +99,7 @@ class EngagementService(CaseService):
         visit = Visit.record(
             uuid4(),
             leader_id=leader.id,
-            visit_kind=VisitKind(kind),
+            visit_kind=choice(VisitKind, kind, "visit kind"),
             enterprise_id=enterprise_id,
             place=place,
             started_at=started_at,
@@ -142,6 +143,7 @@ class EngagementService(CaseService):
             channel="visit_finding",
             summary=summary or str(finding["description"]),
             enterprise_id=visit.enterprise_id,
+            filer_name=self.load(Leader, visit.leader_id).name,
             real_name=True,
             emergency=emergency,
             source_visit_id=visit.id,

@@ -18,6 +18,7 @@ from domain.circular import SubjectKind as CircularSubject
 from domain.clock import Deadline, end_of_day, working_day_deadline
 from domain.directory import Staff, Unit
 from domain.errors import InvalidInputError
+from domain.refusals import choice
 from domain.services.base import Saved, ServiceBase
 from domain.services.staffing import directory_id, unit_of_staff
 from domain.supervision import Supervision, TargetKind
@@ -174,7 +175,9 @@ class OversightService(ServiceBase):
         actor: Actor,
     ) -> Saved:
         """``subjects``: (staff | unit | window, login or code, why they are named)."""
-        named = [(CircularSubject(kind), who, why) for kind, who, why in subjects]
+        named = [
+            (choice(CircularSubject, kind, "subject kind"), who, why) for kind, who, why in subjects
+        ]
         for kind, who, _ in named:
             if kind is CircularSubject.STAFF:
                 self.load(Staff, Staff.id_for(who))
@@ -183,7 +186,7 @@ class OversightService(ServiceBase):
         circular = Circular.publish(
             uuid4(),
             title=title,
-            source_kind=CircularSource(source_kind),
+            source_kind=choice(CircularSource, source_kind, "source kind"),
             source_ref=source_ref,
             subjects=named,
             actor=actor,
@@ -211,7 +214,7 @@ class OversightService(ServiceBase):
         source: str | None = None,
     ) -> Saved:
         """``subject``: a case id, a staff login or a unit code (or their ids)."""
-        kind = SubjectKind(subject_kind)
+        kind = choice(SubjectKind, subject_kind, "subject kind")
         if kind is SubjectKind.CASE:
             subject_id = self.load(Case, _case_id(subject)).id
         elif kind is SubjectKind.STAFF:
@@ -252,7 +255,7 @@ class OversightService(ServiceBase):
     ) -> Saved:
         """Place the conduct on each of the three distinctions: ``lenient`` or ``strict``."""
         matter = self.accountability_matter(matter_id, expected_version)
-        sides = {k: Side(v) for k, v in classification.items()}
+        sides = {k: choice(Side, v, f"the side of {k}") for k, v in classification.items()}
         matter.classify(sides, notes, actor=actor, at=self.now())
         return self.commit(matter)[0]
 
@@ -266,7 +269,7 @@ class OversightService(ServiceBase):
         expected_version: int | None = None,
     ) -> Saved:
         matter = self.accountability_matter(matter_id, expected_version)
-        matter.decide(Outcome(outcome), reason, actor=actor, at=self.now())
+        matter.decide(choice(Outcome, outcome, "outcome"), reason, actor=actor, at=self.now())
         return self.commit(matter)[0]
 
     def clear_accountability_subject(

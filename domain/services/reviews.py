@@ -17,7 +17,7 @@ from domain.directory import Enterprise
 from domain.errors import AlreadyExistsError, ConflictError, NotPermittedError
 from domain.evaluation import Evaluation, Level, ServiceReceived
 from domain.rectification import Outcome, Rectification
-from domain.refusals import StepRefusedError
+from domain.refusals import StepRefusedError, choice
 from domain.services.base import Saved, ServiceBase
 from domain.services.staffing import unit_of_staff
 
@@ -46,7 +46,7 @@ class ReviewService(ServiceBase):
             raise _already_rated(service.service_ref, evaluation_id)
         evaluation = Evaluation.rate(
             service,
-            Level(level),
+            choice(Level, level, "level"),
             reason=reason,
             real_name=real_name,
             actor=actor,
@@ -136,7 +136,7 @@ class ReviewService(ServiceBase):
             else None
         )
         evaluation.rerate(
-            Level(level),
+            choice(Level, level, "level"),
             reason=reason,
             rectification_id=rectification_id,
             rerate_window_ends=window,
@@ -250,7 +250,11 @@ class ReviewService(ServiceBase):
         rectification = self.rectification(rectification_id, expected_version)
         at = self.now()
         rectification.complete(
-            Outcome(outcome), summary, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=at
+            choice(Outcome, outcome, "outcome"),
+            summary,
+            actor=actor,
+            actor_unit=unit_of_staff(self, actor.id),
+            at=at,
         )
         if self.evaluation(rectification.evaluation_id).rerated_at is None:
             rectification.invite_rerating(at=at, policy=self.policy, calendar=self.work_calendar())
@@ -270,7 +274,7 @@ class ReviewService(ServiceBase):
             )
         appeal = Appeal.file(
             evaluation,
-            Grounds(grounds),
+            choice(Grounds, grounds, "grounds"),
             reason,
             actor=actor,
             actor_unit=unit_of_staff(self, actor.id),
