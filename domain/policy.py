@@ -58,6 +58,13 @@ class VisitPolicy:
 
 
 @dataclass(frozen=True)
+class RatePolicy:
+    """Parameters of the published rates (docs/metrics.md)."""
+
+    response_working_days: int = 1
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     name: str
@@ -80,6 +87,7 @@ class Policy:
     lists: ListPolicy = field(default_factory=ListPolicy)
     triggers: TriggerPolicy = field(default_factory=TriggerPolicy)
     visits: VisitPolicy = field(default_factory=VisitPolicy)
+    rates: RatePolicy = field(default_factory=RatePolicy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

@@ -8,7 +8,8 @@ nothing; each level is issued once per handling cycle, and the caller records ea
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from domain.case import Case
 from domain.case_rules import CaseStatus
@@ -49,17 +50,42 @@ def _reached(
 
 
 def _due_soon(case: Case, now: datetime, calendar: WorkingCalendar, policy: Policy) -> bool:
-    deadline, warnings = case.deadline, policy.warnings
-    if deadline.derivation.get("unit") == "hours":
-        start = datetime.fromisoformat(deadline.derivation["start"])
-        total = (deadline.due_at - start).total_seconds()
-        return (now - start).total_seconds() >= warnings.yellow_fraction_elapsed * total
-    today = now.astimezone(policy.tz).date()
-    left = working_days_between(calendar, today, deadline.due)
-    period = int(deadline.derivation["period"]) + int(
-        deadline.derivation.get("extension_working_days", 0)
+    derivation = case.deadline.derivation
+    return is_due_soon(
+        TimeLimit(
+            unit=str(derivation.get("unit", "working_days")),
+            period=int(derivation["period"]) + int(derivation.get("extension_working_days", 0)),
+            start=datetime.fromisoformat(derivation["start"]),
+            due=case.deadline.due,
+            due_at=case.deadline.due_at,
+        ),
+        now,
+        calendar,
+        policy,
     )
-    used = period - left
-    return left <= warnings.yellow_working_days_before or used >= (
-        warnings.yellow_fraction_elapsed * period
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A running time limit as the board and the watcher see it."""
+
+    unit: str
+    period: int
+    start: datetime
+    due: date
+    due_at: datetime
+
+
+def is_due_soon(limit: TimeLimit, now: datetime, calendar: WorkingCalendar, policy: Policy) -> bool:
+    """Yellow-card rule: at most N working days left, or a share of the period used."""
+    warnings = policy.warnings
+    if now >= limit.due_at:
+        return False
+    if limit.unit == "hours":
+        total = (limit.due_at - limit.start).total_seconds()
+        return (now - limit.start).total_seconds() >= warnings.yellow_fraction_elapsed * total
+    today = now.astimezone(policy.tz).date()
+    left = working_days_between(calendar, today, limit.due)
+    return left <= warnings.yellow_working_days_before or (
+        limit.period - left >= warnings.yellow_fraction_elapsed * limit.period
     )

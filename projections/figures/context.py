@@ -1,0 +1,33 @@
+"""What every figure is computed against: the moment, the calendar, the policy, the position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.clock import WorkingCalendar
+from domain.policy import Policy
+from projections.figures import DEFINITIONS
+
+
+@dataclass(frozen=True)
+class Context:
+    now: datetime
+    calendar: WorkingCalendar
+    policy: Policy
+    position: int = 0
+    """The log position the rows reflect; published with every figure."""
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.policy.tz).date()
+
+    def stamp(self) -> dict[str, object]:
+        """What a published figure says about itself."""
+        return {
+            "definitions": DEFINITIONS,
+            "policy_version": self.policy.version,
+            "position": self.position,
+            "as_of": self.now.isoformat(),
+            "calendar_version": self.calendar.version,
+        }
