@@ -110,7 +110,7 @@ class ListenFollower:
                 self._listen()
                 reason = "the subscription ended"
             except Exception as error:  # any failure means: subscribe again
-                reason = f"{type(error).__name__}: {error}".strip()
+                reason = " ".join(f"{type(error).__name__}: {error}".split())
             if self._closed.is_set():
                 break
             if monotonic() - began > 60:
