@@ -60,7 +60,8 @@ def choice(kind: type[E], value: E | str, label: str) -> E:
 def require_role(actor: Actor, roles: Collection[Role], doing: str) -> None:
     if actor.role not in roles:
         who = " or ".join(sorted(r.value for r in roles))
-        raise NotPermittedError(f"only a {who} may {doing}, not {actor.role.value}")
+        article = "an" if who[0] in "aeiou" else "a"
+        raise NotPermittedError(f"only {article} {who} may {doing}, not {actor.role.value}")
 
 
 def require_text(label: str, value: str | None) -> str:

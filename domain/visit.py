@@ -154,11 +154,7 @@ class Visit(Tracked):
     ) -> None:
         """Record that the finding opened ``case_id`` (saved together with the case)."""
         self._require_visitor(actor, "open a case from a finding")
-        finding = self.finding(finding_id)
-        if finding["case_id"] is not None:
-            raise AlreadyExistsError(
-                f"finding {finding_id} of visit {self.id} already opened case {finding['case_id']}"
-            )
+        self._require_unhandled(finding_id)
         self._record(
             self.FindingCaseOpened, actor=actor, at=at, finding_id=finding_id, case_id=case_id
         )
@@ -166,9 +162,7 @@ class Visit(Tracked):
     def resolve_on_site(self, finding_id: int, note: str, *, actor: Actor, at: datetime) -> None:
         """A problem settled during the visit itself, with no case needed."""
         self._require_visitor(actor, "resolve a finding on site")
-        finding = self.finding(finding_id)
-        if finding["case_id"] is not None or finding["resolved_on_site"] is not None:
-            raise AlreadyExistsError(f"finding {finding_id} of visit {self.id} is already handled")
+        self._require_unhandled(finding_id)
         self._record(
             self.FindingResolvedOnSite,
             actor=actor,
@@ -185,6 +179,17 @@ class Visit(Tracked):
             raise NotFoundError(
                 f"visit {self.id} has no finding {finding_id} (its findings: {numbers})"
             ) from None
+
+    def _require_unhandled(self, finding_id: int) -> None:
+        finding = self.finding(finding_id)
+        if finding["case_id"] is not None:
+            raise AlreadyExistsError(
+                f"finding {finding_id} of visit {self.id} already opened case {finding['case_id']}"
+            )
+        if finding["resolved_on_site"] is not None:
+            raise AlreadyExistsError(
+                f"finding {finding_id} of visit {self.id} is already handled: resolved on site"
+            )
 
     def _require_visitor(self, actor: Actor, doing: str) -> None:
         if actor.role is not Role.LEADER or actor.id != self.leader_code:

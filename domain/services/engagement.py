@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.case import Intake
 from domain.directory import Enterprise, Leader, Staff
 from domain.engagement import Engagement
-from domain.refusals import choice
+from domain.refusals import choice, require_role
 from domain.services.base import Saved
 from domain.services.cases import CaseService
 from domain.services.staffing import directory_id
@@ -90,6 +90,7 @@ class EngagementService(CaseService):
         findings: Sequence[str] = (),
     ) -> Saved:
         """A leader records their visit or on-site office day, with the problems found."""
+        require_role(actor, (Role.LEADER,), "record a visit")
         leader = self.load(Leader, Leader.id_for(actor.id))
         enterprise_id = (
             self.load(Enterprise, directory_id(Enterprise.id_for, enterprise)).id
