@@ -60,7 +60,7 @@ def choice(kind: type[E], value: E | str, label: str) -> E:
 def require_role(actor: Actor, roles: Collection[Role], doing: str) -> None:
     if actor.role not in roles:
         who = " or ".join(sorted(r.value for r in roles))
-        article = "an" if who[0] in "aeiou" else "a"
+        article = "an" if who[0] in "aeio" else "a"  # "a unit_head", "an inspector"
         raise NotPermittedError(f"only {article} {who} may {doing}, not {actor.role.value}")
 
 
