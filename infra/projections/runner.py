@@ -97,7 +97,9 @@ class ProjectionRunner:
         """Catch up, then (unless ``until_caught_up``) follow the log until ``stop()``."""
         self.prepare()
         if until_caught_up:
-            self.catch_up()
+            applied = self.catch_up()
+            logger.info("caught up with the log at %d (%d events applied)", self.log.head(),
+                        applied)
             return
         self.follower = self._follower_factory()
         retry = Backoff(0.5, 30.0)

@@ -30,7 +30,7 @@ from infra.views import open_view_store
 from projections.directory import DirectoryProjection
 from projections.store import ViewStore
 from tests.support.app import ADMIN
-from tests.support.clock import FakeClock
+from tests.support.clock import START, FakeClock
 from tests.support.stores import StoreUnderTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,6 +86,30 @@ def test_a_caught_up_view_matches_the_log_and_a_rebuild_gives_the_same_checksum(
         assert checksums(runner.store, runner.projections) == before
     finally:
         runner.store.close()
+
+
+@pytest.mark.postgres
+def test_the_same_history_gives_the_same_checksum_on_sqlite_and_postgres(
+    fresh_postgres_url: str, tmp_path: Path, clock: FakeClock,
+) -> None:
+    found = []
+    for settings in (
+        Settings(store="sqlite", home=tmp_path / "sqlite"),
+        Settings(store="postgres", database_url=fresh_postgres_url, home=tmp_path / "pg"),
+    ):
+        clock.set(START)
+        store = StoreUnderTest(settings.backend, settings, clock)
+        app = store.open()
+        seed(app, units=3, staff=12)
+        clock.advance(days=3)
+        app.register_enterprise("91440300MA5EXAMPLE", "深圳示例科技有限公司", actor=ADMIN)
+        runner = open_runner(app, settings, batch_size=5)
+        runner.run(until_caught_up=True)
+        found.append(checksums(runner.store, [DirectoryProjection()]))
+        runner.store.close()
+        store.close()
+
+    assert found[0] == found[1]
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
