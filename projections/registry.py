@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from projections.base import Projection
+from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
 
 
 def all_projections() -> list[Projection]:
-    projections: list[Projection] = [DirectoryProjection()]
+    projections: list[Projection] = [DirectoryProjection(), CaseProjection()]
     _check_unique(projections)
     return projections
 

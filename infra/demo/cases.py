@@ -170,7 +170,7 @@ def play(story: Story, kind: str) -> None:
         return
     story.handle()
     if kind == "stalled":
-        story.later(working_days=40)  # the story ends here: the case stays open and overdue
+        raise StoryEndError  # nobody takes the next step: the case stays open until overdue
     if kind == "site_visit":
         story.later(working_days=1)
         app.record_site_visit(story.id, "到企业现场核查生产情况", actor=story.clerk)
