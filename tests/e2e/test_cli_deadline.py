@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[2]
+from tests.support.cli import ROOT, CommandRunner
+
 EXAMPLE_2027 = ROOT / "docs" / "examples" / "calendar-2027.toml"
-
-
-class CommandRunner:
-    """Runs ``python -m api.cli.main`` with its own CASETRAIL_HOME and nothing else configured."""
-
-    def __init__(self, home: Path) -> None:
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CASETRAIL_")}
-        self.env["CASETRAIL_HOME"] = str(home)
-
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "api.cli.main", *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=60, check=False,
-        )
 
 
 @pytest.fixture
