@@ -5,10 +5,19 @@ from __future__ import annotations
 from projections.base import Projection
 from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
+from projections.engagement import EngagementProjection
+from projections.oversight import OversightProjection
+from projections.reviews import ReviewProjection
 
 
 def all_projections() -> list[Projection]:
-    projections: list[Projection] = [DirectoryProjection(), CaseProjection()]
+    projections: list[Projection] = [
+        DirectoryProjection(),
+        CaseProjection(),
+        ReviewProjection(),
+        EngagementProjection(),
+        OversightProjection(),
+    ]
     _check_unique(projections)
     return projections
 

@@ -1,0 +1,113 @@
+"""Published figures: read-model rows plus the moment, calendar and policy, stamped.
+
+Every figure comes back with what it was computed under (definition version, policy version,
+calendar version, log position, time), so a number on a dashboard can be reproduced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from domain.application import Casetrail
+from projections.base import Projection
+from projections.cases import CaseProjection
+from projections.directory import DirectoryProjection
+from projections.engagement import EngagementProjection
+from projections.figures.board import board, counts_by
+from projections.figures.context import Context
+from projections.figures.coverage import coverage, monthly_quota
+from projections.figures.facts import Facts
+from projections.figures.handling import handling_rates_by
+from projections.figures.lists import red_black_lists
+from projections.figures.periods import Period
+from projections.figures.ranking import annual_ranking
+from projections.figures.reviews import review_rates_by
+from projections.reviews import ReviewProjection
+from projections.store import ViewStore
+
+SOURCES: dict[str, tuple[type[Projection], str]] = {
+    "cases": (CaseProjection, "cases"),
+    "evaluations": (ReviewProjection, "evaluations"),
+    "rectifications": (ReviewProjection, "rectifications"),
+    "units": (DirectoryProjection, "units"),
+    "windows": (DirectoryProjection, "windows"),
+    "staff": (DirectoryProjection, "staff"),
+    "leaders": (DirectoryProjection, "leaders"),
+    "enterprises": (DirectoryProjection, "enterprises"),
+    "leader_links": (EngagementProjection, "leader_links"),
+    "visits": (EngagementProjection, "visits"),
+    "visit_findings": (EngagementProjection, "visit_findings"),
+}
+
+
+class Figures:
+    """Computes each published figure from the view store as it stands."""
+
+    def __init__(self, app: Casetrail, store: ViewStore) -> None:
+        self.app, self.store = app, store
+
+    def context(self, now: datetime | None = None) -> tuple[Facts, Context]:
+        positions = [self.store.position(p().name) for p, _ in SOURCES.values()]
+        position = min((p.position for p in positions if p is not None), default=0)
+        facts = Facts(
+            **{
+                field: self.store.rows(projection().table(table))
+                for field, (projection, table) in SOURCES.items()
+            }
+        )
+        ctx = Context(now or self.app.now(), self.app.work_calendar(), self.app.policy, position)
+        return facts, ctx
+
+    def board(self, group: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+        facts, ctx = self.context(now)
+        entries = board(facts.cases, ctx)
+        result: dict[str, Any] = {**ctx.stamp(), "cases": [asdict(e) for e in entries]}
+        if group:
+            result["counts"] = counts_by(entries, group)
+        return result
+
+    def rates(self, group: str, period: str, now: datetime | None = None) -> dict[str, Any]:
+        facts, ctx = self.context(now)
+        span = Period.parse(period)
+        handling = handling_rates_by(facts.cases, group, span, ctx)
+        reviews = review_rates_by(group, facts, span, ctx)
+        members = sorted(set(handling) | set(reviews))
+        return {
+            **ctx.stamp(),
+            "period": period,
+            "group": group,
+            "rates": {
+                m: {
+                    k: r.as_dict() for k, r in {**handling.get(m, {}), **reviews.get(m, {})}.items()
+                }
+                for m in members
+            },
+        }
+
+    def lists(self, dimension: str, period: str, now: datetime | None = None) -> dict[str, Any]:
+        facts, ctx = self.context(now)
+        return {
+            **ctx.stamp(),
+            **asdict(red_black_lists(dimension, facts, Period.parse(period), ctx)),
+        }
+
+    def ranking(self, period: str, now: datetime | None = None) -> dict[str, Any]:
+        facts, ctx = self.context(now)
+        ranked = annual_ranking(facts, Period.parse(period), ctx)
+        return {
+            **ctx.stamp(),
+            "period": period,
+            "weights": ctx.policy.assessment_weights,
+            "ranking": [asdict(r) for r in ranked],
+        }
+
+    def coverage(self, month: str, now: datetime | None = None) -> dict[str, Any]:
+        facts, ctx = self.context(now)
+        return {
+            **ctx.stamp(),
+            "month": month,
+            **asdict(coverage(facts)),
+            "quota": [asdict(q) for q in monthly_quota(facts, Period.parse(month), ctx)],
+        }

@@ -1,0 +1,95 @@
+"""Leader coverage (挂钩联系): who is linked to whom, monthly visit quotas, findings solved.
+
+Quota (policy ``visits``): a county leader needs ``county_leader_monthly_visits`` visits or
+office days in the month; other leaders ``front_line_days_per_month`` days on the front line,
+counting a visit's duration in days (hours / 8). A finding is solved when it was resolved on
+site, or the case it opened was closed as solved or partly solved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections.figures.context import Context
+from projections.figures.facts import Facts
+from projections.figures.periods import Period
+
+SOLVED = ("solved", "partly_solved")
+HOURS_PER_DAY = 8
+
+
+@dataclass(frozen=True)
+class Coverage:
+    leaders_without_enterprise: list[str]
+    key_enterprises_without_leader: list[str]
+    key_enterprises: int
+    covered_key_enterprises: int
+
+
+@dataclass(frozen=True)
+class Quota:
+    leader_id: str
+    level: str
+    visits: int
+    days: float
+    required: float
+    met: bool
+    findings: int
+    cases_opened: int
+    solved: int
+
+
+def coverage(facts: Facts) -> Coverage:
+    linked = [link for link in facts.leader_links if link["linked"]]
+    leaders_linked = {str(link["leader_id"]) for link in linked}
+    enterprises_linked = {str(link["enterprise_id"]) for link in linked}
+    key = [str(e["id"]) for e in facts.enterprises if e["key_enterprise"]]
+    return Coverage(
+        leaders_without_enterprise=sorted(
+            str(lead["id"]) for lead in facts.leaders if str(lead["id"]) not in leaders_linked
+        ),
+        key_enterprises_without_leader=sorted(e for e in key if e not in enterprises_linked),
+        key_enterprises=len(key),
+        covered_key_enterprises=sum(1 for e in key if e in enterprises_linked),
+    )
+
+
+def monthly_quota(facts: Facts, month: Period, ctx: Context) -> list[Quota]:
+    visits = ctx.policy.visits
+    closed_as = {str(c["id"]): c["outcome"] for c in facts.cases if c["status"] == "closed"}
+    quotas = []
+    for leader in sorted(facts.leaders, key=lambda lead: str(lead["id"])):
+        leader_id = str(leader["id"])
+        mine = [
+            v
+            for v in facts.visits
+            if str(v["leader_id"]) == leader_id and month.contains(v["started_at"], ctx.policy.tz)
+        ]
+        days = sum(
+            v["duration"] if v["duration_unit"] == "days" else v["duration"] / HOURS_PER_DAY
+            for v in mine
+        )
+        visit_ids = {str(v["id"]) for v in mine}
+        findings = [f for f in facts.visit_findings if str(f["visit_id"]) in visit_ids]
+        county = leader["level"] == "county"
+        required = float(
+            visits.county_leader_monthly_visits if county else visits.front_line_days_per_month
+        )
+        quotas.append(
+            Quota(
+                leader_id=leader_id,
+                level=leader["level"],
+                visits=len(mine),
+                days=round(days, 2),
+                required=required,
+                met=(len(mine) if county else days) >= required,
+                findings=len(findings),
+                cases_opened=sum(1 for f in findings if f["case_id"]),
+                solved=sum(
+                    1
+                    for f in findings
+                    if f["resolved_on_site"] or closed_as.get(str(f["case_id"])) in SOLVED
+                ),
+            )
+        )
+    return quotas

@@ -1,0 +1,82 @@
+"""The annual unit ranking (考核): a policy-weighted composite of each unit's rates.
+
+composite = Σ weight_k × rate_k over the policy's ``assessment_weights`` (a negative weight for
+a rate where lower is better). A unit without enough handled cases for the period (policy
+``lists.min_sample``) is listed unranked. A rate a unit has no data for is replaced by the
+average of the ranked units, so missing data neither rewards nor punishes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projections.figures.context import Context
+from projections.figures.facts import Facts
+from projections.figures.handling import handling_rates
+from projections.figures.periods import Period
+from projections.figures.reviews import review_rates
+
+
+@dataclass(frozen=True)
+class Ranked:
+    unit_id: str
+    rank: int | None
+    composite: float | None
+    sample: int
+    rates: dict[str, float | None]
+
+
+def unit_rates(
+    facts: Facts, unit_id: str, period: Period, ctx: Context
+) -> tuple[int, dict[str, float | None]]:
+    cases = [c for c in facts.cases if c["lead_unit_id"] == unit_id]
+    handling = handling_rates(cases, period, ctx)
+    reviews = review_rates(
+        facts.only(
+            cases=cases, evaluations=[e for e in facts.evaluations if e["unit_id"] == unit_id]
+        ),
+        period,
+        ctx,
+    )
+    rates = {k: r.value for k, r in {**handling, **reviews}.items()}
+    return handling["on_time_rate"].denominator, rates
+
+
+def annual_ranking(facts: Facts, period: Period, ctx: Context) -> list[Ranked]:
+    weights = ctx.policy.assessment_weights
+    measured = {str(u["id"]): unit_rates(facts, str(u["id"]), period, ctx) for u in facts.units}
+    eligible = {u: m for u, m in measured.items() if m[0] >= ctx.policy.lists.min_sample}
+    averages = {k: _mean([m[1].get(k) for m in eligible.values()]) for k in weights}
+    scored = []
+    for unit_id, (sample, rates) in measured.items():
+        composite = None
+        if unit_id in eligible:
+            composite = round(
+                sum(w * _or(rates.get(k), averages[k]) for k, w in weights.items()), 6
+            )
+        scored.append((unit_id, sample, composite, {k: rates.get(k) for k in weights}))
+    ordered = sorted(scored, key=lambda s: (s[2] is None, -(s[2] or 0.0), s[0]))
+    ranked, rank = [], 0
+    for unit_id, sample, composite, rates in ordered:
+        if composite is not None:
+            rank += 1
+        ranked.append(
+            Ranked(unit_id, rank if composite is not None else None, composite, sample, rates)
+        )
+    return ranked
+
+
+def bottom_unit(ranking: list[Ranked]) -> str | None:
+    ranked = [r for r in ranking if r.rank is not None]
+    return ranked[-1].unit_id if ranked else None
+
+
+def _or(value: float | None, fallback: float | None) -> float:
+    if value is not None:
+        return value
+    return fallback if fallback is not None else 0.0
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
