@@ -1,0 +1,211 @@
+"""Who may call what: one declarative table, route name -> the roles allowed to call it.
+
+Every route of the API is declared with ``**guarded(name)``, which names it, adds the guard
+and publishes the roles in the OpenAPI document (``x-roles``). A route missing from the table
+cannot be declared, and the role x route matrix test is generated from this table.
+
+What a role *sees* once allowed is its scope (``SCOPE``): window staff and unit heads their
+unit's cases (lead or co-handling unit, or owned by someone in the unit) plus the unowned
+intake queue; an enterprise its own cases; every other role every case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from api.http.problems import ProblemError
+from domain.actors import Role
+from infra.identity import AuthenticationError, Principal
+
+PUBLIC: frozenset[Role] = frozenset()
+"""No sign-in needed."""
+
+W, H, S, N, L, E, C, A = (
+    Role.WINDOW_STAFF,
+    Role.UNIT_HEAD,
+    Role.SUPERVISOR,
+    Role.INSPECTOR,
+    Role.LEADER,
+    Role.ENTERPRISE,
+    Role.API_CONSUMER,
+    Role.ADMIN,
+)
+EVERYONE = frozenset({W, H, S, N, L, E, C, A})
+STAFF = frozenset({W, H})
+HEADS = frozenset({H, S})
+READERS = frozenset({C, S, N, A, L})
+"""Roles that read whole read models (no personal data is in them)."""
+INSPECTING = frozenset({N, S, A, H, W})
+
+
+class Scope(StrEnum):
+    ALL = "all"
+    UNIT = "unit"
+    OWN = "own"
+
+
+SCOPE: dict[Role, Scope] = {W: Scope.UNIT, H: Scope.UNIT, E: Scope.OWN}
+
+
+def scope_of(role: Role) -> Scope:
+    return SCOPE.get(role, Scope.ALL)
+
+
+ACCESS: dict[str, frozenset[Role]] = {
+    # Operations.
+    "health.live": PUBLIC,
+    "health.ready": PUBLIC,
+    "health.metrics": PUBLIC,
+    # Identity.
+    "session.open": PUBLIC,
+    "session.show": EVERYONE,
+    "session.close": EVERYONE,
+    "users.add": frozenset({A}),
+    "users.issue_token": frozenset({A}),
+    "tokens.revoke": frozenset({A}),
+    # Case commands (the roles mirror domain/case_rules.STEPS; a test keeps them in step).
+    "cases.file": frozenset({W, H, E, L, S}),
+    "cases.receive": STAFF,
+    "cases.hand_over": STAFF,
+    "cases.answer_directly": STAFF,
+    "cases.dispatch": STAFF | {S},
+    "cases.request_return": STAFF,
+    "cases.decide_return": HEADS,
+    "cases.sign_for": STAFF,
+    "cases.record_contact": STAFF,
+    "cases.record_site_visit": STAFF,
+    "cases.pause": STAFF,
+    "cases.resume": STAFF,
+    "cases.request_extension": STAFF,
+    "cases.decide_extension": HEADS,
+    "cases.reply": STAFF,
+    "cases.record_callback": STAFF,
+    "cases.close": STAFF,
+    "cases.reopen": STAFF | {S},
+    "cases.terminate": HEADS,
+    "cases.rate": frozenset({E}),
+    # Case queries and the inspector's views.
+    "cases.list": EVERYONE,
+    "cases.show": EVERYONE,
+    "cases.history": INSPECTING,
+    "cases.as_of": INSPECTING,
+    "cases.diff": INSPECTING,
+    "cases.deadline": INSPECTING | {E, L},
+    "records.history": frozenset({N, A}),
+    # Reviews.
+    "ratings.rate_service": frozenset({E}),
+    "evaluations.show": frozenset({W, H, S, N, A, E}),
+    "evaluations.rerate": frozenset({E}),
+    "evaluations.appeal": frozenset({H}),
+    "rectifications.show": frozenset({W, H, S, N, A}),
+    "rectifications.callback": STAFF,
+    "rectifications.verification": STAFF,
+    "rectifications.measures": STAFF,
+    "rectifications.extend": frozenset({H}),
+    "rectifications.complete": frozenset({H}),
+    "appeals.show": frozenset({H, S, N, A}),
+    "appeals.decide": frozenset({S}),
+    # Leaders, stationed staff and visits.
+    "engagements.show": frozenset({S, N, A, L}),
+    "engagements.link_leader": frozenset({S, A}),
+    "engagements.unlink_leader": frozenset({S, A}),
+    "engagements.station_staff": frozenset({S, A}),
+    "engagements.withdraw_staff": frozenset({S, A}),
+    "visits.record": frozenset({L}),
+    "visits.show": frozenset({L, S, N, A}),
+    "visits.add_finding": frozenset({L}),
+    "visits.resolve_finding": frozenset({L}),
+    "visits.open_case": frozenset({L}),
+    # Supervision, circulars, accountability, rankings.
+    "supervision.issue": frozenset({S}),
+    "supervision.show": frozenset({S, H, N, A}),
+    "supervision.respond": frozenset({H}),
+    "supervision.close": frozenset({S}),
+    "circulars.publish": frozenset({S}),
+    "circulars.show": EVERYONE,
+    "circulars.withdraw": frozenset({S}),
+    "accountability.open": frozenset({N}),
+    "accountability.show": frozenset({N, S}),
+    "accountability.findings": frozenset({N}),
+    "accountability.classify": frozenset({N}),
+    "accountability.decide": frozenset({N}),
+    "accountability.clear": frozenset({N}),
+    "rankings.record": frozenset({S, A}),
+    "rankings.trigger": frozenset({S, N, A, H}),
+    # Read models.
+    "views.list": READERS,
+    "views.rows": READERS,
+    # Open311 GeoReport v2.
+    "open311.services": PUBLIC,
+    "open311.service": PUBLIC,
+    "open311.requests": EVERYONE,
+    "open311.request": EVERYONE,
+    "open311.token": EVERYONE,
+    "open311.create": frozenset({W, H, E, L, S}),
+}
+
+
+def principal(request: Request) -> Principal:
+    """The signed-in caller (``Authorization: Bearer``; Open311 also takes ``api_key``)."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        token = (
+            request.query_params.get("api_key", "")
+            if request.url.path.startswith("/open311/")
+            else ""
+        )
+        if not token:
+            raise AuthenticationError("no bearer token")
+    found: Principal = request.app.state.container.accounts.authenticate(token.strip())
+    request.state.principal = found
+    return found
+
+
+CurrentPrincipal = Annotated[Principal, Depends(principal)]
+
+
+class RoleNotAllowedError(ProblemError):
+    def __init__(self, name: str, role: Role, allowed: frozenset[Role]) -> None:
+        super().__init__(
+            403,
+            "role-not-allowed",
+            "Your role may not call this route",
+            f"{name} is for: {', '.join(sorted(r.value for r in allowed))}; you are {role.value}",
+        )
+
+
+def _guard(name: str, roles: frozenset[Role]) -> Callable[..., None]:
+    if roles == PUBLIC:
+
+        def public() -> None:
+            return None
+
+        return public
+
+    def guard(caller: CurrentPrincipal) -> None:
+        if caller.role not in roles:
+            raise RoleNotAllowedError(name, caller.role, roles)
+
+    return guard
+
+
+def guarded(name: str) -> dict[str, Any]:
+    """Route keyword arguments: its name, its guard, and its roles in the OpenAPI document."""
+    roles = ACCESS[name]
+    extra: dict[str, Any] = {"x-roles": sorted(r.value for r in roles) or ["public"]}
+    if roles != PUBLIC:
+        extra["security"] = [{"bearer": []}]
+    return {
+        "name": name,
+        "operation_id": name.replace(".", "_"),
+        "dependencies": [Depends(_guard(name, roles))],
+        "openapi_extra": extra,
+    }

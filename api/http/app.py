@@ -1,0 +1,120 @@
+"""The app factory: routers, middlewares, problem handlers and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from api.http import problems
+from api.http.access import ACCESS, PUBLIC
+from api.http.idempotency import IdempotencyMiddleware
+from api.http.metrics import Metrics
+from api.http.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.http.routers import case_queries, cases, health, inspector, session
+from infra.container import Container
+
+DESCRIPTION = """\
+Casetrail's HTTP API: every case, review, visit, supervision order and accountability matter as
+commands over an event store, and queries over read models that follow its log.
+
+* **Sign in**: `POST /api/v1/session` with login and password (or a token from
+  `casetrail tokens issue LOGIN`); send `Authorization: Bearer <token>`.
+* **Commands** answer `{"id", "version", "position"}` with `ETag: W/"<version>"`. Send the
+  version back as `If-Match` (a stale one is a 409 with the current version) and an
+  `Idempotency-Key` on POST to make retries safe.
+* **Queries** take `min_position` (a command's `position`) to read your own write.
+* **Errors** are RFC 9457 problem details (`application/problem+json`).
+"""
+ERROR_STATUSES = {
+    400: "The request was refused",
+    401: "Sign in first",
+    403: "Your role may not call this route, or take this step",
+    404: "Not found (or outside your scope)",
+    409: "A version conflict, a step not allowed now, or a duplicate",
+    413: "The body is too large",
+    422: "A field is invalid",
+    500: "Something failed on our side",
+}
+
+
+def create_app(container: Container, *, metrics: Metrics | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Casetrail",
+        version="1",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    app.state.container = container
+    app.state.metrics = metrics or Metrics()
+    for module in (health, session, cases, case_queries, inspector):
+        app.include_router(module.router)
+    _check_every_route_is_declared(app)
+    problems.install(app)
+    app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    return [r for r in app.routes if isinstance(r, APIRoute)]
+
+
+def _check_every_route_is_declared(app: FastAPI) -> None:
+    missing = [r.path for r in api_routes(app) if r.name not in ACCESS]
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {', '.join(missing)}")
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with every error as a problem and each route's roles and summary."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name, definition in (
+        problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        .get("$defs", {})
+        .items()
+    ):
+        schemas[name] = definition
+    problem_schema = problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem_schema.pop("$defs", None)
+    schemas["Problem"] = problem_schema
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    components["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "a token from sign-in"}
+    }
+    roles = {r.path_format + r.name: ACCESS[r.name] for r in api_routes(app)}
+    by_operation = {r.operation_id: r for r in api_routes(app)}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            route = by_operation.get(operation.get("operationId"))
+            if route is None:
+                continue
+            public = roles[route.path_format + route.name] == PUBLIC
+            description = (operation.get("description") or "").strip()
+            if description:
+                operation["summary"] = description.splitlines()[0].rstrip(".")
+            responses = operation.setdefault("responses", {})
+            for status, text in ERROR_STATUSES.items():
+                if public and status in (401, 403):
+                    continue
+                responses[str(status)] = {
+                    "description": text,
+                    "content": {
+                        problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    },
+                }
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,161 @@
+"""Dependencies shared by the routers: the container, the caller, versions, waiting for views."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request, Response
+
+from api.http.access import CurrentPrincipal
+from api.http.metrics import Metrics
+from api.http.problems import ProblemError
+from api.http.schemas.common import CommandResult
+from domain.actors import Actor
+from domain.application import Casetrail
+from domain.services.base import Saved
+from infra.container import Container
+from infra.identity import Principal
+
+WAIT_LIMIT_SECONDS = 5.0
+_VERSION = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def container(request: Request) -> Container:
+    found = request.app.state.container
+    assert isinstance(found, Container)
+    return found
+
+
+def application(request: Request) -> Casetrail:
+    return container(request).app
+
+
+def metrics(request: Request) -> Metrics:
+    found = request.app.state.metrics
+    assert isinstance(found, Metrics)
+    return found
+
+
+ContainerDep = Annotated[Container, Depends(container)]
+AppDep = Annotated[Casetrail, Depends(application)]
+
+
+def expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The version you saw, as its ETag (`W/"3"`) or a bare number;'
+            " a stale one gets 409 with the current version. Omit it to act on the latest.",
+            examples=['W/"3"'],
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() in ("", "*"):
+        return None
+    found = _VERSION.match(if_match.strip())
+    if found is None:
+        raise ProblemError(
+            400,
+            "bad-if-match",
+            "If-Match is not a version",
+            f'If-Match must be a version like W/"3", not {if_match!r}',
+        )
+    return int(found.group(1))
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Makes a retried POST safe: the same key and body get the first"
+            " response again (kept across restarts); the same key with another body is 422.",
+            examples=["6f1c2d7e-3b8a-4c55-9a0e-2f7d1b3c4a5e"],
+        ),
+    ] = None,
+) -> str | None:
+    # The IdempotencyMiddleware does the work; this declares the header in the API document.
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+
+
+def min_position(
+    container: ContainerDep,
+    position: Annotated[
+        int | None,
+        Query(
+            alias="min_position",
+            ge=0,
+            le=2**62,
+            description="Wait (at most 5 s) until the read model reflects this log position:"
+            " pass the `position` a command returned to read your own write.",
+            examples=[42],
+        ),
+    ] = None,
+) -> int | None:
+    """Wait for the case view; a 503 says the view did not get there in time."""
+    if position is not None and position > container.read.log.head():
+        raise ProblemError(
+            422,
+            "position-not-in-log",
+            "No such log position",
+            f"position {position} is past the end of the log; pass a position a command returned",
+        )
+    if position is not None and not container.read.wait_for(
+        position, ["cases"], WAIT_LIMIT_SECONDS
+    ):
+        raise ProblemError(
+            503,
+            "view-behind",
+            "The read model has not reached that position yet",
+            f"position {position} is not reflected after {WAIT_LIMIT_SECONDS:g} s; retry",
+            {"Retry-After": "1"},
+        )
+    return position
+
+
+MinPosition = Annotated[int | None, Depends(min_position)]
+
+
+def etag(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def saved_headers(response: Response, saved: Saved) -> None:
+    response.headers["ETag"] = etag(saved.version)
+
+
+@dataclass(frozen=True)
+class Command:
+    """What every command needs: the caller, the application and the version they saw."""
+
+    caller: Principal
+    app: Casetrail
+    version: int | None
+
+    @property
+    def actor(self) -> Actor:
+        return self.caller.actor
+
+
+def command(
+    caller: CurrentPrincipal, app: AppDep, version: ExpectedVersion, _key: IdempotencyKey
+) -> Command:
+    return Command(caller, app, version)
+
+
+CommandDep = Annotated[Command, Depends(command)]
+
+
+def done(saved: Saved, response: Response) -> CommandResult:
+    """The command's answer, with the new version as the ETag."""
+    saved_headers(response, saved)
+    return CommandResult(id=saved.id, version=saved.version, position=saved.position)

@@ -1,0 +1,97 @@
+"""Liveness, readiness and metrics, for orchestrators and Prometheus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from api.http.access import guarded
+from api.http.deps import ContainerDep
+from api.http.metrics import CONTENT_TYPE, Metrics
+
+router = APIRouter(tags=["operations"])
+
+
+class Alive(BaseModel):
+    status: str = Field(examples=["alive"])
+
+
+class ViewLag(BaseModel):
+    name: str = Field(examples=["cases"])
+    position: int
+    head: int
+    lag_events: int
+    lag_seconds: float
+    state: str = Field(examples=["caught up"])
+
+
+class Ready(BaseModel):
+    status: str = Field(examples=["ready"])
+    store: str = Field(examples=["sqlite"])
+    head: int | None = Field(description="the log's last position")
+    views: list[ViewLag]
+    following: bool = Field(description="whether a background runner follows the log")
+    detail: str | None = None
+
+
+@router.get("/healthz", response_model=Alive, **guarded("health.live"))
+def alive() -> Alive:
+    """The process is up and answering."""
+    return Alive(status="alive")
+
+
+@router.get(
+    "/readyz", response_model=Ready, responses={503: {"model": Ready}}, **guarded("health.ready")
+)
+def ready(container: ContainerDep) -> Any:
+    """The event store answers; each read model's position and lag behind the log."""
+    store = container.settings.backend
+    try:
+        head = container.read.log.head()
+        views = [
+            ViewLag(
+                name=s.name,
+                position=s.position,
+                head=s.head,
+                lag_events=s.lag_events,
+                lag_seconds=s.lag_seconds,
+                state=s.state,
+            )
+            for s in container.read.status()
+        ]
+    except Exception as error:  # unreachable store: say so, with the reason's kind only
+        body = Ready(
+            status="unavailable",
+            store=store,
+            head=None,
+            views=[],
+            following=False,
+            detail=f"the store did not answer ({type(error).__name__})",
+        )
+        return JSONResponse(body.model_dump(), status_code=503)
+    return Ready(
+        status="ready",
+        store=store,
+        head=head,
+        views=views,
+        following=container.read.following.is_set(),
+    )
+
+
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    **guarded("health.metrics"),
+    responses={200: {"content": {"text/plain": {"example": "casetrail_commands_total{...} 3"}}}},
+)
+def metrics(request: Request, container: ContainerDep) -> PlainTextResponse:
+    """Prometheus metrics: requests, latencies, commands by type, projection lag."""
+    found: Metrics = request.app.state.metrics
+    try:
+        lag = [(s.name, s.position, s.lag_events) for s in container.read.status()]
+    except Exception:  # metrics must answer even when the store does not
+        lag = []
+    return PlainTextResponse(found.render(lag), media_type=CONTENT_TYPE)

@@ -1,0 +1,88 @@
+"""Everything the HTTP API needs, built once from settings: the container the app factory takes.
+
+It reuses the composition root (``bootstrap``) for the application and adds the read side (view
+store, projection runner), accounts and the idempotency-key store, all on the configured
+database. ``close()`` releases them; ``serve`` also starts the background threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+
+from domain.application import Casetrail
+from domain.services.base import Clock
+from infra.bootstrap import ArrangementSource, bootstrap
+from infra.idempotency import (
+    IdempotencyStore,
+    MemoryIdempotencyStore,
+    postgres_idempotency,
+    sqlite_idempotency,
+)
+from infra.identity import Accounts
+from infra.persistence import persistence_env
+from infra.projections.log import EventLog
+from infra.projections.runner import ProjectionRunner
+from infra.readside import ReadSide
+from infra.runtime import Background
+from infra.settings import Settings
+from infra.views import open_view_store, postgres_conninfo
+from projections.registry import all_projections
+
+
+@dataclass
+class Container:
+    settings: Settings
+    app: Casetrail
+    accounts: Accounts
+    read: ReadSide
+    idempotency: IdempotencyStore
+    background: Background | None = field(default=None)
+
+    @property
+    def clock(self) -> Clock:
+        return self.app.clock
+
+    def start_background(self, *, watch_every: float = 60.0) -> Background:
+        if self.background is None:
+            self.background = Background(self.app, self.read, watch_every=watch_every)
+            self.background.start()
+        return self.background
+
+    def close(self) -> None:
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
+        self.idempotency.close()
+        self.read.store.close()
+        self.app.close()
+
+
+def build_container(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    official_years: ArrangementSource | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Container:
+    app = bootstrap(settings, clock=clock, official_years=official_years)
+    views = open_view_store(settings, app.clock)
+    runner = ProjectionRunner(EventLog.of(app), views, all_projections())
+    return Container(
+        settings=settings,
+        app=app,
+        accounts=Accounts(app, hasher),
+        read=ReadSide(runner.log, views, runner),
+        idempotency=open_idempotency(settings, app.clock),
+    )
+
+
+def open_idempotency(settings: Settings, clock: Clock) -> IdempotencyStore:
+    backend = settings.backend
+    if backend == "memory":
+        return MemoryIdempotencyStore(clock)
+    if backend == "sqlite":
+        return sqlite_idempotency(str(settings.sqlite_path), clock)
+    conninfo, schema = postgres_conninfo(persistence_env(settings))
+    return postgres_idempotency(conninfo, schema, clock)

@@ -1,0 +1,75 @@
+"""The read side as the API sees it: view rows, view positions, and waiting for a position.
+
+A client that has just written knows the log position of its write; a query naming that
+position waits (bounded) until the views have reached it. When no background runner is
+following the log (tests, one-shot tools), the waiting request catches the views up itself:
+the store's position check makes that safe next to any runner.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from infra.projections.log import EventLog
+from infra.projections.operations import Status, status
+from infra.projections.runner import ProjectionRunner
+from projections.base import Projection, Row
+from projections.store import ViewStore
+
+
+class ReadSide:
+    def __init__(self, log: EventLog, store: ViewStore, runner: ProjectionRunner) -> None:
+        self.log, self.store, self.runner = log, store, runner
+        self.projections = {p.name: p for p in runner.projections}
+        self.following = threading.Event()
+        """Set while a background runner follows the log."""
+        self._catch_up_lock = threading.Lock()
+        self._prepared = False
+
+    def projection(self, name: str) -> Projection:
+        try:
+            return self.projections[name]
+        except KeyError:
+            raise KeyError(f"no read model named {name!r}") from None
+
+    def prepare(self) -> None:
+        if not self._prepared:
+            with self._catch_up_lock:
+                self.runner.prepare()
+                self._prepared = True
+
+    def position(self, name: str) -> int:
+        self.prepare()
+        found = self.store.position(name)
+        return found.position if found else 0
+
+    def rows(self, name: str, table: str) -> list[Row]:
+        self.prepare()
+        return self.store.rows(self.projection(name).table(table))
+
+    def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
+        """True once every named view reflects ``position``; False if ``timeout`` ran out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if all(self.position(n) >= position for n in names):
+                return True
+            if not self.following.is_set():
+                self.catch_up(names)
+                if all(self.position(n) >= position for n in names):
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+    def catch_up(self, names: Sequence[str]) -> None:
+        self.prepare()
+        with self._catch_up_lock:
+            head = self.log.head()
+            for name in names:
+                self.runner.advance(self.projection(name), head)
+
+    def status(self) -> list[Status]:
+        self.prepare()
+        return status(self.log, self.store, list(self.projections.values()))
