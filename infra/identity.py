@@ -1,0 +1,205 @@
+"""Accounts: add users, issue and revoke bearer tokens, sign in with a password, authenticate.
+
+Passwords are hashed with argon2; a token's secret has 256 bits of entropy, so a SHA-256 digest
+is enough to store it. A token reads ``ctk_<token id>_<secret>``: the id finds the record, the
+secret proves possession. Nothing secret is ever recorded in the clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from domain.actors import Actor, Role
+from domain.application import Casetrail
+from domain.directory import STAFF_ROLES, Enterprise, Leader, Staff
+from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError
+from domain.identity import ApiToken, User
+from domain.services.base import Saved
+
+TOKEN_PREFIX = "ctk"
+SESSION_HOURS = 12
+# Verified when a login is unknown, so a wrong login takes as long as a wrong password.
+_DUMMY_HASH = PasswordHasher().hash("casetrail-dummy-password")
+
+
+class AuthenticationError(Exception):
+    """The credentials do not identify an active user. The message never says which part."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token_id: UUID
+    token: str
+    """Shown once; only its digest is kept."""
+    login: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: the user, the actor they act as, and their scope."""
+
+    login: str
+    actor: Actor
+    unit_id: UUID | None
+    enterprise_id: UUID | None
+    token_id: UUID
+
+    @property
+    def role(self) -> Role:
+        return self.actor.role
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(self, app: Casetrail, hasher: PasswordHasher | None = None) -> None:
+        self.app = app
+        self.hasher = hasher or PasswordHasher()
+
+    def user(self, login: str) -> User:
+        try:
+            return self.app.load(User, User.id_for(login))
+        except NotFoundError:
+            raise NotFoundError(f"no user with login {login!r}") from None
+
+    def add_user(
+        self,
+        login: str,
+        role: Role,
+        *,
+        actor: Actor,
+        unit: str | None = None,
+        enterprise: str | None = None,
+        leader: str | None = None,
+        password: str | None = None,
+    ) -> Saved:
+        """Add a user; staff logins take their unit from the directory, and must agree with it."""
+        if self.app.exists(User.id_for(login)):
+            raise AlreadyExistsError(f"user {login} already exists")
+        unit_id = self.app.unit(unit).id if unit else None
+        enterprise_id, acts_as = None, login
+        if self.app.exists(Staff.id_for(login)) and role in STAFF_ROLES:
+            staff = self.app.staff(login)
+            if staff.role is not role:
+                raise InvalidInputError(
+                    f"{login} is enrolled as {staff.role.value} in the directory, not {role.value}"
+                )
+            if unit_id is not None and staff.unit_id not in (None, unit_id):
+                raise InvalidInputError(f"{login} works in another unit per the directory")
+            unit_id = unit_id or staff.unit_id
+        if role is Role.ENTERPRISE:
+            if not enterprise:
+                raise InvalidInputError("an enterprise user needs --enterprise CREDIT_CODE")
+            found = self.app.load(Enterprise, Enterprise.id_for(enterprise))
+            enterprise_id, acts_as = found.id, found.credit_code
+        if role is Role.LEADER:
+            acts_as = self.app.load(Leader, Leader.id_for(leader or login)).code
+        password_hash = self.hasher.hash(_checked(password)) if password is not None else None
+        user = User.add(
+            login,
+            role,
+            acts_as=acts_as,
+            unit_id=unit_id,
+            enterprise_id=enterprise_id,
+            password_hash=password_hash,
+            actor=actor,
+            at=self.app.now(),
+        )
+        return self.app.commit(user)[0]
+
+    def set_password(self, login: str, password: str, *, actor: Actor) -> Saved:
+        user = self.user(login)
+        user.set_password(self.hasher.hash(_checked(password)), actor=actor, at=self.app.now())
+        return self.app.commit(user)[0]
+
+    def issue_token(
+        self,
+        login: str,
+        *,
+        actor: Actor,
+        label: str = "token",
+        expires_at: datetime | None = None,
+    ) -> IssuedToken:
+        user = self.user(login)
+        token_id, secret = uuid4(), secrets.token_urlsafe(32)
+        token = ApiToken.issue(
+            token_id,
+            user,
+            digest(secret),
+            label=label,
+            expires_at=expires_at,
+            actor=actor,
+            at=self.app.now(),
+        )
+        self.app.commit(token)
+        return IssuedToken(token_id, f"{TOKEN_PREFIX}_{token_id.hex}_{secret}", login, expires_at)
+
+    def revoke_token(self, token_id: UUID, reason: str, *, actor: Actor) -> Saved:
+        try:
+            token = self.app.load(ApiToken, token_id)
+        except NotFoundError:
+            raise NotFoundError(f"no token with id {token_id}") from None
+        token.revoke(reason, actor=actor, at=self.app.now())
+        return self.app.commit(token)[0]
+
+    def sign_in(self, login: str, password: str, *, hours: int = SESSION_HOURS) -> IssuedToken:
+        """A session token for a correct login and password."""
+        user = self._user_or_none(login)
+        stored = user.password_hash if user is not None else None
+        try:
+            self.hasher.verify(stored or _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            raise AuthenticationError("wrong login or password") from None
+        if user is None or stored is None or user.disabled:
+            raise AuthenticationError("wrong login or password")
+        expires = self.app.now() + timedelta(hours=hours)
+        return self.issue_token(login, actor=user.actor, label="session", expires_at=expires)
+
+    def authenticate(self, token: str) -> Principal:
+        token_id, secret = _parse(token)
+        try:
+            record = self.app.load(ApiToken, token_id)
+        except NotFoundError:
+            raise AuthenticationError("unknown or revoked token") from None
+        if not hmac.compare_digest(record.secret_digest, digest(secret)):
+            raise AuthenticationError("unknown or revoked token")
+        if not record.active(self.app.now()):
+            raise AuthenticationError("the token was revoked or has expired")
+        user = self._user_or_none(record.login)
+        if user is None or user.disabled:
+            raise AuthenticationError("the token's user is disabled")
+        return Principal(user.login, user.actor, user.unit_id, user.enterprise_id, token_id)
+
+    def _user_or_none(self, login: str) -> User | None:
+        try:
+            return self.user(login)
+        except NotFoundError:
+            return None
+
+
+def _checked(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidInputError("a password needs at least 8 characters")
+    return password
+
+
+def _parse(token: str) -> tuple[UUID, str]:
+    prefix, _, rest = token.partition("_")
+    token_hex, _, secret = rest.partition("_")
+    if prefix != TOKEN_PREFIX or not secret:
+        raise AuthenticationError("not a Casetrail token (ctk_<id>_<secret>)")
+    try:
+        return UUID(hex=token_hex), secret
+    except ValueError:
+        raise AuthenticationError("not a Casetrail token (ctk_<id>_<secret>)") from None
