@@ -1,0 +1,132 @@
+"""Case queries: the list (from the case read model) and one case (from its own history)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
+from api.http.board import time_state
+from api.http.deps import ContainerDep, MinPosition, etag
+from api.http.problems import ProblemError
+from api.http.routers.cases import CaseId
+from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
+from api.http.scope import row_visible, visible_case
+from domain.actors import Role
+from domain.directory import Enterprise, Unit
+
+router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
+
+Sort = Literal["filed_at", "-filed_at", "due_at", "-due_at", "updated_at", "-updated_at"]
+ROW_FIELDS = tuple(CaseRow.model_fields)
+# Roles that see cases without the filer's personal details (they never handle the case).
+WITHOUT_FILER = frozenset({Role.API_CONSUMER, Role.LEADER})
+
+
+@router.get("", response_model=CasesPage, **guarded("cases.list"))
+def list_cases(
+    *,
+    container: ContainerDep,
+    caller: CurrentPrincipal,
+    _waited: MinPosition,
+    status: Annotated[list[str] | None, Query(max_length=10, examples=[["in_progress"]])] = None,
+    unit: Annotated[str | None, Query(max_length=64, description="lead unit code")] = None,
+    case_type: Annotated[str | None, Query(alias="type", max_length=32)] = None,
+    channel: Annotated[str | None, Query(max_length=32)] = None,
+    enterprise: Annotated[str | None, Query(max_length=64, description="credit code")] = None,
+    owner: Annotated[str | None, Query(max_length=100, description="owner's login")] = None,
+    due_soon: Annotated[bool | None, Query(description="open, and due soon (yellow)")] = None,
+    overdue: Annotated[bool | None, Query(description="open and past its deadline")] = None,
+    sort: Sort = "-filed_at",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+) -> CasesPage:
+    """List the cases you may see, filtered and sorted, a page at a time (cursor pagination).
+    Pass a command's ``position`` as ``min_position`` to see your own write."""
+    read, app = container.read, container.app
+    position = read.position("cases")
+    rows = read.rows("cases", "cases")
+    if scope_of(caller.role) is not Scope.ALL:
+        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
+        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+    equals: dict[str, Any] = {"case_type": case_type, "channel": channel, "owner": owner}
+    if unit:
+        equals["lead_unit_id"] = str(Unit.id_for(unit))
+    if enterprise:
+        equals["enterprise_id"] = str(Enterprise.id_for(enterprise))
+    rows = [r for r in rows if all(v is None or r.get(k) == v for k, v in equals.items())]
+    if status:
+        rows = [r for r in rows if r.get("status") in status]
+    now, calendar = app.now(), app.work_calendar()
+    for row in rows:
+        row["time_state"] = time_state(row, now, calendar, app.policy)
+    if due_soon is not None:
+        rows = [r for r in rows if (r["time_state"] == "due_soon") == due_soon]
+    if overdue is not None:
+        rows = [r for r in rows if (r["time_state"] == "overdue") == overdue]
+    page, next_cursor = _page(rows, sort, limit, cursor)
+    return CasesPage(
+        items=[CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS}) for r in page],
+        next_cursor=next_cursor,
+        position=position,
+        definition_version=read.projection("cases").version,
+    )
+
+
+def _page(
+    rows: list[dict[str, Any]], sort: str, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+
+    def key(row: dict[str, Any]) -> tuple[str, str]:
+        value = row.get(field)
+        text = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else ""
+        return text, str(row["id"])
+
+    ordered = sorted(rows, key=key, reverse=descending)
+    if cursor is not None:
+        after = _decode_cursor(cursor, sort)
+        ordered = [r for r in ordered if (key(r) < after if descending else key(r) > after)]
+    page = ordered[:limit]
+    more = len(ordered) > limit
+    return page, _encode_cursor(sort, key(page[-1])) if more and page else None
+
+
+def _encode_cursor(sort: str, last: tuple[str, str]) -> str:
+    raw = json.dumps({"s": sort, "v": last[0], "i": last[1]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[str, str]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(data, dict) or data.get("s") != sort:
+            raise ValueError("another sort")
+        return str(data["v"]), str(data["i"])
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ProblemError(
+            422,
+            "bad-cursor",
+            "The cursor is not one this list gave",
+            "pass next_cursor from the previous page, with the same sort",
+        ) from None
+
+
+@router.get("/{case_id}", response_model=CasePublic, **guarded("cases.show"))
+def show_case(
+    case_id: CaseId, container: ContainerDep, caller: CurrentPrincipal, response: Response
+) -> CasePublic:
+    """One case as it stands now, read from its history, with the steps your role may take.
+    The ``ETag`` is its version: send it back as ``If-Match`` with your next step."""
+    case = visible_case(container.app, caller, case_id)
+    state = case.state()
+    state["allowed_steps"] = case.allowed_steps(caller.actor)
+    if caller.role in WITHOUT_FILER:
+        state["filer_name"] = state["filer_contact"] = None
+    response.headers["ETag"] = etag(case.version)
+    return CasePublic.model_validate(state)

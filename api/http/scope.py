@@ -1,0 +1,78 @@
+"""What each caller may see: the scope rules of ``access.SCOPE`` applied to cases.
+
+Outside a caller's scope a case does not exist for them (404, not 403), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from api.http.access import Scope, scope_of
+from domain.application import Casetrail
+from domain.case import Case
+from domain.case_rules import CaseStatus
+from domain.errors import NotFoundError
+from domain.services.staffing import unit_of_staff
+from infra.identity import Principal
+
+
+def sees(
+    caller: Principal,
+    *,
+    enterprise_id: Any,
+    owner: str | None,
+    owner_unit: Any,
+    lead_unit_id: Any,
+    co_unit_ids: Iterable[Any],
+    status: str,
+) -> bool:
+    scope = scope_of(caller.role)
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.OWN:
+        return caller.enterprise_id is not None and _same(enterprise_id, caller.enterprise_id)
+    if owner is None and status == CaseStatus.RECEIVED.value:
+        return True  # the intake queue: any window may receive an unowned demand
+    if owner == caller.actor.id:
+        return True
+    unit = caller.unit_id
+    if unit is None:
+        return False
+    return any(_same(u, unit) for u in (lead_unit_id, owner_unit, *co_unit_ids))
+
+
+def visible_case(app: Casetrail, caller: Principal, case_id: UUID) -> Case:
+    """The case, if the caller may see it; otherwise the same 404 as for a missing case."""
+    case = app.case(case_id)
+    found = sees(
+        caller,
+        enterprise_id=case.enterprise_id,
+        owner=case.owner,
+        owner_unit=unit_of_staff(app, case.owner),
+        lead_unit_id=case.lead_unit_id,
+        co_unit_ids=case.co_unit_ids,
+        status=case.status.value,
+    )
+    if not found:
+        raise NotFoundError(f"no case with id {case_id}")
+    return case
+
+
+def row_visible(caller: Principal, row: Mapping[str, Any], staff_units: Mapping[str, Any]) -> bool:
+    """The same rule for a row of the case read model (``staff_units``: login -> unit id)."""
+    owner = row.get("owner")
+    return sees(
+        caller,
+        enterprise_id=row.get("enterprise_id"),
+        owner=owner,
+        owner_unit=staff_units.get(owner) if owner else None,
+        lead_unit_id=row.get("lead_unit_id"),
+        co_unit_ids=row.get("co_unit_ids") or [],
+        status=str(row.get("status")),
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and str(a) == str(b)
