@@ -9,7 +9,7 @@ from rich.progress import Progress
 
 from api.cli.common import UsageError
 from infra.bootstrap import bootstrap, utc_now
-from infra.demo.cases import SimClock
+from infra.demo.run import SimClock
 from infra.demo.seed import seed_demo, store_has_data
 from infra.settings import Settings
 
@@ -73,10 +73,10 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(
-            f"seeded {summary.counts['cases']} cases "
-            f"({', '.join(f'{k} {v}' for k, v in sorted(summary.stories.items()))})"
-        )
+        kinds = ", ".join(f"{kind} {n}" for kind, n in summary.counts.items())
+        print(f"seeded {kinds}")
+        print("stories: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.stories.items())))
+        print("replay a sample of each kind:")
         for kind, sample in summary.samples.items():
-            print(f"  sample {kind}: casetrail replay {sample}")
+            print(f"  {kind:<24} casetrail replay {sample}")
     return 0

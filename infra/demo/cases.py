@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from domain.application import Casetrail
 from domain.clock import add_working_days, working_days_between
 from infra.demo.people import ENTERPRISES, Directory, person
+from infra.demo.run import DemoRun, SimClock
 
 SUMMARIES = {
     "consultation": ("咨询食品经营许可证办理材料", "咨询高新技术企业认定条件", "咨询社保补缴流程"),
@@ -42,16 +42,6 @@ STORIES = (
 
 class StoryEndError(Exception):
     """The story's next step would happen after "now"; the case stays where it is."""
-
-
-@dataclass
-class SimClock:
-    """The application's clock during seeding: the story sets it before each step."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Story:
@@ -240,3 +230,15 @@ def play_case(
     with contextlib.suppress(StoryEndError):
         play(story, kind)
     return story.id, kind
+
+
+def handle_opened_case(run: DemoRun, case_id: UUID) -> None:
+    """A case someone else opened (a leader's visit finding) is received and handled."""
+    story = Story(run.app, run.clock, run.end, run.rng, run.people)
+    story.case_id = case_id
+    story.clock.now = run.app.case(case_id).created_on
+    with contextlib.suppress(StoryEndError):
+        story.later(hours=run.rng.uniform(1, 20))
+        run.app.receive(case_id, actor=story.clerk)
+        story.handle()
+        story.finish()

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from domain.application import Casetrail
 from domain.case import Case
 from domain.directory import Unit
-from infra.demo.cases import SimClock, play_case
+from infra.demo.cases import handle_opened_case, play_case
+from infra.demo.engagement import link_leaders, visit_enterprises
+from infra.demo.oversight import hold_accountable, rank_units, supervise
 from infra.demo.people import seed_directory
+from infra.demo.reviews import rate_cases
+from infra.demo.run import DemoRun, DemoSummary, SimClock
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class DemoSummary:
-    """What the demo wrote: counts per kind of record and one sample id of each."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    samples: dict[str, str] = field(default_factory=dict)
-    stories: Counter[str] = field(default_factory=Counter)
-
-    def add(self, kind: str, record_id: UUID) -> None:
-        self.counts[kind] += 1
-        self.samples.setdefault(kind, str(record_id))
 
 
 def store_has_data(app: Casetrail) -> bool:
@@ -60,12 +48,23 @@ def seed_demo(
         while not calendar.is_working_day(day):
             day -= timedelta(days=1)
         filings.append(datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60)), tz))
+    run = DemoRun(app, clock, people, rng, end, summary)
+    clock.now = end - timedelta(days=390)
+    link_leaders(run)
+    case_ids = []
     for filed_at in sorted(filings):
         case_id, story = play_case(
             app=app, clock=clock, people=people, rng=rng, filed_at=filed_at, end=end
         )
         summary.add("cases", case_id)
         summary.stories[story] += 1
+        case_ids.append(case_id)
         if progress:
             progress(1)
+    rate_cases(run, case_ids)
+    for case_id in visit_enterprises(run):
+        handle_opened_case(run, case_id)
+    supervise(run, case_ids)
+    hold_accountable(run, case_ids)
+    rank_units(run)
     return summary
