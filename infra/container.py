@@ -7,6 +7,7 @@ database. ``close()`` releases them; ``serve`` also starts the background thread
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -44,9 +45,13 @@ class Container:
     def clock(self) -> Clock:
         return self.app.clock
 
-    def start_background(self, *, watch_every: float = 60.0) -> Background:
+    def start_background(
+        self, *, watch_every: float = 60.0, on_alerts: Callable[[int], None] | None = None
+    ) -> Background:
         if self.background is None:
-            self.background = Background(self.app, self.read, watch_every=watch_every)
+            self.background = Background(
+                self.app, self.read, watch_every=watch_every, on_alerts=on_alerts
+            )
             self.background.start()
         return self.background
 

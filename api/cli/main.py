@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import calendar, deadline, demo, projections, replay, tick
+from api.cli import calendar, deadline, demo, projections, replay, serve, tick, users
 from api.cli.common import UsageError, fail
 
-COMMANDS = (deadline, calendar, demo, replay, projections, tick)
+COMMANDS = (deadline, calendar, demo, replay, projections, tick, serve, users)
 
 
 def build_parser() -> argparse.ArgumentParser:

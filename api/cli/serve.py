@@ -1,0 +1,104 @@
+"""``casetrail serve``: the HTTP API, the projection runner and the deadline watcher, in one
+process.
+
+SQLite by default (``CASETRAIL_HOME``), PostgreSQL with ``CASETRAIL_DATABASE_URL``. On a store
+with no users yet it creates an ``admin`` user and prints its password once; ``--demo`` first
+seeds the demo data (when the store is empty) and gives a few demo staff a login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+from typing import Any
+
+import uvicorn
+from eventsourcing.utils import get_topic
+
+from api.cli import demo
+from api.cli.users import operator
+from api.http import create_app
+from api.http.metrics import Metrics
+from domain.actors import Role
+from domain.directory import Staff
+from domain.identity import User
+from infra.container import Container, build_container
+from infra.settings import Settings
+
+DEMO_LOGINS = (
+    ("amr.clerk1", Role.WINDOW_STAFF),
+    ("amr.head", Role.UNIT_HEAD),
+    ("duchashi1", Role.SUPERVISOR),
+    ("jijian1", Role.INSPECTOR),
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the HTTP API (with the projection runner and the deadline watcher)",
+        description="Serve the API at http://HOST:PORT (docs at /docs). Read models follow the"
+        " log in the background; the deadline watcher records warnings every --watch-every s.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--watch-every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how often the deadline watcher looks at open cases (default 60)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed demo data first if the store is empty, and give demo staff a login",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.demo:
+        seed_demo_if_empty()
+    metrics = Metrics()
+    container = build_container(Settings())
+    try:
+        logins = first_logins(container, demo=args.demo)
+        container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
+        app = create_app(container, metrics=metrics)
+        address = f"http://{args.host}:{args.port}"
+        print(f"Casetrail API at {address}  (docs: {address}/docs)")
+        print(f"store: {container.settings.backend}; read models follow the log in the background")
+        for login, password in logins:
+            print(f"sign in: POST {address}/api/v1/session  login {login}  password {password}")
+        if not logins:
+            print("sign in with a user's password, or: casetrail tokens issue LOGIN")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        container.close()
+    return 0
+
+
+def seed_demo_if_empty() -> None:
+    """``casetrail demo`` with its defaults (it changes nothing on a store that holds data)."""
+    parser = argparse.ArgumentParser(prog="casetrail")
+    demo.register(parser.add_subparsers())
+    parsed = parser.parse_args(["demo"])
+    parsed.handler(parsed)
+
+
+def first_logins(container: Container, *, demo: bool) -> list[tuple[str, str]]:
+    """Logins created now, with their one-time passwords: an admin on a store with no users,
+    and (with --demo) the demo staff who have no user yet."""
+    app, accounts, created = container.app, container.accounts, []
+    password = secrets.token_urlsafe(9)
+    has_users = next(iter(app.iter_ids([get_topic(User.Added)], batch=1)), None) is not None
+    if not has_users:
+        accounts.add_user("admin", Role.ADMIN, actor=operator(), password=password)
+        created.append(("admin", password))
+    if demo:
+        for login, role in DEMO_LOGINS:
+            if app.exists(Staff.id_for(login)) and not app.exists(User.id_for(login)):
+                accounts.add_user(login, role, actor=operator(), password=password)
+                created.append((login, password))
+    return created
