@@ -42,6 +42,9 @@ SOURCES: dict[str, tuple[type[Projection], str]] = {
 }
 
 
+BOARD_GROUPS = {"unit": "lead_unit_id", "owner": "owner"}
+
+
 class Figures:
     """Computes each published figure from the view store as it stands."""
 
@@ -65,7 +68,7 @@ class Figures:
         entries = board(facts.cases, ctx)
         result: dict[str, Any] = {**ctx.stamp(), "cases": [asdict(e) for e in entries]}
         if group:
-            result["counts"] = counts_by(entries, group)
+            result["counts"] = counts_by(entries, BOARD_GROUPS[group])
         return result
 
     def rates(self, group: str, period: str, now: datetime | None = None) -> dict[str, Any]:
