@@ -16,6 +16,7 @@ from domain.calendar import WorkCalendar, YearArrangement
 from domain.errors import ConflictError
 from domain.services.base import Clock
 from infra.calendar_loader import official_arrangements
+from infra.integrity.wiring import chained_env, install_checkpoints
 from infra.persistence import persistence_env
 from infra.policy_file import load_policy
 from infra.settings import Settings
@@ -42,10 +43,11 @@ def bootstrap(
     store's working calendar.
     """
     policy = load_policy(settings.policy_file)
-    env = {**persistence_env(settings), **(env_override or {})}
+    env = chained_env({**persistence_env(settings), **(env_override or {})})
     app = Casetrail(
         env=env, clock=clock or utc_now, policy=policy, jurisdiction=settings.jurisdiction
     )
+    install_checkpoints(app)
     seed_official_calendar(app, official_years)
     return app
 
