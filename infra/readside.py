@@ -41,9 +41,15 @@ class ReadSide:
                 self._prepared = True
 
     def position(self, name: str) -> int:
+        """The log position the view reflects (read before its rows: they are at least there)."""
         self.prepare()
         found = self.store.position(name)
         return found.position if found else 0
+
+    def refresh(self, names: Sequence[str]) -> None:
+        """With no runner following the log, bring the views to its head now."""
+        if not self.following.is_set():
+            self.catch_up(names)
 
     def rows(self, name: str, table: str) -> list[Row]:
         self.prepare()

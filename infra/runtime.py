@@ -25,8 +25,7 @@ OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 
 def issue_due_alerts(app: Casetrail, read: ReadSide) -> int:
     """One pass over the open cases in the case view; returns how many warnings were recorded."""
-    if not read.following.is_set():
-        read.catch_up(["cases"])
+    read.refresh(["cases"])
     issued = 0
     for row in read.rows("cases", "cases"):
         if row["status"] not in OPEN_VALUES:

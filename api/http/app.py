@@ -13,7 +13,17 @@ from api.http.access import ACCESS, PUBLIC
 from api.http.idempotency import IdempotencyMiddleware
 from api.http.metrics import Metrics
 from api.http.middleware import BodyLimitMiddleware, MetricsMiddleware
-from api.http.routers import case_queries, cases, health, inspector, session
+from api.http.routers import (
+    case_queries,
+    cases,
+    engagement,
+    health,
+    inspector,
+    oversight,
+    reviews,
+    session,
+    views,
+)
 from infra.container import Container
 
 DESCRIPTION = """\
@@ -51,7 +61,17 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     )
     app.state.container = container
     app.state.metrics = metrics or Metrics()
-    for module in (health, session, cases, case_queries, inspector):
+    for module in (
+        health,
+        session,
+        cases,
+        case_queries,
+        inspector,
+        reviews,
+        engagement,
+        oversight,
+        views,
+    ):
         app.include_router(module.router)
     _check_every_route_is_declared(app)
     problems.install(app)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Response
 
-from api.http.access import CurrentPrincipal
+from api.http.access import CurrentPrincipal, Scope, scope_of
 from api.http.metrics import Metrics
 from api.http.problems import ProblemError
-from api.http.schemas.common import CommandResult
+from api.http.schemas.common import CommandResult, Record
 from domain.actors import Actor
 from domain.application import Casetrail
+from domain.base import Tracked
+from domain.errors import NotFoundError
 from domain.services.base import Saved
 from infra.container import Container
 from infra.identity import Principal
@@ -102,16 +105,20 @@ def min_position(
     ] = None,
 ) -> int | None:
     """Wait for the case view; a 503 says the view did not get there in time."""
-    if position is not None and position > container.read.log.head():
+    if position is not None:
+        wait_for_position(container, position, ["cases"])
+    return position
+
+
+def wait_for_position(container: Container, position: int, views: list[str]) -> None:
+    if position > container.read.log.head():
         raise ProblemError(
             422,
             "position-not-in-log",
             "No such log position",
             f"position {position} is past the end of the log; pass a position a command returned",
         )
-    if position is not None and not container.read.wait_for(
-        position, ["cases"], WAIT_LIMIT_SECONDS
-    ):
+    if not container.read.wait_for(position, views, WAIT_LIMIT_SECONDS):
         raise ProblemError(
             503,
             "view-behind",
@@ -119,7 +126,6 @@ def min_position(
             f"position {position} is not reflected after {WAIT_LIMIT_SECONDS:g} s; retry",
             {"Retry-After": "1"},
         )
-    return position
 
 
 MinPosition = Annotated[int | None, Depends(min_position)]
@@ -159,3 +165,22 @@ def done(saved: Saved, response: Response) -> CommandResult:
     """The command's answer, with the new version as the ETag."""
     saved_headers(response, saved)
     return CommandResult(id=saved.id, version=saved.version, position=saved.position)
+
+
+def check_version(app: Casetrail, cls: type[Tracked], record_id: UUID, version: int | None) -> None:
+    """For commands whose service takes no expected version: refuse a stale If-Match up front
+    (the store still refuses a concurrent write that slips in between)."""
+    if version is not None:
+        app.load(cls, record_id, version)
+
+
+def shown(
+    app: Casetrail, cls: type[Tracked], record_id: UUID, caller: Principal, response: Response
+) -> Record:
+    """A record's state for the caller: unit roles see only their unit's (else 404)."""
+    record = app.load(cls, record_id)
+    unit = getattr(record, "unit_id", None)
+    if scope_of(caller.role) is Scope.UNIT and unit is not None and unit != caller.unit_id:
+        raise NotFoundError(f"no {cls.kind} with id {record_id}")
+    response.headers["ETag"] = etag(record.version)
+    return Record.model_validate(record.state())

@@ -49,6 +49,7 @@ def list_cases(
     """List the cases you may see, filtered and sorted, a page at a time (cursor pagination).
     Pass a command's ``position`` as ``min_position`` to see your own write."""
     read, app = container.read, container.app
+    read.refresh(["cases", "directory"])
     position = read.position("cases")
     rows = read.rows("cases", "cases")
     if scope_of(caller.role) is not Scope.ALL:
