@@ -11,10 +11,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import calendar, deadline, demo, projections, replay, serve, tick, users
+from api.cli import (
+    calendar,
+    deadline,
+    demo,
+    export,
+    projections,
+    replay,
+    serve,
+    tick,
+    users,
+    verify,
+)
 from api.cli.common import UsageError, fail
 
-COMMANDS = (deadline, calendar, demo, replay, projections, tick, serve, users)
+COMMANDS = (deadline, calendar, demo, replay, projections, tick, serve, users, verify, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
