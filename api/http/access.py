@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 
+from api.http.middleware import BODY_KEY
 from api.http.problems import ProblemError
 from domain.actors import Role
 from infra.identity import AuthenticationError, Principal
@@ -157,16 +159,24 @@ def principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        token = (
-            request.query_params.get("api_key", "")
-            if request.url.path.startswith("/open311/")
-            else ""
-        )
+        token = open311_api_key(request)
         if not token:
             raise AuthenticationError("no bearer token")
     found: Principal = request.app.state.container.accounts.authenticate(token.strip())
     request.state.principal = found
     return found
+
+
+def open311_api_key(request: Request) -> str:
+    """Open311 clients send ``api_key``: in the query, or in a POST's form body."""
+    if not request.url.path.startswith("/open311/"):
+        return ""
+    key = request.query_params.get("api_key", "")
+    body = request.scope.get(BODY_KEY)
+    if not key and isinstance(body, bytes) and body:
+        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        key = form.get("api_key", "")
+    return key
 
 
 CurrentPrincipal = Annotated[Principal, Depends(principal)]
@@ -197,10 +207,12 @@ def _guard(name: str, roles: frozenset[Role]) -> Callable[..., None]:
     return guard
 
 
-def guarded(name: str) -> dict[str, Any]:
-    """Route keyword arguments: its name, its guard, and its roles in the OpenAPI document."""
+def guarded(name: str, openapi: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Route keyword arguments: its name, its guard, and its roles in the OpenAPI document
+    (plus ``openapi``, for what FastAPI cannot infer, such as a form body)."""
     roles = ACCESS[name]
     extra: dict[str, Any] = {"x-roles": sorted(r.value for r in roles) or ["public"]}
+    extra |= openapi or {}
     if roles != PUBLIC:
         extra["security"] = [{"bearer": []}]
     return {

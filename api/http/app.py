@@ -19,6 +19,7 @@ from api.http.routers import (
     engagement,
     health,
     inspector,
+    open311,
     oversight,
     reviews,
     session,
@@ -71,6 +72,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
         engagement,
         oversight,
         views,
+        open311,
     ):
         app.include_router(module.router)
     _check_every_route_is_declared(app)

@@ -12,10 +12,11 @@ import logging
 from http import HTTPStatus
 from typing import Any
 from uuid import uuid4
+from xml.etree import ElementTree as ET
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,6 +34,7 @@ from infra.identity import AuthenticationError
 logger = logging.getLogger("casetrail.api")
 
 MEDIA_TYPE = "application/problem+json"
+XML_MEDIA_TYPE = "application/problem+xml"
 TYPE_PREFIX = "urn:casetrail:problem:"
 
 # Domain error -> (status, problem type, title). Looked up along the error's class hierarchy.
@@ -93,7 +95,7 @@ def problem_response(
     *,
     headers: dict[str, str] | None = None,
     **extra: Any,
-) -> JSONResponse:
+) -> Response:
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + kind if kind != "about:blank" else kind,
         "title": title,
@@ -104,7 +106,31 @@ def problem_response(
     if request is not None:
         body["instance"] = request.url.path
     body.update({k: v for k, v in extra.items() if v is not None})
+    if request is not None and wants_xml(request.url.path):
+        return Response(_xml(body), status, headers=headers, media_type=XML_MEDIA_TYPE)
     return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
+
+
+def wants_xml(path: str) -> bool:
+    """Open311's ``.xml`` routes answer errors as ``application/problem+xml`` (RFC 9457)."""
+    return path.startswith("/open311/") and path.endswith(".xml")
+
+
+def _xml(body: dict[str, Any]) -> bytes:
+    root = ET.Element("problem", xmlns="urn:ietf:rfc:7807")
+    for key, value in body.items():
+        child = ET.SubElement(root, key)
+        if isinstance(value, list):
+            for entry in value:
+                item = ET.SubElement(child, "i")
+                if isinstance(entry, dict):
+                    for k, v in entry.items():
+                        ET.SubElement(item, k).text = str(v)
+                else:
+                    item.text = str(entry)
+        else:
+            child.text = str(value)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def problem_bytes(status: int, kind: str, title: str, detail: str) -> bytes:
@@ -113,7 +139,7 @@ def problem_bytes(status: int, kind: str, title: str, detail: str) -> bytes:
     return bytes(response.body)
 
 
-def _domain_error(request: Request, error: Exception) -> JSONResponse:
+def _domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     kind = next(k for k in type(error).__mro__ if k in STATUS)
     status, slug, title = STATUS[kind]
@@ -125,7 +151,7 @@ def _domain_error(request: Request, error: Exception) -> JSONResponse:
     return problem_response(request, status, slug, title, str(error), **extra)
 
 
-def _problem_error(request: Request, error: Exception) -> JSONResponse:
+def _problem_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ProblemError)
     return problem_response(
         request,
@@ -138,7 +164,7 @@ def _problem_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _unauthenticated(request: Request, error: Exception) -> JSONResponse:
+def _unauthenticated(request: Request, error: Exception) -> Response:
     return problem_response(
         request,
         401,
@@ -149,7 +175,7 @@ def _unauthenticated(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     fields = [
         {
@@ -169,7 +195,7 @@ def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _http_error(request: Request, error: Exception) -> JSONResponse:
+def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     headers = dict(error.headers or {})
     detail = error.detail if isinstance(error.detail, str) else None
@@ -183,7 +209,7 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _unexpected(request: Request, error: Exception) -> JSONResponse:
+def _unexpected(request: Request, error: Exception) -> Response:
     error_id = uuid4().hex[:12]
     logger.error("unexpected failure %s on %s", error_id, request.url.path, exc_info=error)
     return problem_response(

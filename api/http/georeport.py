@@ -1,0 +1,166 @@
+"""Open311 GeoReport v2 shapes: services from demand types, requests from case rows, and the
+spec's JSON and XML renderings (root elements ``<services>``, ``<service_definition>``,
+``<service_requests>``).
+
+A service is a demand type (咨询, 求助, 投诉, 举报, 建议); the service item, the enterprise and
+the real-name, confidentiality and emergency flags are its attributes. A request is a case:
+``expected_datetime`` is its deadline, ``agency_responsible`` its lead unit, ``status`` open or
+closed with the handling status in ``status_notes``. Confidential cases are never listed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from domain.case_rules import CASE_TYPES, OPEN_STATUSES, OUTCOMES
+
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+ENGLISH = {
+    "consultation": "Consultation",
+    "help": "Request for help",
+    "complaint": "Complaint",
+    "report": "Report of misconduct",
+    "suggestion": "Suggestion",
+}
+FLAG_VALUES = [{"key": "true", "name": "yes"}, {"key": "false", "name": "no"}]
+ATTRIBUTES: list[dict[str, Any]] = [
+    {
+        "variable": True,
+        "code": "enterprise",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": "unified social credit code (18 characters)",
+        "order": 1,
+        "description": "The enterprise the demand concerns (staff filing on its behalf).",
+    },
+    {
+        "variable": True,
+        "code": "service_item",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": None,
+        "order": 2,
+        "description": "The service item (办事事项) concerned, if any.",
+    },
+    {
+        "variable": True,
+        "code": "real_name",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": None,
+        "order": 3,
+        "description": "Filed in the filer's real name (default yes).",
+        "values": FLAG_VALUES,
+    },
+    {
+        "variable": True,
+        "code": "confidential",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": None,
+        "order": 4,
+        "description": "Keep the filer's identity confidential (a report always is).",
+        "values": FLAG_VALUES,
+    },
+    {
+        "variable": True,
+        "code": "emergency",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": None,
+        "order": 5,
+        "description": "An emergency, handled within hours.",
+        "values": FLAG_VALUES,
+    },
+]
+
+
+def services() -> list[dict[str, Any]]:
+    return [
+        {
+            "service_code": code,
+            "service_name": f"{chinese} {ENGLISH[code]}",
+            "description": f"{ENGLISH[code]} (诉求类型: {chinese})",
+            "metadata": True,
+            "type": "realtime",
+            "keywords": f"{code}, {chinese}",
+            "group": "demand",
+        }
+        for code, chinese in CASE_TYPES.items()
+    ]
+
+
+def definition(code: str) -> dict[str, Any]:
+    return {"service_code": code, "attributes": ATTRIBUTES}
+
+
+def request_of(row: dict[str, Any], unit_names: dict[str, str], tz: timezone) -> dict[str, Any]:
+    """A case row as a GeoReport service request."""
+    status = str(row.get("status"))
+    notes = status.replace("_", " ")
+    if row.get("outcome"):
+        outcome = str(row["outcome"])
+        notes += f": {outcome.replace('_', ' ')} ({OUTCOMES.get(outcome, outcome)})"
+    code = str(row.get("case_type"))
+    return {
+        "service_request_id": str(row["id"]),
+        "status": "open" if status in OPEN_VALUES else "closed",
+        "status_notes": notes,
+        "service_name": f"{CASE_TYPES.get(code, code)} {ENGLISH.get(code, code)}",
+        "service_code": code,
+        "description": row.get("summary"),
+        "agency_responsible": unit_names.get(str(row.get("lead_unit_id"))),
+        "service_notice": None,
+        "requested_datetime": _w3(row.get("filed_at"), tz),
+        "updated_datetime": _w3(row.get("updated_at"), tz),
+        "expected_datetime": _w3(row.get("due_at"), tz),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+
+
+def _w3(value: Any, tz: timezone) -> str | None:
+    return (
+        value.astimezone(tz).isoformat(timespec="seconds") if isinstance(value, datetime) else None
+    )
+
+
+# XML, element by element as the spec lists them.
+
+
+def xml_document(root: str, item: str | None, data: Any) -> bytes:
+    """``data`` (a list of dicts, or one dict when ``item`` is None) under ``<root>``."""
+    element = ET.Element(root)
+    if item is None:
+        _fill(element, data)
+    else:
+        for entry in data:
+            _fill(ET.SubElement(element, item), entry)
+    return bytes(ET.tostring(element, encoding="utf-8", xml_declaration=True))
+
+
+def _fill(parent: ET.Element, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        child = ET.SubElement(parent, key)
+        if key == "attributes":
+            for attribute in value:
+                _fill(ET.SubElement(child, "attribute"), attribute)
+        elif key == "values":
+            for entry in value:
+                _fill(ET.SubElement(child, "value"), entry)
+        else:
+            child.text = _text(value)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,352 @@
+"""Open311 GeoReport v2 under ``/open311/v2/``: services, service definitions, requests (list,
+one, create) and tokens, each as ``.json`` or ``.xml``. See ``api/http/georeport.py`` for how
+services and requests map to demand types and cases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.http import georeport
+from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
+from api.http.deps import ContainerDep
+from api.http.middleware import BODY_KEY
+from api.http.problems import ProblemError
+from api.http.scope import row_visible
+from domain.actors import Role
+from domain.case_rules import CASE_TYPES
+from infra.container import Container
+
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+Format = Annotated[Literal["json", "xml"], Path(description="json or xml", examples=["json"])]
+Jurisdiction = Annotated[str | None, Query(max_length=100, examples=["national"])]
+MOST = 1000
+RECENT_DAYS = 90
+
+
+class ServiceOut(BaseModel):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class AttributeOut(BaseModel):
+    variable: bool
+    code: str
+    datatype: str
+    required: bool
+    datatype_description: str | None
+    order: int
+    description: str
+    values: list[dict[str, str]] | None = None
+
+
+class DefinitionOut(BaseModel):
+    service_code: str
+    attributes: list[AttributeOut]
+
+
+class RequestOut(BaseModel):
+    service_request_id: str
+    status: Literal["open", "closed"]
+    status_notes: str | None
+    service_name: str | None
+    service_code: str
+    description: str | None
+    agency_responsible: str | None
+    service_notice: str | None
+    requested_datetime: str | None
+    updated_datetime: str | None
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+
+
+class CreatedOut(BaseModel):
+    service_request_id: str
+    service_notice: str | None
+    account_id: str | None
+
+
+class TokenOut(BaseModel):
+    service_request_id: str
+    token: str
+
+
+def _both(model: Any) -> dict[int | str, dict[str, Any]]:
+    return {200: {"model": model, "content": {"application/xml": {"schema": {"type": "string"}}}}}
+
+
+def _render(fmt: str, root: str, item: str | None, data: Any, status: int = 200) -> Response:
+    if fmt == "xml":
+        return Response(
+            georeport.xml_document(root, item, data),
+            status,
+            media_type="application/xml; charset=utf-8",
+        )
+    return JSONResponse(data, status)
+
+
+def _check_jurisdiction(container: Container, jurisdiction_id: str | None) -> None:
+    if jurisdiction_id and jurisdiction_id != container.settings.jurisdiction:
+        raise ProblemError(
+            404,
+            "unknown-jurisdiction",
+            "This endpoint serves one jurisdiction",
+            f"jurisdiction_id must be {container.settings.jurisdiction!r} or left out",
+        )
+
+
+@router.get("/services.{fmt}", responses=_both(list[ServiceOut]), **guarded("open311.services"))
+def list_services(
+    fmt: Format, container: ContainerDep, jurisdiction_id: Jurisdiction = None
+) -> Response:
+    """The services: one per demand type (咨询, 求助, 投诉, 举报, 建议)."""
+    _check_jurisdiction(container, jurisdiction_id)
+    return _render(fmt, "services", "service", georeport.services())
+
+
+@router.get(
+    "/services/{service_code}.{fmt}", responses=_both(DefinitionOut), **guarded("open311.service")
+)
+def service_definition(
+    service_code: Annotated[str, Path(max_length=32, examples=["complaint"])],
+    fmt: Format,
+    container: ContainerDep,
+    jurisdiction_id: Jurisdiction = None,
+) -> Response:
+    """A service's definition: the attributes a request may carry."""
+    _check_jurisdiction(container, jurisdiction_id)
+    _check_code(service_code)
+    return _render(fmt, "service_definition", None, georeport.definition(service_code))
+
+
+def _check_code(code: str) -> None:
+    if code not in CASE_TYPES:
+        raise ProblemError(
+            404, "unknown-service", "No such service", f"service codes: {', '.join(CASE_TYPES)}"
+        )
+
+
+@router.get("/requests.{fmt}", responses=_both(list[RequestOut]), **guarded("open311.requests"))
+def list_requests(
+    *,
+    fmt: Format,
+    container: ContainerDep,
+    caller: CurrentPrincipal,
+    jurisdiction_id: Jurisdiction = None,
+    service_request_id: Annotated[
+        str | None, Query(max_length=4000, description="ids, comma-separated")
+    ] = None,
+    service_code: Annotated[str | None, Query(max_length=400, examples=["complaint"])] = None,
+    start_date: Annotated[datetime | None, Query(examples=["2026-03-01T00:00:00+08:00"])] = None,
+    end_date: Annotated[datetime | None, Query(examples=["2026-03-31T00:00:00+08:00"])] = None,
+    status: Annotated[str | None, Query(max_length=20, examples=["open"])] = None,
+    api_key: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """Service requests (cases) you may see, newest first: at most 1000, by default from the
+    last 90 days. Confidential cases are never listed."""
+    del api_key  # read by the guard
+    _check_jurisdiction(container, jurisdiction_id)
+    rows = _visible_rows(container, caller)
+    if service_request_id:
+        wanted = {i.strip() for i in service_request_id.split(",") if i.strip()}
+        rows = [r for r in rows if str(r["id"]) in wanted]
+    else:
+        start, end = start_date, end_date
+        if start is None and end is None:
+            start = container.app.now() - timedelta(days=RECENT_DAYS)
+        for bound in (start, end):
+            if bound is not None and bound.tzinfo is None:
+                raise ProblemError(400, "date-without-zone", "Give dates with their time zone")
+        rows = [r for r in rows if _within(r.get("filed_at"), start, end)]
+    if service_code:
+        codes = {c.strip() for c in service_code.split(",")}
+        rows = [r for r in rows if r.get("case_type") in codes]
+    if status:
+        states = {s.strip() for s in status.split(",")}
+        if not states <= {"open", "closed"}:
+            raise ProblemError(400, "bad-status", "status is open, closed or both")
+        rows = [
+            r
+            for r in rows
+            if ("open" if r["status"] in georeport.OPEN_VALUES else "closed") in states
+        ]
+    rows.sort(key=_newest_first, reverse=True)
+    return _render(fmt, "service_requests", "request", _as_requests(container, rows[:MOST]))
+
+
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    responses=_both(list[RequestOut]),
+    **guarded("open311.request"),
+)
+def show_request(
+    service_request_id: Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])],
+    fmt: Format,
+    container: ContainerDep,
+    caller: CurrentPrincipal,
+    jurisdiction_id: Jurisdiction = None,
+) -> Response:
+    """One service request (a list of one, as the spec has it)."""
+    _check_jurisdiction(container, jurisdiction_id)
+    rows = [r for r in _visible_rows(container, caller) if str(r["id"]) == str(service_request_id)]
+    if not rows:
+        raise ProblemError(404, "not-found", "No such service request")
+    return _render(fmt, "service_requests", "request", _as_requests(container, rows))
+
+
+@router.get("/tokens/{token_id}.{fmt}", responses=_both(list[TokenOut]), **guarded("open311.token"))
+def show_token(
+    token_id: Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])],
+    fmt: Format,
+    container: ContainerDep,
+    caller: CurrentPrincipal,
+    jurisdiction_id: Jurisdiction = None,
+) -> Response:
+    """The request a token stands for. Requests are created at once, so the token is the id."""
+    _check_jurisdiction(container, jurisdiction_id)
+    if not any(str(r["id"]) == str(token_id) for r in _visible_rows(container, caller)):
+        raise ProblemError(404, "not-found", "No such token")
+    data = [{"service_request_id": str(token_id), "token": str(token_id)}]
+    return _render(fmt, "service_requests", "request", data)
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    body = request.scope.get(BODY_KEY)
+    raw = body if isinstance(body, bytes) else await request.body()
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+    except UnicodeDecodeError:
+        raise ProblemError(400, "bad-form", "The form is not UTF-8") from None
+
+
+FORM_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["service_code", "description"],
+                    "properties": {
+                        "api_key": {"type": "string"},
+                        "jurisdiction_id": {"type": "string"},
+                        "service_code": {"type": "string", "enum": list(CASE_TYPES)},
+                        "description": {"type": "string", "minLength": 1, "maxLength": 4000},
+                        "first_name": {"type": "string"},
+                        "last_name": {"type": "string"},
+                        "email": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "attribute[enterprise]": {"type": "string"},
+                        "attribute[service_item]": {"type": "string"},
+                        "attribute[real_name]": {"type": "string", "enum": ["true", "false"]},
+                        "attribute[confidential]": {"type": "string", "enum": ["true", "false"]},
+                        "attribute[emergency]": {"type": "string", "enum": ["true", "false"]},
+                    },
+                },
+                "example": {
+                    "api_key": "ctk_...",
+                    "service_code": "complaint",
+                    "description": "施工许可审批超时",
+                    "first_name": "伟",
+                    "last_name": "张",
+                },
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/requests.{fmt}",
+    status_code=201,
+    responses=_both(list[CreatedOut]),
+    **guarded("open311.create", FORM_SCHEMA),
+)
+def create_request(
+    fmt: Format,
+    container: ContainerDep,
+    caller: CurrentPrincipal,
+    form: Annotated[dict[str, str], Depends(form_fields)],
+) -> Response:
+    """File a demand as a service request (``api_key`` is a Casetrail token)."""
+    _check_jurisdiction(container, form.get("jurisdiction_id"))
+    code, description = form.get("service_code", ""), form.get("description", "").strip()
+    _check_code(code)
+    if not description:
+        raise ProblemError(400, "description-required", "Say what the request is about")
+    name = (form.get("last_name", "") + form.get("first_name", "")).strip() or None
+    contact = ", ".join(v for v in (form.get("phone"), form.get("email")) if v) or None
+    enterprise = form.get("attribute[enterprise]") or None
+    app = container.app
+    if caller.role is Role.ENTERPRISE:
+        enterprise_id = caller.enterprise_id
+    else:
+        enterprise_id = app.enterprise(enterprise).id if enterprise else None
+    saved = app.file_demand(
+        case_type=code,
+        channel="web",
+        summary=description,
+        actor=caller.actor,
+        enterprise_id=enterprise_id,
+        filer_name=name,
+        filer_contact=contact,
+        real_name=_flag(form, "real_name", default=name is not None),
+        confidential=_flag(form, "confidential"),
+        emergency=_flag(form, "emergency"),
+        service_item=form.get("attribute[service_item]") or None,
+    )
+    notice = f"filed; track it at /open311/v2/requests/{saved.id}.{fmt}"
+    data = [{"service_request_id": str(saved.id), "service_notice": notice, "account_id": None}]
+    return _render(fmt, "service_requests", "request", data, status=201)
+
+
+def _flag(form: dict[str, str], name: str, *, default: bool = False) -> bool:
+    value = form.get(f"attribute[{name}]")
+    if value is None or value == "":
+        return default
+    if value not in ("true", "false"):
+        raise ProblemError(400, "bad-attribute", f"attribute[{name}] is true or false")
+    return value == "true"
+
+
+def _visible_rows(container: Container, caller: Any) -> list[dict[str, Any]]:
+    read = container.read
+    read.refresh(["cases", "directory"])
+    rows = [r for r in read.rows("cases", "cases") if not r.get("confidential")]
+    if scope_of(caller.role) is not Scope.ALL:
+        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
+        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+    return rows
+
+
+def _as_requests(container: Container, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    units = {str(u["id"]): str(u["name"]) for u in container.read.rows("directory", "units")}
+    tz = container.app.policy.tz
+    return [georeport.request_of(r, units, tz) for r in rows]
+
+
+def _within(filed: Any, start: datetime | None, end: datetime | None) -> bool:
+    if not isinstance(filed, datetime):
+        return False
+    return (start is None or filed >= start) and (end is None or filed <= end)
+
+
+def _newest_first(row: dict[str, Any]) -> tuple[str, str]:
+    filed = row.get("filed_at")
+    return (filed.isoformat() if isinstance(filed, datetime) else "", str(row["id"]))
