@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from infra.kafka.public import accounts, cases, directory, oversight, reviews
+from infra.kafka.public import (
+    accounts,
+    cases,
+    directory,
+    integrity,
+    oversight,
+    reviews,
+)
 from infra.kafka.public.spec import Field, Publication, Withheld
 
 __all__ = [
@@ -17,7 +24,7 @@ __all__ = [
     "publication_of", "publications", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, accounts)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts)
 
 
 class UnmappedEventError(LookupError):
