@@ -17,15 +17,20 @@ from api.cli import (
     demo,
     export,
     projections,
+    relay,
     replay,
     serve,
     tick,
     users,
     verify,
+    worker,
 )
 from api.cli.common import UsageError, fail
 
-COMMANDS = (deadline, calendar, demo, replay, projections, tick, serve, users, verify, export)
+COMMANDS = (
+    deadline, calendar, demo, replay, projections, tick, serve, users, verify, export, relay,
+    worker,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
