@@ -39,6 +39,18 @@ commands over an event store, and queries over read models that follow its log.
 * **Queries** take `min_position` (a command's `position`) to read your own write.
 * **Errors** are RFC 9457 problem details (`application/problem+json`).
 """
+MODULES = (
+    health,
+    session,
+    cases,
+    case_queries,
+    inspector,
+    reviews,
+    engagement,
+    oversight,
+    views,
+    open311,
+)
 ERROR_STATUSES = {
     400: "The request was refused",
     401: "Sign in first",
@@ -62,18 +74,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     )
     app.state.container = container
     app.state.metrics = metrics or Metrics()
-    for module in (
-        health,
-        session,
-        cases,
-        case_queries,
-        inspector,
-        reviews,
-        engagement,
-        oversight,
-        views,
-        open311,
-    ):
+    for module in MODULES:
         app.include_router(module.router)
     _check_every_route_is_declared(app)
     problems.install(app)
@@ -84,8 +85,10 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     return app
 
 
-def api_routes(app: FastAPI) -> list[APIRoute]:
-    return [r for r in app.routes if isinstance(r, APIRoute)]
+def api_routes(app: FastAPI | None = None) -> list[APIRoute]:
+    """Every API route (the routers carry their full paths)."""
+    del app
+    return [r for m in MODULES for r in m.router.routes if isinstance(r, APIRoute)]
 
 
 def _check_every_route_is_declared(app: FastAPI) -> None:
@@ -130,13 +133,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 operation["summary"] = description.splitlines()[0].rstrip(".")
             responses = operation.setdefault("responses", {})
             for status, text in ERROR_STATUSES.items():
-                if public and status in (401, 403):
+                signs_in = route.name == "session.open" and status == 401
+                if public and status in (401, 403) and not signs_in:
                     continue
-                responses[str(status)] = {
-                    "description": text,
-                    "content": {
-                        problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
-                    },
+                content = {
+                    problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
                 }
+                if route.path.startswith("/open311/"):
+                    content[problems.XML_MEDIA_TYPE] = {"schema": {"type": "string"}}
+                responses[str(status)] = {"description": text, "content": content}
     app.openapi_schema = schema
     return schema

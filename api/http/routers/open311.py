@@ -87,8 +87,10 @@ class TokenOut(BaseModel):
     token: str
 
 
-def _both(model: Any) -> dict[int | str, dict[str, Any]]:
-    return {200: {"model": model, "content": {"application/xml": {"schema": {"type": "string"}}}}}
+def _both(model: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """The answer as JSON (documented by ``model``) or as XML, as the path's suffix says."""
+    xml = {"application/xml": {"schema": {"type": "string"}}}
+    return {status: {"model": model, "content": xml}}
 
 
 def _render(fmt: str, root: str, item: str | None, data: Any, status: int = 200) -> Response:
@@ -275,7 +277,7 @@ FORM_SCHEMA = {
 @router.post(
     "/requests.{fmt}",
     status_code=201,
-    responses=_both(list[CreatedOut]),
+    responses=_both(list[CreatedOut], 201),
     **guarded("open311.create", FORM_SCHEMA),
 )
 def create_request(
