@@ -1,0 +1,120 @@
+"""Kafka-fed projection workers against the log-fed runner, through the ``casetrail`` commands.
+
+Store A holds the demo's history and the log-fed views. Store B starts as a copy of A's events
+(as a replica would be) and gets its views from two Kafka workers sharing a 4-partition topic.
+``casetrail projections checksum`` must print the same for both, including after a worker was
+killed with SIGKILL in the middle of its work.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.support.kafka_world import (
+    ORDER_SENSITIVE,
+    casetrail,
+    checksum_lines,
+    copy_store,
+    start_casetrail,
+)
+
+if TYPE_CHECKING:
+    from tests.support.broker import TansuBroker
+
+pytest_plugins = ["tests.support.broker"]
+pytestmark = [pytest.mark.kafka, pytest.mark.slow]
+
+WORKER = ("worker", "--source", "kafka", "--session-timeout", "6")
+
+
+@pytest.fixture(scope="module")
+def published(broker: TansuBroker, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Store A with its history relayed to a fresh topic and projected from the log."""
+    root = tmp_path_factory.mktemp("kafka-workers")
+    a = root / "a"
+    casetrail(a, "demo", "--cases", "25")
+    copy_store(a, root / "events")  # before A has views: B's copies start view-less
+    casetrail(a, "relay", "--until-caught-up", "--topic", "workers", "--partitions", "4",
+              bootstrap=broker.bootstrap)
+    casetrail(a, "projections", "run", "--until-caught-up")
+    return {"a": a, "events": root / "events", "root": root}
+
+
+def _same_views(a: Path, b: Path) -> None:
+    expected, found = checksum_lines(a), checksum_lines(b)
+    assert sorted(found) == sorted(expected)
+    for name in expected:
+        if name not in ORDER_SENSITIVE:
+            assert found[name] == expected[name], name
+
+
+def _wait(processes: list[subprocess.Popen[bytes]], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        remaining = max(deadline - time.monotonic(), 1)
+        assert process.wait(timeout=remaining) == 0
+
+
+def test_two_kafka_workers_build_the_same_views_as_the_log_fed_runner(
+    published: dict[str, Path], broker: TansuBroker, tmp_path: Path
+) -> None:
+    b = tmp_path / "b"
+    copy_store(published["events"], b)
+    args = (*WORKER, "--topic", "workers", "--group", "pair", "--until-caught-up")
+    workers = [
+        start_casetrail(b, *args, bootstrap=broker.bootstrap, log=tmp_path / f"w{n}.log")
+        for n in (1, 2)
+    ]
+    _wait(workers, timeout=150)
+    _same_views(published["a"], b)
+    logs = [(tmp_path / f"w{n}.log").read_text() for n in (1, 2)]
+    # Both took part: each was assigned partitions and applied events.
+    assert all("partitions assigned: [" in log and "applied " in log for log in logs)
+    status = casetrail(b, "worker", "--source", "kafka", "--topic", "workers", "--status",
+                       bootstrap=broker.bootstrap)
+    assert "total lag 0" in status.stdout
+
+
+def test_a_worker_killed_mid_batch_resumes_without_counting_anything_twice(
+    published: dict[str, Path], broker: TansuBroker, tmp_path: Path
+) -> None:
+    b = tmp_path / "b"
+    copy_store(published["events"], b)
+    small = (*WORKER, "--topic", "workers", "--group", "killed", "--batch-size", "5")
+    victim = start_casetrail(b, *small, bootstrap=broker.bootstrap, log=tmp_path / "victim.log")
+    applied = _wait_for_offsets(b / "casetrail.db", at_least=40, timeout=60)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=10)
+    assert applied > 0
+    survivors = [
+        start_casetrail(b, *small, "--until-caught-up", bootstrap=broker.bootstrap,
+                        log=tmp_path / f"after{n}.log")
+        for n in (1, 2)
+    ]
+    _wait(survivors, timeout=150)
+    _same_views(published["a"], b)
+
+
+def _wait_for_offsets(database: Path, *, at_least: int, timeout: float) -> int:
+    """Wait until the views stored offsets past ``at_least`` messages; return how many."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(database, timeout=5) as conn:
+                found = conn.execute(
+                    "SELECT COALESCE(SUM(next_offset), 0) FROM kafka_offset"
+                    " WHERE projection = 'cases'"
+                ).fetchone()[0]
+        except sqlite3.OperationalError:  # the table is not there yet
+            found = 0
+        if found >= at_least:
+            return int(found)
+        time.sleep(0.05)
+    raise AssertionError(f"the worker stored no offsets past {at_least} in {timeout}s")
