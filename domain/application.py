@@ -7,6 +7,7 @@ from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
 from domain.services.engagement import EngagementService
 from domain.services.oversight import OversightService
+from domain.services.privacy import PrivacyService
 from domain.services.reviews import ReviewService
 
 
@@ -14,6 +15,7 @@ class Casetrail(
     ReviewService,
     EngagementService,
     OversightService,
+    PrivacyService,
     CaseService,
     CalendarService,
     DirectoryService,

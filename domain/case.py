@@ -30,6 +30,7 @@ from domain.clock import (
 )
 from domain.errors import InvalidInputError, NotPermittedError
 from domain.policy import Policy
+from domain.privacy import PROTECTED
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Intake:
     emergency: bool = False
     source_visit_id: UUID | None = None
     service_item: str | None = None
+    filer_subject: UUID | None = None
+    """The data subject whose key seals ``filer_name`` and ``filer_contact``."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Case(Tracked):
         enterprise_id: UUID | None
         filer_name: str | None
         filer_contact: str | None
+        filer_subject: UUID | None
         real_name: bool
         confidential: bool
         emergency: bool
@@ -279,10 +283,13 @@ class Case(Tracked):
         owner: str | None,
         deadline: dict[str, Any],
         policy_version: str,
+        filer_subject: UUID | None = None,
     ) -> None:
         self.case_type, self.channel, self.summary = case_type, channel, summary
         self.enterprise_id, self.service_item = enterprise_id, service_item
+        # Sealed under ``filer_subject``'s key: only ``PrivacyService`` opens them.
         self.filer_name, self.filer_contact = filer_name, filer_contact
+        self.filer_subject = filer_subject
         self.real_name, self.confidential, self.emergency = real_name, confidential, emergency
         self.source_visit_id, self.owner = source_visit_id, owner
         self.status = CaseStatus.RECEIVED
@@ -371,6 +378,7 @@ class Case(Tracked):
             enterprise_id=intake.enterprise_id,
             filer_name=intake.filer_name if intake.real_name else None,
             filer_contact=intake.filer_contact,
+            filer_subject=intake.filer_subject,
             real_name=intake.real_name,
             # A report of misconduct (举报) always protects the filer's identity.
             confidential=intake.confidential or intake.case_type == "report",
@@ -682,7 +690,7 @@ class Case(Tracked):
         )
 
     def state(self) -> dict[str, Any]:
-        protected = "[confidential]" if self.confidential else None
+        protected = "[confidential]" if self.confidential else PROTECTED
         return {
             **super().state(),
             "case_type": self.case_type,
@@ -693,8 +701,9 @@ class Case(Tracked):
             "enterprise_id": str(self.enterprise_id) if self.enterprise_id else None,
             "real_name": self.real_name,
             "confidential": self.confidential,
-            "filer_name": protected or self.filer_name,
-            "filer_contact": protected or self.filer_contact,
+            "filer_name": protected if self.filer_name else None,
+            "filer_contact": protected if self.filer_contact else None,
+            "filer_subject": str(self.filer_subject) if self.filer_subject else None,
             "owner": self.owner,
             "handlers": list(self.handlers),
             "lead_unit_id": str(self.lead_unit_id) if self.lead_unit_id else None,

@@ -14,12 +14,14 @@ from domain.actors import SYSTEM
 from domain.application import Casetrail
 from domain.calendar import WorkCalendar, YearArrangement
 from domain.errors import ConflictError
+from domain.privacy import Vault
 from domain.services.base import Clock
 from infra.calendar_loader import official_arrangements
 from infra.integrity.wiring import chained_env, install_checkpoints
 from infra.persistence import persistence_env
 from infra.policy_file import load_policy
 from infra.settings import Settings
+from infra.vault import open_vault
 
 ArrangementSource = Callable[[], Iterable[YearArrangement]]
 
@@ -35,17 +37,23 @@ def bootstrap(
     clock: Clock | None = None,
     env_override: dict[str, str] | None = None,
     official_years: ArrangementSource | None = None,
+    vault: Vault | None = None,
 ) -> Casetrail:
     """Build the application on the configured store and make sure the calendar exists.
 
     ``env_override`` adds or replaces eventsourcing library keys (encryption, snapshots);
     ``official_years`` replaces the packaged State Council arrangements used to seed a new
-    store's working calendar.
+    store's working calendar; ``vault`` replaces the key store next to the events that seals
+    personal data.
     """
     policy = load_policy(settings.policy_file)
     env = chained_env({**persistence_env(settings), **(env_override or {})})
     app = Casetrail(
-        env=env, clock=clock or utc_now, policy=policy, jurisdiction=settings.jurisdiction
+        env=env,
+        clock=clock or utc_now,
+        policy=policy,
+        vault=vault or open_vault(settings, env),
+        jurisdiction=settings.jurisdiction,
     )
     install_checkpoints(app)
     seed_official_calendar(app, official_years)

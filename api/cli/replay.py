@@ -17,6 +17,7 @@ from api.cli.common import UsageError, open_app, parse_id, parse_time
 from domain.base import Tracked
 from domain.directory import Unit
 from domain.errors import NotFoundError
+from domain.privacy import PROTECTED, is_sealed
 from domain.services.base import ServiceBase
 
 # Fields every event has; the timeline shows them in their own columns.
@@ -30,7 +31,6 @@ STANDARD = {
 }
 # The words that explain a step, in the order a reader looks for them.
 EXPLAINING = ("reason", "note", "answer", "reply", "summary", "outcome", "level", "comment")
-PROTECTED = {"filer_name", "filer_contact"}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,8 +96,8 @@ def build_replay(
 
 def timeline_row(event: Tracked.Event, app: ServiceBase) -> dict[str, Any]:
     fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    if fields.get("confidential"):
-        fields |= {k: "[confidential]" for k in PROTECTED if fields.get(k)}
+    # Personal data is sealed in the event; replays never open it (filer_identity does).
+    fields = {k: PROTECTED if is_sealed(v) else v for k, v in fields.items()}
     why = next((str(fields[k]) for k in EXPLAINING if fields.get(k)), "")
     if not why and isinstance(fields.get("lead_unit_id"), UUID):
         why = f"to {_unit_name(app, fields['lead_unit_id'])}"

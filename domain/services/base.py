@@ -20,6 +20,7 @@ from domain.base import Tracked
 from domain.calendar import WorkCalendar
 from domain.errors import ConflictError, NotFoundError
 from domain.policy import Policy
+from domain.privacy import Vault
 
 Clock = Callable[[], datetime]
 T = TypeVar("T", bound=Tracked)
@@ -45,11 +46,13 @@ class ServiceBase(Application[UUID]):
         *,
         clock: Clock,
         policy: Policy,
+        vault: Vault,
         jurisdiction: str = "national",
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.policy = policy
+        self.vault = vault
         self.jurisdiction = jurisdiction
 
     def now(self) -> datetime:

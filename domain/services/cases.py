@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.utils import get_topic
 
 from domain.actors import Actor
+from domain.base import Tracked
 from domain.case import Case, Intake, Timekeeping
 from domain.case_rules import CaseStatus
 from domain.directory import Staff, Unit
 from domain.errors import NotFoundError
+from domain.privacy import DataSubject
 from domain.services.base import Saved, ServiceBase
 from domain.watch import alerts_due
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A case about to be filed, and the data subject its filer's data is sealed under."""
+
+    case: Case
+    subject: DataSubject | None
+
+    @property
+    def aggregates(self) -> list[Tracked]:
+        return [self.case, *([self.subject] if self.subject else [])]
 
 
 class CaseService(ServiceBase):
@@ -52,11 +67,29 @@ class CaseService(ServiceBase):
             source_visit_id=source_visit_id,
             service_item=service_item,
         )
-        return self.commit(self.new_case(intake, actor=actor))[0]
+        return self.commit(*self.new_case(intake, actor=actor).aggregates)[0]
 
-    def new_case(self, intake: Intake, *, actor: Actor) -> Case:
-        """A filed case not yet saved, for commands that save it with another aggregate."""
-        return Case.file(intake, actor=actor, at=self.now(), time=self.timekeeping())
+    def new_case(self, intake: Intake, *, actor: Actor) -> NewCase:
+        """A filed case not yet saved (with its filer's data subject), for commands that save
+        it together with another aggregate. The filer's name and contact are sealed here."""
+        at, subject = self.now(), None
+        if intake.filer_name or intake.filer_contact:
+            subject_id = uuid4()
+            intake = replace(
+                intake,
+                filer_name=self._seal(subject_id, intake.filer_name),
+                filer_contact=self._seal(subject_id, intake.filer_contact),
+                filer_subject=subject_id,
+            )
+        case = Case.file(intake, actor=actor, at=at, time=self.timekeeping())
+        if intake.filer_subject is not None:
+            subject = DataSubject.register(
+                intake.filer_subject, case.id, confidential=case.confidential, actor=actor, at=at
+            )
+        return NewCase(case, subject)
+
+    def _seal(self, subject: UUID, value: str | None) -> str | None:
+        return self.vault.seal(subject, value) if value and value.strip() else None
 
     def receive(self, case_id: UUID, *, actor: Actor, expected_version: int | None = None) -> Saved:
         case = self.case(case_id, expected_version)

@@ -150,9 +150,9 @@ class EngagementService(CaseService):
             source_visit_id=visit.id,
             service_item=service_item,
         )
-        case = self.new_case(intake, actor=actor)
-        visit.note_case_opened(finding_id, case.id, actor=actor, at=case.created_on)
-        return self.commit(case, visit)[0]
+        new = self.new_case(intake, actor=actor)
+        visit.note_case_opened(finding_id, new.case.id, actor=actor, at=new.case.created_on)
+        return self.commit(*new.aggregates, visit)[0]
 
     def visit(self, visit_id: UUID) -> Visit:
         return self.load(Visit, visit_id)

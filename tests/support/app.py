@@ -11,6 +11,8 @@ from domain.policy import Policy
 from infra.calendar_loader import official_arrangements
 from infra.policy_file import load_policy
 from infra.settings import shipped_policy_path
+from infra.vault.cipher import SubjectVault
+from infra.vault.keys import MemoryKeyStore
 from tests.support.clock import FakeClock
 
 ADMIN = Actor("admin", Role.ADMIN)
@@ -31,6 +33,7 @@ def memory_app(clock: FakeClock, policy: Policy | None = None) -> Casetrail:
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
         clock=clock,
         policy=policy or shipped_policy(),
+        vault=SubjectVault(MemoryKeyStore()),
     )
     app.seed_calendar(official_years(), actor=SYSTEM)
     return app

@@ -183,9 +183,9 @@ def test_a_finding_opens_a_case_linked_both_ways_in_one_commit(app: Casetrail) -
     opened = app.history(visit_id)[-1]
     assert isinstance(opened, Visit.FindingCaseOpened)
     assert (opened.finding_id, opened.case_id) == (2, case.id)
-    # One commit wrote both: the visit's event directly follows the case's in the log.
+    # One commit wrote them all: the case, its filer's data subject, then the visit's event.
     assert saved.position is not None
-    assert app.recorder.max_notification_id() == saved.position + 1
+    assert app.recorder.max_notification_id() == saved.position + 2
 
 
 def test_a_finding_opens_one_case_and_only_for_its_leader(app: Casetrail) -> None:

@@ -11,6 +11,8 @@ from domain.application import Casetrail
 from domain.calendar import WorkCalendar, YearArrangement
 from domain.errors import InvalidInputError, NotPermittedError
 from domain.policy import Policy
+from infra.vault.cipher import SubjectVault
+from infra.vault.keys import MemoryKeyStore
 
 TZ = timezone(timedelta(hours=8))
 AT = datetime(2026, 11, 28, 9, tzinfo=TZ)
@@ -32,8 +34,10 @@ def opened() -> WorkCalendar:
 
 def in_memory_app() -> Casetrail:
     app = Casetrail(
-        env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=lambda: AT,
+        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        clock=lambda: AT,
         policy=Policy("2026.1", "test"),
+        vault=SubjectVault(MemoryKeyStore()),
     )
     app.seed_calendar([DRAFT_2027], actor=SYSTEM)
     return app
@@ -95,8 +99,12 @@ def test_a_year_arrangement_refuses_a_date_outside_its_year() -> None:
 
 def test_a_year_arrangement_refuses_a_day_both_rest_and_working() -> None:
     with pytest.raises(InvalidInputError, match="both rest and working in 2027: 2027-10-09"):
-        YearArrangement(2027, {date(2027, 10, 9): "National Day"},
-                        {date(2027, 10, 9): "make-up for National Day"}, "notice")
+        YearArrangement(
+            2027,
+            {date(2027, 10, 9): "National Day"},
+            {date(2027, 10, 9): "make-up for National Day"},
+            "notice",
+        )
 
 
 def test_a_year_arrangement_needs_its_source_document() -> None:
@@ -125,8 +133,7 @@ def test_a_year_without_an_arrangement_has_only_weekends_as_rest_days() -> None:
 def test_a_local_overlay_is_a_rest_day_even_on_a_make_up_saturday() -> None:
     calendar = opened()
     calendar.publish_year(DRAFT_2027, actor=ADMIN, at=AT)
-    calendar.add_overlay("local festival", [date(2027, 10, 9)], "county notice", actor=ADMIN,
-                         at=AT)
+    calendar.add_overlay("local festival", [date(2027, 10, 9)], "county notice", actor=ADMIN, at=AT)
     assert calendar.rest_reason(date(2027, 10, 9)) == "local festival"
 
 

@@ -1,0 +1,134 @@
+"""Where subject keys live. Destroying a key leaves a tombstone, so it is never made again."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Protocol
+from uuid import UUID
+
+import psycopg
+
+KEY_BYTES = 32
+
+
+class ErasedSubjectError(Exception):
+    """Nothing more may be sealed for a subject whose key was destroyed."""
+
+
+class KeyStore(Protocol):
+    def create(self, subject: UUID) -> bytes:
+        """The subject's key, made on first use; refused after erasure."""
+
+    def get(self, subject: UUID) -> bytes | None:
+        """The key, or None once destroyed (or never made)."""
+
+    def destroy(self, subject: UUID) -> bool: ...
+
+
+def _refuse_erased(subject: UUID) -> ErasedSubjectError:
+    return ErasedSubjectError(f"data subject {subject} was erased; nothing more is sealed for it")
+
+
+class MemoryKeyStore:
+    def __init__(self) -> None:
+        self._keys: dict[UUID, bytes | None] = {}
+
+    def create(self, subject: UUID) -> bytes:
+        key = self._keys.setdefault(subject, os.urandom(KEY_BYTES))
+        if key is None:
+            raise _refuse_erased(subject)
+        return key
+
+    def get(self, subject: UUID) -> bytes | None:
+        return self._keys.get(subject)
+
+    def destroy(self, subject: UUID) -> bool:
+        existed = self._keys.get(subject) is not None
+        self._keys[subject] = None
+        return existed
+
+
+class SqliteKeyStore:
+    """One short connection per call: keys are read rarely, and erasure must be seen at once
+    by every process."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS casetrail_subject_keys"
+                " (subject TEXT PRIMARY KEY, key BLOB, destroyed_at TEXT)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def create(self, subject: UUID) -> bytes:
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO casetrail_subject_keys (subject, key) VALUES (?, ?)",
+                (subject.hex, os.urandom(KEY_BYTES)),
+            )
+            key = db.execute(
+                "SELECT key FROM casetrail_subject_keys WHERE subject = ?", (subject.hex,)
+            ).fetchone()[0]
+        if key is None:
+            raise _refuse_erased(subject)
+        return bytes(key)
+
+    def get(self, subject: UUID) -> bytes | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT key FROM casetrail_subject_keys WHERE subject = ?", (subject.hex,)
+            ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def destroy(self, subject: UUID) -> bool:
+        with self._connect() as db:
+            done = db.execute(
+                "UPDATE casetrail_subject_keys SET key = NULL, destroyed_at = datetime('now')"
+                " WHERE subject = ? AND key IS NOT NULL",
+                (subject.hex,),
+            )
+            return done.rowcount > 0
+
+
+class PostgresKeyStore:
+    def __init__(self, conninfo: str) -> None:
+        self.conninfo = conninfo
+        with psycopg.connect(conninfo, autocommit=True) as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS casetrail_subject_keys"
+                " (subject uuid PRIMARY KEY, key bytea, destroyed_at timestamptz)"
+            )
+
+    def create(self, subject: UUID) -> bytes:
+        with psycopg.connect(self.conninfo) as db:
+            db.execute(
+                "INSERT INTO casetrail_subject_keys (subject, key) VALUES (%s, %s)"
+                " ON CONFLICT (subject) DO NOTHING",
+                (subject, os.urandom(KEY_BYTES)),
+            )
+            row = db.execute(
+                "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
+            ).fetchone()
+        if row is None or row[0] is None:
+            raise _refuse_erased(subject)
+        return bytes(row[0])
+
+    def get(self, subject: UUID) -> bytes | None:
+        with psycopg.connect(self.conninfo) as db:
+            row = db.execute(
+                "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
+            ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def destroy(self, subject: UUID) -> bool:
+        with psycopg.connect(self.conninfo) as db:
+            done = db.execute(
+                "UPDATE casetrail_subject_keys SET key = NULL, destroyed_at = now()"
+                " WHERE subject = %s AND key IS NOT NULL",
+                (subject,),
+            )
+            return done.rowcount > 0
