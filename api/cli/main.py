@@ -16,9 +16,11 @@ from api.cli import (
     deadline,
     demo,
     export,
+    privacy,
     projections,
     relay,
     replay,
+    report,
     serve,
     tick,
     users,
@@ -28,7 +30,19 @@ from api.cli import (
 from api.cli.common import UsageError, fail
 
 COMMANDS = (
-    deadline, calendar, demo, replay, projections, tick, serve, users, verify, export, relay,
+    deadline,
+    calendar,
+    demo,
+    replay,
+    projections,
+    tick,
+    report,
+    verify,
+    export,
+    privacy,
+    serve,
+    users,
+    relay,
     worker,
 )
 
