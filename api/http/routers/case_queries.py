@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
-from api.http.board import time_state
 from api.http.deps import ContainerDep, MinPosition, etag
 from api.http.problems import ProblemError
 from api.http.routers.cases import CaseId
@@ -19,6 +18,8 @@ from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
 from api.http.scope import row_visible, visible_case
 from domain.actors import Role
 from domain.directory import Enterprise, Unit
+from projections.figures.board import case_state
+from projections.figures.context import Context
 
 router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
 
@@ -63,9 +64,9 @@ def list_cases(
     rows = [r for r in rows if all(v is None or r.get(k) == v for k, v in equals.items())]
     if status:
         rows = [r for r in rows if r.get("status") in status]
-    now, calendar = app.now(), app.work_calendar()
+    ctx = Context(app.now(), app.work_calendar(), app.policy)
     for row in rows:
-        row["time_state"] = time_state(row, now, calendar, app.policy)
+        row["time_state"] = case_state(row, ctx)
     if due_soon is not None:
         rows = [r for r in rows if (r["time_state"] == "due_soon") == due_soon]
     if overdue is not None:

@@ -216,7 +216,8 @@ class CaseRow(BaseModel):
     alert_level: str | None
     updated_at: datetime | None
     time_state: Literal[
-        "on_time", "due_soon", "overdue", "paused", "closed_on_time", "closed_late", "terminated"
+        "on_time", "due_soon", "overdue", "paused", "provisional", "closed_on_time",
+        "closed_late", "terminated"
     ]
 
 
