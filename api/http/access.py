@@ -94,6 +94,7 @@ ACCESS: dict[str, frozenset[Role]] = {
     "cases.list": EVERYONE,
     "cases.show": EVERYONE,
     "cases.history": INSPECTING,
+    "cases.filer": frozenset({W, H, S, N}),
     "cases.as_of": INSPECTING,
     "cases.diff": INSPECTING,
     "cases.deadline": INSPECTING | {E, L},

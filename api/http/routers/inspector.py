@@ -138,6 +138,34 @@ def case_deadline(case_id: CaseId, app: AppDep, caller: CurrentPrincipal) -> Dea
     )
 
 
+class FilerIdentity(BaseModel):
+    """A case filer's identity as opened for the caller (``[erased]`` once erased)."""
+
+    subject: UUID
+    name: str | None = Field(examples=["张先生"])
+    contact: str | None = Field(examples=["13800000000"])
+    erased: bool
+
+
+@router.get("/cases/{case_id}/filer", response_model=FilerIdentity, **guarded("cases.filer"))
+def case_filer(
+    case_id: CaseId,
+    app: AppDep,
+    caller: CurrentPrincipal,
+    purpose: Annotated[str, Query(min_length=2, max_length=200, examples=["核查举报线索"])],
+) -> FilerIdentity:
+    """The filer's name and contact, for a reader with a need: a confidential identity (举报, or
+    asked for) opens only for inspectors and supervisors, and every such read is recorded."""
+    visible_case(app, caller, case_id)
+    identity = app.filer_identity(case_id, purpose, actor=caller.actor)
+    return FilerIdentity(
+        subject=identity.subject,
+        name=identity.name,
+        contact=identity.contact,
+        erased=identity.erased,
+    )
+
+
 @router.get("/cases/{case_id}/diff", response_model=Difference, **guarded("cases.diff"))
 def case_diff(
     case_id: CaseId,
