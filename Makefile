@@ -2,7 +2,7 @@
 .PHONY: help install run test lint postgres-down
 
 help:
-	@echo "make run    install, then fill the local store (.casetrail/) with demo data"
+	@echo "make run    install, seed demo data into the local store (.casetrail/) and serve it"
 	@echo "make test   install, start PostgreSQL if needed, run ruff, mypy, purity, pytest"
 	@echo "make lint   ruff, mypy and the domain purity check only"
 
@@ -10,13 +10,7 @@ install:
 	@scripts/install
 
 run: install
-	.venv/bin/casetrail demo
-	@echo
-	@echo "Replay any record printed above, step by step or as of a time:"
-	@echo "  .venv/bin/casetrail replay ID            (whole history and current state)"
-	@echo "  .venv/bin/casetrail replay ID --version 2"
-	@echo "  .venv/bin/casetrail replay ID --as-of 2026-05-01T12:00"
-	@echo "Events are in $${CASETRAIL_HOME:-.casetrail}/casetrail.db; set CASETRAIL_DATABASE_URL to use PostgreSQL."
+	.venv/bin/casetrail serve --demo
 
 test:
 	@scripts/test
