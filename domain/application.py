@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from domain.services.calendar import CalendarService
+from domain.services.case_clock import CaseClockService
 from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
 from domain.services.engagement import EngagementService
+from domain.services.handling import HandlingService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
 from domain.services.reviews import ReviewService
@@ -16,6 +18,8 @@ class Casetrail(
     EngagementService,
     OversightService,
     PrivacyService,
+    HandlingService,
+    CaseClockService,
     CaseService,
     CalendarService,
     DirectoryService,

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from api.http.board import time_state
 from api.http.deps import expected_version
 from api.http.metrics import Metrics
 from api.http.problems import ProblemError
@@ -16,6 +15,8 @@ from domain.errors import InvalidInputError, NotPermittedError
 from domain.identity import ApiToken, User
 from domain.policy import Policy
 from infra.idempotency import MemoryIdempotencyStore, StoredResponse
+from projections.figures.board import case_state
+from projections.figures.context import Context
 from tests.support.app import ADMIN, memory_app
 from tests.support.clock import CHINA, START, FakeClock
 
@@ -74,6 +75,8 @@ def row(due: str, due_at: datetime, **extra: object) -> dict[str, object]:
         "period": 15,
         "period_unit": "working_days",
         "extension_days": 0,
+        "deadline_start": START,
+        "provisional": False,
         **extra,
     }
 
@@ -81,6 +84,10 @@ def row(due: str, due_at: datetime, **extra: object) -> dict[str, object]:
 def test_a_case_row_is_due_soon_on_its_last_working_day_and_overdue_after(policy: Policy) -> None:
     app = memory_app(FakeClock())
     calendar = app.work_calendar()
+
+    def time_state(row: dict[str, object], now: datetime, *_: object) -> str:
+        return case_state(row, Context(now, calendar, policy))
+
     due_at = datetime(2026, 3, 24, tzinfo=CHINA)
     friday = datetime(2026, 3, 20, 10, tzinfo=CHINA)  # 1 working day left: Monday 23
     assert time_state(row("2026-03-23", due_at), friday, calendar, policy) == "due_soon"
