@@ -14,7 +14,7 @@ from projections.base import Projection, Table, ViewTx, handles
 
 class DirectoryProjection(Projection):
     name = "directory"
-    version = "1"
+    version = "2"
     tables = (
         Table.of(
             "units", key="id", id="text", code="text", name="text", window_count="integer",
@@ -40,9 +40,13 @@ class DirectoryProjection(Projection):
 
     @handles(Unit.Registered)
     def _unit_registered(self, event: Unit.Registered, view: ViewTx) -> None:
+        # Windows and staff of the unit may have been counted already: the unit's events and
+        # theirs need not arrive in log order (Kafka keeps order per aggregate only).
+        counted = view.get("units", event.originator_id) or {}
         view.upsert("units", {
             "id": event.originator_id, "code": event.code, "name": event.name,
-            "window_count": 0, "staff_count": 0, "registered_at": event.timestamp,
+            "window_count": counted.get("window_count") or 0,
+            "staff_count": counted.get("staff_count") or 0, "registered_at": event.timestamp,
         })
 
     @handles(Unit.Renamed)
@@ -51,9 +55,11 @@ class DirectoryProjection(Projection):
 
     @handles(Window.Opened)
     def _window_opened(self, event: Window.Opened, view: ViewTx) -> None:
+        counted = view.get("windows", event.originator_id) or {}
         view.upsert("windows", {
             "id": event.originator_id, "code": event.code, "name": event.name,
-            "unit_id": event.unit_id, "staff_count": 0, "opened_at": event.timestamp,
+            "unit_id": event.unit_id, "staff_count": counted.get("staff_count") or 0,
+            "opened_at": event.timestamp,
         })
         view.increment("units", event.unit_id, "window_count")
 

@@ -26,13 +26,7 @@ from projections.store import EventAt
 
 END = datetime(2026, 6, 1, tzinfo=UTC)
 
-ORDER_SENSITIVE = {
-    "directory": (
-        "Unit.Registered sets window_count and staff_count to 0, and Window.Opened sets"
-        " staff_count to 0, over counts that events of other aggregates (Window.Opened,"
-        " Staff.Enrolled) may already have raised when Kafka delivers them first"
-    ),
-}
+ORDER_SENSITIVE: dict[str, str] = {}
 """Read models whose rows still depend on the order of events of *different* aggregates.
 
 Fed from Kafka with several partitions they can differ from the log-fed rows; each entry says
