@@ -109,24 +109,27 @@ class SqliteRelayPositions(SqlRelayPositions):
         self._conn = sqlite3.connect(
             str(path), isolation_level=None, timeout=30.0, check_same_thread=False
         )
-        self._lock_files: list[IO[bytes]] = []
+        self._lock_files: dict[str, IO[bytes]] = {}
 
     def _execute(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return self._conn.execute(sql, params).fetchall()
 
     def try_lock(self, topic: str) -> bool:
+        if topic in self._lock_files:
+            return True
         handle = self.path.with_name(f"{self.path.name}.relay-{topic}.lock").open("ab")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
             return False
-        self._lock_files.append(handle)
+        self._lock_files[topic] = handle
         return True
 
     def close(self) -> None:
-        while self._lock_files:
-            self._lock_files.pop().close()  # closing releases the lock
+        for handle in self._lock_files.values():
+            handle.close()  # closing releases the lock
+        self._lock_files.clear()
         self._conn.close()
 
 
