@@ -15,6 +15,7 @@ from infra.kafka.public import (
     directory,
     integrity,
     oversight,
+    privacy,
     reviews,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -24,7 +25,7 @@ __all__ = [
     "publication_of", "publications", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
 
 
 class UnmappedEventError(LookupError):
