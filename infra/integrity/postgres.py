@@ -7,6 +7,7 @@ move before this transaction commits.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,7 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 "the hash chain is written by the recorder; turn POSTGRES_ENABLE_DB_FUNCTIONS off"
             )
         super().__init__(datastore, events_table_name=events_table_name)
+        self._pending = threading.local()  # reads queued by the insert, per writing thread
         schema = datastore.schema.replace('"', '""')
         self.events_table_sql = f'"{schema}"."{events_table_name}"'
         self.hashes_table_sql = f'"{schema}"."{HASHES_TABLE}"'
@@ -61,11 +63,32 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
         self._committed(stored_events, positions or [])
         return positions
 
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        # The library locks the table, then inserts. The reads of the chains' ends are queued
+        # after that in the same pipeline, so the chain costs no extra round trip to the
+        # server, and they see the chain exactly as the last writer left it.
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        pending = []
+        for owner, statement, params in self._chain_ends(stored_events):
+            reader = curs.connection.cursor()
+            reader.execute(statement.encode(), params)
+            pending.append((owner, reader))
+        self._pending.reads = pending
+
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        self._append_chain(curs, stored_events, positions or [])
+        ends: dict[str | None, bytes] = {}
+        for owner, reader in self._pending.__dict__.pop("reads"):
+            row = reader.fetchone()
+            reader.close()
+            if row is not None:
+                ends[owner] = bytes(row["h"])
+        rows = self._linked(stored_events, positions or [], ends)
+        self._insert_chain_rows(curs, rows)
         return positions
 
     def _fetch(self, statement: str, params: Sequence[Any]) -> list[Mapping[str, Any]]:

@@ -43,25 +43,53 @@ class ChainTables:
         """Insert the chain rows of events just inserted on ``cursor``'s open transaction.
 
         The caller holds the store's write lock (SQLite's write transaction, PostgreSQL's
-        table lock), so the end of the chain read here is still the end when we insert.
+        table lock), so the ends of the chains read here are still the ends when we insert.
         """
-
-        def last_aggregate_hash(owner: str) -> bytes | None:
-            cursor.execute(
-                f"SELECT aggregate_hash FROM {self.hashes_table_sql} WHERE originator_id ="
-                f" {self.param} ORDER BY originator_version DESC LIMIT 1",
-                (owner,),
-            )
+        ends: dict[str | None, bytes] = {}
+        for owner, statement, params in self._chain_ends(stored_events):
+            cursor.execute(statement, params)
             row = cursor.fetchone()
-            return None if row is None else bytes(row["aggregate_hash"])
+            if row is not None:
+                ends[owner] = bytes(row["h"])
+        self._insert_chain_rows(cursor, self._linked(stored_events, positions, ends))
 
-        cursor.execute(
-            f"SELECT global_hash FROM {self.hashes_table_sql} ORDER BY notification_id DESC LIMIT 1"
-        )
-        row = cursor.fetchone()
-        last_global = None if row is None else bytes(row["global_hash"])
-        rows = link(stored_events, positions, last_aggregate_hash, last_global)
-        self._insert_chain_rows(cursor, rows)
+    def _chain_ends(
+        self, stored_events: Sequence[StoredEvent]
+    ) -> list[tuple[str | None, str, tuple[Any, ...]]]:
+        """The reads that find the ends of the chains a batch continues.
+
+        Each is (record id, or None for the log chain; statement; parameters) and selects one
+        hash as ``h``. A record whose first event in the batch is version 1 starts a chain.
+        """
+        table, mark = self.hashes_table_sql, self.param
+        reads: list[tuple[str | None, str, tuple[Any, ...]]] = [
+            (
+                None,
+                f"SELECT global_hash AS h FROM {table} ORDER BY notification_id DESC LIMIT 1",
+                (),
+            )
+        ]
+        seen: set[str] = set()
+        for event in stored_events:
+            owner = canonical_id(event.originator_id)
+            if owner in seen:
+                continue
+            seen.add(owner)
+            if event.originator_version > 1:
+                statement = (
+                    f"SELECT aggregate_hash AS h FROM {table} WHERE originator_id = {mark}"
+                    " ORDER BY originator_version DESC LIMIT 1"
+                )
+                reads.append((owner, statement, (owner,)))
+        return reads
+
+    @staticmethod
+    def _linked(
+        stored_events: Sequence[StoredEvent],
+        positions: Sequence[int],
+        ends: dict[str | None, bytes],
+    ) -> list[ChainRow]:
+        return link(stored_events, positions, ends.get, ends.get(None))
 
     def _insert_chain_rows(self, cursor: Any, rows: Sequence[ChainRow]) -> None:
         marks = ", ".join([self.param] * 5)
