@@ -45,13 +45,23 @@ class PartitionOffset:
 class KafkaOffsetsMixin:
     """Adds Kafka offsets to a ``SqlViewStore`` (its connection, lock and transactions)."""
 
+    _offsets_ready = False
+
+    def ensure_offsets(self) -> None:
+        store = self._sql()
+        with store._lock, store._write() as cursor:
+            self._offsets_table(cursor)
+
     def _offsets_table(self, cursor: Cursor) -> None:
+        if self._offsets_ready:
+            return
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {OFFSETS_TABLE} (projection text NOT NULL,"
             " topic text NOT NULL, kafka_partition integer NOT NULL,"
             " next_offset bigint NOT NULL, last_position bigint NOT NULL, updated_at text,"
             " PRIMARY KEY (projection, topic, kafka_partition))"
         )
+        self._offsets_ready = True
 
     def offsets(self, topic: str, partition: int) -> list[PartitionOffset]:
         store = self._sql()

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from kafka import ConsumerRebalanceListener, TopicPartition
 from kafka.errors import KafkaError
 
@@ -35,6 +36,7 @@ from projections.base import Projection
 logger = logging.getLogger("casetrail.worker")
 
 BATCH_SIZE = 500
+CREATE_RACES = (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable)
 IDLE_CHECK_SECONDS = 2.0
 
 
@@ -91,6 +93,20 @@ class KafkaWorker:
 
     def prepare(self) -> None:
         """Create missing views; start over any view whose definition changed."""
+        for attempt in range(1, 6):
+            try:
+                self._prepare()
+                return
+            except CREATE_RACES as error:
+                # Workers starting together on a new PostgreSQL database race to create the
+                # same tables (CREATE TABLE IF NOT EXISTS is not safe against that): the loser
+                # finds them made and tries again.
+                logger.info("another worker is creating the views (%s); again", error)
+                self._stopping.wait(0.2 * attempt)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self.store.ensure_offsets()
         for projection in self.projections:
             stored = self.store.ensure(projection)
             if stored.definition_version != projection.version:

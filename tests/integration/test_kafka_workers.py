@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support import postgres
 from tests.support.kafka_world import (
     ORDER_SENSITIVE,
     casetrail,
     checksum_lines,
+    copy_postgres_database,
     copy_store,
     start_casetrail,
 )
@@ -118,3 +120,30 @@ def _wait_for_offsets(database: Path, *, at_least: int, timeout: float) -> int:
             return int(found)
         time.sleep(0.05)
     raise AssertionError(f"the worker stored no offsets past {at_least} in {timeout}s")
+
+
+@pytest.mark.postgres
+def test_two_kafka_workers_on_postgresql_match_the_log_fed_runner(
+    broker: TansuBroker, postgres_server: str, tmp_path: Path
+) -> None:
+    a_url = postgres.create_database(postgres_server, prefix="casetrail_kafka_a")
+    b_url = ""
+    try:
+        casetrail(tmp_path, "demo", "--cases", "15", database_url=a_url)
+        # B starts as a copy of A's events, before A has views: a replica, in effect.
+        b_url = copy_postgres_database(postgres_server, a_url, "casetrail_kafka_b")
+        casetrail(tmp_path, "relay", "--until-caught-up", "--topic", "workers-pg",
+                  "--partitions", "4", bootstrap=broker.bootstrap, database_url=a_url)
+        casetrail(tmp_path, "projections", "run", "--until-caught-up", database_url=a_url)
+        args = (*WORKER, "--topic", "workers-pg", "--group", "pg", "--until-caught-up")
+        workers = [
+            start_casetrail(tmp_path, *args, bootstrap=broker.bootstrap, database_url=b_url,
+                            log=tmp_path / f"pg{n}.log")
+            for n in (1, 2)
+        ]
+        _wait(workers, timeout=150)
+        assert checksum_lines(tmp_path, b_url) == checksum_lines(tmp_path, a_url)
+    finally:
+        for url in (a_url, b_url):
+            if url:
+                postgres.drop_database(postgres_server, url)

@@ -15,7 +15,12 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
 from zlib import crc32
+
+import psycopg
+from psycopg import sql
 
 from domain.application import Casetrail
 from infra.bootstrap import bootstrap
@@ -23,6 +28,7 @@ from infra.demo.run import SimClock
 from infra.demo.seed import seed_demo
 from infra.settings import Settings, shipped_policy_path
 from projections.store import EventAt
+from tests.support import postgres
 
 END = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -62,21 +68,28 @@ def partitioned_order(events: Sequence[EventAt], partitions: int, seed: int) -> 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def cli_env(home: Path, bootstrap: str | None = None) -> dict[str, str]:
-    """The environment of a ``casetrail`` process on the SQLite store in ``home``."""
+def cli_env(
+    home: Path, bootstrap: str | None = None, database_url: str | None = None
+) -> dict[str, str]:
+    """The environment of a ``casetrail`` process: the SQLite store in ``home``, or the
+    PostgreSQL database at ``database_url``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASETRAIL_")}
     env["CASETRAIL_HOME"] = str(home)
     if bootstrap:
         env["CASETRAIL_KAFKA_BOOTSTRAP"] = bootstrap
+    if database_url:
+        env["CASETRAIL_DATABASE_URL"] = database_url
     return env
 
 
 def casetrail(
-    home: Path, *args: str, bootstrap: str | None = None, timeout: float = 120
+    home: Path, *args: str, bootstrap: str | None = None, database_url: str | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``casetrail ARGS`` to completion; fails the test on a non-zero exit."""
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli.main", *args], cwd=REPO, env=cli_env(home, bootstrap),
+        [sys.executable, "-m", "api.cli.main", *args], cwd=REPO,
+        env=cli_env(home, bootstrap, database_url),
         capture_output=True, text=True, timeout=timeout, check=False,
     )
     assert done.returncode == 0, f"casetrail {' '.join(args)}: {done.stdout}\n{done.stderr}"
@@ -84,13 +97,14 @@ def casetrail(
 
 
 def start_casetrail(
-    home: Path, *args: str, bootstrap: str | None = None, log: Path
+    home: Path, *args: str, bootstrap: str | None = None, database_url: str | None = None,
+    log: Path,
 ) -> subprocess.Popen[bytes]:
     """Start ``casetrail ARGS`` in the background, its output in ``log``."""
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "api.cli.main", *args], cwd=REPO,
-            env=cli_env(home, bootstrap), stdout=out, stderr=subprocess.STDOUT,
+            env=cli_env(home, bootstrap, database_url), stdout=out, stderr=subprocess.STDOUT,
         )
 
 
@@ -102,6 +116,19 @@ def copy_store(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def checksum_lines(home: Path) -> dict[str, str]:
-    done = casetrail(home, "projections", "checksum")
+def checksum_lines(home: Path, database_url: str | None = None) -> dict[str, str]:
+    done = casetrail(home, "projections", "checksum", database_url=database_url)
     return dict(line.split(" ", 1) for line in done.stdout.strip().splitlines())
+
+
+def copy_postgres_database(server: str, url: str, prefix: str) -> str:
+    """A new database holding a copy of the one at ``url`` (which nobody may be using)."""
+    name = f"{prefix}_{os.getpid()}_{uuid4().hex[:10]}"
+    source = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(source)
+            )
+        )
+    return postgres.with_database(server, name)
