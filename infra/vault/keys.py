@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from typing import Protocol
+import threading
+from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
@@ -95,40 +96,66 @@ class SqliteKeyStore:
 
 
 class PostgresKeyStore:
+    """One connection, opened on first use and kept: a filing seals two values, and a new
+    connection per call cost more than the rest of the command. Autocommit, so an erasure by
+    another process is seen by the next statement; a connection the server dropped (a restart)
+    is replaced, and the statement run again on the new one."""
+
     def __init__(self, conninfo: str) -> None:
         self.conninfo = conninfo
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._lock = threading.Lock()
         with psycopg.connect(conninfo, autocommit=True) as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS casetrail_subject_keys"
                 " (subject uuid PRIMARY KEY, key bytea, destroyed_at timestamptz)"
             )
 
+    def _execute(self, statement: str, params: tuple[Any, ...]) -> psycopg.Cursor[Any]:
+        """Run one statement; once more on a new connection if the kept one was dropped (every
+        statement here may safely run twice)."""
+        with self._lock:
+            for attempt in (1, 2):
+                if self._conn is None or self._conn.closed or self._conn.broken:
+                    self._conn = psycopg.connect(
+                        self.conninfo, autocommit=True, application_name="casetrail-keys"
+                    )
+                try:
+                    return self._conn.execute(statement, params)
+                except psycopg.OperationalError:
+                    if attempt == 2 or not self._conn.broken:
+                        raise
+            raise AssertionError("unreachable")
+
     def create(self, subject: UUID) -> bytes:
-        with psycopg.connect(self.conninfo) as db:
-            db.execute(
-                "INSERT INTO casetrail_subject_keys (subject, key) VALUES (%s, %s)"
-                " ON CONFLICT (subject) DO NOTHING",
-                (subject, os.urandom(KEY_BYTES)),
-            )
-            row = db.execute(
-                "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
-            ).fetchone()
+        self._execute(
+            "INSERT INTO casetrail_subject_keys (subject, key) VALUES (%s, %s)"
+            " ON CONFLICT (subject) DO NOTHING",
+            (subject, os.urandom(KEY_BYTES)),
+        )
+        row = self._execute(
+            "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
+        ).fetchone()
         if row is None or row[0] is None:
             raise _refuse_erased(subject)
         return bytes(row[0])
 
     def get(self, subject: UUID) -> bytes | None:
-        with psycopg.connect(self.conninfo) as db:
-            row = db.execute(
-                "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
-            ).fetchone()
+        row = self._execute(
+            "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
+        ).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
     def destroy(self, subject: UUID) -> bool:
-        with psycopg.connect(self.conninfo) as db:
-            done = db.execute(
-                "UPDATE casetrail_subject_keys SET key = NULL, destroyed_at = now()"
-                " WHERE subject = %s AND key IS NOT NULL",
-                (subject,),
-            )
-            return done.rowcount > 0
+        done = self._execute(
+            "UPDATE casetrail_subject_keys SET key = NULL, destroyed_at = now()"
+            " WHERE subject = %s AND key IS NOT NULL",
+            (subject,),
+        )
+        return done.rowcount > 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
