@@ -51,6 +51,7 @@ class KafkaOffsetsMixin:
         store = self._sql()
         with store._lock, store._write() as cursor:
             self._offsets_table(cursor)
+        self._offsets_ready = True  # committed: later transactions need not ask again
 
     def _offsets_table(self, cursor: Cursor) -> None:
         if self._offsets_ready:
@@ -61,7 +62,6 @@ class KafkaOffsetsMixin:
             " next_offset bigint NOT NULL, last_position bigint NOT NULL, updated_at text,"
             " PRIMARY KEY (projection, topic, kafka_partition))"
         )
-        self._offsets_ready = True
 
     def offsets(self, topic: str, partition: int) -> list[PartitionOffset]:
         store = self._sql()
