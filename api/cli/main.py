@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from api.cli import (
+    bench,
     calendar,
     deadline,
     demo,
@@ -44,6 +45,7 @@ COMMANDS = (
     users,
     relay,
     worker,
+    bench,
 )
 
 

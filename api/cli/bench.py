@@ -1,0 +1,54 @@
+"""``casetrail bench``: measure each figure beside its baseline on a store of a million events.
+
+Runs against PostgreSQL: the empty database ``CASETRAIL_DATABASE_URL`` names, or a throwaway
+one it creates on the local server and drops. ``--quick`` uses a store of 20,000 events and
+shorter runs (about a minute); the sizes are printed with the results. Progress goes to stderr,
+so ``--json`` prints one JSON object and nothing else on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from api.cli.common import UsageError
+from infra.bench.report import as_json, as_table
+from infra.bench.run import run_bench, sizes_for
+from infra.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="measure write, rebuild, freshness, query and replay speed against baselines",
+        description="Seed a PostgreSQL store (1,000,000 events; --quick: 20,000), then measure"
+        " each figure beside a baseline taken in the same run, and report it against its"
+        " target. See docs/benchmarks.md.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a small store and short runs (under two minutes)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--events", type=int, metavar="N", help="seed N events instead of the mode's default"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the throwaway database (prints its URL)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.events is not None and args.events < 1000:
+        raise UsageError("--events must be at least 1000")
+    sizes = sizes_for(args.quick, args.events)
+    result, lines = run_bench(
+        Settings(), sizes, mode="quick" if args.quick else "full", say=_say, keep=args.keep
+    )
+    print(as_json(result) if args.json else as_table(result, lines))
+    return 0
+
+
+def _say(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)

@@ -1,0 +1,91 @@
+"""``rebuild_events_per_s`` and ``rebuild_vs_copy``: every read model rebuilt from the whole log,
+against a COPY of as many event rows.
+
+The rebuild empties each view and replays the log into it with the projection runner, a batch
+per transaction, exactly as ``casetrail projections rebuild --all`` does. Its rate is log
+events per second of wall time for all read models together. The baseline streams the same
+event rows out of the events table with ``COPY ... TO STDOUT`` and into a table of the same
+shape (keys included) with ``COPY ... FROM STDIN``: the fastest the database moves those rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import psycopg
+
+from domain.application import Casetrail
+from infra.bench.stats import rate
+from infra.integrity.tables import chain_of
+from infra.projections.log import EventLog
+from infra.projections.operations import rebuild
+from infra.views.postgres import PostgresViewStore
+from projections.registry import all_projections
+
+SCRATCH = "bench_copied_events"
+COLUMNS = "originator_id, originator_version, topic, state, notification_id"
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    events: int
+    """Log positions replayed (the head of the log when the rebuild began)."""
+    seconds: float
+    copy_seconds: float
+    applied: int
+    """Events handed to projections (each projection reads only the topics it handles)."""
+
+    @property
+    def events_per_s(self) -> float:
+        return rate(self.events, self.seconds)
+
+    @property
+    def copy_rows_per_s(self) -> float:
+        return rate(self.events, self.copy_seconds)
+
+    @property
+    def ratio(self) -> float:
+        return self.events_per_s / self.copy_rows_per_s
+
+
+def measure_rebuild(app: Casetrail, conninfo: str) -> RebuildResult:
+    log = EventLog.of(app)
+    head = log.head()
+    store = PostgresViewStore(conninfo, app.clock)
+    try:
+        began, applied = time.perf_counter(), 0
+        for projection in all_projections():
+            applied += rebuild(log, store, projection)
+        seconds = time.perf_counter() - began
+    finally:
+        store.close()
+    copy_seconds = copy_rows(conninfo, chain_of(app.recorder).events_table_sql, head)
+    return RebuildResult(head, seconds, copy_seconds, applied)
+
+
+def copy_rows(conninfo: str, events_table: str, upto: int) -> float:
+    """Seconds to COPY the events up to ``upto`` out and into a fresh keyed table."""
+    selected = (
+        f"SELECT {COLUMNS} FROM {events_table} WHERE notification_id <= {upto:d}"
+        " ORDER BY notification_id"
+    )
+    with psycopg.connect(conninfo, autocommit=True) as source, \
+            psycopg.connect(conninfo, autocommit=True) as target:
+        target.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+        target.execute(
+            f"CREATE TABLE {SCRATCH} (originator_id uuid NOT NULL, originator_version bigint"
+            " NOT NULL, topic text, state bytea, notification_id bigint NOT NULL,"
+            " PRIMARY KEY (originator_id, originator_version))"
+        )
+        target.execute(f"CREATE UNIQUE INDEX ON {SCRATCH} (notification_id)")
+        try:
+            began = time.perf_counter()
+            with source.cursor() as out, target.cursor() as into, target.transaction(), \
+                    out.copy(f"COPY ({selected}) TO STDOUT (FORMAT BINARY)") as reading, \
+                    into.copy(f"COPY {SCRATCH} ({COLUMNS}) FROM STDIN (FORMAT BINARY)") as writing:
+                for chunk in reading:
+                    writing.write(chunk)
+            return time.perf_counter() - began
+        finally:
+            target.execute(f"DROP TABLE IF EXISTS {SCRATCH}")

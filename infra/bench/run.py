@@ -1,0 +1,240 @@
+"""One bench run: seed a store, then measure each figure beside its baseline, in this order.
+
+1. rebuild every read model from the whole log (and COPY as many rows);
+2. case lifecycles through the application (and raw inserts of the rows they wrote);
+3. a 200-event case replayed at version 150 (and a raw read of those rows);
+4. freshness through ``casetrail projections run`` in its own process;
+5. freshness through Kafka, when a broker is configured;
+6. queries against ``casetrail serve`` with 16 clients (and the same reads in SQL).
+
+The rebuild comes first so the read models are complete before anything reads them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from domain.application import Casetrail
+from infra.bench import api_load
+from infra.bench.clock import SEEDED_UNTIL, MovingClock
+from infra.bench.database import bench_database
+from infra.bench.freshness import Freshness, NotVisibleError, measure_freshness, position_row
+from infra.bench.kafka import measure_kafka_freshness
+from infra.bench.machine import machine
+from infra.bench.processes import casetrail_env, free_port, running, tail
+from infra.bench.rebuild import measure_rebuild
+from infra.bench.replay import AT_VERSION, CASE_EVENTS, measure_replay
+from infra.bench.report import Line, rounded, targets_met
+from infra.bench.seed import seed_store
+from infra.bench.write import measure_writes
+from infra.bootstrap import bootstrap
+from infra.demo.run import SimClock
+from infra.persistence import persistence_env
+from infra.settings import Settings
+from infra.views import postgres_conninfo
+
+Say = Callable[[str], None]
+READY_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    events: int
+    template_cases: int
+    lifecycles: int
+    freshness_samples: int
+    kafka_samples: int
+    api_clients: int
+    api_seconds: float
+    replay_runs: int
+
+
+FULL = Sizes(
+    events=1_000_000, template_cases=200, lifecycles=150, freshness_samples=300,
+    kafka_samples=100, api_clients=16, api_seconds=60.0, replay_runs=100,
+)
+QUICK = Sizes(
+    events=20_000, template_cases=30, lifecycles=20, freshness_samples=60,
+    kafka_samples=30, api_clients=16, api_seconds=10.0, replay_runs=30,
+)
+
+
+def sizes_for(quick: bool, events: int | None = None) -> Sizes:
+    chosen = QUICK if quick else FULL
+    return chosen if events is None else replace(chosen, events=events)
+
+
+def run_bench(
+    settings: Settings, sizes: Sizes, *, mode: str, say: Say, keep: bool = False
+) -> tuple[dict[str, Any], list[Line]]:
+    began = time.perf_counter()
+    with bench_database(settings.database_url, keep=keep) as database, \
+            tempfile.TemporaryDirectory(prefix="casetrail-bench-") as logs:
+        if keep and database.created:
+            say(f"the bench database is kept: {database.url}")
+        bench = Settings(
+            store="postgres", database_url=database.url, policy_file=settings.policy_file,
+            jurisdiction=settings.jurisdiction, kafka_bootstrap=settings.kafka_bootstrap,
+        )
+        clock = SimClock(SEEDED_UNTIL)
+        app = bootstrap(bench, clock=clock)
+        try:
+            result, lines = _measure(app, clock, bench, sizes, logs=Path(logs), say=say)
+        finally:
+            app.close()
+    result.update(mode=mode, seconds=round(time.perf_counter() - began, 1))
+    return result, lines
+
+
+def _measure(
+    app: Casetrail, clock: SimClock, bench: Settings, sizes: Sizes, *, logs: Path, say: Say
+) -> tuple[dict[str, Any], list[Line]]:
+    assert bench.database_url is not None
+    url, (conninfo, _) = bench.database_url, postgres_conninfo(persistence_env(bench))
+    say(f"seeding a store of {sizes.events:,} events")
+    seeded = seed_store(
+        app, clock, conninfo, sizes.events, template_cases=sizes.template_cases,
+        progress=lambda head, wanted: say(f"  {head:,} of {wanted:,} events"),
+    )
+    app.clock = MovingClock(clock.now)
+    say(f"seeded in {seeded.seconds:.0f} s; rebuilding every read model")
+    rebuilt = measure_rebuild(app, conninfo)
+    say(f"rebuilt in {rebuilt.seconds:.0f} s; writing {sizes.lifecycles} case lifecycles")
+    written = measure_writes(app, conninfo, sizes.lifecycles)
+    say("replaying a 200-event case")
+    replayed = measure_replay(app, conninfo, sizes.replay_runs)
+    say("freshness through the log-fed runner")
+    fresh = _direct_freshness(app, url, conninfo, sizes.freshness_samples, logs)
+    kafka: Freshness | None = None
+    if bench.kafka_bootstrap:
+        say(f"freshness through Kafka at {bench.kafka_bootstrap}")
+        kafka = measure_kafka_freshness(app, bench, conninfo, sizes.kafka_samples)
+    say(f"queries from {sizes.api_clients} clients for {sizes.api_seconds:g} s")
+    api, sql = _api(app, url, conninfo, sizes, logs)
+    figures = {
+        "write_vs_raw": written.ratio,
+        "rebuild_events_per_s": rebuilt.events_per_s,
+        "rebuild_vs_copy": rebuilt.ratio,
+        "freshness_p50_ms": fresh.latency.p50_ms,
+        "freshness_p99_ms": fresh.latency.p99_ms,
+        "kafka_freshness_p50_ms": kafka.latency.p50_ms if kafka else None,
+        "kafka_freshness_p99_ms": kafka.latency.p99_ms if kafka else None,
+        "api_p50_ms": api.latency().p50_ms,
+        "api_p99_ms": api.latency().p99_ms,
+        "replay_ms": replayed.median_ms,
+    }
+    result: dict[str, Any] = {k: rounded(v) for k, v in figures.items()}
+    result["sizes"] = {
+        "events": seeded.events, "cases": seeded.cases, "template_cases": seeded.templates,
+        "written_by_application": seeded.written_by_application,
+        "commands": written.commands, "freshness_samples": fresh.latency.samples,
+        "kafka_samples": kafka.latency.samples if kafka else 0,
+        "api_clients": sizes.api_clients, "api_seconds": sizes.api_seconds,
+        "api_requests": api.latency().samples, "replay_case_events": CASE_EVENTS,
+        "replay_at_version": AT_VERSION, "replay_runs": replayed.runs,
+    }
+    result["baselines"] = {
+        "app_commands_per_s": rounded(written.app_per_s, 1),
+        "raw_inserts_per_s": rounded(written.raw_per_s, 1),
+        "copy_rows_per_s": rounded(rebuilt.copy_rows_per_s, 1),
+        "freshness_poll_p50_ms": rounded(fresh.poll.p50_ms),
+        "api_sql_p50_ms": rounded(sql.latency().p50_ms),
+        "api_sql_p99_ms": rounded(sql.latency().p99_ms),
+        "replay_raw_read_ms": rounded(replayed.raw_median_ms),
+    }
+    result["details"] = {
+        "seed_seconds": round(seeded.seconds, 1),
+        "rebuild_seconds": round(rebuilt.seconds, 1),
+        "rebuild_events_applied": rebuilt.applied,
+        "copy_seconds": round(rebuilt.copy_seconds, 2),
+        "write_transactions": written.transactions,
+        "replay_p99_ms": rounded(replayed.p99_ms),
+        "freshness_timeouts": fresh.timeouts + (kafka.timeouts if kafka else 0),
+        "api_routes": {
+            route: {**asdict(api.latency(route)), "sql": asdict(sql.latency(route))}
+            for route in sorted(api.seconds)
+        },
+        "api_failures": len(api.failures),
+        "api_failure_examples": api.failures[:3],
+    }
+    result["targets"] = targets_met(figures)
+    result["machine"] = machine(conninfo)
+    return result, _lines(result)
+
+
+def _direct_freshness(
+    app: Casetrail, url: str, conninfo: str, samples: int, logs: Path
+) -> Freshness:
+    log = logs / "projections.log"
+    with running(["projections", "run"], casetrail_env(url), log):
+        watch, close = position_row(conninfo)
+        try:
+            return measure_freshness(app, watch, samples)
+        except NotVisibleError as error:
+            raise NotVisibleError(f"{error}; the runner's log ends:\n{tail(log)}") from None
+        finally:
+            close()
+
+
+def _api(
+    app: Casetrail, url: str, conninfo: str, sizes: Sizes, logs: Path
+) -> tuple[api_load.Observed, api_load.Observed]:
+    token = api_load.reader_token(app)
+    cases = api_load.sample_cases(conninfo, 500)
+    port, log = free_port(), logs / "serve.log"
+    args = ["serve", "--port", str(port), "--watch-every", "1e9"]
+    with running(args, casetrail_env(url), log):
+        try:
+            api_load.wait_ready(port, READY_SECONDS)
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}; the server's log ends:\n{tail(log)}") from None
+        api_load.load_http(port, token, cases, clients=sizes.api_clients, seconds=2.0)
+        api = api_load.load_http(
+            port, token, cases, clients=sizes.api_clients, seconds=sizes.api_seconds
+        )
+    if not api.seconds:
+        raise RuntimeError(f"no query answered: {api.failures[:3]}; the log ends:\n{tail(log)}")
+    sql = api_load.load_sql(
+        conninfo, cases, clients=sizes.api_clients, seconds=min(sizes.api_seconds, 10.0)
+    )
+    return api, sql
+
+
+def _lines(result: dict[str, Any]) -> list[Line]:
+    b, d, s = result["baselines"], result["details"], result["sizes"]
+    kafka = "no broker (set CASETRAIL_KAFKA_BOOTSTRAP)"
+    if result["kafka_freshness_p50_ms"] is not None:
+        kafka = f"one poll of the offsets p50 {b['freshness_poll_p50_ms']} ms"
+    sql = f"same reads in SQL: p50 {b['api_sql_p50_ms']} ms, p99 {b['api_sql_p99_ms']} ms"
+    routes = "; ".join(
+        f"{name} p50 {r['p50_ms']:.1f} / p99 {r['p99_ms']:.1f} ms ({r['samples']})"
+        for name, r in d["api_routes"].items()
+    )
+    return [
+        Line("write_vs_raw", result["write_vs_raw"],
+             f"{b['app_commands_per_s']} commands/s vs {b['raw_inserts_per_s']} raw/s",
+             f"{s['commands']} commands, {d['write_transactions']} transactions"),
+        Line("rebuild_events_per_s", result["rebuild_events_per_s"],
+             f"COPY {b['copy_rows_per_s']:,.0f} rows/s",
+             f"{s['events']:,} events in {d['rebuild_seconds']} s"),
+        Line("rebuild_vs_copy", result["rebuild_vs_copy"],
+             f"COPY of {s['events']:,} rows in {d['copy_seconds']} s"),
+        Line("freshness_p50_ms", result["freshness_p50_ms"],
+             f"one poll p50 {b['freshness_poll_p50_ms']} ms"),
+        Line("freshness_p99_ms", result["freshness_p99_ms"], "",
+             f"{s['freshness_samples']} samples, {d['freshness_timeouts']} timeouts"),
+        Line("kafka_freshness_p50_ms", result["kafka_freshness_p50_ms"], kafka),
+        Line("kafka_freshness_p99_ms", result["kafka_freshness_p99_ms"], "",
+             f"{s['kafka_samples']} samples" if s["kafka_samples"] else ""),
+        Line("api_p50_ms", result["api_p50_ms"], sql, routes),
+        Line("api_p99_ms", result["api_p99_ms"], "",
+             f"{s['api_requests']} requests, {d['api_failures']} failed"),
+        Line("replay_ms", result["replay_ms"],
+             f"raw read of {s['replay_at_version']} rows {b['replay_raw_read_ms']} ms",
+             f"median of {s['replay_runs']}; p99 {d['replay_p99_ms']} ms"),
+    ]
