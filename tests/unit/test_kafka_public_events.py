@@ -56,9 +56,11 @@ def test_no_public_type_carries_free_text_credentials_or_a_filers_identity() -> 
 def test_a_confidential_case_is_published_without_its_enterprise_or_source_visit() -> None:
     filed = sample_event(Case.Filed, role="enterprise", confidential=True, case_type="report")
     data = publication_of(filed).data(filed)  # type: ignore[union-attr]
-    assert data["enterprise_id"] is None and data["source_visit_id"] is None
+    assert data["enterprise_id"] is None
+    assert data["source_visit_id"] is None
     assert data["confidential"] is True
-    assert "filer_name" not in data and "filer_contact" not in data
+    assert "filer_name" not in data
+    assert "filer_contact" not in data
     assert data["actor"] == {"role": "enterprise", "id": None}
 
 
