@@ -46,11 +46,13 @@ def sees(
 def visible_case(app: Casetrail, caller: Principal, case_id: UUID) -> Case:
     """The case, if the caller may see it; otherwise the same 404 as for a missing case."""
     case = app.case(case_id)
+    # Only a unit-scoped caller needs the owner's unit: looking it up costs two store reads.
+    unit_scoped = scope_of(caller.role) is Scope.UNIT
     found = sees(
         caller,
         enterprise_id=case.enterprise_id,
         owner=case.owner,
-        owner_unit=unit_of_staff(app, case.owner),
+        owner_unit=unit_of_staff(app, case.owner) if unit_scoped else None,
         lead_unit_id=case.lead_unit_id,
         co_unit_ids=case.co_unit_ids,
         status=case.status.value,
