@@ -5,10 +5,12 @@ offset to read and the highest log position applied from that partition. ``apply
 handles a batch of one partition for every projection and moves those rows, all in one
 transaction: after a crash the rows and the offsets agree, and the worker resumes from there.
 
-Deduplication is by log position: the relay sends each partition's events in log order and
-only re-sends (after a restart or an outage) events it sent before, so an event whose position
-is not above the partition's highest applied one has been applied already. That also covers two
-workers briefly holding one partition during a rebalance: the offset rows serialise them.
+Batches for one read model take turns across workers (see ``_serialise``), so its handlers
+never run concurrently, as with the log-fed runner. Deduplication is by log position: the relay
+sends each partition's events in log order and only re-sends (after a restart or an outage)
+events it sent before, so an event whose position is not above the partition's highest applied
+one has been applied already. That also covers two workers briefly holding one partition during
+a rebalance.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class KafkaOffsetsMixin:
         applied = 0
         with store._lock, store._write() as cursor:
             self._offsets_table(cursor)
+            self._serialise(cursor, projections)
             for projection in projections:
                 key: list[object] = [projection.name, topic, partition]
                 next_offset, last = self._locked_offset(cursor, key)
@@ -114,6 +117,21 @@ class KafkaOffsetsMixin:
                     max(last, *(d.position for d in batch)),
                 )
         return applied
+
+    def _serialise(self, cursor: Cursor, projections: Sequence[Projection]) -> None:
+        """One batch at a time per read model, across every worker of every partition.
+
+        Read models update rows that events of many partitions touch (a unit's staff count) by
+        reading and then writing them; two workers doing that at once on PostgreSQL would lose
+        one update. A transaction-scoped lock per read model, taken in name order so no two
+        workers wait on each other in a circle, makes such batches take turns. SQLite's single
+        writer already does.
+        """
+        if isinstance(self, PostgresViewStore):
+            for name in sorted(p.name for p in projections):
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"casetrail-view:{name}"]
+                )
 
     def _locked_offset(self, cursor: Cursor, key: list[object]) -> tuple[int, int]:
         """The row's (next offset, last position), locked until the transaction ends.

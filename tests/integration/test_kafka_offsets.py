@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
+from domain.directory import Staff
 from infra.kafka.offsets import Delivered
 from infra.kafka.relay_position import open_relay_positions
 from infra.kafka.workers import open_kafka_view_store
@@ -16,6 +19,7 @@ from projections.directory import DirectoryProjection
 from projections.store import ProjectionFailedError
 from tests.support.app import memory_app, seed_directory
 from tests.support.clock import FakeClock
+from tests.support.event_samples import sample_event
 from tests.support.stores import StoreUnderTest
 
 pytestmark = pytest.mark.kafka
@@ -107,3 +111,36 @@ def test_the_relay_position_is_durable_and_one_relay_holds_a_topic(
     finally:
         first.close()
         second.close()
+
+
+def test_workers_of_different_partitions_never_lose_each_others_counts(
+    durable_store: StoreUnderTest, clock: FakeClock
+) -> None:
+    """Two partitions enrol staff into one unit at the same time: every enrolment counts."""
+    unit_id = uuid4()
+    projection = DirectoryProjection()
+    stores = [open_kafka_view_store(durable_store.settings, clock) for _ in range(2)]
+    stores[0].ensure(projection)
+    stores[0].ensure_offsets()
+
+    def enrol(partition: int) -> None:
+        store = stores[partition]
+        for n in range(40):
+            staff = sample_event(
+                Staff.Enrolled, originator_id=uuid4(), unit_id=unit_id, window_id=None,
+                login=f"p{partition}-{n}",
+            )
+            position = 2 * n + partition + 1
+            store.apply_partition([projection], "t", partition, [Delivered(n, position, staff)])
+
+    try:
+        threads = [threading.Thread(target=enrol, args=(p,)) for p in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        [unit] = stores[0].rows(projection.table("units"))
+        assert unit["staff_count"] == 80
+    finally:
+        for store in stores:
+            store.close()
