@@ -143,8 +143,10 @@ class KafkaWorker:
                         continue
                 if not records:
                     idle_since += 0.5
-                    if until_caught_up and idle_since >= IDLE_CHECK_SECONDS and self._done():
-                        return
+                    if until_caught_up and idle_since >= IDLE_CHECK_SECONDS:
+                        if self._done():
+                            return
+                        idle_since = 0.0  # look again after another quiet spell
                     continue
                 idle_since = 0.0
                 for partition, messages in records.items():
@@ -160,7 +162,11 @@ class KafkaWorker:
         self._stopping.set()
 
     def _done(self) -> bool:
-        lag = self._lag() if self._lag else None
+        try:
+            lag = self._lag() if self._lag else None
+        except (KafkaError, OSError, *TRANSIENT_ERRORS) as error:
+            logger.info("cannot measure the lag yet (%s)", error)
+            return False
         return lag == 0
 
     def _seek(self, consumer: Any, assigned: set[TopicPartition]) -> None:
