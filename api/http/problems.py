@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http import outage
 from domain.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -229,6 +230,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    outage.install(app, problem_response, unexpected=_unexpected)  # no store: 503, Retry-After
 
 
 def _reason(status: int) -> str:
