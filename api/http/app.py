@@ -25,6 +25,7 @@ from api.http.routers import (
     session,
     views,
 )
+from api.web import site as web_site
 from infra.container import Container
 
 DESCRIPTION = """\
@@ -77,6 +78,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     for module in MODULES:
         app.include_router(module.router)
     _check_every_route_is_declared(app)
+    web_site.mount(app)  # the web pages (api/web) share this app's container and identity
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
     app.add_middleware(BodyLimitMiddleware)

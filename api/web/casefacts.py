@@ -1,0 +1,118 @@
+"""What the case pages show about a case: its time-limit state now, its timeline in words, and
+its clock proof as a structure the templates lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from api.cli.replay import STANDARD, timeline_row
+from domain.application import Casetrail
+from domain.case import Case
+from domain.case_rules import CaseStatus
+from domain.clock import Deadline, working_days_between
+from domain.privacy import PROTECTED, is_sealed
+from domain.watch import TimeLimit, is_due_soon
+
+
+def time_state(case: Case, app: Casetrail, now: datetime | None = None) -> str:
+    """The board's rule (projections/figures/board.py) applied to the aggregate itself."""
+    now = now or app.now()
+    if case.status is CaseStatus.TERMINATED:
+        return "terminated"
+    if case.status is CaseStatus.CLOSED:
+        return "closed_on_time" if case.closed_on_time else "closed_late"
+    if case.status is CaseStatus.PAUSED:
+        return "paused"
+    deadline = case.deadline
+    if now >= deadline.due_at:
+        return "overdue"
+    derivation = deadline.derivation
+    limit = TimeLimit(
+        unit=str(derivation.get("unit", "working_days")),
+        period=int(derivation["period"]) + int(derivation.get("extension_working_days", 0)),
+        start=datetime.fromisoformat(derivation["start"]),
+        due=deadline.due,
+        due_at=deadline.due_at,
+    )
+    if is_due_soon(limit, now, app.work_calendar(), app.policy):
+        return "due_soon"
+    return "provisional" if deadline.provisional else "on_time"
+
+
+def working_days_left(case: Case, app: Casetrail) -> int | None:
+    if not case.is_open or case.status is CaseStatus.PAUSED:
+        return None
+    today = app.now().astimezone(app.policy.tz).date()
+    left: int = working_days_between(app.work_calendar(), today, case.deadline.due)
+    return left
+
+
+def timeline(app: Casetrail, case_id: UUID) -> list[dict[str, Any]]:
+    """Every step: version, time, actor, role, event, reason, and all its fields (``fields``,
+    which the pages word per event). Sealed personal data stays sealed, as in the replay."""
+    rows = []
+    for event in app.history(case_id):
+        row = timeline_row(event, app)
+        fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
+        row["fields"] = {k: PROTECTED if is_sealed(v) else v for k, v in fields.items()}
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class ClockProof:
+    """A deadline's derivation, laid out so it can be redone with a wall calendar."""
+
+    due: date
+    due_at: datetime
+    provisional: bool
+    hours: bool
+    period: int
+    start: datetime
+    start_day: date | None
+    skipped: list[tuple[date, str]]
+    make_up: list[tuple[date, str]]
+    pauses: list[dict[str, Any]]
+    paused_days: list[date]
+    extensions: list[dict[str, Any]]
+    extension_days: int
+    elapsed: int
+    provisional_years: list[int]
+    calendar_version: Any
+    policy_version: str
+
+    @property
+    def counted(self) -> int:
+        return self.period + self.extension_days
+
+
+def clock_proof(deadline: Deadline, app: Casetrail) -> ClockProof:
+    d = deadline.derivation
+    calendar = app.work_calendar()
+    start_day = date.fromisoformat(d["start_day"]) if d.get("start_day") else None
+    make_up = []
+    for entry in d["make_up_working_days"]:
+        day = date.fromisoformat(entry["date"])
+        make_up.append((day, calendar.make_up_reason(day) or entry["reason"]))
+    return ClockProof(
+        due=deadline.due,
+        due_at=deadline.due_at,
+        provisional=deadline.provisional,
+        hours=d["unit"] == "hours",
+        period=int(d["period"]),
+        start=datetime.fromisoformat(d["start"]),
+        start_day=start_day,
+        skipped=[(date.fromisoformat(e["date"]), e["reason"]) for e in d["skipped_rest_days"]],
+        make_up=make_up,
+        pauses=list(d["pauses"]),
+        paused_days=[date.fromisoformat(x) for x in d["paused_working_days"]],
+        extensions=list(d["extensions"]),
+        extension_days=int(d["extension_working_days"]),
+        elapsed=(deadline.due - start_day).days if start_day else 0,
+        provisional_years=list(d.get("provisional_years", [])),
+        calendar_version=d.get("calendar_version"),
+        policy_version=str(d.get("policy_version")),
+    )

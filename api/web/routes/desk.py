@@ -1,0 +1,110 @@
+"""The staff desk: my cases, due soon and overdue (yellow and red cards), and filing a demand
+received at the window."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response
+
+from api.web.context import DESK, WebDep
+from api.web.desk_data import load_desk
+from api.web.names import load_names
+from api.web.render import WebRoute, page, redirect
+from domain.case_rules import CASE_TYPES, CHANNELS
+from domain.errors import DomainError
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Text = Annotated[str, Form(max_length=4000)]
+Flag = Annotated[str, Form(max_length=10)]
+FIELDS = (
+    "case_type",
+    "channel",
+    "summary",
+    "enterprise",
+    "filer_name",
+    "filer_contact",
+    "service_item",
+    "real_name",
+    "confidential",
+    "emergency",
+)
+
+
+@router.get("/desk")
+def desk(web: WebDep) -> Response:
+    caller = web.require(DESK)
+    data = load_desk(web.app, web.container.read, caller, web.app.now())
+    names = load_names(web.container.read)
+    return page(web, "desk.html", desk=data, names=names)
+
+
+@router.get("/desk/new")
+def new_case_form(web: WebDep) -> Response:
+    web.require(DESK)
+    return _form(web, {"case_type": "complaint", "channel": "window", "real_name": "yes"})
+
+
+@router.post("/desk/new")
+def file_case(
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    case_type: Text = "",
+    channel: Text = "",
+    summary: Text = "",
+    enterprise: Text = "",
+    filer_name: Text = "",
+    filer_contact: Text = "",
+    service_item: Text = "",
+    real_name: Flag = "",
+    confidential: Flag = "",
+    emergency: Flag = "",
+) -> Response:
+    web.check_csrf(csrf)
+    caller = web.require(DESK)
+    app = web.app
+    values = {
+        "case_type": case_type,
+        "channel": channel,
+        "summary": summary,
+        "enterprise": enterprise,
+        "filer_name": filer_name,
+        "filer_contact": filer_contact,
+        "service_item": service_item,
+        "real_name": real_name,
+        "confidential": confidential,
+        "emergency": emergency,
+    }
+    try:
+        saved = app.file_demand(
+            case_type=case_type,
+            channel=channel,
+            summary=summary,
+            actor=caller.actor,
+            enterprise_id=app.enterprise(enterprise).id if enterprise else None,
+            filer_name=filer_name.strip() or None,
+            filer_contact=filer_contact.strip() or None,
+            real_name=real_name == "yes",
+            confidential=confidential == "yes",
+            emergency=emergency == "yes",
+            service_item=service_item.strip() or None,
+        )
+    except DomainError as error:
+        return _form(web, values, error=str(error), status=422)
+    web.read_your_write(saved.position, ["cases"])
+    return redirect(web, f"/cases/{saved.id}?done=filed")
+
+
+def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
+    names = load_names(web.container.read)
+    return page(
+        web,
+        "new_case.html",
+        status=status,
+        values=dict.fromkeys(FIELDS, "") | values,
+        error=error,
+        case_types=list(CASE_TYPES),
+        channels=list(CHANNELS),
+        enterprises=sorted(names.enterprises.values(), key=lambda r: str(r["name"])),
+    )

@@ -1,0 +1,187 @@
+"""The inspector's view: replay a case version by version or as of a moment, the state then,
+the clock proof then, and opening an accountability matter (问责) on what was found."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Query, Response
+
+from api.cli.common import UsageError
+from api.cli.replay import build_replay
+from api.http.access import Scope, scope_of
+from api.http.scope import row_visible, visible_case
+from api.web.casefacts import clock_proof, timeline
+from api.web.context import INSPECT, WebDep
+from api.web.names import load_names
+from api.web.render import WebRoute, page, redirect
+from domain.accountability import SubjectKind
+from domain.actors import Role
+from domain.case import Case
+from domain.errors import DomainError
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Text = Annotated[str, Form(max_length=4000)]
+PAGE_SIZE = 50
+# Replayed state fields an inspector reads first, in this order; the rest follow.
+STATE_ORDER = (
+    "status",
+    "case_type",
+    "owner",
+    "lead_unit_id",
+    "co_unit_ids",
+    "due",
+    "provisional",
+    "paused_since",
+    "pending_extension_days",
+    "reply",
+    "callback",
+    "outcome",
+    "closed_on_time",
+    "alerts",
+)
+
+
+@router.get("/inspect")
+def cases(
+    web: WebDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    caller = web.require(INSPECT)
+    read = web.container.read
+    read.refresh(["cases", "directory"])
+    rows = read.rows("cases", "cases")
+    if scope_of(caller.role) is not Scope.ALL:
+        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
+        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+    needle = q.strip().lower()
+    if needle:
+        rows = [r for r in rows if needle in str(r["id"]) or needle in (r["summary"] or "").lower()]
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    rows.sort(key=lambda r: r["filed_at"], reverse=True)
+    shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
+    return page(
+        web,
+        "inspect.html",
+        rows=shown,
+        total=len(rows),
+        page_no=page_no,
+        pages=max(1, -(-len(rows) // PAGE_SIZE)),
+        q=q,
+        status_filter=status,
+        names=load_names(read),
+    )
+
+
+@router.get("/inspect/cases/{case_id}")
+def replay(
+    case_id: UUID, web: WebDep, version: int | None = None, at: str = "", done: str = ""
+) -> Response:
+    caller = web.require(INSPECT)
+    visible_case(web.app, caller, case_id)
+    return _replay(web, case_id, version=version, at=at, done=done)
+
+
+@router.post("/inspect/cases/{case_id}/accountability")
+def open_matter(
+    case_id: UUID,
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    subject_kind: Text = "case",
+    subject: Text = "",
+    allegation: Text = "",
+    source: Text = "",
+) -> Response:
+    web.check_csrf(csrf)
+    caller = web.require({Role.INSPECTOR})
+    visible_case(web.app, caller, case_id)
+    try:
+        saved = web.app.open_accountability_matter(
+            subject_kind=subject_kind,
+            subject=str(case_id) if subject_kind == SubjectKind.CASE.value else subject.strip(),
+            allegation=allegation,
+            source=source.strip() or None,
+            actor=caller.actor,
+        )
+    except DomainError as error:
+        values = {"subject_kind": subject_kind, "subject": subject, "allegation": allegation}
+        return _replay(web, case_id, error=str(error), values=values | {"source": source})
+    web.read_your_write(saved.position, ["oversight"])
+    return redirect(web, f"/inspect/cases/{case_id}?done=matter#accountability")
+
+
+def _replay(
+    web: WebDep,
+    case_id: UUID,
+    *,
+    version: int | None = None,
+    at: str = "",
+    done: str = "",
+    error: str = "",
+    values: dict[str, str] | None = None,
+) -> Response:
+    app, problem = web.app, ""
+    try:
+        as_of = _moment(at, web) if at else None
+        replayed = build_replay(app, case_id, version=version, as_of=as_of)
+    except (UsageError, ValueError) as refused:
+        problem = str(refused)
+        replayed = build_replay(app, case_id)
+    shown = replayed["version"]
+    before = app.as_of_version(case_id, shown - 1).state() if shown > 1 else {}
+    changes = {
+        key: (before.get(key), value)
+        for key, value in replayed["state"].items()
+        if shown > 1 and before.get(key) != value and key not in ("version", "modified_on")
+    }
+    case_then = app.as_of_version(case_id, shown)
+    assert isinstance(case_then, Case)
+    read = web.container.read
+    read.refresh(["oversight"])
+    matters = [
+        r
+        for r in read.rows("oversight", "accountability_matters")
+        if r["subject_id"] == str(case_id)
+    ]
+    names = load_names(read)
+    current = app.case(case_id)
+    return page(
+        web,
+        "replay.html",
+        status=422 if error else 200,
+        replay=replayed,
+        full=timeline(app, case_id),
+        state=_ordered(replayed["state"]),
+        changes=changes,
+        proof=clock_proof(case_then.deadline, app),
+        problem=problem,
+        at=at,
+        done=done,
+        error=error,
+        values={"subject_kind": "case", "subject": "", "allegation": "", "source": ""}
+        | (values or {}),
+        matters=matters,
+        names=names,
+        handlers=current.handlers,
+        units=names.sorted_units(),
+        may_open=web.principal is not None and web.principal.role is Role.INSPECTOR,
+    )
+
+
+def _moment(text: str, web: WebDep) -> datetime:
+    """A time from the form (``2026-03-05T12:00``), in the jurisdiction's civil time."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=web.app.policy.tz)
+
+
+def _ordered(state: dict[str, Any]) -> list[tuple[str, Any]]:
+    first = [(k, state[k]) for k in STATE_ORDER if k in state]
+    hidden = {"id", "kind", "allowed_steps", "handlers", "due_at", "filer_subject"}
+    rest = [(k, v) for k, v in state.items() if k not in STATE_ORDER and k not in hidden]
+    return first + rest

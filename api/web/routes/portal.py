@@ -1,0 +1,213 @@
+"""The enterprise portal (phone first): file a demand, follow one's own cases, rate the service.
+
+An enterprise sees only its own cases (the API's scope rule), and of each case only what it
+needs: where it is, what it must supply, the reply and the outcome, never staff's notes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Response
+
+from api.http.scope import visible_case
+from api.web.casefacts import time_state
+from api.web.context import PORTAL, WebDep
+from api.web.names import load_names
+from api.web.render import WebRoute, page, redirect
+from domain.case import Case
+from domain.case_rules import CASE_TYPES, CaseStatus
+from domain.errors import DomainError
+from domain.evaluation import Evaluation, Level
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Text = Annotated[str, Form(max_length=4000)]
+Flag = Annotated[str, Form(max_length=10)]
+# The steps an enterprise is told about; the rest is the departments' internal handling.
+PUBLIC_EVENTS = frozenset(
+    {
+        "Filed",
+        "Received",
+        "Dispatched",
+        "SignedFor",
+        "Paused",
+        "Resumed",
+        "ExtensionDecided",
+        "AnsweredDirectly",
+        "Replied",
+        "CallbackRecorded",
+        "Closed",
+        "Reopened",
+        "Terminated",
+        "DeadlineRecomputed",
+    }
+)
+LEVELS = [level.value for level in Level]
+FIELDS = ("case_type", "summary", "filer_name", "filer_contact", "real_name", "confidential")
+
+
+@router.get("/portal")
+def portal(web: WebDep, done: str = "") -> Response:
+    caller = web.require(PORTAL)
+    read = web.container.read
+    read.refresh(["cases"])
+    mine = [
+        r for r in read.rows("cases", "cases") if r["enterprise_id"] == str(caller.enterprise_id)
+    ]
+    mine.sort(key=lambda r: r["filed_at"], reverse=True)
+    return page(web, "portal.html", cases=mine, done=done == "filed")
+
+
+@router.get("/portal/new")
+def new_demand(web: WebDep) -> Response:
+    web.require(PORTAL)
+    return _form(web, {"case_type": "help", "real_name": "yes"})
+
+
+@router.post("/portal/new")
+def file_demand(
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    case_type: Text = "",
+    summary: Text = "",
+    filer_name: Text = "",
+    filer_contact: Text = "",
+    real_name: Flag = "",
+    confidential: Flag = "",
+) -> Response:
+    web.check_csrf(csrf)
+    caller = web.require(PORTAL)
+    values = {
+        "case_type": case_type,
+        "summary": summary,
+        "filer_name": filer_name,
+        "filer_contact": filer_contact,
+        "real_name": real_name,
+        "confidential": confidential,
+    }
+    try:
+        saved = web.app.file_demand(
+            case_type=case_type,
+            channel="web",
+            summary=summary,
+            actor=caller.actor,
+            enterprise_id=caller.enterprise_id,
+            filer_name=filer_name.strip() or None,
+            filer_contact=filer_contact.strip() or None,
+            real_name=real_name == "yes",
+            confidential=confidential == "yes",
+        )
+    except DomainError as error:
+        return _form(web, values, error=str(error), status=422)
+    web.read_your_write(saved.position, ["cases"])
+    return redirect(web, f"/portal/cases/{saved.id}?done=filed")
+
+
+@router.get("/portal/cases/{case_id}")
+def follow(case_id: UUID, web: WebDep, done: str = "") -> Response:
+    caller = web.require(PORTAL)
+    case = visible_case(web.app, caller, case_id)
+    return _case(web, case, done=done)
+
+
+@router.post("/portal/cases/{case_id}/rating")
+def rate(
+    case_id: UUID,
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    level: Text = "",
+    reason: Text = "",
+    real_name: Flag = "",
+) -> Response:
+    web.check_csrf(csrf)
+    caller = web.require(PORTAL)
+    case = visible_case(web.app, caller, case_id)
+    try:
+        saved = web.app.rate_case(
+            case_id,
+            level,
+            actor=caller.actor,
+            reason=reason.strip() or None,
+            real_name=real_name == "yes",
+        )
+    except DomainError as error:
+        values = {"level": level, "reason": reason, "real_name": real_name}
+        return _case(web, case, error=str(error), values=values, status=422)
+    web.read_your_write(saved.evaluation.position, ["reviews"])
+    return redirect(web, f"/portal/cases/{case_id}?done=rated")
+
+
+def _case(
+    web: WebDep,
+    case: Case,
+    *,
+    done: str = "",
+    error: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    app = web.app
+    return page(
+        web,
+        "portal_case.html",
+        status=status,
+        case=case,
+        state=time_state(case, app),
+        progress=_progress(web, case),
+        rating=_rating(web, case),
+        levels=LEVELS,
+        done=done,
+        error=error,
+        values={"level": "", "reason": "", "real_name": "yes"} | (values or {}),
+    )
+
+
+def _progress(web: WebDep, case: Case) -> list[dict[str, Any]]:
+    """The steps the enterprise is told about, with what it needs to read in each."""
+    names = load_names(web.container.read)
+    steps = []
+    for event in web.app.history(case.id):
+        kind = type(event).__name__
+        if kind not in PUBLIC_EVENTS:
+            continue
+        step: dict[str, Any] = {"event": kind, "time": event.timestamp, "text": "", "extra": ""}
+        if isinstance(event, Case.Paused):
+            step["extra"] = event.pause_kind
+            step["text"] = event.reason if event.pause_kind == "supplement" else ""
+        elif isinstance(event, Case.Replied):
+            step["text"] = event.reply
+        elif isinstance(event, Case.AnsweredDirectly):
+            step["text"] = event.answer
+        elif isinstance(event, Case.ExtensionDecided):
+            step["text"] = event.enterprise_notice
+        elif isinstance(event, Case.Dispatched):
+            step["text"] = names.unit(event.lead_unit_id)
+        elif isinstance(event, Case.Closed):
+            step["extra"] = event.outcome
+        steps.append(step)
+    return steps
+
+
+def _rating(web: WebDep, case: Case) -> dict[str, Any]:
+    """Whether the current cycle can be rated, or how it was rated."""
+    if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED):
+        return {"open": False, "given": None}
+    evaluation_id = Evaluation.id_for(f"case:{case.id}:{case.cycle}")
+    if web.app.exists(evaluation_id):
+        given = web.app.load(Evaluation, evaluation_id)
+        return {"open": False, "given": given.level.value, "reason": given.reason}
+    return {"open": True, "given": None}
+
+
+def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
+    return page(
+        web,
+        "portal_new.html",
+        status=status,
+        values=dict.fromkeys(FIELDS, "") | values,
+        error=error,
+        case_types=list(CASE_TYPES),
+    )

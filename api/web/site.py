@@ -1,0 +1,33 @@
+"""Mounting the web pages on the API's app: its container, its identity store, its role rules.
+
+``api.http.create_app`` calls ``mount``; the page modules use ``api.http``'s access rules, so
+they are imported when mounting, not when this module is, to keep the two packages free of an
+import cycle.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.web.context import WebConfig
+from api.web.security import Signer, web_key
+from infra.container import Container
+
+STATIC = Path(__file__).parent / "static"
+PAGES = ("auth", "desk", "cases", "portal", "inspect", "dashboards", "admin")
+
+
+def mount(app: FastAPI, *, key: bytes | None = None) -> None:
+    """Add the pages to ``app`` (made by ``api.http.create_app``); ``key`` signs the cookies
+    (by default the store's ``web.key``)."""
+    container = app.state.container
+    assert isinstance(container, Container)
+    app.state.web = WebConfig(Signer(key or web_key(container.settings)))
+    for name in PAGES:
+        module = importlib.import_module(f"api.web.routes.{name}")
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
