@@ -1,0 +1,127 @@
+"""An enterprise files a demand and rates the service on a phone (390 x 844): a 差评 asks for a
+reason before it can be sent, and the page never scrolls sideways."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.actors import Actor, Role
+from tests.e2e.api_world import PASSWORD
+from tests.e2e.test_web_world import PHONE, WebWorld, chromium, open_pages, sign_in, web_world
+
+__all__ = ["chromium", "web_world"]
+
+
+def fits_the_screen(pages: Any) -> None:
+    width = pages.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{pages.page.url} is {width} px wide on a phone"
+
+
+def handle(world: WebWorld, case_id: UUID) -> None:
+    """The window receives, dispatches, signs for and answers the demand."""
+    app, clerk = world.app, Actor("li.na", Role.WINDOW_STAFF)
+    app.receive(case_id, actor=clerk)
+    app.dispatch(case_id, "AMR", actor=clerk)
+    app.sign_for(case_id, actor=clerk)
+    app.reply(case_id, "已协调供电部门，本周内完成线路改造", actor=clerk)
+
+
+def test_an_enterprise_files_follows_and_rates_on_a_phone(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    phone = open_pages(chromium, web_world.server, PHONE)
+    sign_in(phone, "example-co", PASSWORD)
+    assert phone.page.url.endswith("/portal")
+    assert "您还没有提交过诉求" in phone.page.content()
+    fits_the_screen(phone)
+
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("link", name="提交诉求").click()
+    phone.check()
+    fits_the_screen(phone)
+    phone.page.get_by_label("求助").check()
+    phone.page.get_by_label("请描述您的诉求").fill("厂区用电容量不足，新生产线无法投产")
+    phone.page.get_by_label("联系人姓名", exact=True).fill("陈静")
+    phone.page.get_by_label("联系电话").fill("13800000000")
+    phone.shot("portal-file")
+    phone.submit("提交")
+    assert "诉求已提交" in phone.page.content()
+    assert "待受理" in phone.page.locator(".badges").inner_text()
+    case_id = UUID(phone.page.url.split("/portal/cases/")[1].split("?")[0])
+    assert web_world.app.case(case_id).channel == "web"
+
+    handle(web_world, case_id)
+    phone.goto(f"/portal/cases/{case_id}")
+    fits_the_screen(phone)
+    progress = phone.page.locator(".timeline").inner_text()
+    for step in ("诉求已提交", "已受理", "已转办", "承办单位已签收", "已答复"):
+        assert step in progress
+    assert "本周内完成线路改造" in progress
+    assert "li.na" not in phone.page.content()  # staff's logins are not the enterprise's concern
+
+    # A bad review needs a reason: the form asks for it before sending.
+    phone.page.get_by_label("不满意", exact=True).check()
+    assert phone.page.get_by_label("理由").evaluate("el => el.required") is True
+    phone.page.get_by_label("满意", exact=True).check()
+    assert phone.page.get_by_label("理由").evaluate("el => el.required") is False
+    phone.page.get_by_label("不满意", exact=True).check()
+    phone.page.get_by_label("理由").fill("答复只说本周，没有具体日期")
+    phone.shot("portal-rate")
+    phone.submit("提交评价")
+    assert "感谢您的评价" in phone.page.content()
+    assert "您的评价：不满意" in phone.page.content()
+    fits_the_screen(phone)
+
+    with phone.page.expect_navigation():
+        phone.page.get_by_role("link", name="我的诉求").first.click()
+    phone.check()
+    assert "厂区用电容量不足" in phone.page.locator(".case-cards").inner_text()
+    phone.shot("portal")
+
+
+def test_a_bad_review_without_a_reason_is_refused_beside_the_form(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    app = web_world.app
+    filed = app.file_demand(
+        case_type="consultation",
+        channel="web",
+        summary="社保补缴流程",
+        filer_name="王芳",
+        enterprise_id=app.enterprise("91440300MA5EXAMPLE").id,
+        actor=Actor("91440300MA5EXAMPLE", Role.ENTERPRISE),
+    )
+    handle(web_world, filed.id)
+    # Without the page's script (an old phone), the server still asks for the reason.
+    phone = open_pages(chromium, web_world.server, PHONE, javascript=False)
+    sign_in(phone, "example-co", PASSWORD)
+    phone.goto(f"/portal/cases/{filed.id}")
+    phone.page.get_by_label("非常不满意").check()
+    phone.submit("提交评价")
+    error = phone.page.locator("#rating-error").inner_text()
+    assert "未记录" in error
+    assert "reason" in error
+    assert phone.page.get_by_label("非常不满意").is_checked()
+
+
+def test_an_enterprise_cannot_open_another_enterprises_case(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    app = web_world.app
+    other = app.file_demand(
+        case_type="help",
+        channel="web",
+        summary="另一家公司的诉求",
+        filer_name="赵六",
+        enterprise_id=app.enterprise("91440300MA5OTHER01").id,
+        actor=Actor("91440300MA5OTHER01", Role.ENTERPRISE),
+    )
+    phone = open_pages(chromium, web_world.server, PHONE)
+    sign_in(phone, "example-co", PASSWORD)
+    response = phone.page.goto(f"{phone.base}/portal/cases/{other.id}")
+    assert response is not None
+    assert response.status == 404
+    phone.check()
+    assert "另一家公司的诉求" not in phone.page.content()
+    assert "没有这条记录" in phone.page.content()
