@@ -60,6 +60,7 @@ class DataSubject(Tracked):
 
     class Erased(Tracked.Event):
         reason: str
+        case_id: UUID
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, DataSubject)
@@ -106,7 +107,7 @@ class DataSubject(Tracked):
             raise InvalidInputError(f"subject {self.id} was erased on {self.erased_at:%Y-%m-%d}")
         if not reason.strip():
             raise InvalidInputError("an erasure needs a reason (retention ended, request, …)")
-        self._record(self.Erased, actor=actor, at=at, reason=reason.strip())
+        self._record(self.Erased, actor=actor, at=at, reason=reason.strip(), case_id=self.case_id)
 
     def state(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ import pytest
 
 from domain.case import Case
 from domain.evaluation import Evaluation
+from domain.privacy import DataSubject
 from infra.kafka.cloudevents import attributes, decode, encode
 from infra.kafka.public import by_type, publication_of, publications, withheld
 from infra.kafka.schemas import documents, envelope_schema, event_schemas
@@ -122,3 +123,14 @@ def test_the_schemas_in_docs_events_are_the_generated_ones() -> None:
     assert on_disk == set(expected), "run: python -m infra.kafka.schemas docs/events"
     for name, content in expected.items():
         assert (DOCS / name).read_text(encoding="utf-8") == content, name
+
+
+def test_an_erasure_tells_consumers_which_case_to_forget_and_names_no_one() -> None:
+    erased = sample_event(DataSubject.Erased)
+    publication = publication_of(erased)
+    assert publication is not None
+    assert publication.type == "cn.casetrail.data_subject.erased.v1"
+    data = publication.data(erased)
+    assert set(data) == {"actor", "case_id"}
+    assert data["case_id"] == str(erased.case_id)
+    assert publication_of(sample_event(DataSubject.Revealed)) is None
