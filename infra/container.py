@@ -22,6 +22,7 @@ from infra.idempotency import (
     sqlite_idempotency,
 )
 from infra.identity import Accounts
+from infra.kafka.service import RelayThread, start_relay
 from infra.persistence import persistence_env
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
@@ -40,6 +41,7 @@ class Container:
     read: ReadSide
     idempotency: IdempotencyStore
     background: Background | None = field(default=None)
+    relay: RelayThread | None = field(default=None)
 
     @property
     def clock(self) -> Clock:
@@ -53,9 +55,14 @@ class Container:
                 self.app, self.read, watch_every=watch_every, on_alerts=on_alerts
             )
             self.background.start()
+            # The event stream, when a broker is configured (CASETRAIL_KAFKA_BOOTSTRAP).
+            self.relay = start_relay(self.app, self.settings)
         return self.background
 
     def close(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+            self.relay = None
         if self.background is not None:
             self.background.stop()
             self.background = None

@@ -10,31 +10,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from uuid import UUID
 
-from domain.actors import SYSTEM
 from domain.application import Casetrail
-from domain.case_rules import OPEN_STATUSES
-from domain.errors import DomainError
 from infra.readside import ReadSide
+from infra.watcher import warn_open_cases
 
 logger = logging.getLogger("casetrail.serve")
-
-OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 
 
 def issue_due_alerts(app: Casetrail, read: ReadSide) -> int:
     """One pass over the open cases in the case view; returns how many warnings were recorded."""
     read.refresh(["cases"])
-    issued = 0
-    for row in read.rows("cases", "cases"):
-        if row["status"] not in OPEN_VALUES:
-            continue
-        try:
-            issued += len(app.issue_due_alerts(UUID(str(row["id"])), actor=SYSTEM))
-        except DomainError as error:  # a case changed under us: the next pass sees it anew
-            logger.info("no alert for case %s this pass: %s", row["id"], error)
-    return issued
+    return sum(warn_open_cases(app, read.rows("cases", "cases")).issued.values())
 
 
 class Background:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.actors import SYSTEM
 from domain.application import Casetrail
-from domain.errors import ConflictError
+from domain.errors import DomainError
 from infra.projections import ProjectionRunner
+from projections.base import Row
 from projections.cases import CaseProjection
 
 log = logging.getLogger("casetrail.watcher")
@@ -29,22 +31,25 @@ class TickReport:
     conflicts: int = 0
 
 
-def open_case_ids(runner: ProjectionRunner) -> list[UUID]:
-    runner.catch_up()
-    table = CaseProjection().table("cases")
-    return [UUID(str(row["id"])) for row in runner.store.rows(table) if row["status"] not in CLOSED]
-
-
 def tick(app: Casetrail, runner: ProjectionRunner) -> TickReport:
+    """Bring the case view to the head of the log, then warn every open case that is due."""
+    runner.catch_up()
+    return warn_open_cases(app, runner.store.rows(CaseProjection().table("cases")))
+
+
+def warn_open_cases(app: Casetrail, case_rows: Iterable[Row]) -> TickReport:
     """Issue every warning due at the application's current time, each exactly once."""
     report = TickReport()
-    for case_id in open_case_ids(runner):
+    for row in case_rows:
+        if row["status"] in CLOSED:
+            continue
+        case_id = UUID(str(row["id"]))
         report.checked += 1
         try:
             for level in app.issue_due_alerts(case_id, actor=SYSTEM):
                 report.issued[level] += 1
-        except ConflictError:
+        except DomainError as error:
             # Someone handled the case at this very moment; the next tick looks again.
             report.conflicts += 1
-            log.info("case %s changed while being checked; left for the next tick", case_id)
+            log.info("case %s changed while being checked (%s); next tick", case_id, error)
     return report
