@@ -9,11 +9,12 @@ because it commits on its own connection, which would split that transaction in 
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from infra.views.sql import Cursor, SqlViewTx, create_table_sql, order_sql, select_sql, view_table
 from projections.base import ColumnType, Projection, Row, Table
@@ -44,22 +45,27 @@ class SqlViewStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def _ensure_position_table(self, cursor: Cursor) -> None:
+    def _ready(self) -> None:
+        """Create the position table once, in its own transaction: only after that commits is
+        it remembered as there (a rolled-back batch must not leave the flag set)."""
         if not self._position_table_ready:
+            _creating(self._create_position_table)
+            self._position_table_ready = True
+
+    def _create_position_table(self) -> None:
+        with self._write() as cursor:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {POSITION_TABLE} (projection text PRIMARY KEY,"
                 " position bigint NOT NULL, definition_version text NOT NULL, updated_at text)"
             )
-            self._position_table_ready = True
-
-    def _ready(self) -> None:
-        if not self._position_table_ready:
-            with self._write() as cursor:
-                self._ensure_position_table(cursor)
 
     def ensure(self, projection: Projection) -> Position:
-        with self._lock, self._write() as cursor:
-            self._ensure_position_table(cursor)
+        with self._lock:
+            self._ready()
+            return _creating(lambda: self._ensure(projection))
+
+    def _ensure(self, projection: Projection) -> Position:
+        with self._write() as cursor:
             for table in projection.tables:
                 cursor.execute(create_table_sql(table, self.types))
             cursor.execute(
@@ -87,8 +93,9 @@ class SqlViewStore(ABC):
     def apply_batch(
         self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
     ) -> None:
+        with self._lock:
+            self._ready()
         with self._lock, self._write() as cursor:
-            self._ensure_position_table(cursor)
             cursor.execute(
                 f"SELECT position FROM {POSITION_TABLE} WHERE projection = {self.marker}"
                 + self.lock_suffix,
@@ -101,8 +108,9 @@ class SqlViewStore(ABC):
             self._set_position(cursor, projection, new_position)
 
     def reset(self, projection: Projection) -> None:
+        with self._lock:
+            self._ready()
         with self._lock, self._write() as cursor:
-            self._ensure_position_table(cursor)
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
                 cursor.execute(create_table_sql(table, self.types))
@@ -129,9 +137,7 @@ class SqlViewStore(ABC):
         )
 
     def _position(self, cursor: Cursor, name: str) -> Position | None:
-        cursor.execute(
-            f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name]
-        )
+        cursor.execute(f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name])
         found = cursor.fetchone()
         return None if found is None else _position_of(found)
 
@@ -145,7 +151,26 @@ class SqlViewStore(ABC):
 def _position_of(found: Sequence[object]) -> Position:
     name, position, version, updated_at = found
     return Position(
-        str(name), int(str(position)), str(version),
+        str(name),
+        int(str(position)),
+        str(version),
         datetime.fromisoformat(str(updated_at)) if updated_at else None,
     )
 
+
+T = TypeVar("T")
+CREATE_ATTEMPTS = 3
+
+
+def _creating(create: Callable[[], T]) -> T:
+    """Run DDL that two processes may race on: PostgreSQL's CREATE TABLE IF NOT EXISTS can
+    still fail with a duplicate type when another session creates the table at that moment;
+    the second try finds it there."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return create()
+        except Exception:
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
