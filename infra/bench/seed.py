@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
@@ -58,25 +58,39 @@ class Seeded:
     seconds: float
 
 
-class _Block:
-    """The rows of one COPY, chained on from the log's end as they are added."""
+class ChainedBlock:
+    """The rows of one COPY, chained on from the log's end as they are added, exactly as the
+    recorder chains the events of a commit (``infra.integrity.chain.link``)."""
 
     def __init__(self, position: int, global_hash: bytes) -> None:
         self.position, self.global_hash = position, global_hash
         self.events: list[tuple[object, ...]] = []
         self.chain: list[tuple[object, ...]] = []
+        self._records: dict[UUID, bytes] = {}
 
-    def append(self, owner: UUID, version: int, topic: str, state: bytes, last: bytes) -> bytes:
-        """Add an event whose record's previous hash is ``last``; returns its record hash."""
+    def append(self, owner: UUID, version: int, topic: str, state: bytes) -> None:
+        """Add the next event of record ``owner``; a record new to the block starts its chain
+        (every record in a block is new: clones and checkpoints are)."""
         self.position += 1
         text = str(owner)
-        record_hash = hash_event(text, version, topic, state, last)
+        record_hash = hash_event(text, version, topic, state, self._records.get(owner, GENESIS))
         self.global_hash = hash_position(
             self.position, text, version, record_hash, self.global_hash
         )
+        self._records[owner] = record_hash
         self.events.append((owner, version, topic, state, self.position))
         self.chain.append((self.position, text, version, record_hash, self.global_hash))
-        return record_hash
+
+
+def interleave(clones: Sequence[tuple[UUID, Template]]) -> list[tuple[UUID, int, str, bytes]]:
+    """The events of new clones (new id, template), in the order their templates' events
+    happened; clones of one template in the order given."""
+    merged = sorted(
+        (position, index, version, topic, state)
+        for index, (_, template) in enumerate(clones)
+        for position, version, topic, state in template.events
+    )
+    return [(clones[index][0], version, topic, state) for _, index, version, topic, state in merged]
 
 
 def seed_store(
@@ -151,7 +165,7 @@ class Cloner:
         row = connection.execute(f"SELECT MAX(notification_id) FROM {self.events_table}").fetchone()
         return int(str(row[0])) if row and row[0] is not None else 0
 
-    def _block(self, connection: psycopg.Connection[tuple[object, ...]]) -> _Block:
+    def _block(self, connection: psycopg.Connection[tuple[object, ...]]) -> ChainedBlock:
         row = connection.execute(
             f"SELECT notification_id, global_hash FROM {self.hashes_table}"
             " ORDER BY notification_id DESC LIMIT 1"
@@ -159,12 +173,13 @@ class Cloner:
         position, global_hash = (0, GENESIS) if row is None else (row[0], row[1])
         if position != self._head(connection):
             raise RuntimeError("the log's last events are not chained; verify the store first")
-        return _Block(int(str(position)), bytes(global_hash))  # type: ignore[call-overload]
+        return ChainedBlock(int(str(position)), bytes(global_hash))  # type: ignore[call-overload]
 
     def _write_block(self, connection: psycopg.Connection[tuple[object, ...]], count: int) -> int:
         block = self._block(connection)
-        for owner, version, topic, state, last in self._interleaved(count):
-            last[0] = block.append(owner, version, topic, state, last[0])
+        clones = [(uuid4(), self.rng.choice(self.templates)) for _ in range(count)]
+        for owner, version, topic, state in interleave(clones):
+            block.append(owner, version, topic, state)
             if block.position % self.every == 0:
                 self._checkpoint(block)
         with connection.cursor() as cursor:
@@ -188,23 +203,7 @@ class Cloner:
             )
         return block.position
 
-    def _interleaved(self, count: int) -> Iterator[tuple[UUID, int, str, bytes, list[bytes]]]:
-        """The events of ``count`` new clones, in their templates' log order.
-
-        Each item carries a one-element list holding the clone's last record hash, which the
-        caller updates, so the clone's chain continues from event to event.
-        """
-        picked = [(uuid4(), self.rng.choice(self.templates), [GENESIS]) for _ in range(count)]
-        merged = sorted(
-            (position, index, version, topic, state)
-            for index, (_, template, _) in enumerate(picked)
-            for position, version, topic, state in template.events
-        )
-        for _, index, version, topic, state in merged:
-            owner, _, last = picked[index]
-            yield owner, version, topic, state, last
-
-    def _checkpoint(self, block: _Block) -> None:
+    def _checkpoint(self, block: ChainedBlock) -> None:
         """A periodic checkpoint of the position just written, as the recorder's listener
         would record it after that commit."""
         checkpoint = LogCheckpoint.record(
@@ -213,7 +212,7 @@ class Cloner:
         for stored in self._stored(checkpoint.collect_events()):
             block.append(
                 UUID(str(stored.originator_id)), stored.originator_version, stored.topic,
-                stored.state, GENESIS,
+                stored.state,
             )
 
     def _stored(self, events: Sequence[object]) -> list[StoredEvent]:

@@ -1,0 +1,75 @@
+"""``casetrail bench`` on PostgreSQL: the seeded store verifies, and a tiny run gives every key."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from eventsourcing.utils import get_topic
+
+from domain.case import Case
+from infra.bench.clock import SEEDED_UNTIL
+from infra.bench.report import FIGURE_KEYS
+from infra.bench.run import Sizes, run_bench
+from infra.bench.seed import seed_store
+from infra.bootstrap import bootstrap
+from infra.demo.run import SimClock
+from infra.integrity.checkpoints import claim_reader
+from infra.integrity.standalone import CHECKPOINT_TOPIC
+from infra.integrity.tables import chain_of
+from infra.integrity.verify_log import verify_log
+from infra.persistence import persistence_env
+from infra.settings import Settings, shipped_policy_path
+from infra.views import postgres_conninfo
+
+pytestmark = pytest.mark.postgres
+
+
+def _settings(url: str) -> Settings:
+    return Settings(
+        store="postgres", database_url=url, policy_file=shipped_policy_path(),
+        jurisdiction="national",
+    )
+
+
+def test_a_seeded_store_holds_what_was_asked_and_verifies_like_one_written_by_the_application(
+    fresh_postgres_url: str,
+) -> None:
+    settings, clock = _settings(fresh_postgres_url), SimClock(SEEDED_UNTIL)
+    app = bootstrap(settings, clock=clock)
+    try:
+        conninfo = postgres_conninfo(persistence_env(settings))[0]
+        seeded = seed_store(app, clock, conninfo, 6000, template_cases=5)
+        head = app.recorder.max_notification_id() or 0
+        report = verify_log(chain_of(app.recorder), claim_reader(app.mapper))
+        topics = Counter(n.topic for n in app.recorder.select_notifications(1, head + 1))
+        cloned = list(app.iter_ids([get_topic(Case.Filed)]))
+        one = app.case(cloned[-1])
+    finally:
+        app.close()
+    assert seeded.events == head >= 6000
+    assert report.first_break is None, report.summary()
+    assert report.checkpoints == head // 1000 == topics[CHECKPOINT_TOPIC]
+    assert len(cloned) == seeded.cases > seeded.templates
+    assert one.version >= 1
+
+
+@pytest.mark.slow
+def test_a_tiny_bench_run_reports_every_figure_beside_its_baseline(
+    fresh_postgres_url: str,
+) -> None:
+    tiny = Sizes(
+        events=3000, template_cases=5, lifecycles=2, freshness_samples=5, kafka_samples=0,
+        api_clients=4, api_seconds=1.0, replay_runs=3,
+    )
+    said: list[str] = []
+    result, lines = run_bench(_settings(fresh_postgres_url), tiny, mode="test", say=said.append)
+    assert set(FIGURE_KEYS) <= set(result)
+    measured = {k: result[k] for k in FIGURE_KEYS if not k.startswith("kafka")}
+    assert all(isinstance(v, float) and v > 0 for v in measured.values()), measured
+    assert result["kafka_freshness_p50_ms"] is None
+    assert result["sizes"]["events"] >= 3000
+    assert result["details"]["api_failures"] == 0
+    assert result["targets"]["replay_ms"]["target"] == "≤ 10"
+    assert [line.key for line in lines] == list(FIGURE_KEYS)
+    assert said[0] == "seeding a store of 3,000 events"
