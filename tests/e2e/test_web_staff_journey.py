@@ -13,6 +13,7 @@ from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign
 from tests.support.clock import CHINA
 
 __all__ = ["chromium", "web_world"]
+LI = Actor("li.na", Role.WINDOW_STAFF)
 
 
 def open_step(pages: Pages, step: str) -> Any:
@@ -176,3 +177,47 @@ def test_a_colleagues_edit_in_between_is_explained_with_a_way_back(
         conflict.get_by_role("link", name="重新载入案件").click()
     pages.check()
     assert "办理中" in pages.page.locator(".badges").inner_text()
+
+
+def test_a_clerk_signs_in_and_reaches_a_case_with_the_keyboard_alone(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    filed = web_world.app.file_demand(
+        case_type="help", channel="window", summary="厂区道路破损", filer_name="李强", actor=LI
+    )
+    pages = open_pages(chromium, web_world.server)
+    pages.goto("/login")
+    keys = pages.page.keyboard
+
+    def focused() -> dict[str, str]:
+        found: dict[str, str] = pages.page.evaluate(
+            "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+            " return {text: e.innerText || e.name || '', outline: s.outlineStyle}; }"
+        )
+        return found
+
+    assert pages.page.evaluate("document.activeElement.id") == "login"  # ready to type
+    keys.type("li.na")
+    keys.press("Tab")
+    keys.type(PASSWORD)
+    with pages.page.expect_navigation():
+        keys.press("Enter")
+    pages.check()
+    assert pages.page.url.endswith("/desk")
+    keys.press("Tab")
+    assert focused()["text"] == "跳到正文"  # the skip link comes first, and shows its focus
+    assert focused()["outline"] != "none"
+    keys.press("Enter")
+    keys.press("Tab")
+    assert focused()["text"] == "登记诉求"  # past the header, straight into the page
+    link = pages.page.get_by_role("link", name="厂区道路破损")
+    link.focus()
+    assert focused()["outline"] != "none"
+    with pages.page.expect_navigation():
+        keys.press("Enter")
+    pages.check()
+    assert pages.page.url.endswith(f"/cases/{filed.id}")
+    # A step's form opens from the keyboard too.
+    pages.page.locator("#step-hand_over summary").focus()
+    keys.press("Enter")
+    assert pages.page.locator("#step-hand_over").get_attribute("open") is not None

@@ -220,3 +220,28 @@ def test_the_api_document_does_not_list_the_pages(container: Container) -> None:
         for p in paths
         if not p.startswith(("/api/", "/open311/", "/healthz", "/readyz", "/metrics"))
     ]
+
+
+def test_the_rating_form_closes_with_the_policys_rating_window(
+    container: Container, clock: FakeClock
+) -> None:
+    app = container.app
+    enterprise = Actor("91440300MA5EXAMPLE", Role.ENTERPRISE)
+    filed = app.file_demand(
+        case_type="consultation",
+        channel="web",
+        summary="社保补缴流程",
+        filer_name="王芳",
+        enterprise_id=app.enterprise("91440300MA5EXAMPLE").id,
+        actor=enterprise,
+    )
+    app.receive(filed.id, actor=LI)
+    app.answer_directly(filed.id, "见办事指南", actor=LI)  # Monday 2 March 2026, 09:00
+    page = signed_in(container, "example-co").get(f"/portal/cases/{filed.id}")
+    # 7 natural days after Monday 2 March: the window ends at 24:00 on Monday 9 March.
+    assert "请于 2026年3月9日 24:00 前评价" in page.text
+    assert "提交评价" in page.text
+    clock.advance(days=8)
+    page = signed_in(container, "example-co").get(f"/portal/cases/{filed.id}")
+    assert "评价期已于 2026年3月9日 24:00 结束" in page.text
+    assert "提交评价" not in page.text

@@ -6,6 +6,7 @@ needs: where it is, what it must supply, the reply and the outcome, never staff'
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from api.web.names import load_names
 from api.web.render import WebRoute, page, redirect
 from domain.case import Case
 from domain.case_rules import CASE_TYPES, CaseStatus
+from domain.clock import natural_day_deadline
 from domain.errors import DomainError
 from domain.evaluation import Evaluation, Level
 
@@ -192,14 +194,31 @@ def _progress(web: WebDep, case: Case) -> list[dict[str, Any]]:
 
 
 def _rating(web: WebDep, case: Case) -> dict[str, Any]:
-    """Whether the current cycle can be rated, or how it was rated."""
+    """Whether the current cycle can be rated (and until when), or how it was rated."""
+    app = web.app
+    shut: dict[str, Any] = {"open": False, "given": None, "ends": None, "closed": None}
     if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED):
-        return {"open": False, "given": None}
+        return shut
     evaluation_id = Evaluation.id_for(f"case:{case.id}:{case.cycle}")
-    if web.app.exists(evaluation_id):
-        given = web.app.load(Evaluation, evaluation_id)
-        return {"open": False, "given": given.level.value, "reason": given.reason}
-    return {"open": True, "given": None}
+    if app.exists(evaluation_id):
+        given = app.load(Evaluation, evaluation_id)
+        return shut | {"given": given.level.value, "reason": given.reason}
+    try:
+        service = app.service_of_case(case.id)
+    except DomainError:
+        return shut
+    policy = app.policy
+    ends = natural_day_deadline(
+        service.delivered_at,
+        policy.evaluation.rating_window_days,
+        app.work_calendar(),
+        tz=policy.tz,
+    )
+    # The window ends at 24:00 of its last day: that day is what a person is told.
+    last_day = (ends - timedelta(seconds=1)).astimezone(policy.tz).date()
+    if app.now() >= ends:
+        return shut | {"closed": last_day}
+    return shut | {"open": True, "ends": last_day}
 
 
 def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
