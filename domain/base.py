@@ -23,6 +23,23 @@ def named_id(kind: str, key: str) -> UUID:
     return uuid5(CASETRAIL_NAMESPACE, f"{kind}:{key.strip().lower()}")
 
 
+def refuse_nul(values: dict[str, Any]) -> None:
+    """No text may hold U+0000: PostgreSQL cannot store it, and no person types it."""
+    for name, value in values.items():
+        if _holds_nul(value):
+            raise InvalidInputError(f"{name.replace('_', ' ')} contains a NUL character (U+0000)")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def require_aware(at: datetime) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInputError(f"time {at.isoformat()} has no time zone")
@@ -51,6 +68,7 @@ class Tracked(Aggregate):
         **kwargs: Any,
     ) -> Self:
         require_aware(at)
+        refuse_nul(kwargs)
         return cls._create(
             event_class,
             id=id,
@@ -69,6 +87,7 @@ class Tracked(Aggregate):
         **kwargs: Any,
     ) -> None:
         require_aware(at)
+        refuse_nul(kwargs)
         if at < self.modified_on:
             raise InvalidInputError(
                 f"time {at.isoformat()} is before this {self.kind}'s last step"

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from eventsourcing.utils import get_topic
 
 from domain.actors import Actor
-from domain.base import Tracked
+from domain.base import Tracked, refuse_nul
 from domain.case import Case, Intake, Timekeeping
 from domain.directory import Unit
 from domain.errors import NotFoundError
@@ -72,6 +72,7 @@ class CaseService(ServiceBase):
         """A filed case not yet saved (with its filer's data subject), for commands that save
         it together with another aggregate. The filer's name and contact are sealed here."""
         at, subject = self.now(), None
+        refuse_nul(vars(intake))  # before sealing hides what the filer's fields hold
         if intake.filer_name or intake.filer_contact:
             subject_id = uuid4()
             intake = replace(

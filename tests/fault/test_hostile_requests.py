@@ -264,13 +264,6 @@ def own_world(postgres_server: str) -> Iterator[World]:
         drop_database(postgres_server, url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A NUL character in free text is accepted (201) and then stops the case read model"
-    " on PostgreSQL, whose text columns cannot hold it: every later event stays out of the views"
-    " and the case list answers 500. Refuse U+0000 in request text (422), e.g. in the API's"
-    " Body base or in the domain's text checks; see docs/benchmarks.md, Fault tests.",
-)
 @pytest.mark.parametrize("field", ["summary", "filer_name"])
 def test_a_nul_character_in_text_is_refused_and_the_read_model_keeps_going(
     own_world: World, field: str

@@ -240,3 +240,21 @@ def test_every_event_names_actor_role_and_the_clock_time(app: Casetrail, clock: 
         ("li.na", "window_staff", datetime(2026, 6, 2, 11, 0, tzinfo=CST)),
         ("wang.qiang", "unit_head", datetime(2026, 6, 2, 12, 0, tzinfo=CST)),
     ]
+
+
+@pytest.mark.parametrize("field", ["summary", "filer_name", "filer_contact"])
+def test_text_holding_a_nul_character_is_refused(app: Casetrail, field: str) -> None:
+    intake = {"summary": "审批超时", "filer_name": "张先生", "filer_contact": "138"}
+    intake[field] = "a\x00b"
+    with pytest.raises(InvalidInputError, match="NUL character"):
+        app.file_demand(
+            case_type="complaint",
+            channel="window",
+            actor=LI,
+            summary=intake["summary"],
+            filer_name=intake["filer_name"],
+            filer_contact=intake["filer_contact"],
+        )
+    case_id = file_complaint(app)
+    with pytest.raises(InvalidInputError, match="answer contains a NUL character"):
+        app.answer_directly(case_id, "答\x00复", actor=LI)
