@@ -19,6 +19,7 @@ def machine(conninfo: str) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "memory_gb": _memory_gb(),
+        "load_average_1_5_15": [round(n, 2) for n in os.getloadavg()],
         "python": platform.python_version(),
         "postgresql": settings.pop("server_version"),
         "postgresql_settings": settings,

@@ -81,6 +81,14 @@ def as_table(result: dict[str, Any], lines: list[Line]) -> str:
     notes = [f"  {line.key}: {line.note}" for line in lines if line.note]
     sizes = ", ".join(f"{k} {v}" for k, v in result["sizes"].items())
     header = f"casetrail bench ({result['mode']}): {sizes}"
+    machine = result.get("machine")
+    if machine:
+        header += (
+            f"\nmachine: {machine['cpus']} CPUs ({machine['cpu_model']}),"
+            f" {machine['memory_gb']} GB, PostgreSQL {machine['postgresql']};"
+            f" load average {result.get('load_average_at_start')} at start,"
+            f" {machine['load_average_1_5_15']} at the end"
+        )
     return "\n".join([header, "", *text, "", *notes])
 
 

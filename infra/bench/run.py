@@ -12,6 +12,7 @@ The rebuild comes first so the read models are complete before anything reads th
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -72,7 +73,7 @@ def sizes_for(quick: bool, events: int | None = None) -> Sizes:
 def run_bench(
     settings: Settings, sizes: Sizes, *, mode: str, say: Say, keep: bool = False
 ) -> tuple[dict[str, Any], list[Line]]:
-    began = time.perf_counter()
+    began, started_load = time.perf_counter(), [round(n, 2) for n in os.getloadavg()]
     with bench_database(settings.database_url, keep=keep) as database, \
             tempfile.TemporaryDirectory(prefix="casetrail-bench-") as logs:
         if keep and database.created:
@@ -87,7 +88,10 @@ def run_bench(
             result, lines = _measure(app, clock, bench, sizes, logs=Path(logs), say=say)
         finally:
             app.close()
-    result.update(mode=mode, seconds=round(time.perf_counter() - began, 1))
+    result.update(
+        mode=mode, seconds=round(time.perf_counter() - began, 1),
+        load_average_at_start=started_load,
+    )
     return result, lines
 
 
@@ -115,7 +119,7 @@ def _measure(
         say(f"freshness through Kafka at {bench.kafka_bootstrap}")
         kafka = measure_kafka_freshness(app, bench, conninfo, sizes.kafka_samples)
     say(f"queries from {sizes.api_clients} clients for {sizes.api_seconds:g} s")
-    api, sql = _api(app, url, conninfo, sizes, logs)
+    api, sql, alone = _api(app, url, conninfo, sizes, logs)
     figures = {
         "write_vs_raw": written.ratio,
         "rebuild_events_per_s": rebuilt.events_per_s,
@@ -159,6 +163,8 @@ def _measure(
             route: {**asdict(api.latency(route)), "sql": asdict(sql.latency(route))}
             for route in sorted(api.seconds)
         },
+        "api_one_client": {route: asdict(alone.latency(route)) for route in sorted(alone.seconds)},
+        "api_requests_per_s": round(api.latency().samples / sizes.api_seconds, 1),
         "api_failures": len(api.failures),
         "api_failure_examples": api.failures[:3],
     }
@@ -183,7 +189,8 @@ def _direct_freshness(
 
 def _api(
     app: Casetrail, url: str, conninfo: str, sizes: Sizes, logs: Path
-) -> tuple[api_load.Observed, api_load.Observed]:
+) -> tuple[api_load.Observed, api_load.Observed, api_load.Observed]:
+    """16 clients at once, the same reads in SQL, and one client alone (the service time)."""
     token = api_load.reader_token(app)
     cases = api_load.sample_cases(conninfo, 500)
     port, log = free_port(), logs / "serve.log"
@@ -194,6 +201,7 @@ def _api(
         except TimeoutError as error:
             raise TimeoutError(f"{error}; the server's log ends:\n{tail(log)}") from None
         api_load.load_http(port, token, cases, clients=sizes.api_clients, seconds=2.0)
+        alone = api_load.load_http(port, token, cases, clients=1, seconds=3.0)
         api = api_load.load_http(
             port, token, cases, clients=sizes.api_clients, seconds=sizes.api_seconds
         )
@@ -202,7 +210,7 @@ def _api(
     sql = api_load.load_sql(
         conninfo, cases, clients=sizes.api_clients, seconds=min(sizes.api_seconds, 10.0)
     )
-    return api, sql
+    return api, sql, alone
 
 
 def _lines(result: dict[str, Any]) -> list[Line]:
@@ -212,7 +220,8 @@ def _lines(result: dict[str, Any]) -> list[Line]:
         kafka = f"one poll of the offsets p50 {b['freshness_poll_p50_ms']} ms"
     sql = f"same reads in SQL: p50 {b['api_sql_p50_ms']} ms, p99 {b['api_sql_p99_ms']} ms"
     routes = "; ".join(
-        f"{name} p50 {r['p50_ms']:.1f} / p99 {r['p99_ms']:.1f} ms ({r['samples']})"
+        f"{name} p50 {r['p50_ms']:.1f} / p99 {r['p99_ms']:.1f} ms ({r['samples']}, alone p50"
+        f" {d['api_one_client'].get(name, {}).get('p50_ms', 0):.1f} ms)"
         for name, r in d["api_routes"].items()
     )
     return [
@@ -233,7 +242,8 @@ def _lines(result: dict[str, Any]) -> list[Line]:
              f"{s['kafka_samples']} samples" if s["kafka_samples"] else ""),
         Line("api_p50_ms", result["api_p50_ms"], sql, routes),
         Line("api_p99_ms", result["api_p99_ms"], "",
-             f"{s['api_requests']} requests, {d['api_failures']} failed"),
+             f"{s['api_requests']} requests ({d['api_requests_per_s']}/s), {d['api_failures']}"
+             " failed"),
         Line("replay_ms", result["replay_ms"],
              f"raw read of {s['replay_at_version']} rows {b['replay_raw_read_ms']} ms",
              f"median of {s['replay_runs']}; p99 {d['replay_p99_ms']} ms"),
