@@ -67,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
         container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
         app = create_app(container, metrics=metrics)
         address = f"http://{args.host}:{args.port}"
-        print(f"Casetrail API at {address}  (docs: {address}/docs)")
+        print(f"Casetrail at {address}  (web desk: {address}/  API docs: {address}/docs)")
         print(f"store: {container.settings.backend}; read models follow the log in the background")
         for login, password in logins:
-            print(f"sign in: POST {address}/api/v1/session  login {login}  password {password}")
+            print(f"sign in at {address}/login (or POST /api/v1/session): login {login}"
+                  f"  password {password}")
         if not logins:
             print("sign in with a user's password, or: casetrail tokens issue LOGIN")
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")

@@ -13,7 +13,7 @@ from domain.actors import Actor
 from domain.appeal import Appeal, Grounds
 from domain.case import Case
 from domain.case_rules import CaseStatus
-from domain.directory import Enterprise
+from domain.directory import Enterprise, Staff
 from domain.errors import AlreadyExistsError, ConflictError, NotPermittedError
 from domain.evaluation import Evaluation, Level, ServiceReceived
 from domain.rectification import Outcome, Rectification
@@ -115,6 +115,10 @@ class ReviewService(ServiceBase):
             unit_id=unit_id,
             delivered_at=delivered,
             staff=replier,
+            # The window the replier serves at, so window scores and lists count the case.
+            window_id=self.load(Staff, Staff.id_for(replier)).window_id
+            if replier and self.exists(Staff.id_for(replier))
+            else None,
             service_item=case.service_item,
         )
 
