@@ -3,16 +3,19 @@
 The application's rate is commands per second for case lifecycles (``workload``). The baseline
 inserts exactly the event rows those commands wrote, grouped as they were committed (by
 transaction id), one transaction per group, with plain psycopg into a table shaped like the
-events table: the physical limit of the store for those writes. The difference is what the
-application adds: loading each case from its history, deciding, the table lock that keeps the
-log in commit order, the hash chain, sealing the filer's data, and periodic checkpoints.
+events table: the physical limit of the store for those writes. The two alternate every few
+lifecycles, so a neighbour's load on a shared machine weighs on both alike. The difference is
+what the application adds: loading each case from its history, deciding, the table lock that
+keeps the log in commit order, the hash chain, sealing the filer's data, periodic checkpoints.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -22,6 +25,8 @@ from infra.bench.workload import lifecycle
 from infra.integrity.tables import chain_of
 
 SCRATCH = "bench_raw_events"
+CHUNK = 5
+"""Lifecycles between two raw runs."""
 Row = tuple[object, object, object, object]
 
 
@@ -39,39 +44,35 @@ class WriteResult:
 
 
 def measure_writes(app: Casetrail, conninfo: str, lifecycles: int) -> WriteResult:
+    """Alternate a few lifecycles through the application with raw inserts of their rows, so
+    both see the same neighbours on a shared machine."""
     events_table = chain_of(app.recorder).events_table_sql
     lifecycle(app, -1)  # warm the connection pool and the code paths
-    before = app.recorder.max_notification_id() or 0
-    commands, began = 0, time.perf_counter()
-    for number in range(lifecycles):
-        commands += lifecycle(app, number)
-    app_seconds = time.perf_counter() - began
-    groups = committed_groups(conninfo, events_table, before)
-    raw_seconds = insert_one_transaction_each(conninfo, groups)
+    commands, transactions, app_seconds, raw_seconds = 0, 0, 0.0, 0.0
+    with scratch_table(conninfo) as raw:
+        for first in range(0, lifecycles, CHUNK):
+            before = app.recorder.max_notification_id() or 0
+            began = time.perf_counter()
+            for number in range(first, min(first + CHUNK, lifecycles)):
+                commands += lifecycle(app, number)
+            app_seconds += time.perf_counter() - began
+            groups = committed_groups(raw, events_table, before)
+            transactions += len(groups)
+            raw_seconds += insert_one_transaction_each(raw, groups)
     return WriteResult(
         commands=commands,
         app_per_s=rate(commands, app_seconds),
         raw_per_s=rate(commands, raw_seconds),
-        transactions=len(groups),
+        transactions=transactions,
     )
 
 
-def committed_groups(conninfo: str, events_table: str, after: int) -> list[list[Row]]:
-    """The event rows after position ``after``, grouped by the transaction that wrote them."""
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        found = connection.execute(
-            f"SELECT xmin::text, originator_id, originator_version, topic, state"
-            f" FROM {events_table} WHERE notification_id > %s ORDER BY notification_id",
-            (after,),
-        ).fetchall()
-    groups: dict[str, list[Row]] = {}
-    for xid, *row in found:
-        groups.setdefault(str(xid), []).append((row[0], row[1], row[2], row[3]))
-    return list(groups.values())
+Connection = psycopg.Connection[tuple[Any, ...]]
 
 
-def insert_one_transaction_each(conninfo: str, groups: Sequence[Sequence[Row]]) -> float:
-    """Seconds to insert each group in a transaction of its own (the table made and dropped)."""
+@contextmanager
+def scratch_table(conninfo: str) -> Iterator[Connection]:
+    """A connection, and a table shaped like the events table for the block."""
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
         connection.execute(
@@ -81,15 +82,33 @@ def insert_one_transaction_each(conninfo: str, groups: Sequence[Sequence[Row]]) 
         )
         connection.execute(f"CREATE UNIQUE INDEX ON {SCRATCH} (notification_id)")
         try:
-            began = time.perf_counter()
-            with connection.cursor() as cursor:
-                for group in groups:
-                    with connection.transaction():
-                        cursor.executemany(
-                            f"INSERT INTO {SCRATCH} (originator_id, originator_version, topic,"
-                            " state) VALUES (%s, %s, %s, %s)",
-                            group,
-                        )
-            return time.perf_counter() - began
+            yield connection
         finally:
             connection.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
+
+
+def committed_groups(connection: Connection, events_table: str, after: int) -> list[list[Row]]:
+    """The event rows after position ``after``, grouped by the transaction that wrote them."""
+    found = connection.execute(
+        f"SELECT xmin::text, originator_id, originator_version, topic, state"
+        f" FROM {events_table} WHERE notification_id > %s ORDER BY notification_id",
+        (after,),
+    ).fetchall()
+    groups: dict[str, list[Row]] = {}
+    for xid, *row in found:
+        groups.setdefault(str(xid), []).append((row[0], row[1], row[2], row[3]))
+    return list(groups.values())
+
+
+def insert_one_transaction_each(connection: Connection, groups: Sequence[Sequence[Row]]) -> float:
+    """Seconds to insert each group into the scratch table in a transaction of its own."""
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for group in groups:
+            with connection.transaction():
+                cursor.executemany(
+                    f"INSERT INTO {SCRATCH} (originator_id, originator_version, topic, state)"
+                    " VALUES (%s, %s, %s, %s)",
+                    group,
+                )
+    return time.perf_counter() - began
