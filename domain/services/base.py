@@ -7,6 +7,7 @@ sequence. Each area adds its commands as a mixin over this base.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +55,8 @@ class ServiceBase(Application[UUID]):
         self.policy = policy
         self.vault = vault
         self.jurisdiction = jurisdiction
+        self._calendar: WorkCalendar | None = None
+        self._calendar_lock = threading.Lock()
 
     def now(self) -> datetime:
         at = self.clock()
@@ -136,7 +139,17 @@ class ServiceBase(Application[UUID]):
     # The working calendar, which every clock counts with.
 
     def work_calendar(self) -> WorkCalendar:
-        return self.load(WorkCalendar, WorkCalendar.calendar_id(self.jurisdiction))
+        """The working calendar as it stands, for counting. Every deadline reads it, so it is
+        kept between commands and reloaded only when a newer version is stored (one indexed
+        look). Never change the object returned: ``CalendarService`` loads its own to publish."""
+        calendar_id = WorkCalendar.calendar_id(self.jurisdiction)
+        with self._calendar_lock:
+            cached = self._calendar
+            if cached is None or self.recorder.select_events(
+                calendar_id, gt=cached.version, limit=1
+            ):
+                cached = self._calendar = self.load(WorkCalendar, calendar_id)
+            return cached
 
 
 def _kind_of(aggregate: Any) -> str:

@@ -26,13 +26,13 @@ class CalendarService(ServiceBase):
     def publish_year(self, arrangement: YearArrangement, *, actor: Actor) -> Saved:
         """Record a year's arrangement. Deadlines that were provisional on it are recomputed
         by the caller through ``recompute_provisional_deadlines`` (cases own their clocks)."""
-        calendar = self.work_calendar()
+        calendar = self.load(WorkCalendar, WorkCalendar.calendar_id(self.jurisdiction))
         calendar.publish_year(arrangement, actor=actor, at=self.now())
         return self.commit(calendar)[0]
 
     def add_calendar_overlay(
         self, name: str, rest_days: list[date], source: str, *, actor: Actor
     ) -> Saved:
-        calendar = self.work_calendar()
+        calendar = self.load(WorkCalendar, WorkCalendar.calendar_id(self.jurisdiction))
         calendar.add_overlay(name, rest_days, source, actor=actor, at=self.now())
         return self.commit(calendar)[0]

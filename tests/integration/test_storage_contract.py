@@ -7,6 +7,7 @@ tests about a second application on the same store (SQLite and PostgreSQL only).
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +17,12 @@ from domain.calendar import WorkCalendar
 from domain.directory import Staff, Unit
 from domain.errors import AlreadyExistsError, ConflictError
 from infra.bootstrap import seed_official_calendar
+from infra.calendar_loader import read_arrangement_file
 from tests.support.clock import FakeClock
 from tests.support.stores import StoreUnderTest
 
 ADMIN = Actor("admin.wang", Role.ADMIN)
+EXAMPLE_2027 = Path(__file__).parents[2] / "docs" / "examples" / "calendar-2027.toml"
 OTHER_ADMIN = Actor("admin.zhao", Role.ADMIN)
 OFFICIAL_YEARS = list(range(2004, 2027))
 
@@ -189,3 +192,13 @@ def test_a_second_application_on_the_same_store_sees_and_conflicts(
 
     assert second.unit("TAX").name == "市税务局"
     assert [e.actor_id for e in second.history(Unit.id_for("TAX"))] == ["admin.wang"] * 2
+
+
+def test_a_year_published_by_another_process_is_counted_with_at_once(
+    durable_store: StoreUnderTest,
+) -> None:
+    counting, admin = durable_store.open(), durable_store.open()
+    assert not counting.work_calendar().has_year(2027)  # read, and kept between commands
+    admin.publish_year(read_arrangement_file(EXAMPLE_2027, 2027), actor=ADMIN)
+    assert counting.work_calendar().has_year(2027)
+    assert counting.work_calendar().version == admin.work_calendar().version
