@@ -6,6 +6,8 @@ wait out, so it is answered as ``503 Service Unavailable`` with ``Retry-After``;
 needs no restart, because the connection pool replaces dead connections once the server is back.
 A command that got a 503 may still have been saved (the commit can succeed just before the
 connection drops): send it again with the same ``Idempotency-Key``, or with ``If-Match``.
+``breaker`` answers new requests at once while PostgreSQL is down, rather than after the
+library's retries.
 
 ``sqlite3.OperationalError`` is left out on purpose: SQLite raises it for a missing table as
 well as for a locked database, and a bug must stay a 500.
@@ -20,6 +22,8 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
+from api.http.breaker import BreakerMiddleware
 
 logger = logging.getLogger("casetrail.api")
 
@@ -39,18 +43,14 @@ Handler = Callable[[Request, Exception], Response]
 
 def install(app: FastAPI, respond: Respond, *, unexpected: Handler | None = None) -> None:
     """Answer outage errors with ``respond`` (passed in, so this module needs no import of the
-    problem module that installs it).
+    problem module that installs it), and answer at once while PostgreSQL is down (``breaker``).
 
     Errors raised inside routes reach the handlers registered here. Errors raised by a
     middleware (the idempotency keys live in the store too) reach only the handler of last
     resort, so ``unexpected`` (the 500 handler) is wrapped: an outage still gets its 503.
     """
 
-    def store_unavailable(request: Request, error: Exception) -> Response:
-        logger.warning(
-            "store unavailable on %s %s: %s: %s",
-            request.method, request.url.path, type(error).__name__, " ".join(str(error).split()),
-        )
+    def unavailable(request: Request) -> Response:
         return respond(
             request,
             503,
@@ -60,6 +60,13 @@ def install(app: FastAPI, respond: Respond, *, unexpected: Handler | None = None
             " saved: send it again with the same Idempotency-Key (or If-Match) to be sure",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+    def store_unavailable(request: Request, error: Exception) -> Response:
+        logger.warning(
+            "store unavailable on %s %s: %s: %s",
+            request.method, request.url.path, type(error).__name__, " ".join(str(error).split()),
+        )
+        return unavailable(request)
 
     for error in OUTAGE_ERRORS:
         app.add_exception_handler(error, store_unavailable)
@@ -72,3 +79,4 @@ def install(app: FastAPI, respond: Respond, *, unexpected: Handler | None = None
             return fallback(request, error)
 
         app.add_exception_handler(Exception, last_resort)
+    app.add_middleware(BreakerMiddleware, unavailable=unavailable)
