@@ -105,3 +105,40 @@ def _number(value: float | None) -> str:
 def rounded(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
+
+def lines_of(result: dict[str, Any]) -> list[Line]:
+    """The table's rows for a result made by ``run.run_bench``."""
+    b, d, s = result["baselines"], result["details"], result["sizes"]
+    kafka = "no broker (set CASETRAIL_KAFKA_BOOTSTRAP)"
+    if result["kafka_freshness_p50_ms"] is not None:
+        kafka = f"one poll of the offsets p50 {b['freshness_poll_p50_ms']} ms"
+    sql = f"same reads in SQL: p50 {b['api_sql_p50_ms']} ms, p99 {b['api_sql_p99_ms']} ms"
+    routes = "; ".join(
+        f"{name} p50 {r['p50_ms']:.1f} / p99 {r['p99_ms']:.1f} ms ({r['samples']}, alone p50"
+        f" {d['api_one_client'].get(name, {}).get('p50_ms', 0):.1f} ms)"
+        for name, r in d["api_routes"].items()
+    )
+    return [
+        Line("write_vs_raw", result["write_vs_raw"],
+             f"{b['app_commands_per_s']} commands/s vs {b['raw_inserts_per_s']} raw/s",
+             f"{s['commands']} commands, {d['write_transactions']} transactions"),
+        Line("rebuild_events_per_s", result["rebuild_events_per_s"],
+             f"COPY {b['copy_rows_per_s']:,.0f} rows/s",
+             f"{s['events']:,} events in {d['rebuild_seconds']} s"),
+        Line("rebuild_vs_copy", result["rebuild_vs_copy"],
+             f"COPY of {s['events']:,} rows in {d['copy_seconds']} s"),
+        Line("freshness_p50_ms", result["freshness_p50_ms"],
+             f"one poll p50 {b['freshness_poll_p50_ms']} ms"),
+        Line("freshness_p99_ms", result["freshness_p99_ms"], "",
+             f"{s['freshness_samples']} samples, {d['freshness_timeouts']} timeouts"),
+        Line("kafka_freshness_p50_ms", result["kafka_freshness_p50_ms"], kafka),
+        Line("kafka_freshness_p99_ms", result["kafka_freshness_p99_ms"], "",
+             f"{s['kafka_samples']} samples" if s["kafka_samples"] else ""),
+        Line("api_p50_ms", result["api_p50_ms"], sql, routes),
+        Line("api_p99_ms", result["api_p99_ms"], "",
+             f"{s['api_requests']} requests ({d['api_requests_per_s']}/s), {d['api_failures']}"
+             " failed"),
+        Line("replay_ms", result["replay_ms"],
+             f"raw read of {s['replay_at_version']} rows {b['replay_raw_read_ms']} ms",
+             f"median of {s['replay_runs']}; p99 {d['replay_p99_ms']} ms"),
+    ]

@@ -30,7 +30,7 @@ from infra.bench.machine import machine
 from infra.bench.processes import casetrail_env, free_port, running, tail
 from infra.bench.rebuild import measure_rebuild
 from infra.bench.replay import AT_VERSION, CASE_EVENTS, measure_replay
-from infra.bench.report import Line, rounded, targets_met
+from infra.bench.report import Line, lines_of, rounded, targets_met
 from infra.bench.seed import seed_store
 from infra.bench.write import measure_writes
 from infra.bootstrap import bootstrap
@@ -170,7 +170,7 @@ def _measure(
     }
     result["targets"] = targets_met(figures)
     result["machine"] = machine(conninfo)
-    return result, _lines(result)
+    return result, lines_of(result)
 
 
 def _direct_freshness(
@@ -211,40 +211,3 @@ def _api(
         conninfo, cases, clients=sizes.api_clients, seconds=min(sizes.api_seconds, 10.0)
     )
     return api, sql, alone
-
-
-def _lines(result: dict[str, Any]) -> list[Line]:
-    b, d, s = result["baselines"], result["details"], result["sizes"]
-    kafka = "no broker (set CASETRAIL_KAFKA_BOOTSTRAP)"
-    if result["kafka_freshness_p50_ms"] is not None:
-        kafka = f"one poll of the offsets p50 {b['freshness_poll_p50_ms']} ms"
-    sql = f"same reads in SQL: p50 {b['api_sql_p50_ms']} ms, p99 {b['api_sql_p99_ms']} ms"
-    routes = "; ".join(
-        f"{name} p50 {r['p50_ms']:.1f} / p99 {r['p99_ms']:.1f} ms ({r['samples']}, alone p50"
-        f" {d['api_one_client'].get(name, {}).get('p50_ms', 0):.1f} ms)"
-        for name, r in d["api_routes"].items()
-    )
-    return [
-        Line("write_vs_raw", result["write_vs_raw"],
-             f"{b['app_commands_per_s']} commands/s vs {b['raw_inserts_per_s']} raw/s",
-             f"{s['commands']} commands, {d['write_transactions']} transactions"),
-        Line("rebuild_events_per_s", result["rebuild_events_per_s"],
-             f"COPY {b['copy_rows_per_s']:,.0f} rows/s",
-             f"{s['events']:,} events in {d['rebuild_seconds']} s"),
-        Line("rebuild_vs_copy", result["rebuild_vs_copy"],
-             f"COPY of {s['events']:,} rows in {d['copy_seconds']} s"),
-        Line("freshness_p50_ms", result["freshness_p50_ms"],
-             f"one poll p50 {b['freshness_poll_p50_ms']} ms"),
-        Line("freshness_p99_ms", result["freshness_p99_ms"], "",
-             f"{s['freshness_samples']} samples, {d['freshness_timeouts']} timeouts"),
-        Line("kafka_freshness_p50_ms", result["kafka_freshness_p50_ms"], kafka),
-        Line("kafka_freshness_p99_ms", result["kafka_freshness_p99_ms"], "",
-             f"{s['kafka_samples']} samples" if s["kafka_samples"] else ""),
-        Line("api_p50_ms", result["api_p50_ms"], sql, routes),
-        Line("api_p99_ms", result["api_p99_ms"], "",
-             f"{s['api_requests']} requests ({d['api_requests_per_s']}/s), {d['api_failures']}"
-             " failed"),
-        Line("replay_ms", result["replay_ms"],
-             f"raw read of {s['replay_at_version']} rows {b['replay_raw_read_ms']} ms",
-             f"median of {s['replay_runs']}; p99 {d['replay_p99_ms']} ms"),
-    ]
