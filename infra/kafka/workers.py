@@ -40,6 +40,9 @@ def open_kafka_view_store(settings: Settings, clock: Clock) -> KafkaViewStore:
     )
 
 
+FETCH_MAX_WAIT_MS = 50
+
+
 def kafka_consumer(
     bootstrap: str, group: str, *, session_timeout: float = SESSION_TIMEOUT_SECONDS
 ) -> Any:
@@ -51,6 +54,9 @@ def kafka_consumer(
         bootstrap_servers=bootstrap, group_id=group, client_id=f"casetrail-worker-{group}",
         enable_auto_commit=False, auto_offset_reset="earliest",
         session_timeout_ms=session_ms, heartbeat_interval_ms=max(session_ms // 6, 500),
+        # A fetch waits for data at most this long; the default 500 ms set the stream's
+        # freshness (p50 235 ms), 50 ms gave p50 16 ms for 20 idle polls a second.
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
     )
 
 
