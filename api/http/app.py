@@ -61,6 +61,7 @@ ERROR_STATUSES = {
     413: "The body is too large",
     422: "A field is invalid",
     500: "Something failed on our side",
+    503: "The store is unreachable for now; retry after the Retry-After seconds",
 }
 
 

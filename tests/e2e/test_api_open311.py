@@ -168,3 +168,18 @@ def test_errors_come_as_problems_in_the_requested_format(world: World) -> None:
     assert consumer.status_code == 403  # an API consumer reads; it does not file
     elsewhere = world.client.get("/open311/v2/services.json", params={"jurisdiction_id": "mars"})
     assert elsewhere.status_code == 404
+
+
+def test_an_overlong_description_is_refused_and_nothing_is_filed(world: World) -> None:
+    head = world.container.app.recorder.max_notification_id()
+    refused = world.client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": world.tokens["example-co"],
+            "service_code": "complaint",
+            "description": "长" * 4001,
+        },
+    )
+    assert refused.status_code == 400, refused.text
+    assert "at most 4000" in refused.text
+    assert world.container.app.recorder.max_notification_id() == head

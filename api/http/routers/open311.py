@@ -274,6 +274,10 @@ FORM_SCHEMA = {
 }
 
 
+MAX_DESCRIPTION = 4000
+"""As for a demand's summary in the JSON API (schemas.cases)."""
+
+
 @router.post(
     "/requests.{fmt}",
     status_code=201,
@@ -292,6 +296,11 @@ def create_request(
     _check_code(code)
     if not description:
         raise ProblemError(400, "description-required", "Say what the request is about")
+    if len(description) > MAX_DESCRIPTION:
+        raise ProblemError(
+            400, "description-too-long",
+            f"The description has {len(description)} characters; at most {MAX_DESCRIPTION}",
+        )
     name = (form.get("last_name", "") + form.get("first_name", "")).strip() or None
     contact = ", ".join(v for v in (form.get("phone"), form.get("email")) if v) or None
     enterprise = form.get("attribute[enterprise]") or None
