@@ -16,7 +16,7 @@ from infra.projections.log import EventLog
 from infra.projections.operations import Status, status
 from infra.projections.runner import ProjectionRunner
 from projections.base import Projection, Row
-from projections.store import ViewStore
+from projections.store import PageQuery, ViewStore
 
 
 class ReadSide:
@@ -54,6 +54,11 @@ class ReadSide:
     def rows(self, name: str, table: str) -> list[Row]:
         self.prepare()
         return self.store.rows(self.projection(name).table(table))
+
+    def page(self, name: str, table: str, query: PageQuery) -> list[Row]:
+        """One page of a view, filtered and ordered by the store."""
+        self.prepare()
+        return self.store.page(self.projection(name).table(table), query)
 
     def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
         """True once every named view reflects ``position``; False if ``timeout`` ran out."""

@@ -11,7 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from projections.base import Key, Projection, Row, Table
-from projections.store import EventAt, Position, PositionMovedError, RowOpsBase, run_handlers
+from projections.store import (
+    EventAt,
+    PageQuery,
+    Position,
+    PositionMovedError,
+    RowOpsBase,
+    run_handlers,
+)
 from projections.values import Stored, decode_row, encode, encode_row
 
 TableData = dict[tuple[Any, ...], dict[str, Stored]]
@@ -45,7 +52,8 @@ class MemoryViewTx(RowOpsBase):
         spec = self.projection.table(table)
         wanted = encode_row(spec, equals)
         found = [
-            stored for key, stored in sorted(self.tables[table].items())
+            stored
+            for key, stored in sorted(self.tables[table].items())
             if all(stored.get(c) == v for c, v in wanted.items())
         ]
         return [decode_row(spec, stored) for stored in found]
@@ -85,6 +93,25 @@ class MemoryViewStore:
 
     def rows(self, table: Table) -> list[Row]:
         return [decode_row(table, s) for _, s in sorted(self._tables.get(table.name, {}).items())]
+
+    def page(self, table: Table, query: PageQuery) -> list[Row]:
+        equals = {k: encode(table.column(k), v) for k, v in query.equals.items()}
+        any_of = {k: {encode(table.column(k), v) for v in vs} for k, vs in query.any_of.items()}
+        stored = [
+            s
+            for s in self._tables.get(table.name, {}).values()
+            if all(s.get(k) == v for k, v in equals.items())
+            and all(s.get(k) in vs for k, vs in any_of.items())
+        ]
+
+        def key(s: dict[str, Stored]) -> tuple[str, str]:
+            return str(s.get(query.order) or ""), str(s["id"])
+
+        if query.after is not None:
+            after = query.after
+            stored = [s for s in stored if (key(s) < after if query.descending else key(s) > after)]
+        stored.sort(key=key, reverse=query.descending)
+        return [decode_row(table, s) for s in stored[: query.limit]]
 
     def close(self) -> None:
         pass

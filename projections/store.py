@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -50,6 +50,20 @@ class ProjectionFailedError(Exception):
         self.projection, self.position = projection, position
 
 
+@dataclass(frozen=True)
+class PageQuery:
+    """One page of a table keyed by ``id``: rows whose columns equal ``equals`` (and are one of
+    ``any_of``), ordered by ``order`` then ``id``, after the keyset ``after`` (the stored value
+    of ``order`` and the id of the last row of the previous page), at most ``limit`` rows."""
+
+    order: str
+    descending: bool
+    limit: int
+    equals: dict[str, Any] = field(default_factory=dict)
+    any_of: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    after: tuple[str, str] | None = None
+
+
 class ViewStore(Protocol):
     def ensure(self, projection: Projection) -> Position:
         """Create the tables and a position row (0) if missing; return the stored position."""
@@ -69,6 +83,9 @@ class ViewStore(Protocol):
         """Drop and recreate the tables, position 0 under the current definition version."""
 
     def rows(self, table: Table) -> list[Row]: ...
+
+    def page(self, table: Table, query: PageQuery) -> list[Row]:
+        """A page of rows, filtered, ordered and limited by the store (not by the caller)."""
 
     def close(self) -> None: ...
 

@@ -14,12 +14,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from infra.views.sql import Cursor, SqlViewTx, create_table_sql, order_sql, select_sql, view_table
 from projections.base import ColumnType, Projection, Row, Table
-from projections.store import EventAt, Position, PositionMovedError, run_handlers
-from projections.values import decode_row
+from projections.store import EventAt, PageQuery, Position, PositionMovedError, run_handlers
+from projections.values import decode_row, encode
 
 Clock = Callable[[], datetime]
 POSITION_TABLE = "projection_position"
@@ -125,6 +125,35 @@ class SqlViewStore(ABC):
         names = [c.name for c in table.columns]
         with self._lock, self._read() as cursor:
             cursor.execute(select_sql(table) + order_sql(table))
+            found = cursor.fetchall()
+        return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
+
+    def page(self, table: Table, query: PageQuery) -> list[Row]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for name, value in query.equals.items():
+            clauses.append(f'"{table.column(name).name}" = {self.marker}')
+            params.append(encode(table.column(name), value))
+        for name, values in query.any_of.items():
+            column = table.column(name)
+            clauses.append(f'"{column.name}" IN ({self._markers(len(values))})')
+            params.extend(encode(column, v) for v in values)
+        order = f'"{table.column(query.order).name}"'
+        if query.after is not None:
+            sign = "<" if query.descending else ">"
+            clauses.append(
+                f"({order} {sign} {self.marker} OR ({order} = {self.marker}"
+                f' AND "id" {sign} {self.marker}))'
+            )
+            value, last_id = query.after
+            params.extend([value, value, last_id])
+        direction = "DESC" if query.descending else "ASC"
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (f"{select_sql(table)}{where} ORDER BY {order} {direction}, \"id\" {direction}"
+               f" LIMIT {int(query.limit)}")
+        names = [c.name for c in table.columns]
+        with self._lock, self._read() as cursor:
+            cursor.execute(sql, params)
             found = cursor.fetchall()
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 

@@ -18,8 +18,10 @@ from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
 from api.http.scope import row_visible, visible_case
 from domain.actors import Role
 from domain.directory import Enterprise, Unit
+from infra.readside import ReadSide
 from projections.figures.board import case_state
 from projections.figures.context import Context
+from projections.store import PageQuery
 
 router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
 
@@ -52,26 +54,35 @@ def list_cases(
     read, app = container.read, container.app
     read.refresh(["cases", "directory"])
     position = read.position("cases")
-    rows = read.rows("cases", "cases")
-    if scope_of(caller.role) is not Scope.ALL:
-        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        rows = [r for r in rows if row_visible(caller, r, staff_units)]
     equals: dict[str, Any] = {"case_type": case_type, "channel": channel, "owner": owner}
     if unit:
         equals["lead_unit_id"] = str(Unit.id_for(unit))
     if enterprise:
         equals["enterprise_id"] = str(Enterprise.id_for(enterprise))
-    rows = [r for r in rows if all(v is None or r.get(k) == v for k, v in equals.items())]
-    if status:
-        rows = [r for r in rows if r.get("status") in status]
+    equals = {k: v for k, v in equals.items() if v is not None}
     ctx = Context(app.now(), app.work_calendar(), app.policy)
-    for row in rows:
+    if scope_of(caller.role) is Scope.ALL and due_soon is None and overdue is None:
+        # Everything the page depends on is stored: let the view store filter, sort and page.
+        page, next_cursor = _page_in_store(
+            read, equals=equals, status=status, sort=sort, limit=limit, cursor=cursor
+        )
+    else:
+        rows = read.rows("cases", "cases")
+        if scope_of(caller.role) is not Scope.ALL:
+            staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
+            rows = [r for r in rows if row_visible(caller, r, staff_units)]
+        rows = [r for r in rows if all(r.get(k) == v for k, v in equals.items())]
+        if status:
+            rows = [r for r in rows if r.get("status") in status]
+        for row in rows:
+            row["time_state"] = case_state(row, ctx)
+        if due_soon is not None:
+            rows = [r for r in rows if (r["time_state"] == "due_soon") == due_soon]
+        if overdue is not None:
+            rows = [r for r in rows if (r["time_state"] == "overdue") == overdue]
+        page, next_cursor = _page(rows, sort, limit, cursor)
+    for row in page:
         row["time_state"] = case_state(row, ctx)
-    if due_soon is not None:
-        rows = [r for r in rows if (r["time_state"] == "due_soon") == due_soon]
-    if overdue is not None:
-        rows = [r for r in rows if (r["time_state"] == "overdue") == overdue]
-    page, next_cursor = _page(rows, sort, limit, cursor)
     return CasesPage(
         items=[CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS}) for r in page],
         next_cursor=next_cursor,
@@ -80,15 +91,47 @@ def list_cases(
     )
 
 
+def _page_in_store(
+    read: ReadSide,
+    *,
+    equals: dict[str, Any],
+    status: list[str] | None,
+    sort: str,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    query = PageQuery(
+        order=field,
+        descending=descending,
+        limit=limit + 1,
+        equals=equals,
+        any_of={"status": tuple(status)} if status else {},
+        after=_decode_cursor(cursor, sort) if cursor is not None else None,
+    )
+    found = read.page("cases", "cases", query)
+    page, more = found[:limit], len(found) > limit
+    return page, _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None
+
+
+def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:
+    """The row's place in the order, as the view stores it (UTC ISO text, then the id)."""
+    value = row.get(field)
+    text = (
+        value.astimezone(UTC).isoformat(timespec="microseconds")
+        if isinstance(value, datetime)
+        else ""
+    )
+    return text, str(row["id"])
+
+
 def _page(
     rows: list[dict[str, Any]], sort: str, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     field, descending = sort.lstrip("-"), sort.startswith("-")
 
     def key(row: dict[str, Any]) -> tuple[str, str]:
-        value = row.get(field)
-        text = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else ""
-        return text, str(row["id"])
+        return _sort_key(row, field)
 
     ordered = sorted(rows, key=key, reverse=descending)
     if cursor is not None:
