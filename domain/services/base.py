@@ -78,6 +78,19 @@ class ServiceBase(Application[UUID]):
             raise ConflictError(aggregate_id, expected_version, aggregate.version)
         return aggregate
 
+    def step(
+        self,
+        cls: type[T],
+        aggregate_id: UUID,
+        expected_version: int | None,
+        act: Callable[[T, datetime], None],
+    ) -> Saved:
+        """Load the aggregate at the version the caller saw, take one step now, save it: the
+        shape of nearly every command."""
+        aggregate = self.load(cls, aggregate_id, expected_version)
+        act(aggregate, self.now())
+        return self.commit(aggregate)[0]
+
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
 

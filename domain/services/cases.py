@@ -94,10 +94,7 @@ class CaseService(ServiceBase):
     def _step(
         self, case_id: UUID, expected_version: int | None, act: Callable[[Case, datetime], None]
     ) -> Saved:
-        """Load the case at the version the caller saw, take one step now, save it."""
-        case = self.case(case_id, expected_version)
-        act(case, self.now())
-        return self.commit(case)[0]
+        return self.step(Case, case_id, expected_version, act)
 
     def _unit_id(self, unit: str | UUID) -> UUID:
         unit_id = unit if isinstance(unit, UUID) else Unit.id_for(unit)

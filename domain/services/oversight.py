@@ -142,11 +142,14 @@ class OversightService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        order = self.supervision(order_id, expected_version)
-        order.respond(
-            response, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=self.now()
+        return self.step(
+            Supervision,
+            order_id,
+            expected_version,
+            lambda order, at: order.respond(
+                response, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=at
+            ),
         )
-        return self.commit(order)[0]
 
     def close_supervision(
         self,
@@ -156,9 +159,12 @@ class OversightService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        order = self.supervision(order_id, expected_version)
-        order.close(conclusion, actor=actor, at=self.now())
-        return self.commit(order)[0]
+        return self.step(
+            Supervision,
+            order_id,
+            expected_version,
+            lambda order, at: order.close(conclusion, actor=actor, at=at),
+        )
 
     def supervision(self, order_id: UUID, expected_version: int | None = None) -> Supervision:
         return self.load(Supervision, order_id, expected_version)
@@ -240,9 +246,12 @@ class OversightService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        matter = self.accountability_matter(matter_id, expected_version)
-        matter.record_findings(findings, actor=actor, at=self.now())
-        return self.commit(matter)[0]
+        return self.step(
+            AccountabilityMatter,
+            matter_id,
+            expected_version,
+            lambda matter, at: matter.record_findings(findings, actor=actor, at=at),
+        )
 
     def classify_accountability_matter(
         self,
@@ -268,9 +277,14 @@ class OversightService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        matter = self.accountability_matter(matter_id, expected_version)
-        matter.decide(choice(Outcome, outcome, "outcome"), reason, actor=actor, at=self.now())
-        return self.commit(matter)[0]
+        return self.step(
+            AccountabilityMatter,
+            matter_id,
+            expected_version,
+            lambda matter, at: matter.decide(
+                choice(Outcome, outcome, "outcome"), reason, actor=actor, at=at
+            ),
+        )
 
     def clear_accountability_subject(
         self,
@@ -281,9 +295,12 @@ class OversightService(ServiceBase):
         expected_version: int | None = None,
     ) -> Saved:
         """澄清正名: record that the accusation was false."""
-        matter = self.accountability_matter(matter_id, expected_version)
-        matter.clear(statement, actor=actor, at=self.now())
-        return self.commit(matter)[0]
+        return self.step(
+            AccountabilityMatter,
+            matter_id,
+            expected_version,
+            lambda matter, at: matter.clear(statement, actor=actor, at=at),
+        )
 
     def accountability_matter(
         self, matter_id: UUID, expected_version: int | None = None

@@ -175,16 +175,19 @@ class ReviewService(ServiceBase):
         note: str = "",
         expected_version: int | None = None,
     ) -> Saved:
-        rectification = self.rectification(rectification_id, expected_version)
-        rectification.record_callback(
-            reached=reached,
-            complaint_verified=complaint_verified,
-            note=note,
-            actor=actor,
-            actor_unit=unit_of_staff(self, actor.id),
-            at=self.now(),
+        return self.step(
+            Rectification,
+            rectification_id,
+            expected_version,
+            lambda rectification, at: rectification.record_callback(
+                reached=reached,
+                complaint_verified=complaint_verified,
+                note=note,
+                actor=actor,
+                actor_unit=unit_of_staff(self, actor.id),
+                at=at,
+            ),
         )
-        return self.commit(rectification)[0]
 
     def record_rectification_verification(
         self,
@@ -196,15 +199,18 @@ class ReviewService(ServiceBase):
         expected_version: int | None = None,
     ) -> Saved:
         """For an anonymous 差评, which cannot be called back."""
-        rectification = self.rectification(rectification_id, expected_version)
-        rectification.record_verification_without_callback(
-            complaint_verified=complaint_verified,
-            note=note,
-            actor=actor,
-            actor_unit=unit_of_staff(self, actor.id),
-            at=self.now(),
+        return self.step(
+            Rectification,
+            rectification_id,
+            expected_version,
+            lambda rectification, at: rectification.record_verification_without_callback(
+                complaint_verified=complaint_verified,
+                note=note,
+                actor=actor,
+                actor_unit=unit_of_staff(self, actor.id),
+                at=at,
+            ),
         )
-        return self.commit(rectification)[0]
 
     def record_rectification_measures(
         self,
@@ -214,11 +220,14 @@ class ReviewService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        rectification = self.rectification(rectification_id, expected_version)
-        rectification.record_measures(
-            measures, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=self.now()
+        return self.step(
+            Rectification,
+            rectification_id,
+            expected_version,
+            lambda rectification, at: rectification.record_measures(
+                measures, actor=actor, actor_unit=unit_of_staff(self, actor.id), at=at
+            ),
         )
-        return self.commit(rectification)[0]
 
     def extend_rectification(
         self,
@@ -229,17 +238,20 @@ class ReviewService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
-        rectification = self.rectification(rectification_id, expected_version)
-        rectification.extend(
-            working_days,
-            reason,
-            actor=actor,
-            actor_unit=unit_of_staff(self, actor.id),
-            at=self.now(),
-            policy=self.policy,
-            calendar=self.work_calendar(),
+        return self.step(
+            Rectification,
+            rectification_id,
+            expected_version,
+            lambda rectification, at: rectification.extend(
+                working_days,
+                reason,
+                actor=actor,
+                actor_unit=unit_of_staff(self, actor.id),
+                at=at,
+                policy=self.policy,
+                calendar=self.work_calendar(),
+            ),
         )
-        return self.commit(rectification)[0]
 
     def complete_rectification(
         self,
