@@ -7,7 +7,7 @@ aggregate they are about.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -20,9 +20,23 @@ from domain.errors import DomainError, IllegalStepError, InvalidInputError, NotP
 class StepRefusedError(IllegalStepError):
     """A step is not allowed now; the message says why in the aggregate's own words."""
 
-    def __init__(self, step: str, state: str, message: str, allowed: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        step: str,
+        state: str,
+        message: str,
+        allowed: Iterable[str] = (),
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         self.step, self.state, self.allowed = step, state, sorted(allowed)
-        DomainError.__init__(self, message)
+        DomainError.__init__(
+            self,
+            message,
+            code=code,
+            params={"step": step, "state": state, "allowed": self.allowed, **(params or {})},
+        )
 
 
 class ConcludedError(StepRefusedError):
@@ -30,7 +44,11 @@ class ConcludedError(StepRefusedError):
 
     def __init__(self, kind: str, aggregate_id: UUID, state: str, step: str) -> None:
         super().__init__(
-            step, state, f"{kind} {aggregate_id} is {state}; nothing more can be recorded"
+            step,
+            state,
+            f"{kind} {aggregate_id} is {state}; nothing more can be recorded",
+            code="concluded",
+            params={"kind": kind},
         )
 
 
@@ -42,6 +60,8 @@ class WindowClosedError(StepRefusedError):
             step,
             "window closed",
             f"cannot {step}: the window for {what} closed at {ended.isoformat()} ({rule})",
+            code="window-closed",
+            params={"what": what, "ended": ended.isoformat(), "rule": rule},
         )
 
 

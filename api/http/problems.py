@@ -68,6 +68,14 @@ class Problem(BaseModel):
     current_version: int | None = Field(default=None, description="on a version conflict")
     allowed: list[str] | None = Field(default=None, description="steps allowed now")
     error_id: str | None = Field(default=None, description="on a 500: quote it to support")
+    code: str | None = Field(
+        default=None,
+        description="on a refused command: the rule, stable, to translate the refusal by",
+        examples=["step-not-allowed"],
+    )
+    params: dict[str, Any] | None = Field(
+        default=None, description="on a refused command: the values the refusal quotes"
+    )
 
 
 class ProblemError(Exception):
@@ -149,7 +157,21 @@ def _domain_error(request: Request, error: Exception) -> Response:
         extra["current_version"] = error.current
     elif isinstance(error, IllegalStepError):
         extra["allowed"] = error.allowed
+    extra["code"], extra["params"] = error.code, _json_params(error.params)
     return problem_response(request, status, slug, title, str(error), **extra)
+
+
+def _json_params(params: dict[str, object]) -> dict[str, Any]:
+    """Params as JSON values: numbers, booleans, text and lists stay; the rest become text."""
+
+    def plain(value: object) -> Any:
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return str(value)
+
+    return {key: plain(value) for key, value in params.items()}
 
 
 def _problem_error(request: Request, error: Exception) -> Response:

@@ -92,6 +92,7 @@ def test_a_stale_if_match_is_a_conflict_that_names_the_current_version(world: Wo
     assert stale.headers["content-type"] == "application/problem+json"
     body = stale.json()
     assert (body["type"], body["current_version"]) == ("urn:casetrail:problem:version-conflict", 2)
+    assert (body["code"], body["params"]) == ("version-conflict", {"expected": 1, "current": 2})
 
 
 def test_a_step_the_status_does_not_allow_is_409_with_the_steps_allowed_now(world: World) -> None:
@@ -106,6 +107,10 @@ def test_a_step_the_status_does_not_allow_is_409_with_the_steps_allowed_now(worl
     assert refused.status_code == 409
     assert refused.json()["type"] == "urn:casetrail:problem:step-not-allowed"
     assert refused.json()["allowed"] == ["answer directly", "dispatch", "hand over", "receive"]
+    # The rule and what it quotes, so a client can word the refusal in its reader's language.
+    assert refused.json()["code"] == "step-not-allowed"
+    assert refused.json()["params"]["step"] == "close"
+    assert refused.json()["params"]["allowed"] == refused.json()["allowed"]
 
 
 def test_a_clerk_of_another_unit_cannot_see_or_touch_the_case(world: World) -> None:
