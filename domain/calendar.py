@@ -20,6 +20,21 @@ from domain.errors import InvalidInputError, NotPermittedError
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+# The statutory holidays that fall on the same date every year (全国年节及纪念日放假办法, art. 2,
+# as revised in 2024): a year whose arrangement is not yet published rests on them too, so a
+# provisional deadline is not counted across New Year's Day as if it were a working day. The
+# lunar holidays (Spring Festival, Tomb-sweeping, Dragon Boat, Mid-Autumn) and the weekends
+# moved around them (调休) are known only from the year's notice.
+FIXED_DATE_HOLIDAYS: dict[tuple[int, int], str] = {
+    (1, 1): "New Year's Day 元旦",
+    (5, 1): "Labour Day 劳动节",
+    (5, 2): "Labour Day 劳动节",
+    (10, 1): "National Day 国庆节",
+    (10, 2): "National Day 国庆节",
+    (10, 3): "National Day 国庆节",
+}
+PROVISIONAL_NOTE = "statutory date; the year's arrangement is not yet published"
+
 
 @dataclass(frozen=True)
 class YearArrangement:
@@ -93,7 +108,10 @@ class WorkCalendar(Tracked):
     def open(cls, jurisdiction: str, *, actor: Actor, at: datetime) -> Self:
         _require_admin(actor)
         return cls._create_by(
-            cls.Opened, id=cls.calendar_id(jurisdiction), actor=actor, at=at,
+            cls.Opened,
+            id=cls.calendar_id(jurisdiction),
+            actor=actor,
+            at=at,
             jurisdiction=jurisdiction,
         )
 
@@ -101,9 +119,13 @@ class WorkCalendar(Tracked):
         """Record a year's official arrangement; republishing a year corrects it."""
         _require_admin(actor)
         self._record(
-            self.YearPublished, actor=actor, at=at, year=arrangement.year,
+            self.YearPublished,
+            actor=actor,
+            at=at,
+            year=arrangement.year,
             rest_days=_dump_days(arrangement.rest_days),
-            working_days=_dump_days(arrangement.working_days), source=arrangement.source,
+            working_days=_dump_days(arrangement.working_days),
+            source=arrangement.source,
         )
 
     def add_overlay(
@@ -116,8 +138,12 @@ class WorkCalendar(Tracked):
         if not name.strip() or not source.strip():
             raise InvalidInputError("an overlay needs a name and a source document")
         self._record(
-            self.OverlayAdded, actor=actor, at=at, name=name,
-            rest_days=sorted(d.isoformat() for d in rest_days), source=source,
+            self.OverlayAdded,
+            actor=actor,
+            at=at,
+            name=name,
+            rest_days=sorted(d.isoformat() for d in rest_days),
+            source=source,
         )
 
     # Queries: the calendar is what the clock counts with.
@@ -138,6 +164,8 @@ class WorkCalendar(Tracked):
                 return None
             if day in arrangement.rest_days:
                 return arrangement.rest_days[day]
+        elif (day.month, day.day) in FIXED_DATE_HOLIDAYS:
+            return f"{FIXED_DATE_HOLIDAYS[day.month, day.day]} ({PROVISIONAL_NOTE})"
         return WEEKDAY_NAMES[day.weekday()] if day.weekday() >= 5 else None
 
     def make_up_reason(self, day: date) -> str | None:

@@ -57,13 +57,15 @@ def test_a_supplement_pause_adds_the_paused_working_days(app: Casetrail, clock: 
 def test_a_deadline_into_an_unpublished_year_is_provisional_until_published(
     app: Casetrail, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 12, 21, 9, 0, tzinfo=CHINA))  # Monday
+    # A year published late: a complaint filed on Mon 2027-01-25 runs into a Spring Festival
+    # only the year's notice can place.
+    clock.set(datetime(2027, 1, 25, 9, 0, tzinfo=CHINA))
     case_id = handled_complaint(app)
-    # Without a 2027 arrangement only weekends rest: Dec 22-25 (4), Dec 28-31 (8),
-    # Fri Jan 1 (9), Jan 4-8 (14), Mon Jan 11 (15).
+    # Without a 2027 arrangement weekends rest: Jan 26-29 (4), Feb 1-5 (9), Feb 8-12 (14),
+    # Mon Feb 15 (15).
     before = app.case(case_id).deadline
     assert (before.due, before.provisional, before.provisional_years) == (
-        date(2027, 1, 11),
+        date(2027, 2, 15),
         True,
         [2027],
     )
@@ -71,8 +73,9 @@ def test_a_deadline_into_an_unpublished_year_is_provisional_until_published(
     recomputed = app.recompute_provisional_deadlines(2027, actor=SYSTEM)
     assert [saved.id for saved in recomputed] == [case_id]
     after = app.case(case_id)
-    # With New Year's Day 2027 a rest day the 15th working day is Tue Jan 12.
-    assert (after.deadline.due, after.deadline.provisional) == (date(2027, 1, 12), False)
+    # The example arrangement: Sun Jan 31 a make-up day (5), Feb 1-4 (9), Feb 5-14 rest,
+    # Feb 15-19 (14), Sat Feb 20 a make-up day (15).
+    assert (after.deadline.due, after.deadline.provisional) == (date(2027, 2, 20), False)
     last = app.history(case_id)[-1]
     assert type(last).__name__ == "DeadlineRecomputed"
     assert (last.actor_id, last.reason) == (  # type: ignore[attr-defined]

@@ -156,12 +156,21 @@ def test_an_extension_moves_the_due_date_by_its_working_days() -> None:
 
 
 def test_a_period_entering_2027_is_provisional_and_names_2027() -> None:
-    # Sun 2026-12-20, 15 working days: Dec 21-25 1..5 | Dec 28-31 6..9 | Jan 1 Fri 10 (no
-    # arrangement yet, so a plain Friday) | Jan 4-8 11..15.
     deadline = due("2026-12-20", 15)
-    assert deadline.due == date(2027, 1, 8)
     assert deadline.provisional
     assert deadline.provisional_years == [2027]
+
+
+def test_finding_12_a_provisional_year_rests_on_new_years_day() -> None:
+    # Sun 2026-12-20, 15 working days: Dec 21-25 1..5 | Dec 28-31 6..9 | Fri Jan 1 is New
+    # Year's Day by statute even before 2027's arrangement is out | Jan 4-8 10..14 | Jan 11 15.
+    deadline = due("2026-12-20", 15)
+    assert deadline.due == date(2027, 1, 11)
+    assert {
+        "date": "2027-01-01",
+        "reason": "New Year's Day 元旦 (statutory date; the year's arrangement is not yet"
+        " published)",
+    } in deadline.derivation["skipped_rest_days"]
 
 
 def test_after_publishing_2027_the_same_period_is_official_and_skips_new_years_day() -> None:

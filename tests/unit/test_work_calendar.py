@@ -123,11 +123,32 @@ def test_a_make_up_saturday_is_a_working_day_and_says_what_it_makes_up_for() -> 
     assert calendar.is_working_day(date(2027, 10, 11))
 
 
-def test_a_year_without_an_arrangement_has_only_weekends_as_rest_days() -> None:
+def test_a_year_without_an_arrangement_rests_on_weekends_and_fixed_date_holidays() -> None:
     calendar = opened()
     assert not calendar.has_year(2028)
     assert calendar.is_working_day(date(2028, 1, 3))  # a Monday
-    assert calendar.rest_reason(date(2028, 1, 1)) == "Saturday"
+    assert calendar.rest_reason(date(2028, 1, 8)) == "Saturday"
+
+
+@pytest.mark.parametrize(
+    ("day", "holiday"),
+    [
+        (date(2028, 1, 1), "New Year's Day 元旦"),
+        (date(2028, 5, 1), "Labour Day 劳动节"),
+        (date(2028, 5, 2), "Labour Day 劳动节"),
+        (date(2028, 10, 2), "National Day 国庆节"),
+        (date(2028, 10, 3), "National Day 国庆节"),
+    ],
+)
+def test_finding_12_a_provisional_year_rests_on_the_fixed_date_statutory_holidays(
+    day: date, holiday: str
+) -> None:
+    calendar = opened()
+    assert not calendar.is_working_day(day)
+    assert calendar.rest_reason(day) == (
+        f"{holiday} (statutory date; the year's arrangement is not yet published)"
+    )
+    assert calendar.is_working_day(date(2028, 5, 3))  # not a statutory date: the notice decides
 
 
 def test_a_local_overlay_is_a_rest_day_even_on_a_make_up_saturday() -> None:
