@@ -2,35 +2,39 @@
 
 A case keeps its time limit as a ``Deadline`` with its derivation. The limit restarts for each
 handling cycle (a reopening, 重办, starts a new cycle); pauses and extensions belong to a cycle.
+
+A cycle is handled on time when its first answer (答复: a reply, or a direct answer) reaches the
+filer before the deadline; the callback and the closure come after it and change nothing. Once
+the running clock of a cycle has reached its deadline with no answer given, the cycle is overdue
+for good (``cycle_overdue``): no later pause, extension or answer makes it on time again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, TAggregate
 
 from domain import case_rules as rules
-from domain.actors import Actor
+from domain.actors import SYSTEM, Actor
 from domain.base import Tracked
-from domain.case_rules import CaseStatus
-from domain.clock import (
-    Deadline,
-    Extension,
-    Pause,
-    WorkingCalendar,
-    add_working_days,
-    end_of_day,
-    hours_deadline,
-    working_day_deadline,
-    working_days_between,
-)
+from domain.case_rules import CaseStatus, Standing
+from domain.clock import Deadline, Extension, Pause, add_working_days, end_of_day, ran_out
 from domain.errors import InvalidInputError, NotPermittedError
 from domain.policy import Policy
 from domain.privacy import PROTECTED
+from domain.time_limits import (
+    Timekeeping,
+    decision_closes,
+    measure_extension,
+    new_deadline,
+    recount,
+)
+
+__all__ = ["Case", "Intake", "Timekeeping"]
 
 
 @dataclass(frozen=True)
@@ -52,19 +56,15 @@ class Intake:
     """The data subject whose key seals ``filer_name`` and ``filer_contact``."""
 
 
-@dataclass(frozen=True)
-class Timekeeping:
-    """What a case needs to count its time limit: the calendar and the policy in force."""
-
-    calendar: WorkingCalendar
-    policy: Policy
-
-
 class Case(Tracked):
     kind: ClassVar[str] = "case"
 
     class Event(Tracked.Event):
         def mutate(self, aggregate: TAggregate | None) -> TAggregate | None:
+            # A recount after a calendar is published replaces a provisional deadline as if it
+            # had always been the law's; every other step is judged by the deadline in force.
+            if isinstance(aggregate, Case) and not isinstance(self, Case.DeadlineRecomputed):
+                aggregate.note_clock(self.timestamp)
             result = super().mutate(aggregate)
             if isinstance(result, Case) and self.actor_role in rules.STAFF_ROLE_VALUES:
                 result.note_handler(self.actor_id)
@@ -89,7 +89,9 @@ class Case(Tracked):
 
     class Received(Tracked.Event):
         def apply(self, aggregate: Aggregate) -> None:
-            _case(aggregate).owner = self.actor_id
+            case = _case(aggregate)
+            case.owner = self.actor_id
+            case.first_asker = case.first_asker or self.actor_id
 
     class HandedOver(Tracked.Event):
         from_owner: str | None
@@ -103,12 +105,7 @@ class Case(Tracked):
         answer: str
 
         def apply(self, aggregate: Aggregate) -> None:
-            case = _case(aggregate)
-            case.status, case.replied_at, case.reply_text = (
-                CaseStatus.REPLIED,
-                self.timestamp,
-                self.answer,
-            )
+            _case(aggregate).record_answer(self.timestamp, self.answer)
 
     class Dispatched(Tracked.Event):
         lead_unit_id: UUID
@@ -123,6 +120,8 @@ class Case(Tracked):
             case.co_unit_ids = list(self.co_unit_ids)
             case.return_due = date.fromisoformat(self.return_due)
             case.dispatch_count += 1
+            case.dispatched_by = self.actor_id
+            case.first_dispatched_at = case.first_dispatched_at or self.timestamp
 
     class ReturnRequested(Tracked.Event):
         reason: str
@@ -130,6 +129,8 @@ class Case(Tracked):
         def apply(self, aggregate: Aggregate) -> None:
             case = _case(aggregate)
             case.status_before_return, case.status = case.status, CaseStatus.RETURN_REQUESTED
+            # The lead unit asks; the return is counted against it, whoever handles the case next.
+            case.return_requested_by, case.returning_unit = self.actor_id, case.lead_unit_id
 
     class ReturnDecided(Tracked.Event):
         approved: bool
@@ -162,7 +163,9 @@ class Case(Tracked):
         def apply(self, aggregate: Aggregate) -> None:
             case = _case(aggregate)
             case.status = CaseStatus.PAUSED
-            case.pauses.append(Pause(self.pause_kind, case.local_date(self.timestamp)))
+            case.pauses.append(
+                Pause(self.pause_kind, case.local_date(self.timestamp), started_at=self.timestamp)
+            )
 
     class Resumed(Tracked.Event):
         note: str
@@ -170,8 +173,7 @@ class Case(Tracked):
 
         def apply(self, aggregate: Aggregate) -> None:
             case = _case(aggregate)
-            last = case.pauses[-1]
-            case.pauses[-1] = Pause(last.kind, last.start, case.local_date(self.timestamp))
+            case.pauses[-1] = case.pauses[-1].ended(case.local_date(self.timestamp), self.timestamp)
             case.status, case.deadline = CaseStatus.IN_PROGRESS, Deadline.from_data(self.deadline)
 
     class ExtensionRequested(Tracked.Event):
@@ -179,9 +181,13 @@ class Case(Tracked):
         new_due: str
         reason: str
         policy_version: str
+        hours: int = 0
+        """For an hours limit (an emergency): the hours asked for; ``working_days`` is 0."""
 
         def apply(self, aggregate: Aggregate) -> None:
-            _case(aggregate).pending_extension = self.working_days
+            case = _case(aggregate)
+            case.pending_extension = self.hours or self.working_days
+            case.pending_extension_by = self.actor_id
 
     class ExtensionDecided(Tracked.Event):
         approved: bool
@@ -189,14 +195,20 @@ class Case(Tracked):
         reason: str
         enterprise_notice: str
         deadline: dict[str, Any] | None
+        hours: int = 0
 
         def apply(self, aggregate: Aggregate) -> None:
             case = _case(aggregate)
-            case.pending_extension = None
+            case.pending_extension = case.pending_extension_by = None
             case.extension_requests += 1
             if self.approved and self.deadline is not None:
                 case.extensions.append(
-                    Extension(self.working_days, case.local_date(self.timestamp), self.reason)
+                    Extension(
+                        self.working_days,
+                        case.local_date(self.timestamp),
+                        self.reason,
+                        hours=self.hours,
+                    )
                 )
                 case.deadline = Deadline.from_data(self.deadline)
 
@@ -204,12 +216,7 @@ class Case(Tracked):
         reply: str
 
         def apply(self, aggregate: Aggregate) -> None:
-            case = _case(aggregate)
-            case.status, case.replied_at, case.reply_text = (
-                CaseStatus.REPLIED,
-                self.timestamp,
-                self.reply,
-            )
+            _case(aggregate).record_answer(self.timestamp, self.reply)
 
     class CallbackRecorded(Tracked.Event):
         resolved: bool
@@ -266,6 +273,16 @@ class Case(Tracked):
         def apply(self, aggregate: Aggregate) -> None:
             _case(aggregate).alerts.add((self.cycle, self.level))
 
+    class DispatchLimitAlerted(Tracked.Event):
+        """An emergency was not dispatched within the policy's hours of its intake."""
+
+        due_at: datetime
+        hours: int
+        policy_version: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _case(aggregate).dispatch_alerted = True
+
     def __init__(
         self,
         *,
@@ -292,13 +309,21 @@ class Case(Tracked):
         self.filer_subject = filer_subject
         self.real_name, self.confidential, self.emergency = real_name, confidential, emergency
         self.source_visit_id, self.owner = source_visit_id, owner
+        self.first_asker = owner
+        """首问负责: the first staff member to take the demand; follows it after a hand-over."""
         self.status = CaseStatus.RECEIVED
         self.lead_unit_id: UUID | None = None
         self.co_unit_ids: list[UUID] = []
         self.return_due: date | None = None
         self.status_before_return: CaseStatus | None = None
         self.dispatch_count = self.returns = self.improper_returns = 0
+        self.dispatched_by: str | None = None
+        self.first_dispatched_at: datetime | None = None
+        self.dispatch_alerted = False
+        self.return_requested_by: str | None = None
+        self.returning_unit: UUID | None = None
         self.pending_extension: int | None = None
+        self.pending_extension_by: str | None = None
         self.extension_requests = 0
         self.reply_text: str | None = None
         self.replied_at: datetime | None = None
@@ -318,8 +343,27 @@ class Case(Tracked):
         self.pauses: list[Pause] = []
         self.extensions: list[Extension] = []
         self.extension_requests = 0
+        self.pending_extension = self.pending_extension_by = None
         self.closed_at = self.outcome = self.closed_on_time = self.callback = None
         self.reply_text, self.replied_at = None, None
+        self.answered_on_time: bool | None = None
+        self.cycle_overdue = False
+
+    def note_clock(self, at: datetime) -> None:
+        """Before each step: a running, unanswered cycle whose deadline has passed is overdue,
+        and stays so for the rest of the cycle."""
+        running = self.status not in (CaseStatus.PAUSED, CaseStatus.CLOSED, CaseStatus.TERMINATED)
+        if running and self.replied_at is None and ran_out(self.deadline, at):
+            self.cycle_overdue = True
+
+    def record_answer(self, at: datetime, text: str) -> None:
+        """The first answer of the cycle: it decides whether the cycle was handled on time."""
+        self.status, self.replied_at, self.reply_text = CaseStatus.REPLIED, at, text
+        self.answered_on_time = not self.cycle_overdue and not ran_out(self.deadline, at)
+
+    @property
+    def hours_limit(self) -> bool:
+        return self.deadline.derivation.get("unit") == "hours"
 
     def local_date(self, at: datetime) -> date:
         return at.astimezone(self.deadline.due_at.tzinfo).date()
@@ -350,22 +394,9 @@ class Case(Tracked):
         if intake.real_name and not (intake.filer_name and intake.filer_name.strip()):
             raise InvalidInputError("a real-name demand needs the filer's name")
         policy = time.policy
-        if intake.emergency:
-            deadline = hours_deadline(
-                at,
-                policy.emergency_handle_hours,
-                tz=policy.tz,
-                policy_version=policy.version,
-                calendar_version=time.calendar.version,
-            )
-        else:
-            deadline = working_day_deadline(
-                at,
-                policy.working_days_for(intake.case_type),
-                time.calendar,
-                tz=policy.tz,
-                policy_version=policy.version,
-            )
+        deadline = new_deadline(
+            intake.case_type, intake.service_item, emergency=intake.emergency, at=at, time=time
+        )
         owner = actor.id if actor.role.value in rules.STAFF_ROLE_VALUES else None
         return cls._create_by(
             cls.Filed,
@@ -432,7 +463,12 @@ class Case(Tracked):
     ) -> None:
         rules.check_step("dispatch", self.status, actor)
         if lead_unit_id in co_unit_ids:
-            raise InvalidInputError("the lead unit cannot also be a co-handling unit")
+            raise InvalidInputError(
+                "the lead unit cannot also be a co-handling unit", code="lead-unit-also-co-unit"
+            )
+        if self.dispatch_limit_missed(at, time.policy):
+            # The warning the watcher would have given: recorded before the late dispatch.
+            self.alert_dispatch(actor=SYSTEM, at=at, policy=time.policy)
         return_due = add_working_days(
             time.calendar, self.local_date(at), time.policy.return_window_working_days
         )
@@ -447,20 +483,32 @@ class Case(Tracked):
             policy_version=time.policy.version,
         )
 
-    def request_return(self, reason: str, *, actor: Actor, at: datetime) -> None:
+    def request_return(
+        self, reason: str, *, actor: Actor, at: datetime, standing: Standing
+    ) -> None:
         """退单: the lead unit says it was misrouted, within the policy's return window."""
         rules.check_step("request_return", self.status, actor)
+        rules.check_return_requester(actor, standing, self.lead_unit_id)
         reason = rules.require_reason(reason, "a return request")
         assert self.return_due is not None
         if at >= end_of_day(self.return_due, _tz(self.deadline)):
             raise InvalidInputError(
                 f"a return had to be requested by {self.return_due.isoformat()};"
-                " handle the case or ask the dispatcher to re-route it"
+                " handle the case or ask the dispatcher to re-route it",
+                code="return-requested-after-window",
+                params={"due": self.return_due.isoformat()},
             )
         self._record(self.ReturnRequested, actor=actor, at=at, reason=reason)
 
-    def decide_return(self, approved: bool, reason: str, *, actor: Actor, at: datetime) -> None:
+    def decide_return(
+        self, approved: bool, reason: str, *, actor: Actor, at: datetime, standing: Standing
+    ) -> None:
+        """Decided by the dispatching side; the return counts against the unit that asked."""
         rules.check_step("decide_return", self.status, actor)
+        rules.check_not_requester(actor, self.return_requested_by, "return")
+        rules.check_return_decider(
+            actor, standing, dispatcher=self.dispatched_by, returning_unit=self.returning_unit
+        )
         self._record(
             self.ReturnDecided,
             actor=actor,
@@ -493,10 +541,19 @@ class Case(Tracked):
         )
 
     def pause(self, pause_kind: str, reason: str, *, actor: Actor, at: datetime) -> None:
-        """Stop the clock for 补正 (supplement), a hearing, testing or expert review."""
+        """Stop the clock for 补正 (supplement), a hearing, testing or expert review; only
+        before the deadline, since an overdue cycle stays overdue."""
         step = "request_supplement" if pause_kind == "supplement" else "pause"
         rules.check_step(step, self.status, actor)
         rules.check_choice(pause_kind, rules.PAUSE_KINDS, "pause kind")
+        if ran_out(self.deadline, at):
+            raise InvalidInputError(
+                f"the deadline passed at {self.deadline.due_at.isoformat()}; the clock can be"
+                " stopped only before it, and this handling cycle counts as overdue: reply, or"
+                " record the step without stopping the clock",
+                code="pause-after-deadline",
+                params={"due_at": self.deadline.due_at.isoformat()},
+            )
         self._record(
             self.Paused,
             actor=actor,
@@ -512,9 +569,8 @@ class Case(Tracked):
             else "resume"
         )
         rules.check_step(step, self.status, actor)
-        last = self.pauses[-1]
-        pauses = [*self.pauses[:-1], Pause(last.kind, last.start, self.local_date(at))]
-        deadline = self._recount(time, pauses, self.extensions)
+        pauses = [*self.pauses[:-1], self.pauses[-1].ended(self.local_date(at), at)]
+        deadline = recount(self.deadline, pauses, self.extensions, time)
         self._record(
             self.Resumed,
             actor=actor,
@@ -526,49 +582,75 @@ class Case(Tracked):
     def request_extension(
         self, new_due: date, reason: str, *, actor: Actor, at: datetime, time: Timekeeping
     ) -> None:
-        """延期: only before the deadline, at most the policy's count and working days."""
+        """延期: only before the deadline, at most the policy's count and length (working days;
+        hours for an emergency, whose ``new_due`` is then a time)."""
         rules.check_step("request_extension", self.status, actor)
         reason = rules.require_reason(reason, "an extension request")
         limits = time.policy.extension
-        if at >= self.deadline.due_at:
+        if ran_out(self.deadline, at):
             raise InvalidInputError(
-                f"the deadline passed on {self.deadline.due.isoformat()}; an extension can only"
-                " be asked before it, and the case counts as overdue"
+                f"the deadline passed at {self.deadline.due_at.isoformat()}; an extension can"
+                " only be asked before it, and the case counts as overdue",
+                code="extension-requested-after-deadline",
+                params={"due_at": self.deadline.due_at.isoformat()},
             )
         if self.pending_extension is not None:
-            raise InvalidInputError("an extension request is already waiting for a decision")
+            raise InvalidInputError(
+                "an extension request is already waiting for a decision",
+                code="extension-already-pending",
+            )
         if self.extension_requests >= limits.max_count:
             raise InvalidInputError(
-                f"policy {time.policy.version} allows {limits.max_count} extension(s) per case"
+                f"policy {time.policy.version} allows {limits.max_count} extension(s) per case",
+                code="extension-count-exhausted",
+                params={"most": limits.max_count},
             )
-        days = working_days_between(time.calendar, self.deadline.due, new_due)
-        if not 1 <= days <= limits.max_working_days:
-            raise InvalidInputError(
-                f"the new date {new_due.isoformat()} is {days} working day(s) after the"
-                f" deadline {self.deadline.due.isoformat()}; policy {time.policy.version} allows"
-                f" 1 to {limits.max_working_days}"
-            )
+        asked = measure_extension(self.deadline, new_due, time)
         self._record(
             self.ExtensionRequested,
             actor=actor,
             at=at,
-            working_days=days,
-            new_due=new_due.isoformat(),
+            working_days=asked.working_days,
+            new_due=asked.new_due.isoformat(),
             reason=reason,
             policy_version=time.policy.version,
+            hours=asked.hours,
         )
 
     def decide_extension(
-        self, approved: bool, reason: str, *, actor: Actor, at: datetime, time: Timekeeping
+        self,
+        approved: bool,
+        reason: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        time: Timekeeping,
+        standing: Standing,
     ) -> None:
+        """The lead unit's head decides, never the one who asked; an approval comes by the
+        deadline it extends (or within the policy's grace, which leaves the cycle overdue)."""
         rules.check_step("decide_extension", self.status, actor)
         if self.pending_extension is None:
-            raise InvalidInputError("no extension request is waiting for a decision")
-        days = self.pending_extension
+            raise InvalidInputError(
+                "no extension request is waiting for a decision", code="no-extension-pending"
+            )
+        rules.check_not_requester(actor, self.pending_extension_by, "extension")
+        rules.check_extension_decider(actor, standing, self.lead_unit_id)
+        closes = decision_closes(self.deadline, time)
+        if approved and at >= closes:
+            raise InvalidInputError(
+                f"an extension had to be decided by {closes.isoformat()} (the deadline it"
+                f" extends, plus policy {time.policy.version}'s grace); it can only be refused"
+                " now, and the case counts as overdue",
+                code="extension-decided-after-deadline",
+                params={"due": self.deadline.due.isoformat(), "closed_at": closes.isoformat()},
+            )
+        hours = self.pending_extension if self.hours_limit else 0
+        days = 0 if self.hours_limit else self.pending_extension
         deadline = None
         if approved:
-            extension = Extension(days, self.local_date(at), reason)
-            deadline = self._recount(time, self.pauses, [*self.extensions, extension])
+            extension = Extension(days, self.local_date(at), reason, hours=hours)
+            deadline = recount(self.deadline, self.pauses, [*self.extensions, extension], time)
         verdict = "approved" if approved else "refused"
         notice = f"延期申请{('已批准' if approved else '未批准')} / extension {verdict}" + (
             f": new due date {deadline.due.isoformat()}" if deadline else ""
@@ -582,6 +664,7 @@ class Case(Tracked):
             reason=rules.require_reason(reason, "a decision"),
             enterprise_notice=notice,
             deadline=deadline.to_data() if deadline else None,
+            hours=hours,
         )
 
     def reply(self, text: str, *, actor: Actor, at: datetime) -> None:
@@ -606,25 +689,21 @@ class Case(Tracked):
         """Closing is not solving: the outcome is recorded separately from the closure."""
         rules.check_step("close", self.status, actor)
         rules.check_choice(outcome, rules.OUTCOMES, "outcome")
-        on_time = (self.replied_at or at) < self.deadline.due_at
         self._record(
             self.Closed,
             actor=actor,
             at=at,
             outcome=outcome,
             reason=rules.require_reason(reason, "closing"),
-            on_time=on_time,
+            # The answer decided it; the callback and the closure come after and change nothing.
+            on_time=bool(self.answered_on_time),
         )
 
     def reopen(self, reason: str, *, actor: Actor, at: datetime, time: Timekeeping) -> None:
         """重办: a new handling cycle with a fresh time limit from the reopening."""
         rules.check_step("reopen", self.status, actor)
-        deadline = working_day_deadline(
-            at,
-            time.policy.working_days_for(self.case_type),
-            time.calendar,
-            tz=time.policy.tz,
-            policy_version=time.policy.version,
+        deadline = new_deadline(
+            self.case_type, self.service_item, emergency=self.emergency, at=at, time=time
         )
         self._record(
             self.Reopened,
@@ -634,9 +713,14 @@ class Case(Tracked):
             deadline=deadline.to_data(),
         )
 
-    def terminate(self, reason: str, requested_by: str, *, actor: Actor, at: datetime) -> None:
-        """终止办理, approved by the head or supervisor who takes this step."""
+    def terminate(
+        self, reason: str, requested_by: str, *, actor: Actor, at: datetime, standing: Standing
+    ) -> None:
+        """终止办理, approved by the head or supervisor who takes this step: never the one who
+        asked for it, and a unit head only for a case of their own unit."""
         rules.check_step("terminate", self.status, actor)
+        rules.check_not_requester(actor, requested_by.strip(), "termination")
+        rules.check_terminator(actor, standing, self.lead_unit_id)
         self._record(
             self.Terminated,
             actor=actor,
@@ -652,7 +736,7 @@ class Case(Tracked):
         rules.check_step("recompute_deadline", self.status, actor)
         if self.emergency or self.status == CaseStatus.PAUSED:
             return False
-        deadline = self._recount(time, self.pauses, self.extensions)
+        deadline = recount(self.deadline, self.pauses, self.extensions, time)
         if deadline.to_data() == self.deadline.to_data():
             return False
         self._record(
@@ -664,7 +748,11 @@ class Case(Tracked):
         """Record a yellow/red card, reminder (催办) or criticism (通报批评), once per cycle."""
         rules.check_step("alert", self.status, actor)
         if (self.cycle, level) in self.alerts:
-            raise InvalidInputError(f"{level} was already issued for cycle {self.cycle}")
+            raise InvalidInputError(
+                f"{level} was already issued for cycle {self.cycle}",
+                code="alert-already-issued",
+                params={"level": level, "cycle": self.cycle},
+            )
         self._record(
             self.TimeLimitAlerted,
             actor=actor,
@@ -675,18 +763,34 @@ class Case(Tracked):
             policy_version=policy.version,
         )
 
-    def _recount(
-        self, time: Timekeeping, pauses: list[Pause], extensions: list[Extension]
-    ) -> Deadline:
-        start = datetime.fromisoformat(self.deadline.derivation["start"])
-        return working_day_deadline(
-            start,
-            int(self.deadline.derivation["period"]),
-            time.calendar,
-            tz=time.policy.tz,
-            policy_version=time.policy.version,
-            pauses=pauses,
-            extensions=extensions,
+    def dispatch_due_at(self, policy: Policy) -> datetime | None:
+        """When an emergency must be dispatched by (None: not an emergency)."""
+        if not self.emergency:
+            return None
+        return self.created_on + timedelta(hours=policy.emergency_dispatch_hours)
+
+    def dispatch_limit_missed(self, at: datetime, policy: Policy) -> bool:
+        """An emergency still waiting for its first dispatch (or a direct answer) at ``at``,
+        past the policy's dispatch hours, and not yet warned about it."""
+        due = self.dispatch_due_at(policy)
+        waiting = self.first_dispatched_at is None and self.replied_at is None and self.is_open
+        return due is not None and waiting and not self.dispatch_alerted and at >= due
+
+    def alert_dispatch(self, *, actor: Actor, at: datetime, policy: Policy) -> None:
+        """Record that an emergency missed its dispatch limit (once per case)."""
+        due = self.dispatch_due_at(policy)
+        if due is None or self.dispatch_alerted:
+            raise InvalidInputError(
+                "only an emergency not yet warned can miss its dispatch limit",
+                code="dispatch-alert-not-due",
+            )
+        self._record(
+            self.DispatchLimitAlerted,
+            actor=actor,
+            at=at,
+            due_at=due,
+            hours=policy.emergency_dispatch_hours,
+            policy_version=policy.version,
         )
 
     def state(self) -> dict[str, Any]:
@@ -705,6 +809,7 @@ class Case(Tracked):
             "filer_contact": protected if self.filer_contact else None,
             "filer_subject": str(self.filer_subject) if self.filer_subject else None,
             "owner": self.owner,
+            "first_asker": self.first_asker,
             "handlers": list(self.handlers),
             "lead_unit_id": str(self.lead_unit_id) if self.lead_unit_id else None,
             "co_unit_ids": [str(u) for u in self.co_unit_ids],
@@ -715,10 +820,13 @@ class Case(Tracked):
             "paused_since": self.pauses[-1].start.isoformat()
             if self.status == CaseStatus.PAUSED
             else None,
-            "pending_extension_days": self.pending_extension,
+            "pending_extension_days": None if self.hours_limit else self.pending_extension,
+            "pending_extension_hours": self.pending_extension if self.hours_limit else None,
             "returns": self.returns,
             "improper_returns": self.improper_returns,
             "reply": self.reply_text,
+            "answered_on_time": self.answered_on_time,
+            "cycle_overdue": self.cycle_overdue,
             "callback": self.callback,
             "outcome": self.outcome,
             "closed_at": self.closed_at.isoformat() if self.closed_at else None,

@@ -1,8 +1,16 @@
-"""The vocabulary and the rules of a case: types, channels, statuses, who may take which step."""
+"""The vocabulary and the rules of a case: types, channels, statuses, who may take which step.
+
+Beyond role and status, the decisions that move a published figure follow separation of duties
+(``check_*`` below): whoever asks for an extension, a return or a termination never decides it;
+an extension is decided by the head of the unit that leads the case; a return by the dispatching
+side, never by the unit that asked; a unit head terminates only its own unit's cases.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
 from domain.actors import Actor, Role
 from domain.errors import IllegalStepError, InvalidInputError, NotPermittedError
@@ -66,7 +74,8 @@ STEPS: dict[str, tuple[frozenset[CaseStatus], frozenset[Role]]] = {
     "answer_directly": (frozenset({CaseStatus.RECEIVED}), _STAFF),
     "dispatch": (frozenset({CaseStatus.RECEIVED}), _STAFF | {Role.SUPERVISOR}),
     "request_return": (frozenset({CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS}), _STAFF),
-    "decide_return": (frozenset({CaseStatus.RETURN_REQUESTED}), _HEADS),
+    # The dispatching side decides: the staff member who dispatched, or a supervisor.
+    "decide_return": (frozenset({CaseStatus.RETURN_REQUESTED}), _STAFF | {Role.SUPERVISOR}),
     "sign_for": (frozenset({CaseStatus.DISPATCHED}), _STAFF),
     "record_contact": (_HANDLING, _STAFF),
     "record_site_visit": (_HANDLING, _STAFF),
@@ -74,8 +83,9 @@ STEPS: dict[str, tuple[frozenset[CaseStatus], frozenset[Role]]] = {
     "receive_supplement": (frozenset({CaseStatus.PAUSED}), _STAFF),
     "pause": (_HANDLING, _STAFF),
     "resume": (frozenset({CaseStatus.PAUSED}), _STAFF),
-    "request_extension": (frozenset({CaseStatus.IN_PROGRESS, CaseStatus.PAUSED}), _STAFF),
-    "decide_extension": (frozenset({CaseStatus.IN_PROGRESS, CaseStatus.PAUSED}), _HEADS),
+    # An extension moves a running deadline: asked and decided while the clock runs.
+    "request_extension": (_HANDLING, _STAFF),
+    "decide_extension": (_HANDLING, frozenset({Role.UNIT_HEAD})),
     "reply": (_HANDLING, _STAFF),
     "record_callback": (frozenset({CaseStatus.REPLIED}), _STAFF),
     "close": (frozenset({CaseStatus.REPLIED}), _STAFF),
@@ -118,3 +128,89 @@ def require_reason(reason: str | None, step: str) -> str:
     if reason is None or not reason.strip():
         raise InvalidInputError(f"{step} needs a reason")
     return reason.strip()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the directory says about a step's actor and the case, which a case cannot know."""
+
+    actor_unit: UUID | None
+    """The unit the actor works in (None: no unit, e.g. a supervisor)."""
+    owner_unit: UUID | None = None
+    """The unit of the case's owner: the responsible unit while no lead unit is named."""
+    dispatcher_unit: UUID | None = None
+    """The unit of whoever dispatched the case (looked up only while a return is pending)."""
+
+
+def check_not_requester(actor: Actor, requester: str | None, what: str) -> None:
+    """Separation of duties: who asked for ``what`` may not decide it."""
+    if requester is not None and actor.id == requester:
+        raise NotPermittedError(
+            f"{actor.id} asked for this {what} and may not also decide it; someone else with"
+            " the right to decide it does",
+            code="requester-may-not-decide",
+            params={"what": what, "requester": requester},
+        )
+
+
+def check_extension_decider(actor: Actor, standing: Standing, lead_unit: UUID | None) -> None:
+    """An extension is decided by the head of the unit responsible for the case."""
+    responsible = lead_unit or standing.owner_unit
+    if responsible is None or standing.actor_unit != responsible:
+        raise NotPermittedError(
+            f"{actor.id} is not the head of the unit leading this case; an extension is decided"
+            " by the head of the lead unit",
+            code="extension-decided-by-lead-unit-head",
+            params={"decider": actor.id},
+        )
+
+
+def check_return_requester(actor: Actor, standing: Standing, lead_unit: UUID | None) -> None:
+    """A return (退单) is asked by the lead unit, and is counted against it."""
+    if lead_unit is None or standing.actor_unit != lead_unit:
+        raise NotPermittedError(
+            f"{actor.id} does not work in the unit this case was dispatched to; only that unit"
+            " may ask to return it",
+            code="return-requested-by-lead-unit",
+            params={"requester": actor.id},
+        )
+
+
+def check_return_decider(
+    actor: Actor, standing: Standing, *, dispatcher: str | None, returning_unit: UUID | None
+) -> None:
+    """A return is decided by the dispatching side (the dispatcher, the head of the
+    dispatcher's unit, or a supervisor), never by anyone of the unit that asked for it."""
+    if returning_unit is not None and standing.actor_unit == returning_unit:
+        raise NotPermittedError(
+            f"{actor.id} works in the unit that asked for the return and may not decide it;"
+            " the dispatcher or a supervisor decides",
+            code="return-decided-by-returning-unit",
+            params={"decider": actor.id},
+        )
+    dispatching_head = (
+        actor.role is Role.UNIT_HEAD
+        and standing.dispatcher_unit is not None
+        and standing.actor_unit == standing.dispatcher_unit
+    )
+    if actor.role is not Role.SUPERVISOR and actor.id != dispatcher and not dispatching_head:
+        raise NotPermittedError(
+            f"a return is decided by the dispatching side: {dispatcher or 'the dispatcher'}, the"
+            f" head of their unit, or a supervisor; not {actor.id}",
+            code="return-decided-by-dispatching-side",
+            params={"decider": actor.id, "dispatcher": dispatcher},
+        )
+
+
+def check_terminator(actor: Actor, standing: Standing, lead_unit: UUID | None) -> None:
+    """A unit head terminates only a case its own unit is responsible for."""
+    if actor.role is not Role.UNIT_HEAD:
+        return
+    responsible = lead_unit or standing.owner_unit
+    if responsible is None or standing.actor_unit != responsible:
+        raise NotPermittedError(
+            f"{actor.id} heads another unit than the one responsible for this case; its own"
+            " head or a supervisor may terminate it",
+            code="termination-by-another-unit",
+            params={"decider": actor.id},
+        )

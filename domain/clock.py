@@ -5,13 +5,17 @@ in days ends at 24:00 of its last day; a period whose end falls on a rest day en
 working day (counting working days, the last counted day is always a working day). Working days
 inside a pause (补正, hearing, testing, expert review) are not counted: a pause from day P to a
 resumption on day R removes the working days after P up to and including R. A period that runs
-into a year with no official arrangement is counted with plain weekends and marked provisional.
+into a year with no official arrangement is counted with weekends and the fixed-date statutory
+holidays as its rest days, and marked provisional.
+
+An emergency's limit is counted in hours from intake, and so are its pauses (the paused time, to
+the minute) and extensions (whole hours): a working-day count never enters an hours limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
 
@@ -34,21 +38,38 @@ class WorkingCalendar(Protocol):
 
 @dataclass(frozen=True)
 class Pause:
-    """The clock stopped on ``start`` for ``kind``, restarted on ``end`` (None: still stopped)."""
+    """The clock stopped on ``start`` for ``kind``, restarted on ``end`` (None: still stopped).
+
+    ``started_at``/``ended_at`` are the moments, which an hours limit counts with."""
 
     kind: str
     start: date
     end: date | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
     def covers(self, day: date) -> bool:
         return self.start < day and (self.end is None or day <= self.end)
 
+    def ended(self, day: date, at: datetime) -> Pause:
+        """This pause, restarted on ``day`` at ``at``."""
+        return Pause(self.kind, self.start, day, self.started_at, at)
+
+    @property
+    def duration(self) -> timedelta:
+        if self.started_at is None or self.ended_at is None:
+            raise ValueError(f"the {self.kind} pause from {self.start} has no end time yet")
+        return self.ended_at - self.started_at
+
 
 @dataclass(frozen=True)
 class Extension:
+    """An approved extension: working days for a working-day limit, hours for an hours one."""
+
     working_days: int
     approved_on: date
     reason: str
+    hours: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,8 +117,10 @@ def working_day_deadline(
     policy_version: str,
     pauses: Sequence[Pause] = (),
     extensions: Sequence[Extension] = (),
+    basis: dict[str, Any] | None = None,
 ) -> Deadline:
-    """The last day of a period of ``working_days`` (plus extensions) starting at ``start``."""
+    """The last day of a period of ``working_days`` (plus extensions) starting at ``start``.
+    ``basis`` says where the period comes from (a demand type, a service commitment)."""
     if working_days < 1:
         raise ValueError(f"a time limit must be at least one working day, not {working_days}")
     open_pauses = [p for p in pauses if p.end is None]
@@ -131,7 +154,14 @@ def working_day_deadline(
         "period": working_days,
         "pauses": [_pause_data(p) for p in pauses],
         "paused_working_days": paused,
-        "extensions": [asdict(e) | {"approved_on": e.approved_on.isoformat()} for e in extensions],
+        "extensions": [
+            {
+                "working_days": e.working_days,
+                "approved_on": e.approved_on.isoformat(),
+                "reason": e.reason,
+            }
+            for e in extensions
+        ],
         "extension_working_days": needed - working_days,
         "skipped_rest_days": skipped,
         "make_up_working_days": make_up,
@@ -139,24 +169,49 @@ def working_day_deadline(
         "calendar_version": calendar.version,
         "policy_version": policy_version,
     }
+    if basis is not None:
+        derivation["basis"] = basis
     return Deadline(day, end_of_day(day, tz), bool(unpublished), derivation)
 
 
+HOURS_RULE = (
+    "emergency: natural hours from intake; paused time and extension hours added to the period"
+)
+
+
 def hours_deadline(
-    start: datetime, hours: int, *, tz: timezone, policy_version: str, calendar_version: int
+    start: datetime,
+    hours: int,
+    *,
+    tz: timezone,
+    policy_version: str,
+    calendar_version: int,
+    pauses: Sequence[Pause] = (),
+    extensions: Sequence[Extension] = (),
 ) -> Deadline:
-    """An emergency time limit, counted in natural hours from the moment of intake."""
+    """An emergency time limit, counted in natural hours from the moment of intake; a pause
+    adds the time it lasted, an extension its hours."""
     if hours < 1:
         raise ValueError(f"an emergency time limit must be at least one hour, not {hours}")
-    due_at = (start + timedelta(hours=hours)).astimezone(tz)
+    open_pauses = [p for p in pauses if p.ended_at is None]
+    if open_pauses:
+        raise ValueError(f"the clock is stopped since {open_pauses[0].start}; no due time yet")
+    paused = sum((p.duration for p in pauses), timedelta(0))
+    extra = sum(e.hours for e in extensions)
+    due_at = (start + timedelta(hours=hours + extra) + paused).astimezone(tz)
     derivation = {
-        "rule": "emergency: natural hours from intake",
+        "rule": HOURS_RULE,
         "start": start.isoformat(),
         "unit": "hours",
         "period": hours,
-        "pauses": [],
+        "pauses": [_pause_data(p, times=True) for p in pauses],
+        "paused_hours": round(paused.total_seconds() / 3600, 4),
         "paused_working_days": [],
-        "extensions": [],
+        "extensions": [
+            {"hours": e.hours, "approved_on": e.approved_on.isoformat(), "reason": e.reason}
+            for e in extensions
+        ],
+        "extension_hours": extra,
         "extension_working_days": 0,
         "skipped_rest_days": [],
         "make_up_working_days": [],
@@ -165,6 +220,12 @@ def hours_deadline(
         "policy_version": policy_version,
     }
     return Deadline(due_at.date(), due_at, False, derivation)
+
+
+def ran_out(deadline: Deadline, at: datetime) -> bool:
+    """Whether a running clock had reached its deadline at ``at`` (24:00 of the due day, or the
+    due hour of an hours limit)."""
+    return at >= deadline.due_at
 
 
 def natural_day_deadline(
@@ -199,9 +260,14 @@ def add_working_days(calendar: WorkingCalendar, start: date, days: int) -> date:
     return day
 
 
-def _pause_data(pause: Pause) -> dict[str, str | None]:
-    return {
+def _pause_data(pause: Pause, *, times: bool = False) -> dict[str, str | None]:
+    """A pause as plain data; ``times`` adds the moments, which only an hours limit uses."""
+    data = {
         "kind": pause.kind,
         "start": pause.start.isoformat(),
         "end": pause.end.isoformat() if pause.end else None,
     }
+    if times and pause.started_at is not None:
+        data["started_at"] = pause.started_at.isoformat()
+        data["ended_at"] = pause.ended_at.isoformat() if pause.ended_at else None
+    return data

@@ -24,6 +24,9 @@ class WarningPolicy:
 class ExtensionPolicy:
     max_count: int = 1
     max_working_days: int = 10
+    decision_grace_working_days: int = 0
+    """How long after the deadline an extension asked for in time may still be decided. A
+    decision in the grace extends the limit but never makes the cycle on time again."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,10 @@ class Policy:
     )
     emergency_dispatch_hours: int = 1
     emergency_handle_hours: int = 24
+    emergency_extension_max_hours: int = 24
     return_window_working_days: int = 2
+    service_commitments: dict[str, int] = field(default_factory=dict)
+    """服务承诺: service item -> a shorter time limit in working days than its demand type's."""
     warnings: WarningPolicy = field(default_factory=WarningPolicy)
     extension: ExtensionPolicy = field(default_factory=ExtensionPolicy)
     evaluation: EvaluationPolicy = field(default_factory=EvaluationPolicy)
@@ -94,6 +100,7 @@ class Policy:
             "good_review_rate": 0.3,
             "rectification_rate": 0.2,
             "return_rate": -0.1,
+            "reopen_rate": -0.1,
         }
     )
 
@@ -108,5 +115,34 @@ class Policy:
         except KeyError:
             known = ", ".join(sorted(self.working_days_by_type))
             raise InvalidInputError(
-                f"policy {self.version} sets no time limit for {case_type!r} (it has: {known})"
+                f"policy {self.version} sets no time limit for {case_type!r} (it has: {known})",
+                code="no-time-limit-for-type",
+                params={"case_type": case_type, "known": sorted(self.working_days_by_type)},
             ) from None
+
+    def time_limit(self, case_type: str, service_item: str | None) -> TimeLimitBasis:
+        """The working days a demand of ``case_type`` about ``service_item`` has: the type's
+        limit, or the item's service commitment (服务承诺) when that is shorter."""
+        by_type = self.working_days_for(case_type)
+        committed = self.service_commitments.get(service_item) if service_item else None
+        if committed is not None and committed < by_type:
+            return TimeLimitBasis(committed, case_type, by_type, service_item)
+        return TimeLimitBasis(by_type, case_type, by_type, None)
+
+
+@dataclass(frozen=True)
+class TimeLimitBasis:
+    """Where a time limit comes from, as the deadline's derivation tells it."""
+
+    working_days: int
+    case_type: str
+    type_working_days: int
+    committed_item: str | None
+    """The service item whose commitment set the limit; None when the type's limit applies."""
+
+    def as_data(self) -> dict[str, object]:
+        return {
+            "case_type": self.case_type,
+            "type_working_days": self.type_working_days,
+            "service_commitment": self.committed_item,
+        }

@@ -3,7 +3,9 @@
 Levels, in order: ``yellow`` (due soon: at most N working days left, or a share of the period
 used), ``red`` (overdue), ``reminder`` (催办, the working day after the deadline and later),
 ``criticism`` (通报批评, still overdue N working days after the reminder). A paused clock raises
-nothing; each level is issued once per handling cycle, and the caller records each as an event.
+nothing, and neither does a cycle already answered (办结 is the answer: the callback and the
+closure that follow are not late). Each level is issued once per handling cycle, and the caller
+records each as an event. An emergency also has a dispatch limit (``dispatch``, once per case).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ LEVELS = ("yellow", "red", "reminder", "criticism")
 
 def alerts_due(case: Case, now: datetime, calendar: WorkingCalendar, policy: Policy) -> list[str]:
     """The levels this case has reached by ``now`` and not yet been issued, in order."""
-    if not case.is_open or case.status == CaseStatus.PAUSED:
+    if not case.is_open or case.status == CaseStatus.PAUSED or case.replied_at is not None:
         return []
     reached = [level for level in LEVELS if _reached(level, case, now, calendar, policy)]
     return [level for level in reached if (case.cycle, level) not in case.alerts]
@@ -54,7 +56,9 @@ def _due_soon(case: Case, now: datetime, calendar: WorkingCalendar, policy: Poli
     return is_due_soon(
         TimeLimit(
             unit=str(derivation.get("unit", "working_days")),
-            period=int(derivation["period"]) + int(derivation.get("extension_working_days", 0)),
+            period=int(derivation["period"])
+            + int(derivation.get("extension_working_days", 0))
+            + int(derivation.get("extension_hours", 0)),
             start=datetime.fromisoformat(derivation["start"]),
             due=case.deadline.due,
             due_at=case.deadline.due_at,
@@ -71,6 +75,7 @@ class TimeLimit:
 
     unit: str
     period: int
+    """Working days, or hours for an hours limit; extensions included."""
     start: datetime
     due: date
     due_at: datetime
@@ -82,8 +87,10 @@ def is_due_soon(limit: TimeLimit, now: datetime, calendar: WorkingCalendar, poli
     if now >= limit.due_at:
         return False
     if limit.unit == "hours":
-        total = (limit.due_at - limit.start).total_seconds()
-        return (now - limit.start).total_seconds() >= warnings.yellow_fraction_elapsed * total
+        # Counted back from the due time, so time spent paused is not taken as time used.
+        total = limit.period * 3600
+        left = (limit.due_at - now).total_seconds()
+        return total - left >= warnings.yellow_fraction_elapsed * total
     today = now.astimezone(policy.tz).date()
     left = working_days_between(calendar, today, limit.due)
     return left <= warnings.yellow_working_days_before or (

@@ -18,8 +18,12 @@ from domain.policy import Policy
 LOCATIONS: dict[str, tuple[str, ...]] = {
     "emergency_dispatch_hours": ("emergency", "dispatch_hours"),
     "emergency_handle_hours": ("emergency", "handle_hours"),
+    "emergency_extension_max_hours": ("emergency", "extension_max_hours"),
     "return_window_working_days": ("returns", "window_working_days"),
 }
+
+# Tables that may be empty: a jurisdiction may make no service commitments at all.
+MAY_BE_EMPTY = frozenset({"service_commitments"})
 
 Key = tuple[str, ...]
 
@@ -71,9 +75,13 @@ class _PolicyReader:
 
     def _mapping(self, key: Key, kind: type) -> dict[str, Any]:
         table = self._lookup(key)
-        if not isinstance(table, dict) or not table:
+        if not isinstance(table, dict) or not (table or key[0] in MAY_BE_EMPTY):
             raise PolicyFileError(self.path, "must be a table with at least one entry", key)
-        return {name: self._check(value, kind, (*key, name)) for name, value in table.items()}
+        values = {name: self._check(value, kind, (*key, name)) for name, value in table.items()}
+        for name, value in values.items():
+            if kind is int and value < 1:  # integer tables are time limits in working days
+                raise PolicyFileError(self.path, f"must be at least 1, not {value}", (*key, name))
+        return values
 
     def _value(self, key: Key, kind: Any) -> Any:
         return self._check(self._lookup(key), kind, key)

@@ -70,16 +70,26 @@ class CaseClockService(CaseService):
             case_id,
             expected_version,
             lambda case, at: case.decide_extension(
-                approved, reason, actor=actor, at=at, time=self.timekeeping()
+                approved,
+                reason,
+                actor=actor,
+                at=at,
+                time=self.timekeeping(),
+                standing=self.standing(case, actor),
             ),
         )
 
     def issue_due_alerts(self, case_id: UUID, *, actor: Actor) -> list[str]:
-        """Record every warning level the case has reached and not yet been given."""
+        """Record every warning level the case has reached and not yet been given: an
+        emergency's missed dispatch limit (``dispatch``), then the time-limit levels."""
         case, now = self.case(case_id), self.now()
-        levels = alerts_due(case, now, self.work_calendar(), self.policy)
-        for level in levels:
+        levels = []
+        if case.dispatch_limit_missed(now, self.policy):
+            case.alert_dispatch(actor=actor, at=now, policy=self.policy)
+            levels.append("dispatch")
+        for level in alerts_due(case, now, self.work_calendar(), self.policy):
             case.alert(level, actor=actor, at=now, policy=self.policy)
+            levels.append(level)
         if levels:
             self.commit(case)
         return levels

@@ -12,10 +12,12 @@ from eventsourcing.utils import get_topic
 from domain.actors import Actor
 from domain.base import Tracked, refuse_nul
 from domain.case import Case, Intake, Timekeeping
+from domain.case_rules import CaseStatus, Standing
 from domain.directory import Unit
 from domain.errors import NotFoundError
 from domain.privacy import DataSubject
 from domain.services.base import Saved, ServiceBase
+from domain.services.staffing import unit_of_staff
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,16 @@ class CaseService(ServiceBase):
 
     def case(self, case_id: UUID, expected_version: int | None = None) -> Case:
         return self.load(Case, case_id, expected_version)
+
+    def standing(self, case: Case, actor: Actor) -> Standing:
+        """The directory's facts that separation of duties needs: the actor's unit, the
+        owner's unit while the case has no lead unit, the dispatcher's while a return waits."""
+        returning = case.status is CaseStatus.RETURN_REQUESTED
+        return Standing(
+            actor_unit=unit_of_staff(self, actor.id),
+            owner_unit=unit_of_staff(self, case.owner) if case.lead_unit_id is None else None,
+            dispatcher_unit=unit_of_staff(self, case.dispatched_by) if returning else None,
+        )
 
     def file_demand(
         self,

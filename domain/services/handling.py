@@ -69,7 +69,9 @@ class HandlingService(CaseService):
         return self._step(
             case_id,
             expected_version,
-            lambda case, at: case.request_return(reason, actor=actor, at=at),
+            lambda case, at: case.request_return(
+                reason, actor=actor, at=at, standing=self.standing(case, actor)
+            ),
         )
 
     def decide_return(
@@ -84,7 +86,9 @@ class HandlingService(CaseService):
         return self._step(
             case_id,
             expected_version,
-            lambda case, at: case.decide_return(approved, reason, actor=actor, at=at),
+            lambda case, at: case.decide_return(
+                approved, reason, actor=actor, at=at, standing=self.standing(case, actor)
+            ),
         )
 
     def sign_for(
@@ -171,5 +175,7 @@ class HandlingService(CaseService):
         return self._step(
             case_id,
             expected_version,
-            lambda case, at: case.terminate(reason, requested_by, actor=actor, at=at),
+            lambda case, at: case.terminate(
+                reason, requested_by, actor=actor, at=at, standing=self.standing(case, actor)
+            ),
         )

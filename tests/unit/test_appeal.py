@@ -53,7 +53,7 @@ def test_the_rated_units_head_appeals_with_grounds_and_a_reason(app: Casetrail) 
     # 5 working days after Thu 30 April: 1-5 May rest; Wed 6 (1), Thu 7 (2), Fri 8 (3),
     # Sat 9 (a make-up working day, 4), Mon 11 (5) -> the window ends at 24:00 on 11 May.
     assert state["window_ends"] == "2026-05-12T00:00:00+08:00"
-    assert state["policy_version"] == "2026.1"
+    assert state["policy_version"] == app.policy.version
 
 
 def test_an_appeal_after_its_window_is_refused(app: Casetrail, clock: FakeClock) -> None:
@@ -63,7 +63,8 @@ def test_an_appeal_after_its_window_is_refused(app: Casetrail, clock: FakeClock)
         app.appeal_rating(evaluation_id, "mistaken", "评价对象错误", actor=WANG)
     assert str(refused.value) == (
         f"cannot appeal the rating: the window for appealing evaluation {evaluation_id} closed"
-        " at 2026-05-12T00:00:00+08:00 (policy 2026.1: 5 working days after the rating)"
+        f" at 2026-05-12T00:00:00+08:00 (policy {app.policy.version}: 5 working days after"
+        " the rating)"
     )
     assert not app.exists(Appeal.id_for(evaluation_id))
 

@@ -97,10 +97,10 @@ def test_a_return_within_the_window_goes_back_for_redispatch(
 
 def test_a_rejected_return_counts_as_improper_and_restores_the_case(app: Casetrail) -> None:
     case_id = file_complaint(app)
-    app.dispatch(case_id, "AMR", actor=LI)
-    app.sign_for(case_id, actor=LI)
-    app.request_return(case_id, "不归我们管", actor=LI)
-    app.decide_return(case_id, False, "属本单位职责", actor=SUN)
+    app.dispatch(case_id, "HRS", actor=LI)
+    app.sign_for(case_id, actor=ZHAO)
+    app.request_return(case_id, "不归我们管", actor=ZHAO)
+    app.decide_return(case_id, False, "属本单位职责", actor=WANG)
     case = app.case(case_id)
     assert (case.status, case.improper_returns) == (CaseStatus.IN_PROGRESS, 1)
 

@@ -53,7 +53,7 @@ def test_a_good_rating_is_recorded_with_the_service_it_rates(
     assert (state["level"], state["bad"], state["counted"]) == ("very_satisfied", False, True)
     assert state["rater"] == "91440300MA5EXAMPLE"
     assert state["rated_at"] == "2026-03-02T09:05:00+08:00"
-    assert state["policy_version"] == "2026.1"
+    assert state["policy_version"] == app.policy.version
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,8 @@ def test_the_rating_window_is_seven_natural_days_after_the_service(
         app.rate_service(late, Level.SATISFIED, actor=ENTERPRISE)
     assert str(refused.value) == (
         "cannot rate the service: the window for rating "
-        f"{late.service_ref} closed at 2026-03-10T00:00:00+08:00 (policy 2026.1: 7 natural days"
+        f"{late.service_ref} closed at 2026-03-10T00:00:00+08:00 (policy {app.policy.version}:"
+        " 7 natural days"
         " after the service; an unrated service stays not rated)"
     )
     in_time = window_service(app, DELIVERED)

@@ -25,7 +25,12 @@ def edited_policy(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_shipped_policy_holds_the_documented_defaults() -> None:
     # Policy's field defaults are the numbers DOMAIN.md gives; the shipped file repeats them.
-    assert load_policy(shipped_policy_path()) == Policy(version="2026.1", name=SHIPPED_NAME)
+    # Service commitments are local promises, not a default: the file names the demo's.
+    assert load_policy(shipped_policy_path()) == Policy(
+        version="2026.2",
+        name=SHIPPED_NAME,
+        service_commitments={"GSC-help": 5, "GSC-consultation": 1, "TAX-complaint": 10},
+    )
 
 
 def test_shipped_policy_places_the_sectioned_numbers_where_the_domain_reads_them() -> None:
@@ -112,7 +117,7 @@ def test_a_misspelt_key_is_refused_rather_than_ignored(tmp_path: Path) -> None:
 
 
 def test_an_empty_version_is_refused(tmp_path: Path) -> None:
-    path = edited_policy(tmp_path, 'version = "2026.1"', 'version = ""')
+    path = edited_policy(tmp_path, 'version = "2026.2"', 'version = ""')
 
     with pytest.raises(PolicyFileError) as error:
         load_policy(path)

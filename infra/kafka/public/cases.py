@@ -109,6 +109,15 @@ PUBLICATIONS = (
             POLICY,
         ),
     ),
+    Publication(
+        Case.DispatchLimitAlerted, "case.dispatch_limit_alerted",
+        "An emergency was not dispatched within the policy's hours of its intake.",
+        (
+            Field("due_at", "datetime", description="when it had to be dispatched by"),
+            Field("hours", "integer", description="the policy's dispatch limit in hours"),
+            POLICY,
+        ),
+    ),
 )
 
 WITHHELD: tuple[Withheld, ...] = ()
