@@ -15,6 +15,7 @@ from projections.base import Projection
 from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
 from projections.engagement import EngagementProjection
+from projections.figures import DEFINITIONS
 from projections.figures.board import board, counts_by
 from projections.figures.context import Context
 from projections.figures.coverage import coverage, monthly_quota
@@ -29,6 +30,7 @@ from projections.store import ViewStore
 
 SOURCES: dict[str, tuple[type[Projection], str]] = {
     "cases": (CaseProjection, "cases"),
+    "case_units": (CaseProjection, "case_units"),
     "evaluations": (ReviewProjection, "evaluations"),
     "rectifications": (ReviewProjection, "rectifications"),
     "units": (DirectoryProjection, "units"),
@@ -51,7 +53,9 @@ class Figures:
     def __init__(self, app: Casetrail, store: ViewStore) -> None:
         self.app, self.store = app, store
 
-    def context(self, now: datetime | None = None) -> tuple[Facts, Context]:
+    def context(
+        self, now: datetime | None = None, definitions: str = DEFINITIONS
+    ) -> tuple[Facts, Context]:
         positions = [self.store.position(p().name) for p, _ in SOURCES.values()]
         position = min((p.position for p in positions if p is not None), default=0)
         facts = Facts(
@@ -60,21 +64,38 @@ class Figures:
                 for field, (projection, table) in SOURCES.items()
             }
         )
-        ctx = Context(now or self.app.now(), self.app.work_calendar(), self.app.policy, position)
+        ctx = Context(
+            now or self.app.now(),
+            self.app.work_calendar(),
+            self.app.policy,
+            position,
+            definitions,
+        )
         return facts, ctx
 
-    def board(self, group: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-        facts, ctx = self.context(now)
+    def board(
+        self,
+        group: str | None = None,
+        now: datetime | None = None,
+        definitions: str = DEFINITIONS,
+    ) -> dict[str, Any]:
+        facts, ctx = self.context(now, definitions)
         entries = board(facts.cases, ctx)
         result: dict[str, Any] = {**ctx.stamp(), "cases": [asdict(e) for e in entries]}
         if group:
             result["counts"] = counts_by(entries, BOARD_GROUPS[group])
         return result
 
-    def rates(self, group: str, period: str, now: datetime | None = None) -> dict[str, Any]:
-        facts, ctx = self.context(now)
+    def rates(
+        self,
+        group: str,
+        period: str,
+        now: datetime | None = None,
+        definitions: str = DEFINITIONS,
+    ) -> dict[str, Any]:
+        facts, ctx = self.context(now, definitions)
         span = Period.parse(period)
-        handling = handling_rates_by(facts.cases, group, span, ctx)
+        handling = handling_rates_by(facts, group, span, ctx)
         reviews = review_rates_by(group, facts, span, ctx)
         members = sorted(set(handling) | set(reviews))
         return {
@@ -96,8 +117,10 @@ class Figures:
             **asdict(red_black_lists(dimension, facts, Period.parse(period), ctx)),
         }
 
-    def ranking(self, period: str, now: datetime | None = None) -> dict[str, Any]:
-        facts, ctx = self.context(now)
+    def ranking(
+        self, period: str, now: datetime | None = None, definitions: str = DEFINITIONS
+    ) -> dict[str, Any]:
+        facts, ctx = self.context(now, definitions)
         ranked = annual_ranking(facts, Period.parse(period), ctx)
         return {
             **ctx.stamp(),

@@ -4,6 +4,16 @@ One row per case with its current status, routing, owner and deadline, plus the 
 handling rates need (returns, reopenings, closure on time). Nothing here depends on "now": the
 board's state (due soon, overdue, working days left) is worked out when it is read, so an open
 overdue case counts as overdue at the moment of the query.
+
+What the log itself says about time is kept: whether each cycle's first answer came in time
+(``answered_on_time``; the first cycle's in ``first_answer_on_time``), and whether the running
+clock of the cycle reached its deadline unanswered (``cycle_overdue``, which nothing later in
+the cycle undoes). The deadline moves later only on a resumption, an approved extension or a
+recount, so looking at the steps before those, at the answer and at a termination sees every
+moment a cycle ran out.
+
+``case_units`` has a row per case and unit it was dispatched to, with the returns (退单) that
+unit asked for: 回退率 is counted against the unit that asked, not the one handling it now.
 """
 
 from __future__ import annotations
@@ -19,9 +29,12 @@ from projections.base import Projection, Table, ViewTx, handles
 ALERT_ORDER = ("yellow", "red", "reminder", "criticism")
 
 
+RUNNING = ("received", "dispatched", "return_requested", "in_progress")
+
+
 class CaseProjection(Projection):
     name = "cases"
-    version = "1"
+    version = "2"
     tables = (
         Table.of(
             "cases",
@@ -35,6 +48,7 @@ class CaseProjection(Projection):
             real_name="boolean",
             enterprise_id="text",
             owner="text",
+            first_asker="text",
             lead_unit_id="text",
             co_unit_ids="json",
             service_item="text",
@@ -48,15 +62,21 @@ class CaseProjection(Projection):
             provisional="boolean",
             paused_since="timestamp",
             extension_days="integer",
+            extension_hours="integer",
             replied_at="timestamp",
             closed_at="timestamp",
             closed_on_time="boolean",
+            answered_on_time="boolean",
+            first_answer_on_time="boolean",
+            cycle_overdue="boolean",
+            terminated_overdue="boolean",
             outcome="text",
             dispatch_count="integer",
             returns="integer",
             improper_returns="integer",
             reopen_count="integer",
             alert_level="text",
+            dispatch_alerted="boolean",
             status_before_return="text",
             callback_resolved="boolean",
             callback_satisfied="boolean",
@@ -65,6 +85,17 @@ class CaseProjection(Projection):
             deadline_start="timestamp",
             updated_at="timestamp",
             policy_version="text",
+        ),
+        Table.of(
+            "case_units",
+            key=("case_id", "unit_id"),
+            case_id="text",
+            unit_id="text",
+            filed_at="timestamp",
+            dispatches="integer",
+            returns_requested="integer",
+            returns_approved="integer",
+            returns_refused="integer",
         ),
     )
 
@@ -82,13 +113,15 @@ class CaseProjection(Projection):
                 "real_name": event.real_name,
                 "enterprise_id": event.enterprise_id,
                 "owner": event.owner,
+                "first_asker": event.owner,
                 "co_unit_ids": [],
                 "service_item": event.service_item,
                 "summary": event.summary,
                 "source_visit_id": event.source_visit_id,
                 "filed_at": event.timestamp,
                 "cycle": 1,
-                "extension_days": 0,
+                "cycle_overdue": False,
+                "dispatch_alerted": False,
                 "dispatch_count": 0,
                 "returns": 0,
                 "improper_returns": 0,
@@ -101,7 +134,8 @@ class CaseProjection(Projection):
 
     @handles(Case.Received)
     def _received(self, event: Case.Received, view: ViewTx) -> None:
-        _update(view, event, owner=event.actor_id)
+        first = _row(view, event).get("first_asker") or event.actor_id
+        _update(view, event, owner=event.actor_id, first_asker=first)
         _responded(view, event)
 
     @handles(Case.HandedOver)
@@ -110,7 +144,19 @@ class CaseProjection(Projection):
 
     @handles(Case.AnsweredDirectly, Case.Replied)
     def _replied(self, event: Tracked.Event, view: ViewTx) -> None:
-        _update(view, event, status=CaseStatus.REPLIED.value, replied_at=event.timestamp)
+        row = _row(view, event)
+        overdue = _overdue(row, event)
+        on_time = not overdue
+        first = {"first_answer_on_time": on_time} if row["cycle"] == 1 else {}
+        _update(
+            view,
+            event,
+            status=CaseStatus.REPLIED.value,
+            replied_at=event.timestamp,
+            answered_on_time=on_time,
+            cycle_overdue=overdue,
+            **first,
+        )
         _responded(view, event)
 
     @handles(Case.Dispatched)
@@ -124,19 +170,41 @@ class CaseProjection(Projection):
             co_unit_ids=[str(u) for u in event.co_unit_ids],
             dispatch_count=row["dispatch_count"] + 1,
         )
+        key = {"case_id": str(event.originator_id), "unit_id": str(event.lead_unit_id)}
+        if view.get("case_units", key) is None:
+            view.upsert(
+                "case_units",
+                {
+                    **key,
+                    "filed_at": row["filed_at"],
+                    "dispatches": 0,
+                    "returns_requested": 0,
+                    "returns_approved": 0,
+                    "returns_refused": 0,
+                },
+            )
+        view.increment("case_units", key, "dispatches")
 
     @handles(Case.ReturnRequested)
     def _return_requested(self, event: Case.ReturnRequested, view: ViewTx) -> None:
+        row = _row(view, event)
         _update(
             view,
             event,
             status=CaseStatus.RETURN_REQUESTED.value,
-            status_before_return=_row(view, event)["status"],
+            status_before_return=row["status"],
         )
+        if row["lead_unit_id"] is not None:  # the lead unit asks: it is counted against it
+            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            view.increment("case_units", key, "returns_requested")
 
     @handles(Case.ReturnDecided)
     def _return_decided(self, event: Case.ReturnDecided, view: ViewTx) -> None:
         row = _row(view, event)
+        if row["lead_unit_id"] is not None:
+            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            decided = "returns_approved" if event.approved else "returns_refused"
+            view.increment("case_units", key, decided)
         if event.approved:
             _update(
                 view,
@@ -168,7 +236,15 @@ class CaseProjection(Projection):
 
     @handles(Case.Paused)
     def _paused(self, event: Case.Paused, view: ViewTx) -> None:
-        _update(view, event, status=CaseStatus.PAUSED.value, paused_since=event.timestamp)
+        # A pause after the deadline (refused today) never made an overdue cycle on time.
+        overdue = _overdue(_row(view, event), event)
+        _update(
+            view,
+            event,
+            status=CaseStatus.PAUSED.value,
+            paused_since=event.timestamp,
+            cycle_overdue=overdue,
+        )
 
     @handles(Case.Resumed)
     def _resumed(self, event: Case.Resumed, view: ViewTx) -> None:
@@ -187,13 +263,9 @@ class CaseProjection(Projection):
     @handles(Case.ExtensionDecided)
     def _extension_decided(self, event: Case.ExtensionDecided, view: ViewTx) -> None:
         if event.approved and event.deadline is not None:
-            row = _row(view, event)
-            _update(
-                view,
-                event,
-                extension_days=row["extension_days"] + event.working_days,
-                **_deadline(event.deadline),
-            )
+            # Judged by the deadline it extends: a late approval leaves the cycle overdue.
+            overdue = _overdue(_row(view, event), event)
+            _update(view, event, cycle_overdue=overdue, **_deadline(event.deadline))
         else:
             _update(view, event)
 
@@ -223,9 +295,10 @@ class CaseProjection(Projection):
             reopen_count=row["reopen_count"] + 1,
             closed_at=None,
             closed_on_time=None,
+            answered_on_time=None,
+            cycle_overdue=False,
             outcome=None,
             replied_at=None,
-            extension_days=0,
             alert_level=None,
             callback_resolved=None,
             callback_satisfied=None,
@@ -234,7 +307,15 @@ class CaseProjection(Projection):
 
     @handles(Case.Terminated)
     def _terminated(self, event: Case.Terminated, view: ViewTx) -> None:
-        _update(view, event, status=CaseStatus.TERMINATED.value, closed_at=event.timestamp)
+        # A termination ends the case; it does not make an overdue cycle disappear.
+        overdue = _overdue(_row(view, event), event)
+        _update(
+            view,
+            event,
+            status=CaseStatus.TERMINATED.value,
+            closed_at=event.timestamp,
+            terminated_overdue=overdue,
+        )
 
     @handles(Case.DeadlineRecomputed)
     def _recomputed(self, event: Case.DeadlineRecomputed, view: ViewTx) -> None:
@@ -244,10 +325,15 @@ class CaseProjection(Projection):
     def _alerted(self, event: Case.TimeLimitAlerted, view: ViewTx) -> None:
         row = _row(view, event)
         current = row.get("alert_level")
+        overdue = _overdue(row, event)
         if current is None or ALERT_ORDER.index(event.level) > ALERT_ORDER.index(current):
-            _update(view, event, alert_level=event.level)
+            _update(view, event, alert_level=event.level, cycle_overdue=overdue)
         else:
-            _update(view, event)
+            _update(view, event, cycle_overdue=overdue)
+
+    @handles(Case.DispatchLimitAlerted)
+    def _dispatch_alerted(self, event: Case.DispatchLimitAlerted, view: ViewTx) -> None:
+        _update(view, event, dispatch_alerted=True)
 
 
 def _row(view: ViewTx, event: Tracked.Event) -> dict[str, Any]:
@@ -267,7 +353,17 @@ def _responded(view: ViewTx, event: Tracked.Event) -> None:
         view.upsert("cases", {"id": event.originator_id, "first_response_at": event.timestamp})
 
 
+def _overdue(row: dict[str, Any], event: Tracked.Event) -> bool:
+    """Whether the cycle is overdue by this step: it was already, or its clock was running,
+    unanswered, and the deadline in force had passed."""
+    if row.get("cycle_overdue"):
+        return True
+    running = row["status"] in RUNNING and row.get("replied_at") is None
+    return bool(running and event.timestamp >= row["due_at"])
+
+
 def _deadline(data: dict[str, Any]) -> dict[str, Any]:
+    """The deadline's columns; the extensions are read from its derivation, which counts them."""
     derivation = data["derivation"]
     return {
         "due": data["due"],
@@ -276,4 +372,6 @@ def _deadline(data: dict[str, Any]) -> dict[str, Any]:
         "period": int(derivation["period"]),
         "period_unit": derivation["unit"],
         "deadline_start": datetime.fromisoformat(derivation["start"]),
+        "extension_days": int(derivation.get("extension_working_days", 0)),
+        "extension_hours": int(derivation.get("extension_hours", 0)),
     }

@@ -12,9 +12,17 @@ from infra.bootstrap import bootstrap
 from infra.figures import Figures
 from infra.projections import open_runner
 from infra.settings import Settings
+from projections.figures import DEFINITION_VERSIONS, DEFINITIONS
+from projections.figures.handling import GROUPS as RATE_GROUPS
 from projections.figures.periods import Period
 
 FIGURES = ("board", "rates", "lists", "ranking", "coverage")
+# The groups each figure is published by (``--group``); figures not named take none.
+FIGURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "rates": RATE_GROUPS,
+    "board": ("unit", "owner"),
+    "lists": ("staff", "window", "unit"),
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,16 +37,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--group",
         default="unit",
-        help="rates: unit, staff, window, service_item or all; board: unit or"
-        " owner; lists: staff, window or unit (default unit)",
+        help="; ".join(f"{f}: {', '.join(g)}" for f, g in FIGURE_GROUPS.items())
+        + " (default unit)",
     )
     parser.add_argument("--now", metavar="TIME", help="compute as of this time (default now)")
+    parser.add_argument(
+        "--definitions",
+        choices=DEFINITION_VERSIONS,
+        default=DEFINITIONS,
+        help=f"the formulas' version (docs/metrics.md; default {DEFINITIONS}): an earlier one"
+        " reproduces a figure published under it (board, rates, ranking)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.figure in ("rates", "lists", "ranking", "coverage") and not args.period:
         raise UsageError(f"report {args.figure} needs --period (e.g. 2026-Q2)")
+    groups = FIGURE_GROUPS.get(args.figure)
+    if groups and args.group not in groups:
+        raise UsageError(
+            f"report {args.figure} is grouped by {', '.join(groups)}, not {args.group!r}"
+        )
+    if args.definitions != DEFINITIONS and args.figure not in ("board", "rates", "ranking"):
+        raise UsageError(f"report {args.figure} has one definition; drop --definitions")
     if args.period:
         try:
             Period.parse(args.period)
@@ -61,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
 def _figure(figures: Figures, args: argparse.Namespace, now: Any) -> dict[str, Any]:
     try:
         if args.figure == "board":
-            return figures.board(args.group if args.group in ("unit", "owner") else None, now)
+            return figures.board(args.group, now, args.definitions)
         if args.figure == "rates":
-            return figures.rates(args.group, args.period, now)
+            return figures.rates(args.group, args.period, now, args.definitions)
         if args.figure == "lists":
             return figures.lists(args.group, args.period, now)
         if args.figure == "ranking":
-            return figures.ranking(args.period, now)
+            return figures.ranking(args.period, now, args.definitions)
         return figures.coverage(args.period, now)
     except (KeyError, ValueError) as error:
         raise UsageError(str(error).strip("'\"")) from None

@@ -5,8 +5,9 @@ and publishes the roles in the OpenAPI document (``x-roles``). A route missing f
 cannot be declared, and the role x route matrix test is generated from this table.
 
 What a role *sees* once allowed is its scope (``SCOPE``): window staff and unit heads their
-unit's cases (lead or co-handling unit, or owned by someone in the unit) plus the unowned
-intake queue; an enterprise its own cases; every other role every case.
+unit's cases (lead or co-handling unit, or owned by someone in the unit), the unowned intake
+queue, and the cases they took first (首问负责: the first asker follows a case up after handing
+it over); an enterprise its own cases; every other role every case.
 """
 
 from __future__ import annotations
@@ -76,14 +77,14 @@ ACCESS: dict[str, frozenset[Role]] = {
     "cases.answer_directly": STAFF,
     "cases.dispatch": STAFF | {S},
     "cases.request_return": STAFF,
-    "cases.decide_return": HEADS,
+    "cases.decide_return": STAFF | {S},
     "cases.sign_for": STAFF,
     "cases.record_contact": STAFF,
     "cases.record_site_visit": STAFF,
     "cases.pause": STAFF,
     "cases.resume": STAFF,
     "cases.request_extension": STAFF,
-    "cases.decide_extension": HEADS,
+    "cases.decide_extension": frozenset({H}),
     "cases.reply": STAFF,
     "cases.record_callback": STAFF,
     "cases.close": STAFF,

@@ -27,6 +27,7 @@ def sees(
     lead_unit_id: Any,
     co_unit_ids: Iterable[Any],
     status: str,
+    first_asker: str | None = None,
 ) -> bool:
     scope = scope_of(caller.role)
     if scope is Scope.ALL:
@@ -35,8 +36,8 @@ def sees(
         return caller.enterprise_id is not None and _same(enterprise_id, caller.enterprise_id)
     if owner is None and status == CaseStatus.RECEIVED.value:
         return True  # the intake queue: any window may receive an unowned demand
-    if owner == caller.actor.id:
-        return True
+    if caller.actor.id in (owner, first_asker):
+        return True  # 首问负责: the first asker follows the case up after handing it over
     unit = caller.unit_id
     if unit is None:
         return False
@@ -56,6 +57,7 @@ def visible_case(app: Casetrail, caller: Principal, case_id: UUID) -> Case:
         lead_unit_id=case.lead_unit_id,
         co_unit_ids=case.co_unit_ids,
         status=case.status.value,
+        first_asker=case.first_asker,
     )
     if not found:
         raise NotFoundError(f"no case with id {case_id}")
@@ -73,6 +75,7 @@ def row_visible(caller: Principal, row: Mapping[str, Any], staff_units: Mapping[
         lead_unit_id=row.get("lead_unit_id"),
         co_unit_ids=row.get("co_unit_ids") or [],
         status=str(row.get("status")),
+        first_asker=row.get("first_asker"),
     )
 
 

@@ -14,36 +14,34 @@ from domain.case import Case
 from domain.case_rules import CaseStatus
 from domain.clock import Deadline, working_days_between
 from domain.privacy import PROTECTED, is_sealed
-from domain.watch import TimeLimit, is_due_soon
+from projections.figures.board import case_state
+from projections.figures.context import Context
 
 
 def time_state(case: Case, app: Casetrail, now: datetime | None = None) -> str:
     """The board's rule (projections/figures/board.py) applied to the aggregate itself."""
-    now = now or app.now()
-    if case.status is CaseStatus.TERMINATED:
-        return "terminated"
-    if case.status is CaseStatus.CLOSED:
-        return "closed_on_time" if case.closed_on_time else "closed_late"
-    if case.status is CaseStatus.PAUSED:
-        return "paused"
     deadline = case.deadline
-    if now >= deadline.due_at:
-        return "overdue"
     derivation = deadline.derivation
-    limit = TimeLimit(
-        unit=str(derivation.get("unit", "working_days")),
-        period=int(derivation["period"]) + int(derivation.get("extension_working_days", 0)),
-        start=datetime.fromisoformat(derivation["start"]),
-        due=deadline.due,
-        due_at=deadline.due_at,
-    )
-    if is_due_soon(limit, now, app.work_calendar(), app.policy):
-        return "due_soon"
-    return "provisional" if deadline.provisional else "on_time"
+    facts = {
+        "status": case.status.value,
+        "closed_on_time": case.closed_on_time,
+        "answered_on_time": case.answered_on_time,
+        "cycle_overdue": case.cycle_overdue,
+        "due": deadline.due.isoformat(),
+        "due_at": deadline.due_at,
+        "provisional": deadline.provisional,
+        "period_unit": str(derivation.get("unit", "working_days")),
+        "period": int(derivation["period"]),
+        "extension_days": int(derivation.get("extension_working_days", 0)),
+        "extension_hours": int(derivation.get("extension_hours", 0)),
+        "deadline_start": datetime.fromisoformat(derivation["start"]),
+    }
+    return case_state(facts, Context(now or app.now(), app.work_calendar(), app.policy))
 
 
 def working_days_left(case: Case, app: Casetrail) -> int | None:
-    if not case.is_open or case.status is CaseStatus.PAUSED:
+    """Working days to the deadline while the clock runs (None once answered or paused)."""
+    if not case.is_open or case.status is CaseStatus.PAUSED or case.replied_at is not None:
         return None
     today = app.now().astimezone(app.policy.tz).date()
     left: int = working_days_between(app.work_calendar(), today, case.deadline.due)

@@ -24,7 +24,7 @@ from projections.figures.reviews import review_rates, review_rates_by
 
 VIEWS = ["cases", "reviews", "directory", "engagement"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
-CLOSED_STATES = ("closed_on_time", "closed_late", "terminated")
+CLOSED_STATES = ("answered_on_time", "answered_late", "closed_on_time", "closed_late", "terminated")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def board_by_unit(d: Dashboard) -> list[tuple[str, dict[str, int]]]:
 
 def rates_by_unit(d: Dashboard, period: Period) -> list[dict[str, Any]]:
     reviews = review_rates_by("unit", d.facts, period, d.ctx)
-    handling = handling_rates_by(d.facts.cases, "unit", period, d.ctx)
+    handling = handling_rates_by(d.facts, "unit", period, d.ctx)
     rows: list[dict[str, Any]] = []
     for unit in sorted(set(reviews) | set(handling)):
         if unit == "-":

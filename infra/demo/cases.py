@@ -73,6 +73,13 @@ class Story:
             when = when.replace(hour=8, minute=30 + self.rng.randrange(30))
         self.at(when)
 
+    def before_deadline(self, working_days: int) -> bool:
+        """Whether ``working_days`` from now still falls before the case's deadline: a pause
+        or an extension is asked only while the clock has not run out."""
+        due = self.app.case(self.id).deadline
+        today = self.clock.now.astimezone(self.app.policy.tz).date()
+        return add_working_days(self.app.work_calendar(), today, working_days) < due.due
+
     @property
     def id(self) -> UUID:
         assert self.case_id is not None
@@ -164,7 +171,7 @@ def play(story: Story, kind: str) -> None:
     if kind == "site_visit":
         story.later(working_days=1)
         app.record_site_visit(story.id, "到企业现场核查生产情况", actor=story.clerk)
-    if kind in ("supplement", "hearing"):
+    if kind in ("supplement", "hearing") and story.before_deadline(working_days=1):
         story.later(working_days=1)
         pause = (
             "supplement"
@@ -179,16 +186,19 @@ def play(story: Story, kind: str) -> None:
         )
         story.later(working_days=rng.randint(1, 5))
         app.resume(story.id, "材料已补齐，恢复计时", actor=story.clerk)
-    if kind == "extension":
+    if kind == "extension" and story.before_deadline(working_days=1):
         story.later(working_days=1)
-        due = app.case(story.id).deadline.due
-        if story.clock.now >= app.case(story.id).deadline.due_at:
-            raise StoryEndError  # too late to ask: the case is simply overdue
-        new_due = add_working_days(app.work_calendar(), due, rng.randint(3, 10))
+        deadline = app.case(story.id).deadline
+        new_due = add_working_days(app.work_calendar(), deadline.due, rng.randint(3, 10))
         app.request_extension(
             story.id, new_due, "涉及多部门会商，需延长办理期限", actor=story.clerk
         )
-        story.later(hours=rng.uniform(2, 24))
+        # The lead unit's head decides by the deadline the request would extend.
+        decided = min(
+            story.clock.now + timedelta(hours=rng.uniform(2, 24)),
+            deadline.due_at - timedelta(minutes=rng.randrange(30, 120)),
+        )
+        story.at(max(decided, story.clock.now))
         app.decide_extension(story.id, rng.random() < 0.8, "情况属实", actor=story.head)
     if kind == "terminate":
         story.later(working_days=2)

@@ -1,4 +1,9 @@
-"""The time-limit board (限时办结看板): each case's state against its deadline, now."""
+"""The time-limit board (限时办结看板): each case's state against its deadline, now.
+
+办结 is the answer: a case answered and awaiting its callback or closure shows whether the
+answer came in time (``answered_on_time``/``answered_late``) and is never overdue after it. A
+cycle that ran out stays overdue, even if a pause was recorded after its deadline.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 
 from domain.clock import working_days_between
 from domain.watch import TimeLimit, is_due_soon
+from projections.figures import legacy
 from projections.figures.context import Context
 
 STATES = (
@@ -18,10 +24,14 @@ STATES = (
     "overdue",
     "paused",
     "provisional",
+    "answered_on_time",
+    "answered_late",
     "closed_on_time",
     "closed_late",
     "terminated",
 )
+ANSWERED = ("answered_on_time", "answered_late")
+FINISHED = ("closed_on_time", "closed_late", "terminated")
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,29 @@ class BoardEntry:
 
 
 def case_state(row: dict[str, Any], ctx: Context) -> str:
-    """One case's board state. An open case past its deadline is overdue now, closed or not."""
+    """One case's board state. An open case past its deadline is overdue now, before it is
+    answered; an answered one shows whether the answer came in time."""
+    if ctx.definitions == legacy.DEFINITIONS_2026_1:
+        return _state_2026_1(row, ctx)
+    status = row["status"]
+    if status == "terminated":
+        return "terminated"
+    if status == "closed":
+        return "closed_on_time" if row["closed_on_time"] else "closed_late"
+    if status == "replied":
+        return "answered_on_time" if row["answered_on_time"] else "answered_late"
+    if row["cycle_overdue"] or (status != "paused" and ctx.now >= row["due_at"]):
+        return "overdue"
+    if status == "paused":
+        return "paused"
+    if is_due_soon(time_limit(row), ctx.now, ctx.calendar, ctx.policy):
+        return "due_soon"
+    return "provisional" if row["provisional"] else "on_time"
+
+
+def _state_2026_1(row: dict[str, Any], ctx: Context) -> str:
+    """The board of ``metrics-2026.1``: a replied case was merely open, so it went overdue at
+    its deadline even when the answer had come in time."""
     status = row["status"]
     if status == "terminated":
         return "terminated"
@@ -52,9 +84,11 @@ def case_state(row: dict[str, Any], ctx: Context) -> str:
 
 
 def time_limit(row: dict[str, Any]) -> TimeLimit:
+    hours = row["period_unit"] == "hours"
+    extension = (row.get("extension_hours") if hours else row.get("extension_days")) or 0
     return TimeLimit(
         unit=row["period_unit"],
-        period=row["period"] + (row["extension_days"] or 0),
+        period=row["period"] + extension,
         start=row["deadline_start"],
         due=date.fromisoformat(row["due"]),
         due_at=row["due_at"],
@@ -65,10 +99,10 @@ def board(rows: Iterable[dict[str, Any]], ctx: Context) -> list[BoardEntry]:
     entries = []
     for row in rows:
         state = case_state(row, ctx)
-        is_open = state not in ("closed_on_time", "closed_late", "terminated")
+        running = state not in (*FINISHED, *ANSWERED, "paused")
         left = (
             working_days_between(ctx.calendar, ctx.today, date.fromisoformat(row["due"]))
-            if is_open and state != "paused"
+            if running
             else None
         )
         entries.append(

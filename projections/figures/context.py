@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from domain.clock import WorkingCalendar
 from domain.policy import Policy
-from projections.figures import DEFINITIONS
+from projections.figures import DEFINITION_VERSIONS, DEFINITIONS
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,13 @@ class Context:
     policy: Policy
     position: int = 0
     """The log position the rows reflect; published with every figure."""
+    definitions: str = DEFINITIONS
+    """The formulas' version (docs/metrics.md); an earlier one reproduces an earlier figure."""
+
+    def __post_init__(self) -> None:
+        if self.definitions not in DEFINITION_VERSIONS:
+            known = ", ".join(DEFINITION_VERSIONS)
+            raise ValueError(f"definitions {self.definitions!r} are unknown (known: {known})")
 
     @property
     def today(self) -> date:
@@ -25,7 +32,7 @@ class Context:
     def stamp(self) -> dict[str, object]:
         """What a published figure says about itself."""
         return {
-            "definitions": DEFINITIONS,
+            "definitions": self.definitions,
             "policy_version": self.policy.version,
             "position": self.position,
             "as_of": self.now.isoformat(),

@@ -11,6 +11,7 @@ Row = dict[str, Any]
 @dataclass(frozen=True)
 class Facts:
     cases: list[Row] = field(default_factory=list)
+    case_units: list[Row] = field(default_factory=list)
     evaluations: list[Row] = field(default_factory=list)
     rectifications: list[Row] = field(default_factory=list)
     units: list[Row] = field(default_factory=list)

@@ -30,7 +30,8 @@ def unit_rates(
     facts: Facts, unit_id: str, period: Period, ctx: Context
 ) -> tuple[int, dict[str, float | None]]:
     cases = [c for c in facts.cases if c["lead_unit_id"] == unit_id]
-    handling = handling_rates(cases, period, ctx)
+    routed = [d for d in facts.case_units if d["unit_id"] == unit_id]
+    handling = handling_rates(cases, period, ctx, routed)
     reviews = review_rates(
         facts.only(
             cases=cases, evaluations=[e for e in facts.evaluations if e["unit_id"] == unit_id]

@@ -75,8 +75,11 @@ def row(due: str, due_at: datetime, **extra: object) -> dict[str, object]:
         "period": 15,
         "period_unit": "working_days",
         "extension_days": 0,
+        "extension_hours": 0,
         "deadline_start": START,
         "provisional": False,
+        "cycle_overdue": False,
+        "answered_on_time": None,
         **extra,
     }
 

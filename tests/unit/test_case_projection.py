@@ -11,11 +11,12 @@ from domain.application import Casetrail
 from projections.cases import CaseProjection
 from tests.support.app import memory_app, seed_directory
 from tests.support.clock import CHINA, FakeClock
-from tests.support.views import rows_by_id
+from tests.support.views import project, rows_by_id
 
 LI = Actor("li.na", Role.WINDOW_STAFF)
 WANG = Actor("wang.qiang", Role.UNIT_HEAD)
 ZHAO = Actor("zhao.lei", Role.WINDOW_STAFF)
+CHEN = Actor("chen.jie", Role.SUPERVISOR)
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_a_case_row_follows_routing_returns_and_closure(app: Casetrail, clock: F
     app.dispatch(case_id, "AMR", actor=LI)
     app.sign_for(case_id, actor=LI)
     app.request_return(case_id, "想退", actor=LI)
-    app.decide_return(case_id, False, "属本单位职责", actor=WANG)
+    app.decide_return(case_id, False, "属本单位职责", actor=CHEN)
     clock.advance(days=1)
     app.reply(case_id, "已办理", actor=LI)
     app.record_callback(case_id, True, True, "满意", actor=LI)
@@ -61,6 +62,12 @@ def test_a_case_row_follows_routing_returns_and_closure(app: Casetrail, clock: F
     )
     assert row["service_item"] == "AMR-license"
     assert row["first_response_at"] == datetime(2026, 6, 2, 11, 0, tzinfo=CHINA)
+    units = {
+        r["unit_id"]: (r["dispatches"], r["returns_approved"], r["returns_refused"])
+        for r in project(app, CaseProjection()).rows(CaseProjection().table("case_units"))
+    }
+    # Each return is on the row of the unit that asked for it.
+    assert units == {str(app.unit("HRS").id): (1, 1, 0), str(app.unit("AMR").id): (1, 0, 1)}
 
 
 def test_a_reopened_case_starts_a_new_cycle_in_the_view(app: Casetrail, clock: FakeClock) -> None:

@@ -11,6 +11,9 @@ June 2026 (Dragon Boat Festival on Fri 06-19), asked on Fri 2026-07-10:
     late; callback: resolved, not satisfied.
   E help filed Thu 06-04, terminated 06-05: left out of handling, still counted for response.
   F complaint filed Fri 05-29: another period, left out.
+
+The counts are the same under both definition versions for the whole of June; per unit they
+differ in 回退率, which ``metrics-2026.2`` charges to the unit that asked (HRS for B).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from domain.application import Casetrail
 from projections.cases import CaseProjection
 from projections.figures.board import board, counts_by
 from projections.figures.context import Context
-from projections.figures.handling import handling_rates
+from projections.figures.facts import Facts
+from projections.figures.handling import handling_rates, handling_rates_by
+from projections.figures.legacy import DEFINITIONS_2026_1
 from projections.figures.periods import Period
 from tests.support.app import memory_app, seed_directory
 from tests.support.clock import CHINA, FakeClock
-from tests.support.views import rows_by_id
+from tests.support.views import project, rows_by_id
 
 LI = Actor("li.na", Role.WINDOW_STAFF)
 WANG = Actor("wang.qiang", Role.UNIT_HEAD)
@@ -65,6 +70,7 @@ def close(
 
 
 History = tuple[list[dict[str, Any]], Casetrail]
+JUNE = Period.parse("2026-06")
 
 
 @pytest.fixture
@@ -102,14 +108,24 @@ def history() -> History:
     return list(rows_by_id(app, CaseProjection(), "cases").values()), app
 
 
-def test_rates_of_june_match_the_hand_count(history: History) -> None:
-    case_rows, app = history
-    ctx = Context(app.now(), app.work_calendar(), app.policy)
-    rates = {
-        k: (r.numerator, r.denominator)
-        for k, r in handling_rates(case_rows, Period.parse("2026-06"), ctx).items()
-    }
-    assert rates == {
+def counted(rates: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    return {k: (r.numerator, r.denominator) for k, r in rates.items()}
+
+
+def facts_of(app: Casetrail) -> Facts:
+    store = project(app, CaseProjection())
+    return Facts(
+        cases=store.rows(CaseProjection().table("cases")),
+        case_units=store.rows(CaseProjection().table("case_units")),
+    )
+
+
+@pytest.mark.parametrize("definitions", [DEFINITIONS_2026_1, "metrics-2026.2"])
+def test_rates_of_june_match_the_hand_count(history: History, definitions: str) -> None:
+    _, app = history
+    ctx = Context(app.now(), app.work_calendar(), app.policy, definitions=definitions)
+    rates = handling_rates_by(facts_of(app), "all", JUNE, ctx)["all"]
+    assert counted(rates) == {
         "on_time_rate": (2, 4),  # A, C on time of A, C, D closed and B open overdue
         "overdue_rate": (2, 4),  # D closed late, B open and overdue now
         "return_rate": (1, 3),  # B of the dispatched A, B, D
@@ -120,13 +136,26 @@ def test_rates_of_june_match_the_hand_count(history: History) -> None:
     }
 
 
+def test_finding_1_a_return_counts_against_the_unit_that_asked_for_it(history: History) -> None:
+    _, app = history
+    amr, hrs = str(app.unit("AMR").id), str(app.unit("HRS").id)
+    now = Context(app.now(), app.work_calendar(), app.policy)
+    by_unit = handling_rates_by(facts_of(app), "unit", JUNE, now)
+    # B was returned by HRS and handled by AMR afterwards: HRS asked, HRS is charged.
+    assert by_unit[hrs]["return_rate"].as_dict() == {"numerator": 1, "denominator": 1, "value": 1}
+    assert counted(by_unit[amr])["return_rate"] == (0, 3)  # A, B, D dispatched to AMR
+    before = Context(app.now(), app.work_calendar(), app.policy, definitions=DEFINITIONS_2026_1)
+    legacy = handling_rates_by(facts_of(app), "unit", JUNE, before)
+    assert counted(legacy[amr])["return_rate"] == (1, 3)  # what metrics-2026.1 published
+    assert hrs not in legacy
+
+
 def test_an_open_overdue_case_counts_as_overdue_now(history: History) -> None:
     case_rows, app = history
     before = Context(at("06-23", 23), app.work_calendar(), app.policy)
     after = Context(at("06-24", 0), app.work_calendar(), app.policy)
-    june = Period.parse("2026-06")
-    assert handling_rates(case_rows, june, before)["overdue_rate"].numerator == 1  # D only
-    assert handling_rates(case_rows, june, after)["overdue_rate"].numerator == 2  # and B
+    assert handling_rates(case_rows, JUNE, before)["overdue_rate"].numerator == 1  # D only
+    assert handling_rates(case_rows, JUNE, after)["overdue_rate"].numerator == 2  # and B
 
 
 def test_the_board_shows_each_state_and_counts_per_owner(history: History) -> None:

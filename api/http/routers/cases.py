@@ -211,7 +211,7 @@ def request_extension(
     """Ask for a later deadline (延期), before the current one passes."""
     visible_case(cmd.app, cmd.caller, case_id)
     saved = cmd.app.request_extension(
-        case_id, body.new_due, body.reason, actor=cmd.actor, expected_version=cmd.version
+        case_id, body.asked, body.reason, actor=cmd.actor, expected_version=cmd.version
     )
     return done(saved, response)
 

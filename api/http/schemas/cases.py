@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.http.schemas.common import Body
 
@@ -105,11 +105,29 @@ class PauseBody(Body):
 
 
 class ExtensionRequest(Body):
+    """A new due date; for an emergency, whose limit is counted in hours, a new due time."""
+
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"new_due": "2026-04-03", "reason": "需现场核查"}]}
     )
-    new_due: date
+    new_due: date | None = Field(default=None, description="working-day limits: the new date")
+    new_due_at: AwareDatetime | None = Field(
+        default=None, description="hours limits (emergencies): the new due time, with its zone"
+    )
     reason: str = Text
+
+    @model_validator(mode="after")
+    def _one_new_due(self) -> ExtensionRequest:
+        if (self.new_due is None) == (self.new_due_at is None):
+            raise ValueError("give new_due (a date) or new_due_at (a time), not both or neither")
+        return self
+
+    @property
+    def asked(self) -> date:
+        """The new due date or time, as the case service takes it."""
+        found = self.new_due_at or self.new_due
+        assert found is not None
+        return found
 
 
 class Reply(Body):
@@ -168,6 +186,7 @@ class CasePublic(BaseModel):
     filer_name: str | None
     filer_contact: str | None
     owner: str | None
+    first_asker: str | None = Field(description="首问负责: who took the demand first")
     handlers: list[str]
     lead_unit_id: UUID | None
     co_unit_ids: list[UUID]
@@ -177,9 +196,14 @@ class CasePublic(BaseModel):
     provisional: bool
     paused_since: date | None
     pending_extension_days: int | None
+    pending_extension_hours: int | None = Field(description="for an emergency's hours limit")
     returns: int
     improper_returns: int
     reply: str | None
+    answered_on_time: bool | None = Field(
+        description="the cycle's answer reached the filer before the deadline (null: no answer)"
+    )
+    cycle_overdue: bool = Field(description="this cycle's clock ran out before an answer")
     callback: dict[str, bool] | None
     outcome: str | None
     closed_at: datetime | None
@@ -216,8 +240,8 @@ class CaseRow(BaseModel):
     alert_level: str | None
     updated_at: datetime | None
     time_state: Literal[
-        "on_time", "due_soon", "overdue", "paused", "provisional", "closed_on_time",
-        "closed_late", "terminated"
+        "on_time", "due_soon", "overdue", "paused", "provisional", "answered_on_time",
+        "answered_late", "closed_on_time", "closed_late", "terminated"
     ]
 
 
