@@ -139,5 +139,5 @@ def decision_closes(deadline: Deadline, time: Timekeeping) -> datetime:
     grace = time.policy.extension.decision_grace_working_days
     if not grace:
         return deadline.due_at
-    last = add_working_days(time.calendar, deadline.due_at.astimezone(time.policy.tz).date(), grace)
+    last = add_working_days(time.calendar, deadline.due, grace)
     return end_of_day(last, time.policy.tz)

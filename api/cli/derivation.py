@@ -26,12 +26,14 @@ def describe(
         return [
             deadline.due.isoformat(),
             f"{d['period']} hours from {d['start']}{what}: {d['rule']}",
+            *_hours_moved(d),
             f"due at {deadline.due_at.isoformat()}",
             f"calendar version {d['calendar_version']}, policy version {d['policy_version']}",
         ]
     lines = [
         deadline.due.isoformat(),
         f"{d['period']} working days from {d['start']}{what}",
+        *_basis(d),
         f"rule: {d['rule']}",
         f"start day {_day(d['start_day'])} is not counted",
     ]
@@ -57,6 +59,31 @@ def describe(
             f"provisional: no official arrangement for {years}; counted with Saturdays and"
             " Sundays as the only rest days there, and recomputed when it is published"
         )
+    return lines
+
+
+def _basis(d: dict[str, Any]) -> list[str]:
+    """Where the period comes from, when a service commitment (服务承诺) set it."""
+    basis = d.get("basis") or {}
+    if not basis.get("service_commitment"):
+        return []
+    return [
+        f"service commitment for {basis['service_commitment']}: {d['period']} working days"
+        f" (the {basis['case_type']} limit is {basis['type_working_days']})"
+    ]
+
+
+def _hours_moved(d: dict[str, Any]) -> list[str]:
+    """What moved an hours limit: the time paused and the hours of extensions."""
+    lines = [
+        f"  paused {p['kind']}: {p.get('started_at') or p['start']} to"
+        f" {p.get('ended_at') or p['end']}"
+        for p in d["pauses"]
+    ]
+    if d.get("paused_hours"):
+        lines.append(f"paused hours added: {d['paused_hours']}")
+    if d.get("extension_hours"):
+        lines.append(f"extension hours added: {d['extension_hours']}")
     return lines
 
 
