@@ -56,8 +56,8 @@ def describe(
     if deadline.provisional:
         years = ", ".join(str(y) for y in deadline.provisional_years)
         lines.append(
-            f"provisional: no official arrangement for {years}; counted with Saturdays and"
-            " Sundays as the only rest days there, and recomputed when it is published"
+            f"provisional: no official arrangement for {years}; counted with weekends and the"
+            " fixed-date statutory holidays as its rest days, and recomputed when it is published"
         )
     return lines
 
