@@ -88,10 +88,12 @@ def offered_steps(case: Case, actor: Actor) -> list[str]:
     if case.status is CaseStatus.PAUSED:
         supplement = bool(case.pauses) and case.pauses[-1].kind == "supplement"
         steps = [s for s in steps if s != ("resume" if supplement else "receive_supplement")]
-    if case.pending_extension is None:
-        steps = [s for s in steps if s != "decide_extension"]
-    else:
+    if case.pending_extension is None or case.pending_extension_by == actor.id:
+        steps = [s for s in steps if s != "decide_extension"]  # nobody decides their own
+    if case.pending_extension is not None:
         steps = [s for s in steps if s != "request_extension"]
+    if case.return_requested_by == actor.id:
+        steps = [s for s in steps if s != "decide_return"]
     if case.owner is not None:
         steps = [s for s in steps if s != "receive"]
     return steps

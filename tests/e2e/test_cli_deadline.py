@@ -32,9 +32,11 @@ def test_a_complaint_filed_before_spring_festival_2026_is_due_on_march_11(
 def test_publishing_2027_turns_a_provisional_deadline_into_an_official_one(
     casetrail: CommandRunner,
 ) -> None:
-    before = casetrail("deadline", "2026-12-20", "--days", "15")
+    new_year = casetrail("deadline", "2026-12-20", "--days", "15")
+    assert new_year.stdout.splitlines()[0] == "2027-01-11"  # 1 January rests by statute
+    before = casetrail("deadline", "2027-01-25", "--days", "15")
     assert before.returncode == 0, before.stderr
-    assert before.stdout.splitlines()[0] == "2027-01-08"
+    assert before.stdout.splitlines()[0] == "2027-02-15"  # no Spring Festival known yet
     assert "provisional: no official arrangement for 2027" in before.stdout
 
     published = casetrail("calendar", "publish", "2027", "--file", str(EXAMPLE_2027))
@@ -42,9 +44,9 @@ def test_publishing_2027_turns_a_provisional_deadline_into_an_official_one(
     assert "published 2027: 29 rest days, 5 make-up working days" in published.stdout
     assert "recomputed 0 provisional case deadlines on 2027" in published.stdout
 
-    after = casetrail("deadline", "2026-12-20", "--days", "15")
+    after = casetrail("deadline", "2027-01-25", "--days", "15")
     assert after.returncode == 0, after.stderr
-    assert after.stdout.splitlines()[0] == "2027-01-11"  # New Year's Day 2027 now rests
+    assert after.stdout.splitlines()[0] == "2027-02-20"  # the example's Spring Festival
     assert "provisional" not in after.stdout
 
     shown = casetrail("calendar", "show", "2027")
