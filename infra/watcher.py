@@ -21,7 +21,8 @@ from projections.base import Row
 from projections.cases import CaseProjection
 
 log = logging.getLogger("casetrail.watcher")
-CLOSED = ("closed", "terminated")
+# Nothing is due on these: an answered case is handled (办结 is the answer) until reopened.
+NOTHING_DUE = ("replied", "closed", "terminated")
 
 
 @dataclass
@@ -41,7 +42,7 @@ def warn_open_cases(app: Casetrail, case_rows: Iterable[Row]) -> TickReport:
     """Issue every warning due at the application's current time, each exactly once."""
     report = TickReport()
     for row in case_rows:
-        if row["status"] in CLOSED:
+        if row["status"] in NOTHING_DUE:
             continue
         case_id = UUID(str(row["id"]))
         report.checked += 1

@@ -16,6 +16,7 @@ from domain.actors import Role
 from infra.container import build_container
 from infra.demo.run import SimClock
 from infra.demo.seed import seed_demo
+from projections.figures import DEFINITIONS
 from tests.e2e.api_world import FAST_HASHER, PASSWORD, settings_for
 from tests.e2e.test_web_world import (
     LiveServer,
@@ -24,7 +25,7 @@ from tests.e2e.test_web_world import (
     open_pages,
     sign_in,
 )
-from tests.support.app import ADMIN, official_years
+from tests.support.app import ADMIN, official_years, shipped_policy
 from tests.support.clock import CHINA
 
 __all__ = ["chromium"]
@@ -81,7 +82,7 @@ def test_each_dashboard_draws_its_charts_with_their_stamp(chromium: Any, demo: L
         marks = pages.page.locator("svg.chart rect, svg.chart circle, svg.chart polyline")
         assert marks.count() > 3, f"{name} draws nothing"
         stamp = pages.page.locator(".stamp").first.inner_text()
-        assert "口径 metrics-2026.1" in stamp, name
+        assert f"口径 {DEFINITIONS}" in stamp, name
         assert "日志位置" in stamp, name
         position = int(pages.page.locator(".stamp code").nth(3).inner_text())
         assert position > 0
@@ -143,7 +144,7 @@ def test_the_admin_publishes_2027_from_its_file(chromium: Any, demo: LiveServer)
     assert "2028" in error
     assert "/tmp" not in error
     pages.goto("/admin/policy")
-    assert "现行政策 2026.1" in pages.page.content()
+    assert f"现行政策 {shipped_policy().version}" in pages.page.content()
     pages.shot("admin-policy", full_page=False)
 
 
