@@ -44,6 +44,16 @@ def test_shipped_policy_places_the_sectioned_numbers_where_the_domain_reads_them
     assert policy.assessment_weights["return_rate"] == -0.1
 
 
+def test_the_archived_policy_2026_1_loads_with_its_own_weights() -> None:
+    archived = load_policy(shipped_policy_path().parent / "archive" / "2026.1.toml")
+    current = load_policy(shipped_policy_path())
+    assert archived.version == "2026.1"
+    # What changed: 重办率 entered the ranking, and service commitments were named.
+    assert set(current.assessment_weights) - set(archived.assessment_weights) == {"reopen_rate"}
+    assert archived.service_commitments == {}
+    assert (archived.lists, archived.warnings) == (current.lists, current.warnings)
+
+
 def test_a_changed_number_is_read_from_the_file(tmp_path: Path) -> None:
     path = edited_policy(tmp_path, "complaint = 15", "complaint = 10")
 
