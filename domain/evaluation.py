@@ -1,16 +1,18 @@
 """Good/bad reviews (好差评): one rating per service received, by the party that was served.
 
-A service is a case's handling cycle or a window service without a case; its reference gives
-the evaluation its id, so the store itself refuses a second rating of the same service. The
-rating window is counted in natural days from delivery (policy); silence is "not rated" and no
-rating is ever recorded by default. A re-rating after a rectification is a later event on the
-same evaluation, and an upheld appeal excludes the rating from scores by an event: nothing is
-deleted or overwritten.
+A service is a case's answer in one handling cycle, or a window service its staff recorded as
+delivered; its reference gives the evaluation its id, so the store itself refuses a second
+rating of the same service. Who may rate is decided by ``domain.rating_rules``. The rating
+window is counted in natural days from delivery (policy); silence is "not rated" and no rating
+is ever recorded by default. A re-rating after a rectification is a later event on the same
+evaluation, and an upheld appeal excludes the rating from scores by an event: nothing is
+deleted or overwritten. An anonymous rating names no rater: its account is sealed apart
+(``domain.rater``), for inspectors only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -21,8 +23,16 @@ from eventsourcing.domain import Aggregate
 from domain.actors import Actor, Role
 from domain.base import Tracked, named_id, require_aware
 from domain.clock import WorkingCalendar, natural_day_deadline
-from domain.errors import InvalidInputError, NotPermittedError
+from domain.errors import InvalidInputError
 from domain.policy import Policy
+from domain.rater import ANONYMOUS
+from domain.rating_rules import (
+    VISITOR,
+    PartyServed,
+    require_original_rater,
+    require_party_served,
+    require_rater_role,
+)
 from domain.refusals import (
     StepRefusedError,
     WindowClosedError,
@@ -31,6 +41,7 @@ from domain.refusals import (
     require_role,
     uid,
 )
+from domain.window_service import WindowService
 
 
 class Level(StrEnum):
@@ -46,13 +57,13 @@ class Level(StrEnum):
         return self in (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
 
 
-ANONYMOUS_RATER = Actor("anonymous", Role.ENTERPRISE)
-"""Who an anonymous rating is recorded as: the rater's identity is never stored."""
+ANONYMOUS_RATER = ANONYMOUS
+"""Who an anonymous rating is recorded as: the rater's identity never enters its events."""
 
 
 @dataclass(frozen=True)
 class ServiceReceived:
-    """The service being rated: who delivered it, where, and when."""
+    """The service being rated, as Casetrail recorded it: who gave it, where, when, for whom."""
 
     service_ref: str
     unit_id: UUID
@@ -62,6 +73,7 @@ class ServiceReceived:
     service_item: str | None = None
     case_id: UUID | None = None
     cycle: int | None = None
+    party: PartyServed = field(default_factory=PartyServed)
 
     @classmethod
     def case_cycle(
@@ -71,11 +83,12 @@ class ServiceReceived:
         *,
         unit_id: UUID,
         delivered_at: datetime,
+        party: PartyServed,
         staff: str | None = None,
         window_id: UUID | None = None,
         service_item: str | None = None,
     ) -> Self:
-        """One handling cycle of a case (a reopened case is a new service, rated anew)."""
+        """The answer of one handling cycle of a case (a reopened case is a new service)."""
         if cycle < 1:
             raise InvalidInputError(f"a case's handling cycles count from 1, not {cycle}")
         return cls(
@@ -87,21 +100,21 @@ class ServiceReceived:
             service_item,
             case_id,
             cycle,
+            party,
         )
 
     @classmethod
-    def window_service(
-        cls,
-        service_id: UUID,
-        *,
-        unit_id: UUID,
-        delivered_at: datetime,
-        staff: str | None = None,
-        window_id: UUID | None = None,
-        service_item: str | None = None,
-    ) -> Self:
-        """A service at a window that opened no case, known by the id the window gave it."""
-        return cls(f"window:{service_id}", unit_id, delivered_at, staff, window_id, service_item)
+    def at_window(cls, service: WindowService) -> Self:
+        """A window service as its staff recorded it (the receipt's code, by its digest)."""
+        return cls(
+            service.service_ref,
+            service.unit_id,
+            service.delivered_at,
+            service.staff,
+            service.window_id,
+            service.service_item,
+            party=PartyServed(enterprise_id=service.enterprise_id, code_digest=service.code_digest),
+        )
 
 
 class Evaluation(Tracked):
@@ -123,6 +136,10 @@ class Evaluation(Tracked):
         real_name: bool
         window_ends: datetime
         policy_version: str
+        rater_account: UUID | None = None
+        """An anonymous rater's sealed account (``domain.rater``); None for real names."""
+        by_code: bool = False
+        """Rated with the receipt's one-time code rather than signed in as the party."""
 
     class ReRated(Tracked.Event):
         level: str
@@ -163,6 +180,8 @@ class Evaluation(Tracked):
         window_ends: datetime,
         policy_version: str,
         actor_id: str,
+        rater_account: UUID | None = None,
+        by_code: bool = False,
     ) -> None:
         self.service_ref, self.case_id, self.cycle = service_ref, case_id, cycle
         self.unit_id, self.window_id, self.staff = unit_id, window_id, staff
@@ -172,6 +191,7 @@ class Evaluation(Tracked):
         self.real_name, self.window_ends = real_name, window_ends
         self.policy_version = policy_version
         self.rater = actor_id if real_name else None
+        self.rater_account, self.by_code = rater_account, by_code
         self.rerated_at: datetime | None = None
         self.rerated_after: UUID | None = None
         self.excluded_by: UUID | None = None
@@ -192,9 +212,26 @@ class Evaluation(Tracked):
         at: datetime,
         policy: Policy,
         calendar: WorkingCalendar,
+        code: str | None = None,
+        rater_account: UUID | None = None,
     ) -> Self:
-        """Record the served party's rating, within the window that follows the service."""
-        _require_rater(actor)
+        """Record the served party's rating, within the window that follows the service.
+
+        ``code``: the receipt's rating code, when the rater proves with it whom the service
+        was for. ``rater_account``: for an anonymous rater who signed in, their sealed account.
+        """
+        require_party_served(actor, service.party, service.service_ref, code=code)
+        if actor == VISITOR and real_name:
+            raise InvalidInputError(
+                "a rating made with a receipt's code and no sign-in names nobody; rate"
+                " anonymously, or sign in to rate under your name",
+                code="real-name-needs-sign-in",
+            )
+        if not real_name and actor != VISITOR and rater_account is None:
+            raise InvalidInputError(
+                "an anonymous rating by a signed-in rater seals the rater's account",
+                code="anonymous-rater-sealed",
+            )
         require_aware(service.delivered_at)
         if at < service.delivered_at:
             raise InvalidInputError(
@@ -229,6 +266,8 @@ class Evaluation(Tracked):
             real_name=real_name,
             window_ends=ends,
             policy_version=policy.version,
+            rater_account=None if real_name else rater_account,
+            by_code=code is not None,
         )
 
     def rerate(
@@ -238,18 +277,23 @@ class Evaluation(Tracked):
         reason: str | None,
         rectification_id: UUID,
         rerate_window_ends: datetime | None,
+        by_original_rater: bool,
         actor: Actor,
         at: datetime,
         policy: Policy,
     ) -> None:
-        """Rate again once the rectification of this 差评 is completed and the rater invited."""
-        _require_rater(actor)
+        """Rate again once the rectification of this 差评 is completed and the rater invited.
+
+        ``by_original_rater``: whether ``actor`` is the one who rated (the same party signed
+        in, or the same receipt code), as the service established it."""
+        require_rater_role(actor)
         if self.rerated_at is not None:
             raise StepRefusedError(
                 "re-rate",
                 "re-rated",
                 f"evaluation {self.id} was re-rated at {self.rerated_at.isoformat()};"
                 " a service is re-rated once",
+                code="rerated-once",
             )
         if rerate_window_ends is None:
             raise StepRefusedError(
@@ -257,7 +301,9 @@ class Evaluation(Tracked):
                 "rectifying",
                 f"evaluation {self.id} can be re-rated only after its rectification"
                 f" {rectification_id} is completed and the rater invited",
+                code="rerate-after-rectification",
             )
+        require_original_rater(self.id, by_original_rater)
         if at >= rerate_window_ends:
             raise WindowClosedError(
                 "re-rate",
@@ -266,8 +312,6 @@ class Evaluation(Tracked):
                 f"policy {policy.version}: {policy.evaluation.rating_window_days} natural days"
                 " after the invitation",
             )
-        if self.real_name and actor.id != self.rater:
-            raise NotPermittedError(f"only the rater of evaluation {self.id} may re-rate it")
         self._record(
             self.ReRated,
             actor=actor if self.real_name else ANONYMOUS_RATER,
@@ -316,6 +360,7 @@ class Evaluation(Tracked):
             "rated_at": iso(self.rated_at),
             "real_name": self.real_name,
             "rater": self.rater,
+            "rated_with_code": self.by_code,
             "first_level": self.first_level.value,
             "first_reason": self.first_reason,
             "level": self.level.value,
@@ -327,13 +372,6 @@ class Evaluation(Tracked):
             "counted": self.counted,
             "policy_version": self.policy_version,
         }
-
-
-def _require_rater(actor: Actor) -> None:
-    if actor.role is not Role.ENTERPRISE:
-        raise NotPermittedError(
-            f"a {actor.role.value} may not rate a service; only the party served rates it"
-        )
 
 
 def _reason_for(level: Level, reason: str | None) -> str | None:

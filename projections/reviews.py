@@ -1,8 +1,11 @@
-"""Good/bad reviews as rows: each rating, its rectification and any appeal against it.
+"""Good/bad reviews as rows: each service delivered, each rating, its rectification and any
+appeal against it.
 
-A re-rating after rectification replaces the level that counts (the first stays in the event
-history); an upheld appeal marks the rating excluded. Scores are computed from these rows by
-``projections.figures.reviews``.
+A service is a case's answer in one handling cycle or a window service its staff recorded; its
+row is what 主动评价率 counts ratings against. A re-rating after rectification replaces the level
+that counts (the first stays in the event history); an upheld appeal marks the rating excluded.
+Scores are computed from these rows by ``projections.figures.reviews``. Every row is written
+from the events of one aggregate, so rows fed from Kafka partitions in any order are the same.
 """
 
 from __future__ import annotations
@@ -12,15 +15,38 @@ from typing import Any
 
 from domain.appeal import Appeal
 from domain.base import Tracked
+from domain.case import Case
 from domain.evaluation import Evaluation, Level
 from domain.rectification import Rectification
+from domain.window_service import WindowService
 from projections.base import Projection, Table, ViewTx, handles
 
 
 class ReviewProjection(Projection):
     name = "reviews"
-    version = "1"
+    version = "2"
     tables = (
+        Table.of(
+            "services",
+            key="service_ref",
+            service_ref="text",
+            kind="text",
+            case_id="text",
+            cycle="integer",
+            unit_id="text",
+            window_id="text",
+            staff="text",
+            service_item="text",
+            delivered_at="timestamp",
+        ),
+        Table.of(
+            "case_cycles",
+            key="case_id",
+            case_id="text",
+            cycle="integer",
+            lead_unit_id="text",
+            service_item="text",
+        ),
         Table.of(
             "evaluations",
             key="id",
@@ -72,6 +98,62 @@ class ReviewProjection(Projection):
             upheld="boolean",
         ),
     )
+
+    @handles(WindowService.Delivered)
+    def _window_service(self, event: WindowService.Delivered, view: ViewTx) -> None:
+        view.upsert(
+            "services",
+            {
+                "service_ref": f"window:{event.originator_id}",
+                "kind": "window",
+                "unit_id": event.unit_id,
+                "window_id": event.window_id,
+                "staff": event.staff,
+                "service_item": event.service_item,
+                "delivered_at": event.timestamp,
+            },
+        )
+
+    # A case's answer is a service: its cycle and lead unit follow the case's own events.
+
+    @handles(Case.Filed)
+    def _case_filed(self, event: Case.Filed, view: ViewTx) -> None:
+        view.upsert(
+            "case_cycles",
+            {"case_id": event.originator_id, "cycle": 1, "service_item": event.service_item},
+        )
+
+    @handles(Case.Dispatched)
+    def _case_dispatched(self, event: Case.Dispatched, view: ViewTx) -> None:
+        view.upsert(
+            "case_cycles", {"case_id": event.originator_id, "lead_unit_id": event.lead_unit_id}
+        )
+
+    @handles(Case.ReturnDecided)
+    def _case_returned(self, event: Case.ReturnDecided, view: ViewTx) -> None:
+        if event.approved:
+            view.upsert("case_cycles", {"case_id": event.originator_id, "lead_unit_id": None})
+
+    @handles(Case.Reopened)
+    def _case_reopened(self, event: Case.Reopened, view: ViewTx) -> None:
+        view.increment("case_cycles", event.originator_id, "cycle")
+
+    @handles(Case.Replied, Case.AnsweredDirectly)
+    def _case_answered(self, event: Tracked.Event, view: ViewTx) -> None:
+        case = view.get("case_cycles", event.originator_id) or {}
+        view.upsert(
+            "services",
+            {
+                "service_ref": f"case:{event.originator_id}:{case.get('cycle') or 1}",
+                "kind": "case",
+                "case_id": event.originator_id,
+                "cycle": case.get("cycle") or 1,
+                "unit_id": case.get("lead_unit_id"),
+                "staff": event.actor_id,
+                "service_item": case.get("service_item"),
+                "delivered_at": event.timestamp,
+            },
+        )
 
     @handles(Evaluation.Rated)
     def _rated(self, event: Evaluation.Rated, view: ViewTx) -> None:

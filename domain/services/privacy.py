@@ -1,4 +1,5 @@
-"""Reading a filer's identity on need, with a record of every read; erasing a data subject."""
+"""Reading a filer's identity on need, with a record of every read; erasing a data subject (a
+filer, or the sealed account of an anonymous rater)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from domain.actors import Actor
 from domain.case import Case
 from domain.errors import NotFoundError
 from domain.privacy import ERASED, DataSubject
+from domain.rater import RaterAccount
 from domain.services.base import Saved, ServiceBase
 
 
@@ -43,7 +45,11 @@ class PrivacyService(ServiceBase):
 
     def erase_subject(self, subject_id: UUID, reason: str, *, actor: Actor) -> Saved:
         """Destroy the subject's key (their data becomes unreadable everywhere), and record it."""
-        subject = self.load(DataSubject, subject_id)
+        subject: DataSubject | RaterAccount
+        try:
+            subject = self.load(RaterAccount, subject_id)
+        except NotFoundError:
+            subject = self.load(DataSubject, subject_id)
         if subject.erased_at is None:
             subject.erase(reason, actor=actor, at=self.now())
             saved = self.commit(subject)[0]

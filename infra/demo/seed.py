@@ -15,7 +15,7 @@ from infra.demo.cases import handle_opened_case, play_case
 from infra.demo.engagement import link_leaders, visit_enterprises
 from infra.demo.oversight import hold_accountable, rank_units, supervise
 from infra.demo.people import seed_directory
-from infra.demo.reviews import rate_cases
+from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
 
 Progress = Callable[[int], None]
@@ -62,6 +62,7 @@ def seed_demo(
         if progress:
             progress(1)
     rate_cases(run, case_ids)
+    serve_at_windows(run, cases // 2)
     for case_id in visit_enterprises(run):
         handle_opened_case(run, case_id)
     supervise(run, case_ids)

@@ -95,7 +95,7 @@ def test_an_upheld_appeal_excludes_the_rating(
         real_name=False,
     )
     late = world.rate_service(
-        window_service(world, clock.now, unit="HRS", staff="zhao.lei"),
+        window_service(world, clock.now, staff="zhao.lei"),
         Level.DISSATISFIED,
         actor=ENTERPRISE,
         reason="慢",

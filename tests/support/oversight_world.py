@@ -8,11 +8,10 @@ and gives the actors short names.
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from domain.actors import Actor, Role
 from domain.application import Casetrail
-from domain.evaluation import ServiceReceived
 from domain.policy import Policy
 from tests.support.app import ADMIN, memory_app, seed_directory
 from tests.support.clock import FakeClock
@@ -51,15 +50,32 @@ def window_service(
     app: Casetrail,
     delivered_at: datetime,
     *,
-    unit: str = "AMR",
     staff: str = "li.na",
-    service_id: UUID | None = None,
-) -> ServiceReceived:
-    """A window service that opened no case, delivered at ``delivered_at``."""
-    return ServiceReceived.window_service(
-        service_id or uuid4(),
-        unit_id=app.unit(unit).id,
-        delivered_at=delivered_at,
-        staff=staff,
-        service_item="营业执照变更登记",
+    enterprise: str | None = ENTERPRISE.id,
+) -> UUID:
+    """A window service ``staff`` gave (to ``enterprise``) and recorded at ``delivered_at``;
+    the clock is left where it was, or at the delivery if that is later."""
+    clock = app.clock
+    assert isinstance(clock, FakeClock)
+    before = clock.now
+    clock.set(delivered_at)
+    recorded = app.record_window_service(
+        service_item="营业执照变更登记", enterprise=enterprise, actor=app.staff_actor(staff)
     )
+    clock.set(max(before, delivered_at))
+    return recorded.service.id
+
+
+def window_service_with_code(
+    app: Casetrail, delivered_at: datetime, *, staff: str = "li.na"
+) -> tuple[UUID, str]:
+    """A window service to a walk-in visitor: its id and the code printed on the receipt."""
+    clock = app.clock
+    assert isinstance(clock, FakeClock)
+    before = clock.now
+    clock.set(delivered_at)
+    recorded = app.record_window_service(
+        service_item="社保卡补办", actor=app.staff_actor(staff)
+    )
+    clock.set(max(before, delivered_at))
+    return recorded.service.id, recorded.rating_code

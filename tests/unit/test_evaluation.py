@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
 from domain.actors import Actor, Role
 from domain.application import Casetrail
-from domain.errors import AlreadyExistsError, InvalidInputError, NotPermittedError
+from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotPermittedError
 from domain.evaluation import Evaluation, Level, ServiceReceived
+from domain.rating_rules import PartyServed
 from domain.refusals import StepRefusedError, WindowClosedError
 from tests.support.clock import CHINA, FakeClock
 from tests.support.oversight_world import (
@@ -44,10 +45,10 @@ def test_a_good_rating_is_recorded_with_the_service_it_rates(
     saved = app.rate_service(service, Level.VERY_SATISFIED, actor=ENTERPRISE)
     assert saved.rectification is None
     evaluation = app.evaluation(saved.evaluation.id)
-    assert evaluation.id == Evaluation.id_for(service.service_ref)
+    assert evaluation.id == Evaluation.id_for(f"window:{service}")
     state = evaluation.state()
     assert state["kind"] == "evaluation"
-    assert state["service_ref"] == service.service_ref
+    assert state["service_ref"] == f"window:{service}"
     assert state["unit_id"] == str(app.unit("AMR").id)
     assert (state["staff"], state["service_item"]) == ("li.na", "营业执照变更登记")
     assert (state["level"], state["bad"], state["counted"]) == ("very_satisfied", False, True)
@@ -106,7 +107,7 @@ def test_the_clerk_who_served_may_not_rate_her_own_service(app: Casetrail) -> No
     service = window_service(app, DELIVERED, staff="li.na")
     with pytest.raises(NotPermittedError, match="window_staff may not rate"):
         app.rate_service(service, Level.VERY_SATISFIED, actor=LI)
-    assert not app.exists(Evaluation.id_for(service.service_ref))
+    assert not app.exists(Evaluation.id_for(f"window:{service}"))
 
 
 def test_a_second_rating_of_the_same_service_is_refused(app: Casetrail) -> None:
@@ -128,7 +129,7 @@ def test_the_rating_window_is_seven_natural_days_after_the_service(
         app.rate_service(late, Level.SATISFIED, actor=ENTERPRISE)
     assert str(refused.value) == (
         "cannot rate the service: the window for rating "
-        f"{late.service_ref} closed at 2026-03-10T00:00:00+08:00 (policy {app.policy.version}:"
+        f"window:{late} closed at 2026-03-10T00:00:00+08:00 (policy {app.policy.version}:"
         " 7 natural days"
         " after the service; an unrated service stays not rated)"
     )
@@ -152,14 +153,21 @@ def test_a_window_ending_on_a_holiday_runs_to_the_next_working_day(
 def test_silence_leaves_the_service_not_rated(app: Casetrail, clock: FakeClock) -> None:
     service = window_service(app, DELIVERED)
     clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=CHINA))
-    assert not app.exists(Evaluation.id_for(service.service_ref))
+    assert not app.exists(Evaluation.id_for(f"window:{service}"))
     assert list(app.iter_ids([_topic(Evaluation.Rated)])) == []
 
 
-def test_a_service_cannot_be_rated_before_it_is_delivered(app: Casetrail) -> None:
-    service = window_service(app, datetime(2026, 3, 2, 15, 0, tzinfo=CHINA))
-    with pytest.raises(InvalidInputError, match="it cannot be rated before that"):
-        app.rate_service(service, Level.SATISFIED, actor=ENTERPRISE)
+def test_a_service_is_rated_when_its_staff_record_it_and_never_before(
+    app: Casetrail, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=CHINA))
+    service = window_service(app, clock.now)
+    state = app.window_service(service).state()
+    assert (state["staff"], state["unit_id"]) == ("li.na", str(app.unit("AMR").id))
+    assert state["delivered_at"] == "2026-03-02T15:00:00+08:00"
+    assert "code" not in str(state).lower()
+    with pytest.raises(NotFoundError, match="a rating names a service Casetrail recorded"):
+        app.rate_service(uuid4(), Level.SATISFIED, actor=ENTERPRISE)
 
 
 def test_an_anonymous_rating_keeps_no_trace_of_the_rater(app: Casetrail) -> None:
@@ -175,13 +183,14 @@ def test_an_anonymous_rating_keeps_no_trace_of_the_rater(app: Casetrail) -> None
     rated = app.history(evaluation.id)[0]
     assert (rated.actor_id, rated.actor_role) == ("anonymous", "enterprise")
     assert "91440300MA5EXAMPLE" not in str(evaluation.state())
+    assert "91440300MA5EXAMPLE" not in str([vars(e) for e in app.history(evaluation.id)])
 
 
 def test_a_case_is_rated_per_handling_cycle_by_the_enterprise_it_served(
     app: Casetrail, clock: FakeClock
 ) -> None:
     case_id = _answered_case(app, clock)
-    with pytest.raises(NotPermittedError, match="only the enterprise served by case"):
+    with pytest.raises(NotPermittedError, match=f"only the party served by case:{case_id}:1"):
         app.rate_case(case_id, Level.SATISFIED, actor=OTHER_ENTERPRISE)
     saved = app.rate_case(case_id, Level.SATISFIED, actor=ENTERPRISE)
     state = app.evaluation(saved.evaluation.id).state()
@@ -189,7 +198,7 @@ def test_a_case_is_rated_per_handling_cycle_by_the_enterprise_it_served(
     assert (state["case_id"], state["cycle"]) == (str(case_id), 1)
     assert state["unit_id"] == str(app.unit("AMR").id)  # answered at the AMR window
     assert state["staff"] == "li.na"
-    assert state["delivered_at"] == "2026-03-02T10:00:00+08:00"  # closed then
+    assert state["delivered_at"] == "2026-03-02T09:30:00+08:00"  # answered then
 
     clock.advance(days=1)
     app.reopen(case_id, "企业反映仍未办好", actor=WANG)
@@ -214,7 +223,9 @@ def test_a_case_still_being_handled_cannot_be_rated(app: Casetrail) -> None:
 
 def test_a_case_cycle_counts_from_one() -> None:
     with pytest.raises(InvalidInputError, match="count from 1, not 0"):
-        ServiceReceived.case_cycle(UUID(int=1), 0, unit_id=UUID(int=2), delivered_at=DELIVERED)
+        ServiceReceived.case_cycle(
+            UUID(int=1), 0, unit_id=UUID(int=2), delivered_at=DELIVERED, party=PartyServed()
+        )
 
 
 def _answered_case(app: Casetrail, clock: FakeClock) -> UUID:

@@ -1,11 +1,12 @@
-"""Good/bad reviews (好差评): rate, re-rate, rectify a 差评, appeal and decide appeals."""
+"""Good/bad reviews (好差评): record window services, rate and re-rate them, rectify a 差评,
+appeal and decide appeals, and open an anonymous rater's account for inspectors."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
 from api.http.deps import AppDep, CommandDep, check_version, done, etag, shown
@@ -14,40 +15,88 @@ from api.http.schemas.common import CommandResult, RatingResult, Record
 from api.http.schemas.reviews import (
     AppealBody,
     AppealDecision,
+    CodeRating,
+    CodeReRating,
     Completion,
     Measures,
+    RaterIdentity,
     RectificationCallback,
     RectificationExtension,
     ReRating,
     ServiceRating,
     Verification,
+    WindowServiceCreate,
+    WindowServiceRecorded,
 )
 from domain.appeal import Appeal
-from domain.directory import Window
 from domain.errors import NotFoundError
-from domain.evaluation import Evaluation, ServiceReceived
+from domain.evaluation import Evaluation
+from domain.rating_rules import VISITOR
 from domain.rectification import Rectification
+from domain.window_service import WindowService
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 Id = Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])]
 
 
 @router.post(
+    "/window-services",
+    status_code=201,
+    response_model=WindowServiceRecorded,
+    **guarded("window_services.record"),
+)
+def record_window_service(
+    body: WindowServiceCreate, cmd: CommandDep, response: Response
+) -> WindowServiceRecorded:
+    """Record a service you just gave at your window; print the answer's rating code on the
+    visitor's receipt (it is shown once)."""
+    recorded = cmd.app.record_window_service(
+        service_item=body.service_item, enterprise=body.enterprise, actor=cmd.actor
+    )
+    saved = done(recorded.service, response)
+    response.headers["Location"] = f"/api/v1/window-services/{saved.id}"
+    return WindowServiceRecorded(**saved.model_dump(), rating_code=recorded.rating_code)
+
+
+@router.get(
+    "/window-services/{service_id}", response_model=Record, **guarded("window_services.show")
+)
+def show_window_service(
+    service_id: Id, app: AppDep, caller: CurrentPrincipal, response: Response
+) -> Record:
+    """A window service as its staff recorded it (never its rating code)."""
+    app.window_service(service_id)
+    return shown(app, WindowService, service_id, caller, response)
+
+
+@router.post(
     "/ratings", status_code=201, response_model=RatingResult, **guarded("ratings.rate_service")
 )
 def rate_service(body: ServiceRating, cmd: CommandDep, response: Response) -> RatingResult:
-    """Rate a window service (一次一评); a 差评 opens its rectification in the same commit."""
-    window_id = cmd.app.load(Window, Window.id_for(body.window)).id if body.window else None
-    service = ServiceReceived.window_service(
-        body.service_id,
-        unit_id=cmd.app.unit(body.unit).id,
-        delivered_at=body.delivered_at,
-        staff=body.staff,
-        window_id=window_id,
-        service_item=body.service_item,
-    )
+    """Rate a recorded window service (一次一评) as the enterprise it was for; a 差评 opens
+    its rectification in the same commit."""
     saved = cmd.app.rate_service(
-        service, body.level, actor=cmd.actor, reason=body.reason, real_name=body.real_name
+        body.service_id, body.level, actor=cmd.actor, reason=body.reason, real_name=body.real_name
+    )
+    return rating_result(saved.evaluation, saved.rectification, response)
+
+
+@router.post(
+    "/ratings/by-code",
+    status_code=201,
+    response_model=RatingResult,
+    **guarded("ratings.rate_with_code"),
+)
+def rate_with_code(body: CodeRating, app: AppDep, response: Response) -> RatingResult:
+    """Rate a window service with the one-time code on its receipt, without signing in (the
+    rating is anonymous: nobody is named)."""
+    saved = app.rate_service(
+        body.service_id,
+        body.level,
+        actor=VISITOR,
+        reason=body.reason,
+        real_name=False,
+        code=body.code,
     )
     return rating_result(saved.evaluation, saved.rectification, response)
 
@@ -58,12 +107,33 @@ def show_evaluation(
 ) -> Record:
     """A rating: its level, re-rating, and whether it counts (an upheld appeal excludes it)."""
     evaluation = app.evaluation(evaluation_id)
-    if scope_of(caller.role) is Scope.OWN and evaluation.rater != caller.actor.id:
+    if scope_of(caller.role) is Scope.OWN and not app.is_rater(evaluation, caller.actor):
         raise NotFoundError(f"no evaluation with id {evaluation_id}")
     if scope_of(caller.role) is Scope.UNIT and evaluation.unit_id != caller.unit_id:
         raise NotFoundError(f"no evaluation with id {evaluation_id}")
     response.headers["ETag"] = etag(evaluation.version)
     return Record.model_validate(evaluation.state())
+
+
+@router.get(
+    "/evaluations/{evaluation_id}/rater",
+    response_model=RaterIdentity,
+    **guarded("evaluations.rater"),
+)
+def evaluation_rater(
+    evaluation_id: Id,
+    app: AppDep,
+    caller: CurrentPrincipal,
+    purpose: Annotated[str, Query(min_length=2, max_length=200, examples=["核查恶意差评"])],
+) -> RaterIdentity:
+    """Who gave an anonymous rating, for an inspector with a purpose; every read is recorded."""
+    identity = app.rater_identity(evaluation_id, purpose, actor=caller.actor)
+    return RaterIdentity(
+        evaluation_id=identity.evaluation_id,
+        subject=identity.subject,
+        rater=identity.rater,
+        erased=identity.erased,
+    )
 
 
 @router.post(
@@ -72,9 +142,25 @@ def show_evaluation(
     **guarded("evaluations.rerate"),
 )
 def rerate(evaluation_id: Id, body: ReRating, cmd: CommandDep, response: Response) -> RatingResult:
-    """The rater's second word once the rectification is completed."""
+    """The rater's second word once the rectification is completed (the original rater only)."""
     check_version(cmd.app, Evaluation, evaluation_id, cmd.version)
     saved = cmd.app.rerate_service(evaluation_id, body.level, actor=cmd.actor, reason=body.reason)
+    return rating_result(saved.evaluation, saved.rectification, response)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/re-ratings/by-code",
+    response_model=RatingResult,
+    **guarded("evaluations.rerate_with_code"),
+)
+def rerate_with_code(
+    evaluation_id: Id, body: CodeReRating, app: AppDep, response: Response
+) -> RatingResult:
+    """Re-rate, after the rectification, a service rated with its receipt's code: the same
+    code again."""
+    saved = app.rerate_service(
+        evaluation_id, body.level, actor=VISITOR, reason=body.reason, code=body.code
+    )
     return rating_result(saved.evaluation, saved.rectification, response)
 
 

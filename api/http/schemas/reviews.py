@@ -2,50 +2,95 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.http.schemas.cases import RatingLevel
-from api.http.schemas.common import Body
+from api.http.schemas.common import Body, CommandResult
 
 Text = Field(min_length=1, max_length=4000)
 
 
+class WindowServiceCreate(Body):
+    """A service just given at your window, to put on the record (and on the visitor's
+    receipt, with its one-time rating code)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"service_item": "营业执照变更登记", "enterprise": "91440300MA5EXAMPLE"}]
+        }
+    )
+    service_item: str = Field(min_length=1, max_length=200)
+    enterprise: str | None = Field(
+        default=None, max_length=64, description="the credit code of the enterprise served"
+    )
+
+
+class WindowServiceRecorded(CommandResult):
+    rating_code: str = Field(
+        examples=["K7QX-M2PD-9FTR"],
+        description="print it on the receipt: it is shown once and only its digest is kept",
+    )
+
+
 class ServiceRating(Body):
-    """A rating of a window service that opened no case, known by the id the window gave it."""
+    """A rating of a recorded window service, by the enterprise it was for (signed in)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"service_id": "5d0c6a8e-2b7f-4e1a-9c3d-8f6e5a4b3c2d", "level": "very_satisfied"}
+            ]
+        }
+    )
+    service_id: UUID
+    level: RatingLevel
+    reason: str | None = Field(default=None, max_length=4000, description="needed for a 差评")
+    real_name: bool = True
+
+
+class CodeRating(Body):
+    """A rating of a window service with the one-time code printed on its receipt."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "service_id": "5d0c6a8e-2b7f-4e1a-9c3d-8f6e5a4b3c2d",
-                    "unit": "AMR",
-                    "delivered_at": "2026-03-02T09:30:00+08:00",
-                    "staff": "li.na",
-                    "service_item": "营业执照变更登记",
-                    "level": "very_satisfied",
+                    "code": "K7QX-M2PD-9FTR",
+                    "level": "satisfied",
                 }
             ]
         }
     )
     service_id: UUID
-    unit: str = Field(min_length=1, max_length=64)
-    delivered_at: datetime
-    staff: str | None = Field(default=None, max_length=100)
-    window: str | None = Field(default=None, max_length=64)
-    service_item: str | None = Field(default=None, max_length=200)
+    code: str = Field(min_length=4, max_length=40)
     level: RatingLevel
     reason: str | None = Field(default=None, max_length=4000, description="needed for a 差评")
-    real_name: bool = True
 
 
 class ReRating(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"level": "satisfied"}]})
     level: RatingLevel
     reason: str | None = Field(default=None, max_length=4000)
+
+
+class CodeReRating(ReRating):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"code": "K7QX-M2PD-9FTR", "level": "satisfied"}]}
+    )
+    code: str = Field(min_length=4, max_length=40)
+
+
+class RaterIdentity(BaseModel):
+    """Who gave an anonymous rating, as opened for an inspector (the read is recorded)."""
+
+    evaluation_id: UUID
+    subject: UUID = Field(description="the data subject sealing the account (for erasure)")
+    rater: str = Field(examples=["91440300MA5EXAMPLE"], description="[erased] once erased")
+    erased: bool
 
 
 class AppealBody(Body):

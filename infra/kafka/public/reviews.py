@@ -1,21 +1,36 @@
-"""The public events of good/bad reviews (好差评): ratings, appeals and rectifications.
+"""The public events of good/bad reviews (好差评): window services, ratings, appeals and
+rectifications.
 
 A rating is published with its level and the service it rates, never with the rater (the actor
 of a rating is an enterprise or a member of the public, published by role alone) nor with the
-reason a rater wrote.
+reason a rater wrote. A window service is published without its receipt's rating code (whose
+digest alone is stored); an anonymous rater's sealed account is never published.
 """
 
 from __future__ import annotations
 
 from domain.appeal import Appeal
 from domain.evaluation import Evaluation
+from domain.rater import RaterAccount
 from domain.rectification import Rectification
+from domain.window_service import WindowService
 from infra.kafka.public.spec import Field, Publication, Withheld
 
 POLICY = Field("policy_version", "string")
 
 
 PUBLICATIONS = (
+    Publication(
+        WindowService.Delivered, "window_service.delivered",
+        "Staff recorded a service given at their window (the service a visitor rates).",
+        (
+            Field("unit_id", "uuid"),
+            Field("window_id", "uuid", nullable=True),
+            Field("staff", "string", description="login of the staff member who served"),
+            Field("service_item", "string"),
+            Field("enterprise_id", "uuid", nullable=True),
+        ),
+    ),
     Publication(
         Evaluation.Rated, "evaluation.rated", "A service was rated (一次一评 / 一事一评).",
         (
@@ -105,4 +120,10 @@ PUBLICATIONS = (
     ),
 )
 
-WITHHELD: tuple[Withheld, ...] = ()
+SEALED = "an anonymous rater's sealed account, and every read of it, stays in this store"
+
+WITHHELD: tuple[Withheld, ...] = (
+    Withheld(RaterAccount.Sealed, SEALED, ("account",)),
+    Withheld(RaterAccount.Revealed, SEALED, ("purpose",)),
+    Withheld(RaterAccount.Erased, SEALED, ("reason",)),
+)
