@@ -31,6 +31,7 @@ from projections.store import ViewStore
 SOURCES: dict[str, tuple[type[Projection], str]] = {
     "cases": (CaseProjection, "cases"),
     "case_units": (CaseProjection, "case_units"),
+    "services": (ReviewProjection, "services"),
     "evaluations": (ReviewProjection, "evaluations"),
     "rectifications": (ReviewProjection, "rectifications"),
     "units": (DirectoryProjection, "units"),
@@ -110,8 +111,14 @@ class Figures:
             },
         }
 
-    def lists(self, dimension: str, period: str, now: datetime | None = None) -> dict[str, Any]:
-        facts, ctx = self.context(now)
+    def lists(
+        self,
+        dimension: str,
+        period: str,
+        now: datetime | None = None,
+        definitions: str = DEFINITIONS,
+    ) -> dict[str, Any]:
+        facts, ctx = self.context(now, definitions)
         return {
             **ctx.stamp(),
             **asdict(red_black_lists(dimension, facts, Period.parse(period), ctx)),
@@ -129,8 +136,10 @@ class Figures:
             "ranking": [asdict(r) for r in ranked],
         }
 
-    def coverage(self, month: str, now: datetime | None = None) -> dict[str, Any]:
-        facts, ctx = self.context(now)
+    def coverage(
+        self, month: str, now: datetime | None = None, definitions: str = DEFINITIONS
+    ) -> dict[str, Any]:
+        facts, ctx = self.context(now, definitions)
         return {
             **ctx.stamp(),
             "month": month,

@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=DEFINITION_VERSIONS,
         default=DEFINITIONS,
         help=f"the formulas' version (docs/metrics.md; default {DEFINITIONS}): an earlier one"
-        " reproduces a figure published under it (board, rates, ranking)",
+        " reproduces a figure published under it",
     )
     parser.set_defaults(handler=run)
 
@@ -59,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"report {args.figure} is grouped by {', '.join(groups)}, not {args.group!r}"
         )
-    if args.definitions != DEFINITIONS and args.figure not in ("board", "rates", "ranking"):
-        raise UsageError(f"report {args.figure} has one definition; drop --definitions")
     if args.period:
         try:
             Period.parse(args.period)
@@ -87,9 +85,9 @@ def _figure(figures: Figures, args: argparse.Namespace, now: Any) -> dict[str, A
         if args.figure == "rates":
             return figures.rates(args.group, args.period, now, args.definitions)
         if args.figure == "lists":
-            return figures.lists(args.group, args.period, now)
+            return figures.lists(args.group, args.period, now, args.definitions)
         if args.figure == "ranking":
             return figures.ranking(args.period, now, args.definitions)
-        return figures.coverage(args.period, now)
+        return figures.coverage(args.period, now, args.definitions)
     except (KeyError, ValueError) as error:
         raise UsageError(str(error).strip("'\"")) from None

@@ -7,7 +7,12 @@ from datetime import date, datetime
 
 from domain.clock import WorkingCalendar
 from domain.policy import Policy
-from projections.figures import DEFINITION_VERSIONS, DEFINITIONS
+from projections.figures import (
+    DEFINITION_VERSIONS,
+    DEFINITIONS,
+    METRICS_2026_1,
+    METRICS_2026_2,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,12 @@ class Context:
         if self.definitions not in DEFINITION_VERSIONS:
             known = ", ".join(DEFINITION_VERSIONS)
             raise ValueError(f"definitions {self.definitions!r} are unknown (known: {known})")
+
+    @property
+    def first_review_formulas(self) -> bool:
+        """Whether review, list, ranking-tie and visit figures follow their first formulas
+        (metrics-2026.1, which metrics-2026.2 left as they were)."""
+        return self.definitions in (METRICS_2026_1, METRICS_2026_2)
 
     @property
     def today(self) -> date:

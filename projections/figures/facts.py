@@ -12,6 +12,7 @@ Row = dict[str, Any]
 class Facts:
     cases: list[Row] = field(default_factory=list)
     case_units: list[Row] = field(default_factory=list)
+    services: list[Row] = field(default_factory=list)
     evaluations: list[Row] = field(default_factory=list)
     rectifications: list[Row] = field(default_factory=list)
     units: list[Row] = field(default_factory=list)

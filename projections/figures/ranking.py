@@ -14,7 +14,7 @@ from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.handling import handling_rates
 from projections.figures.periods import Period
-from projections.figures.reviews import review_rates
+from projections.figures.reviews import placed_services, review_rates
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ def unit_rates(
     handling = handling_rates(cases, period, ctx, routed)
     reviews = review_rates(
         facts.only(
-            cases=cases, evaluations=[e for e in facts.evaluations if e["unit_id"] == unit_id]
+            cases=cases,
+            evaluations=[e for e in facts.evaluations if e["unit_id"] == unit_id],
+            services=[s for s in placed_services(facts) if s["unit_id"] == unit_id],
         ),
         period,
         ctx,

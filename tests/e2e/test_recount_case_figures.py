@@ -26,6 +26,7 @@ from uuid import UUID
 
 import pytest
 
+from projections.figures import DEFINITIONS
 from tests.support.cli import CommandRunner
 
 CHINA = timezone(timedelta(hours=8))
@@ -170,7 +171,7 @@ def published(demo: Demo, year: int) -> Counts:
             demo.now.isoformat(),
         )
     )
-    assert report["definitions"] == "metrics-2026.2"
+    assert report["definitions"] == DEFINITIONS  # handling formulas as since metrics-2026.2
     return {
         unit: {rate: (found[rate]["numerator"], found[rate]["denominator"]) for rate in RATES}
         for unit, found in report["rates"].items()

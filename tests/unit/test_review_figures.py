@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 
 from domain.actors import Actor, Role
 from domain.application import Casetrail
-from domain.evaluation import ServiceReceived
 from domain.policy import ListPolicy
 from domain.rectification import Rectification
 from projections.base import Projection
@@ -37,6 +36,7 @@ from projections.figures.reviews import review_rates, review_rates_by
 from projections.reviews import ReviewProjection
 from tests.support.app import ADMIN, memory_app, seed_directory
 from tests.support.clock import CHINA, FakeClock
+from tests.support.oversight_world import window_service
 from tests.support.views import project
 
 LI = Actor("li.na", Role.WINDOW_STAFF)
@@ -74,9 +74,11 @@ def facts_of(app: Casetrail) -> Facts:
 
     return Facts(
         cases=rows(CaseProjection(), "cases"),
+        services=rows(ReviewProjection(), "services"),
         evaluations=rows(ReviewProjection(), "evaluations"),
         rectifications=rows(ReviewProjection(), "rectifications"),
         units=rows(DirectoryProjection(), "units"),
+        staff=rows(DirectoryProjection(), "staff"),
         leaders=rows(DirectoryProjection(), "leaders"),
         enterprises=rows(DirectoryProjection(), "enterprises"),
         leader_links=rows(EngagementProjection(), "leader_links"),
@@ -100,9 +102,7 @@ def june() -> tuple[Facts, Context]:
     excluded = app.rate_case(
         r4, "very_dissatisfied", actor=ENTERPRISE, reason="态度差", real_name=False
     )
-    window = ServiceReceived.window_service(
-        uuid4(), unit_id=app.unit("HRS").id, delivered_at=at("06-08", 9), staff="zhao.lei"
-    )
+    window = window_service(app, at("06-08", 9), staff="zhao.lei")
     app.rate_service(window, "basically_satisfied", actor=ENTERPRISE)
     clock.set(at("06-09"))
     appeal = app.appeal_rating(
@@ -129,10 +129,28 @@ def test_review_rates_of_june_match_the_hand_count(june: tuple[Facts, Context]) 
     assert counts(review_rates(facts, JUNE, ctx)) == {
         "good_review_rate": (3, 4),  # R1, R2, R3 (re-rated) of R1, R2, R3, R5; R4 excluded
         "bad_review_rate": (0, 4),  # R3 no longer counts as 差评 once re-rated
-        "rectification_rate": (1, 1),  # the original 差评 R3 was rectified
+        "rectification_rate": (1, 1),  # the original 差评 R3 was rectified, on time
         "real_name_callback_rate": (1, 1),  # R3 was real-name and reached by phone
+        "active_rating_rate": (4, 6),  # R1, R2, R3, R5 of six services (five answers, R5)
+        "rectification_partly_rate": (0, 1),
+        "rectification_explained_rate": (0, 1),
+        "rectification_not_substantiated_rate": (0, 1),
+        "rectification_late_rate": (0, 1),
+        "rectification_open_rate": (0, 1),
+    }
+
+
+def test_the_first_definitions_still_reproduce_their_figures(june: tuple[Facts, Context]) -> None:
+    facts, ctx = june
+    first = replace(ctx, definitions="metrics-2026.1")
+    assert counts(review_rates(facts, JUNE, first)) == {
+        "good_review_rate": (3, 4),
+        "bad_review_rate": (0, 4),
+        "rectification_rate": (1, 1),  # any completed rectification counted then
+        "real_name_callback_rate": (1, 1),
         "active_rating_rate": (3, 5),  # R1, R2, R3 of five closed cases (R4 excluded)
     }
+    assert first.stamp()["definitions"] == "metrics-2026.1"
 
 
 def test_review_rates_per_unit(june: tuple[Facts, Context]) -> None:
