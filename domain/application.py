@@ -10,6 +10,7 @@ from domain.services.engagement import EngagementService
 from domain.services.handling import HandlingService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
+from domain.services.publishing import PublishingService
 from domain.services.reviews import ReviewService
 
 
@@ -17,6 +18,7 @@ class Casetrail(
     ReviewService,
     EngagementService,
     OversightService,
+    PublishingService,
     PrivacyService,
     HandlingService,
     CaseClockService,

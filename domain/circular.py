@@ -1,12 +1,16 @@
 """Named circulars (实名通报): a supervisor names staff or units, and says why, in public.
 
 A circular is published from a source (a red/black list, an overdue board, an assessment
-period). It is never edited: a circular published in error is withdrawn by a later event with
-a reason, and both stay in the record.
+period). One that names people from a list or a ranking cites the published edition, and names
+only members on it: a circular never outruns what was published and open to objection. It is
+never edited: a circular published in error is withdrawn by a later event with a reason, and
+both stay in the record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -17,7 +21,7 @@ from eventsourcing.domain import Aggregate
 from domain.actors import Actor, Role
 from domain.base import Tracked
 from domain.errors import InvalidInputError
-from domain.refusals import ConcludedError, iso, require_role, require_text
+from domain.refusals import ConcludedError, StepRefusedError, iso, require_role, require_text
 
 
 class SubjectKind(StrEnum):
@@ -32,6 +36,30 @@ class SourceKind(StrEnum):
     PERIOD = "period"
 
 
+@dataclass(frozen=True)
+class Citation:
+    """The published edition a circular names people from, and who is on it (by the kind and
+    name a circular uses: staff login, unit or window code) with their line."""
+
+    publication_id: UUID
+    what: str
+    period: str
+    edition: int
+    lines: Mapping[tuple[str, str], str]
+    """(kind, who) -> where they stand: ``red``/``black`` on a list, or their rank."""
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "publication_id": str(self.publication_id),
+            "what": self.what,
+            "period": self.period,
+            "edition": self.edition,
+        }
+
+
+CITED = {SourceKind.LIST: "lists", SourceKind.PERIOD: "ranking"}
+
+
 class Circular(Tracked):
     """One published circular naming who and why."""
 
@@ -42,6 +70,8 @@ class Circular(Tracked):
         source_kind: str
         source_ref: str
         subjects: list[dict[str, str]]
+        cites: dict[str, Any] | None = None
+        """The published lists or ranking edition the subjects are named from."""
 
     class Withdrawn(Tracked.Event):
         reason: str
@@ -51,10 +81,17 @@ class Circular(Tracked):
             aggregate.withdrawn_at, aggregate.withdrawal_reason = self.timestamp, self.reason
 
     def __init__(
-        self, *, title: str, source_kind: str, source_ref: str, subjects: list[dict[str, str]]
+        self,
+        *,
+        title: str,
+        source_kind: str,
+        source_ref: str,
+        subjects: list[dict[str, str]],
+        cites: dict[str, Any] | None = None,
     ) -> None:
         self.title, self.source_kind, self.source_ref = title, SourceKind(source_kind), source_ref
         self.subjects = [dict(s) for s in subjects]
+        self.cites = cites
         self.withdrawn_at: datetime | None = None
         self.withdrawal_reason: str | None = None
 
@@ -69,8 +106,10 @@ class Circular(Tracked):
         subjects: list[tuple[SubjectKind, str, str]],
         actor: Actor,
         at: datetime,
+        citation: Citation | None = None,
     ) -> Self:
-        """``subjects`` are (kind, who: a login or a unit/window code or id, why)."""
+        """``subjects`` are (kind, who: a login or a unit/window code, why). A circular from a
+        list or a period cites the published edition (``citation``) its subjects are on."""
         require_role(actor, (Role.SUPERVISOR,), "publish a named circular")
         if not subjects:
             raise InvalidInputError("a named circular names at least one staff member or unit")
@@ -82,6 +121,11 @@ class Circular(Tracked):
             }
             for kind, who, why in subjects
         ]
+        if source_kind in CITED:
+            _require_published(source_kind, citation, named)
+            assert citation is not None
+            for subject in named:
+                subject["listed"] = citation.lines[(subject["kind"], subject["who"])]
         return cls._create_by(
             cls.Published,
             id=circular_id,
@@ -91,6 +135,7 @@ class Circular(Tracked):
             source_kind=source_kind.value,
             source_ref=require_text("the source (which list, board or period)", source_ref),
             subjects=named,
+            cites=citation.data() if citation and source_kind in CITED else None,
         )
 
     def withdraw(self, reason: str, *, actor: Actor, at: datetime) -> None:
@@ -111,6 +156,34 @@ class Circular(Tracked):
             "source_kind": self.source_kind.value,
             "source_ref": self.source_ref,
             "subjects": self.subjects,
+            "cites": self.cites,
             "withdrawn_at": iso(self.withdrawn_at),
             "withdrawal_reason": self.withdrawal_reason,
         }
+
+
+def _require_published(
+    source_kind: SourceKind, citation: Citation | None, named: list[dict[str, str]]
+) -> None:
+    """Every subject of a circular from a list or a ranking is on its published edition."""
+    what = CITED[source_kind]
+    if citation is None or citation.what != what:
+        raise StepRefusedError(
+            "publish a named circular",
+            "not published",
+            f"a circular from a {source_kind.value} cites the published {what} it names people"
+            " from; publish them first",
+            code="circular-cites-publication",
+            params={"what": what},
+        )
+    missing = [s["who"] for s in named if (s["kind"], s["who"]) not in citation.lines]
+    if missing:
+        raise StepRefusedError(
+            "publish a named circular",
+            "not listed",
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not on the {what} of"
+            f" {citation.period} (edition {citation.edition}); a circular names only members"
+            " of the edition it cites",
+            code="circular-names-published-entries",
+            params={"missing": missing, "period": citation.period, "edition": citation.edition},
+        )

@@ -20,6 +20,7 @@ _FORMS = {
     "month": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
 }
 _MONTHS = {"year": 12, "quarter": 3, "month": 1}
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 EXAMPLES = {"year": "2026", "quarter": "2026-Q1", "month": "2026-03"}
 
 
@@ -39,17 +40,20 @@ class Period:
     @classmethod
     def parse(cls, name: str, kind: str | None = None) -> Period:
         """The period called ``name``; with ``kind``, it must be of that kind."""
-        if kind is not None and kind not in _FORMS:
-            raise PeriodError(
-                f"period kind {kind!r} is unknown (kinds: {', '.join(KINDS)})",
-                code="period-kind-unknown",
-                params={"kind": kind},
-            )
+        if kind is not None:
+            check_kind(kind)
         for found, form in _FORMS.items():
             match = form.match(name)
             if match is None or kind not in (None, found):
                 continue
             year = int(match.group(1))
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise PeriodError(
+                    f"period {name!r} is out of range: years run from {FIRST_YEAR} to"
+                    f" {LAST_YEAR}",
+                    code="period-out-of-range",
+                    params={"period": name},
+                )
             part = int(match.group(2)) - 1 if found != "year" else 0
             start_month = part * _MONTHS[found] + 1
             first = date(year, start_month, 1)
@@ -77,6 +81,9 @@ class Period:
     def previous(self) -> Period:
         return self._shifted(-1)
 
+    def following(self) -> Period:
+        return self._shifted(1)
+
     def _shifted(self, by: int) -> Period:
         first = _add_months(self.first, by * _MONTHS[self.kind])
         if self.kind == "year":
@@ -84,6 +91,15 @@ class Period:
         if self.kind == "quarter":
             return Period.parse(f"{first.year}-Q{(first.month - 1) // 3 + 1}")
         return Period.parse(f"{first.year}-{first.month:02d}")
+
+
+def check_kind(kind: str) -> None:
+    if kind not in _FORMS:
+        raise PeriodError(
+            f"period kind {kind!r} is unknown (kinds: {', '.join(KINDS)})",
+            code="period-kind-unknown",
+            params={"kind": kind},
+        )
 
 
 def _add_months(day: date, months: int) -> date:

@@ -39,10 +39,34 @@ class EvaluationPolicy:
 
 @dataclass(frozen=True)
 class ListPolicy:
+    """Red and black lists (红黑榜): sizes, the sample a member needs, the floor a red-list
+    member must reach and the ceiling a black-list member must fall below (staff and windows
+    by 好评率, units by the assessment composite), and the objection period."""
+
     red_size: int = 3
     black_size: int = 3
     min_sample: int = 5
     objection_working_days: int = 5
+    red_min_good_review_rate: float = 0.9
+    black_max_good_review_rate: float = 0.7
+    red_min_composite: float = 0.65
+    black_max_composite: float = 0.5
+
+    def __post_init__(self) -> None:
+        for red, black in (
+            ("red_min_good_review_rate", "black_max_good_review_rate"),
+            ("red_min_composite", "black_max_composite"),
+        ):
+            if getattr(self, red) <= getattr(self, black):
+                raise InvalidInputError(
+                    f"lists.{red} must be above lists.{black}, so that nobody can be on both"
+                    " lists",
+                    code="list-floor-above-ceiling",
+                    params={"floor": red, "ceiling": black},
+                )
+
+
+TRIGGER_SOURCES = ("ranking", "unit_black_list")
 
 
 @dataclass(frozen=True)
@@ -52,12 +76,25 @@ class TriggerPolicy:
     consecutive_bottom_periods: int = 2
     period: str = "year"
     action: str = "formal_talk"
+    recommendation: str = "reassign_deputy_in_charge"
+    """Recorded with the talk: the seed's second consequence (分管领导调整)."""
+    source: str = "ranking"
+    """What "bottom" is read from: ``ranking`` (the last rank of a published ranking) or
+    ``unit_black_list`` (on the unit black list of published lists)."""
+
+    def __post_init__(self) -> None:
+        if self.source not in TRIGGER_SOURCES:
+            known = ", ".join(TRIGGER_SOURCES)
+            raise InvalidInputError(f"triggers.source {self.source!r} is unknown ({known})")
 
 
 @dataclass(frozen=True)
 class VisitPolicy:
     county_leader_monthly_visits: int = 1
     front_line_days_per_month: int = 5
+    record_within_working_days: int = 3
+    """A visit entered later than this many working days after its date is recorded as late
+    and meets no quota."""
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ from infra.kafka.service import RelayThread, start_relay
 from infra.persistence import persistence_env
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
+from infra.publishing import Publisher
 from infra.readside import ReadSide
 from infra.runtime import Background
 from infra.settings import Settings
 from infra.views import open_view_store, postgres_conninfo
 from projections.registry import all_projections
+
+PUBLISH_WAIT_SECONDS = 30.0
 
 
 @dataclass
@@ -46,6 +49,16 @@ class Container:
     @property
     def clock(self) -> Clock:
         return self.app.clock
+
+    def publisher(self) -> Publisher:
+        """Publishes lists and rankings from the views, brought to the head of the log first."""
+        read = self.read
+        views = list(read.projections)
+        return Publisher(
+            self.app,
+            read.store,
+            catch_up=lambda: read.wait_for(read.log.head(), views, PUBLISH_WAIT_SECONDS),
+        )
 
     def start_background(
         self, *, watch_every: float = 60.0, on_alerts: Callable[[int], None] | None = None

@@ -12,6 +12,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from domain.errors import InvalidInputError
 from domain.policy import Policy
 
 # Policy fields kept in a table of their own in the file, for readability.
@@ -71,7 +72,11 @@ class _PolicyReader:
 
     def _section(self, name: str, kind: Any) -> Any:
         hints = get_type_hints(kind)
-        return kind(**{f.name: self._value((name, f.name), hints[f.name]) for f in fields(kind)})
+        values = {f.name: self._value((name, f.name), hints[f.name]) for f in fields(kind)}
+        try:
+            return kind(**values)
+        except InvalidInputError as error:  # numbers that contradict each other
+            raise PolicyFileError(self.path, str(error), (name,)) from None
 
     def _mapping(self, key: Key, kind: type) -> dict[str, Any]:
         table = self._lookup(key)

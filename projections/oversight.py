@@ -1,19 +1,22 @@
-"""Supervision orders, named circulars, accountability matters and formal-talk decisions."""
+"""Supervision orders, named circulars, accountability matters, published lists and rankings,
+and formal-talk decisions."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from domain.accountability import AccountabilityMatter
 from domain.assessment import AssessmentTrigger
 from domain.circular import Circular
+from domain.publication import Publication
 from domain.supervision import Supervision
 from projections.base import Projection, Table, ViewTx, handles
 
 
 class OversightProjection(Projection):
     name = "oversight"
-    version = "1"
+    version = "2"
     tables = (
         Table.of(
             "supervision_orders",
@@ -37,8 +40,24 @@ class OversightProjection(Projection):
             source_kind="text",
             source_ref="text",
             subjects="json",
+            cites="json",
             published_at="timestamp",
             withdrawn_at="timestamp",
+        ),
+        Table.of(
+            "publications",
+            key="id",
+            id="text",
+            what="text",
+            period="text",
+            edition="integer",
+            published_at="timestamp",
+            definitions="text",
+            figures_position="integer",
+            policy_version="text",
+            objection_due_at="timestamp",
+            objections="integer",
+            pending_objections="integer",
         ),
         Table.of(
             "accountability_matters",
@@ -105,6 +124,7 @@ class OversightProjection(Projection):
                 "source_kind": event.source_kind,
                 "source_ref": event.source_ref,
                 "subjects": event.subjects,
+                "cites": event.cites,
                 "published_at": event.timestamp,
             },
         )
@@ -161,12 +181,17 @@ class OversightProjection(Projection):
 
     @handles(AssessmentTrigger.RankingRecorded)
     def _ranking(self, event: AssessmentTrigger.RankingRecorded, view: ViewTx) -> None:
+        if event.publication_id is None:
+            return  # entered by hand before results were read from publications: not counted
+        row = view.get("assessment_triggers", event.originator_id) or {}
+        periods = {*row.get("bottom_periods", [])}
         if event.bottom:
-            row = view.get("assessment_triggers", event.originator_id) or {}
-            periods = sorted({*row.get("bottom_periods", []), event.period})
-            view.upsert(
-                "assessment_triggers", {"id": event.originator_id, "bottom_periods": periods}
-            )
+            periods.add(event.period)
+        else:  # a corrected edition may take a period off the bottom
+            periods.discard(event.period)
+        view.upsert(
+            "assessment_triggers", {"id": event.originator_id, "bottom_periods": sorted(periods)}
+        )
 
     @handles(AssessmentTrigger.FormalTalkTriggered)
     def _formal_talk(self, event: AssessmentTrigger.FormalTalkTriggered, view: ViewTx) -> None:
@@ -175,3 +200,45 @@ class OversightProjection(Projection):
             "assessment_triggers",
             {"id": event.originator_id, "last_formal_talk_at": event.timestamp},
         )
+
+    @handles(AssessmentTrigger.FormalTalkWithdrawn)
+    def _talk_withdrawn(self, event: AssessmentTrigger.FormalTalkWithdrawn, view: ViewTx) -> None:
+        view.increment("assessment_triggers", event.originator_id, "formal_talks", -1)
+
+    @handles(Publication.Published)
+    def _list_published(self, event: Publication.Published, view: ViewTx) -> None:
+        view.upsert(
+            "publications",
+            {
+                "id": event.originator_id,
+                "what": event.what,
+                "period": event.period,
+                "objections": 0,
+                "pending_objections": 0,
+                **_edition(event, 1),
+            },
+        )
+
+    @handles(Publication.Corrected)
+    def _list_corrected(self, event: Publication.Corrected, view: ViewTx) -> None:
+        view.upsert("publications", {"id": event.originator_id, **_edition(event, event.edition)})
+
+    @handles(Publication.ObjectionFiled)
+    def _objection(self, event: Publication.ObjectionFiled, view: ViewTx) -> None:
+        view.increment("publications", event.originator_id, "objections")
+        view.increment("publications", event.originator_id, "pending_objections")
+
+    @handles(Publication.ObjectionDecided)
+    def _objection_decided(self, event: Publication.ObjectionDecided, view: ViewTx) -> None:
+        view.increment("publications", event.originator_id, "pending_objections", -1)
+
+
+def _edition(event: Publication.Published | Publication.Corrected, edition: int) -> dict[str, Any]:
+    return {
+        "edition": edition,
+        "published_at": event.timestamp,
+        "definitions": event.stamp["definitions"],
+        "figures_position": event.stamp["position"],
+        "policy_version": event.policy_version,
+        "objection_due_at": datetime.fromisoformat(event.objection_due["due_at"]),
+    }

@@ -1,5 +1,9 @@
 """``casetrail report``: the published figures, as JSON stamped with what they were computed
-under (definitions, policy, calendar, log position, time)."""
+under (definitions, policy, calendar, log position, time).
+
+Lists and rankings judge people, so ``report lists`` and ``report ranking`` show what was
+*published* for the period: every frozen edition and every objection (``--reproduce`` recomputes
+each edition from the log at its position; ``--draft`` shows what publishing now would give)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,12 @@ import json
 from typing import Any
 
 from api.cli.common import UsageError, parse_time
+from domain.application import Casetrail
+from domain.publication import Publication
 from infra.bootstrap import bootstrap
 from infra.figures import Figures
 from infra.projections import open_runner
+from infra.publishing import reproduces
 from infra.settings import Settings
 from projections.figures import DEFINITION_VERSIONS, DEFINITIONS
 from projections.figures.handling import GROUPS as RATE_GROUPS
@@ -42,6 +49,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--now", metavar="TIME", help="compute as of this time (default now)")
     parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="lists, ranking: compute them now from the record instead of showing what was"
+        " published",
+    )
+    parser.add_argument(
+        "--reproduce",
+        action="store_true",
+        help="lists, ranking: recompute each published edition from the log at its position,"
+        " with its definitions, and say whether it matches",
+    )
+    parser.add_argument(
         "--definitions",
         choices=DEFINITION_VERSIONS,
         default=DEFINITIONS,
@@ -54,6 +73,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if args.figure in ("rates", "lists", "ranking", "coverage") and not args.period:
         raise UsageError(f"report {args.figure} needs --period (e.g. 2026-Q2)")
+    published = args.figure in ("lists", "ranking") and not args.draft
+    if published and args.definitions != DEFINITIONS:
+        raise UsageError(
+            f"a published {args.figure} edition carries its own definitions; add --draft to"
+            " compute it under others"
+        )
+    if args.reproduce and not published:
+        raise UsageError("--reproduce checks published lists and rankings (without --draft)")
     groups = FIGURE_GROUPS.get(args.figure)
     if groups and args.group not in groups:
         raise UsageError(
@@ -71,11 +98,31 @@ def run(args: argparse.Namespace) -> int:
     try:
         runner.catch_up()
         figures = Figures(app, runner.store)
-        print(json.dumps(_figure(figures, args, now), ensure_ascii=False, indent=2, default=str))
+        found = _published(app, args) if published else _figure(figures, args, now)
+        print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
     finally:
         runner.store.close()
         app.close()
     return 0
+
+
+def _published(app: Casetrail, args: argparse.Namespace) -> dict[str, Any]:
+    """The period's publication: every edition, every objection."""
+    publication = app.publication(args.figure, args.period)
+    state = publication.state()
+    if args.reproduce:
+        state["reproduced"] = [
+            {"edition": n, "reproduces": _reproduces(app, publication, n)}
+            for n in range(1, publication.edition + 1)
+        ]
+    return state
+
+
+def _reproduces(app: Casetrail, publication: Publication, edition: int) -> bool | str:
+    try:
+        return reproduces(app, publication, edition)
+    except ValueError as error:  # computed under another policy than this one runs
+        return str(error)
 
 
 def _figure(figures: Figures, args: argparse.Namespace, now: Any) -> dict[str, Any]:

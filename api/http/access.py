@@ -143,8 +143,17 @@ ACCESS: dict[str, frozenset[Role]] = {
     "accountability.classify": frozenset({N}),
     "accountability.decide": frozenset({N}),
     "accountability.clear": frozenset({N}),
-    "rankings.record": frozenset({S, A}),
     "rankings.trigger": frozenset({S, N, A, H}),
+    # Published lists and rankings: published and decided by supervisors, read by everyone,
+    # objected to by the listed (their unit's head, or the staff member themself).
+    "lists.publish": frozenset({S}),
+    "lists.show": EVERYONE,
+    "lists.object": STAFF,
+    "lists.decide_objection": frozenset({S}),
+    "rankings.publish": frozenset({S}),
+    "rankings.show": EVERYONE,
+    "rankings.object": frozenset({H}),
+    "rankings.decide_objection": frozenset({S}),
     # Read models.
     "views.list": READERS,
     "views.rows": READERS,

@@ -21,6 +21,7 @@ from api.http.routers import (
     inspector,
     open311,
     oversight,
+    publications,
     reviews,
     session,
     views,
@@ -49,6 +50,7 @@ MODULES = (
     reviews,
     engagement,
     oversight,
+    publications,
     views,
     open311,
 )

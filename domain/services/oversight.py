@@ -1,36 +1,26 @@
-"""Oversight commands: supervision orders, named circulars, accountability matters, and the
-consecutive-bottom rule that rankings feed."""
+"""Oversight commands: supervision orders, named circulars (citing published lists and
+rankings) and accountability matters."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
 
 from domain.accountability import AccountabilityMatter, Outcome, Side, SubjectKind
 from domain.actors import Actor
-from domain.assessment import AssessmentTrigger
 from domain.case import Case
-from domain.circular import Circular
+from domain.circular import CITED, Circular, Citation
 from domain.circular import SourceKind as CircularSource
 from domain.circular import SubjectKind as CircularSubject
 from domain.clock import Deadline, end_of_day, working_day_deadline
-from domain.directory import Staff, Unit
+from domain.directory import Staff, Unit, Window
 from domain.errors import InvalidInputError
+from domain.publication import Publication
 from domain.refusals import choice
 from domain.services.base import Saved, ServiceBase
 from domain.services.staffing import directory_id, unit_of_staff
 from domain.supervision import Supervision, TargetKind
-
-
-@dataclass(frozen=True)
-class RankingRecorded:
-    """The decision's new version (None: the same result was recorded before) and whether
-    this result triggered a formal talk."""
-
-    saved: Saved | None
-    formal_talk: bool
 
 
 class OversightService(ServiceBase):
@@ -180,7 +170,9 @@ class OversightService(ServiceBase):
         subjects: Sequence[tuple[CircularSubject | str, str, str]],
         actor: Actor,
     ) -> Saved:
-        """``subjects``: (staff | unit | window, login or code, why they are named)."""
+        """``subjects``: (staff | unit | window, login or code, why they are named). From a
+        list or a period, ``source_ref`` is the period whose published lists or ranking the
+        subjects are named from."""
         named = [
             (choice(CircularSubject, kind, "subject kind"), who, why) for kind, who, why in subjects
         ]
@@ -189,16 +181,40 @@ class OversightService(ServiceBase):
                 self.load(Staff, Staff.id_for(who))
             elif kind is CircularSubject.UNIT:
                 self.load(Unit, Unit.id_for(who))
+        source = choice(CircularSource, source_kind, "source kind")
         circular = Circular.publish(
             uuid4(),
             title=title,
-            source_kind=choice(CircularSource, source_kind, "source kind"),
+            source_kind=source,
             source_ref=source_ref,
             subjects=named,
             actor=actor,
             at=self.now(),
+            citation=self._citation(source, source_ref.strip()),
         )
         return self.commit(circular)[0]
+
+    def _citation(self, source: CircularSource, period: str) -> Citation | None:
+        """The latest edition of the publication a list or period circular cites, if any."""
+        what = CITED.get(source)
+        if what is None or not self.exists(Publication.id_for(what, period)):
+            return None
+        publication = self.load(Publication, Publication.id_for(what, period))
+        lines: dict[tuple[str, str], str] = {}
+        for dimension, entries in publication.latest["entries"].items():
+            for line in entries:
+                standing = line["side"] if what == "lists" else line["rank"]
+                if standing is not None:
+                    lines[(dimension, self._name_of(dimension, line["member"]))] = str(standing)
+        return Citation(publication.id, what, period, publication.edition, lines)
+
+    def _name_of(self, dimension: str, member: str) -> str:
+        """How a circular names a published member: a staff login, a unit or window code."""
+        if dimension == "unit":
+            return self.load(Unit, UUID(member)).code
+        if dimension == "window":
+            return self.load(Window, UUID(member)).code
+        return member
 
     def withdraw_circular(self, circular_id: UUID, reason: str, *, actor: Actor) -> Saved:
         circular = self.circular(circular_id)
@@ -306,40 +322,6 @@ class OversightService(ServiceBase):
         self, matter_id: UUID, expected_version: int | None = None
     ) -> AccountabilityMatter:
         return self.load(AccountabilityMatter, matter_id, expected_version)
-
-    # The consecutive-bottom rule, fed by rankings.
-
-    def record_ranking_result(
-        self,
-        unit: str | UUID,
-        period: str,
-        *,
-        bottom: bool,
-        actor: Actor,
-        source: str = "ranking",
-    ) -> RankingRecorded:
-        """A unit's result for one period (per ``policy.triggers.period``); bottom N periods
-        running records a formal talk (约谈)."""
-        unit_id = self.load(Unit, directory_id(Unit.id_for, unit)).id
-        period_kind = self.policy.triggers.period
-        trigger_id = AssessmentTrigger.id_for(unit_id, period_kind)
-        at = self.now()
-        trigger = (
-            self.load(AssessmentTrigger, trigger_id)
-            if self.exists(trigger_id)
-            else AssessmentTrigger.start(unit_id, period_kind, actor=actor, at=at)
-        )
-        talk = trigger.record_ranking(
-            period, bottom=bottom, source=source, actor=actor, at=at, policy=self.policy
-        )
-        if not trigger.pending_events:
-            return RankingRecorded(None, False)
-        return RankingRecorded(self.commit(trigger)[0], talk)
-
-    def assessment_trigger(self, unit: str | UUID) -> AssessmentTrigger:
-        unit_id = directory_id(Unit.id_for, unit)
-        period_kind = self.policy.triggers.period
-        return self.load(AssessmentTrigger, AssessmentTrigger.id_for(unit_id, period_kind))
 
 
 def _case_id(subject: str | UUID) -> UUID:

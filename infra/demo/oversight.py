@@ -1,15 +1,24 @@
-"""Demo supervision orders, named circulars, accountability matters and ranking triggers."""
+"""Demo supervision orders, named circulars, accountability matters, and the lists and
+rankings published for every finished period (which the 约谈 rule reads)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from uuid import UUID
 
-from domain.actors import SYSTEM
+from domain.actors import Actor
 from domain.application import Casetrail
 from domain.case_rules import CaseStatus
+from domain.directory import Window
+from domain.periods import Period
+from domain.publication import Kind, Publication
 from infra.demo.people import Directory
 from infra.demo.run import DemoRun
+from infra.projections.log import EventLog
+from infra.projections.runner import ProjectionRunner
+from infra.publishing import Publisher
+from projections.memory import MemoryViewStore
+from projections.registry import all_projections
 
 CLASSIFICATIONS = (
     (
@@ -148,16 +157,90 @@ def hold_accountable(run: DemoRun, case_ids: list[UUID]) -> None:
     )
 
 
-def rank_units(run: DemoRun) -> None:
-    """Two years of assessment results: ECO last both years, which triggers a formal talk."""
-    app, clock, people, end = run.app, run.clock, run.people, run.end
-    year = end.astimezone(app.policy.tz).year
-    for offset, period in enumerate((str(year - 2), str(year - 1))):
-        clock.now = end - timedelta(days=300 - offset * 200)
-        for code in people.clerks:
-            app.record_ranking_result(
-                code, period, bottom=code == "ECO", actor=SYSTEM, source=f"{period}年度考核"
-            )
+def publish_finished_periods(run: DemoRun, start: date) -> None:
+    """Publish the lists of every quarter, and the ranking of every year, over since ``start``
+    (a few working days after each ended), from the figures of the record; then an objection
+    to the latest lists, decided, and a named circular citing them."""
+    app, clock, end, tz = run.app, run.clock, run.end, run.app.policy.tz
+    store = MemoryViewStore()
+    runner = ProjectionRunner(EventLog.of(app), store, all_projections())
+    publisher = Publisher(app, store, catch_up=runner.catch_up)
+    supervisor = run.people.supervisors[0]
+    quarter = Period.parse(f"{start.year}-Q{(start.month - 1) // 3 + 1}")
+    with_black: list[tuple[str, datetime]] = []
+    while (published := _after(quarter, tz)) <= end:
+        clock.now = published
+        publisher.publish(Kind.LISTS, quarter.name, actor=supervisor)
+        run.summary.add("publications", Publication.id_for(Kind.LISTS, quarter.name))
+        if _black(app, quarter.name):
+            with_black.append((quarter.name, published))
+        if quarter.after.month == 1:  # a year ended with this quarter
+            year = str(quarter.first.year)
+            clock.now += timedelta(hours=1)
+            publisher.publish(Kind.RANKING, year, actor=supervisor)
+            run.summary.add("publications", Publication.id_for(Kind.RANKING, year))
+        quarter = quarter.following()
+    if with_black:  # the latest lists that black-list someone draw an objection and a circular
+        period, clock.now = with_black[-1]
+        _object_and_circulate(run, publisher, period)
+
+
+def _after(period: Period, tz: timezone) -> datetime:
+    """Publication time: 10:00 on the third day after the period."""
+    return datetime.combine(period.after + timedelta(days=3), time(10, 0), tz)
+
+
+def _black(app: Casetrail, period: str) -> list[tuple[str, str]]:
+    """The black-listed lines of a period's latest lists: (dimension, member)."""
+    return [
+        (dimension, line["member"])
+        for dimension, lines in app.publication(Kind.LISTS, period).latest["entries"].items()
+        for line in lines
+        if line["side"] == "black"
+    ]
+
+
+def _object_and_circulate(run: DemoRun, publisher: Publisher, period: str) -> None:
+    app, people = run.app, run.people
+    black = _black(app, period)
+    supervisor = people.supervisors[0]
+    for (dimension, member), upheld in zip(black, (False, True), strict=False):
+        who, objector = _objector(app, people, dimension, member)
+        if not run.move(days=1):
+            return
+        filed = app.object_to(
+            Kind.LISTS, period, dimension, who, "本季度样本集中于个别企业，请予复核", actor=objector
+        )
+        if not run.move(days=1):
+            return
+        publisher.decide(
+            Kind.LISTS,
+            period,
+            filed.number,
+            upheld=upheld,
+            reason="经复核，差评系同一企业集中所为，不予列入黑榜" if upheld else "样本符合规定",
+            actor=supervisor,
+        )
+    named = [(d, _objector(app, people, d, m)[0]) for d, m in _black(app, period)]
+    if named and run.move(hours=4):
+        circular = app.publish_circular(
+            title=f"{period}服务好差评红黑榜黑榜通报",
+            source_kind="list",
+            source_ref=period,
+            subjects=[(kind, who, "列入本季度黑榜") for kind, who in named],
+            actor=supervisor,
+        )
+        run.summary.add("circulars", circular.id)
+
+
+def _objector(app: Casetrail, people: Directory, dimension: str, member: str) -> tuple[str, Actor]:
+    """How the line is named, and who objects: the staff member, or the unit's head."""
+    if dimension == "staff":
+        return member, app.staff_actor(member)
+    unit_id = UUID(member) if dimension == "unit" else app.load(Window, UUID(member)).unit_id
+    code = next(c for c in people.clerks if app.unit(c).id == unit_id)
+    who = code if dimension == "unit" else app.load(Window, UUID(member)).code
+    return who, people.heads[code]
 
 
 def _unit_of(app: Casetrail, people: Directory, case_id: UUID) -> str:

@@ -13,7 +13,7 @@ from domain.case import Case
 from domain.directory import Unit
 from infra.demo.cases import handle_opened_case, play_case
 from infra.demo.engagement import link_leaders, visit_enterprises
-from infra.demo.oversight import hold_accountable, rank_units, supervise
+from infra.demo.oversight import hold_accountable, publish_finished_periods, supervise
 from infra.demo.people import seed_directory
 from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
@@ -67,5 +67,5 @@ def seed_demo(
         handle_opened_case(run, case_id)
     supervise(run, case_ids)
     hold_accountable(run, case_ids)
-    rank_units(run)
+    publish_finished_periods(run, min(filings).date() if filings else end.date())
     return summary

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.kafka.cloudevents import ENVELOPE_ATTRIBUTES, schema_uri
-from infra.kafka.public import publications, withheld
+from infra.kafka.public import publications, retired, withheld
 from infra.kafka.public.spec import Field, FieldType, Publication
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -78,8 +78,10 @@ def data_schema(publication: Publication) -> dict[str, Any]:
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:
-    """The ``data`` schema of every public event type, by type."""
-    return {p.type: data_schema(p) for p in sorted(publications(), key=lambda p: p.type)}
+    """The ``data`` schema of every public event type, by type (retired types included: their
+    messages may still be on the topic)."""
+    every = publications() + retired()
+    return {p.type: data_schema(p) for p in sorted(every, key=lambda p: p.type)}
 
 
 def envelope_schema() -> dict[str, Any]:
@@ -108,6 +110,18 @@ def catalogue() -> str:
     for publication in sorted(publications(), key=lambda p: p.type):
         names = ", ".join(f"`{f.name}`" for f in publication.fields) or "(actor only)"
         lines.append(f"| `{publication.type}` | {names} | {publication.description} |")
+    lines += [
+        "",
+        "## Retired types",
+        "",
+        "No longer emitted; the event is published under the type that replaced it.",
+        "",
+        "| type | replaced by |",
+        "| --- | --- |",
+    ]
+    current = {p.event_class: p.type for p in publications()}
+    for old in sorted(retired(), key=lambda p: p.type):
+        lines.append(f"| `{old.type}` | `{current[old.event_class]}` |")
     lines += ["", "## Never published", "", "| internal event | why |", "| --- | --- |"]
     for entry in sorted(withheld(), key=lambda w: w.event_class.__qualname__):
         lines.append(f"| `{entry.event_class.__qualname__}` | {entry.why} |")

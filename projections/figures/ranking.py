@@ -3,13 +3,17 @@
 composite = Σ weight_k × rate_k over the policy's ``assessment_weights`` (a negative weight for
 a rate where lower is better). A unit without enough handled cases for the period (policy
 ``lists.min_sample``) is listed unranked. A rate a unit has no data for is replaced by the
-average of the ranked units, so missing data neither rewards nor punishes it.
+average of the ranked units, so missing data neither rewards nor punishes it. Equal composites
+share a rank (``domain.list_rules``); the first definitions (metrics-2026.1) split them by id.
+The ranking that judges units (and feeds the 约谈 rule) is the one *published* once the period
+is over (``domain.publication``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.list_rules import Measured, ranked
 from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.handling import handling_rates
@@ -59,19 +63,20 @@ def annual_ranking(facts: Facts, period: Period, ctx: Context) -> list[Ranked]:
             )
         scored.append((unit_id, sample, composite, {k: rates.get(k) for k in weights}))
     ordered = sorted(scored, key=lambda s: (s[2] is None, -(s[2] or 0.0), s[0]))
-    ranked, rank = [], 0
-    for unit_id, sample, composite, rates in ordered:
-        if composite is not None:
-            rank += 1
-        ranked.append(
-            Ranked(unit_id, rank if composite is not None else None, composite, sample, rates)
-        )
-    return ranked
-
-
-def bottom_unit(ranking: list[Ranked]) -> str | None:
-    ranked = [r for r in ranking if r.rank is not None]
-    return ranked[-1].unit_id if ranked else None
+    ranks: dict[str, int] = {}
+    if ctx.first_review_formulas:
+        rank = 0
+        for unit_id, _, composite, _ in ordered:
+            if composite is not None:
+                rank += 1
+                ranks[unit_id] = rank
+    else:
+        units = [Measured(u, composite, sample) for u, sample, composite, _ in ordered]
+        ranks = {m.member: r for r, m in ranked(units, 0) if r is not None}
+    return [
+        Ranked(unit_id, ranks.get(unit_id), composite, sample, rates)
+        for unit_id, sample, composite, rates in ordered
+    ]
 
 
 def _or(value: float | None, fallback: float | None) -> float:

@@ -17,6 +17,8 @@ import pytest
 from domain.application import Casetrail
 from domain.errors import AlreadyExistsError
 from domain.evaluation import Level
+from domain.list_rules import Measured
+from domain.publication import Kind, Publication, Snapshot
 from domain.refusals import ConcludedError, WindowClosedError
 from tests.support.clock import CHINA, FakeClock
 from tests.support.oversight_world import (
@@ -166,7 +168,17 @@ def test_supervision_accountability_and_a_formal_talk(
         actor=ZHOU,
     )
     world.decide_accountability_outcome(matter.id, "exemption", "符合容错情形", actor=ZHOU)
-    world.record_ranking_result("HRS", "2024", bottom=True, actor=CHEN)
-    assert world.record_ranking_result("HRS", "2025", bottom=True, actor=CHEN).formal_talk
+    clock.set(datetime(2026, 1, 6, 10, 0, tzinfo=CHINA))
+    for year in ("2024", "2025"):
+        units = [
+            Measured(str(world.unit(code).id), composite, 12, figures={"on_time_rate": composite})
+            for code, composite in (("AMR", 0.81), ("HRS", 0.42))
+        ]
+        snapshot = Snapshot({"unit": units}, "metrics-2026.3", 7, clock.now, 24)
+        published = world.publish(Kind.RANKING, year, snapshot, actor=CHEN)
+    assert published.formal_talks == [world.unit("HRS").id]
     trigger_id = world.assessment_trigger("HRS").id
-    read_back(store, app_factory, [order.id, circular.id, matter.id, trigger_id], world)
+    ranking_id = Publication.id_for(Kind.RANKING, "2025")
+    read_back(
+        store, app_factory, [order.id, circular.id, matter.id, trigger_id, ranking_id], world
+    )

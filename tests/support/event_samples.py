@@ -62,7 +62,25 @@ def sample_event(event_class: type[Any], role: str = "window_staff", **overrides
     return event_class(**values)
 
 
+_LINE = {
+    "member": "li.na", "rank": 1, "score": 0.5, "second": 0.1, "sample": 6, "side": "black",
+    "figures": {"good_review_rate": 0.5}, "struck_by_objection": None,
+}
+_BY_NAME: dict[str, Any] = {
+    "entries": {"staff": [_LINE], "unit": [], "window": []},
+    "stamp": {
+        "definitions": "metrics-2026.2", "position": 812, "as_of": AT.isoformat(),
+        "calendar_version": 24,
+    },
+    "rules": {"min_sample": 5},
+    "cites": {"publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1},
+}
+"""Sample values of structured fields whose shape their type hint does not tell."""
+
+
 def _value(name: str, hint: Any) -> Any:
+    if name in _BY_NAME:
+        return _BY_NAME[name]
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         return _value(name, next(a for a in args if a is not type(None)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_shipped_policy_holds_the_documented_defaults() -> None:
     # Policy's field defaults are the numbers DOMAIN.md gives; the shipped file repeats them.
     # Service commitments are local promises, not a default: the file names the demo's.
     assert load_policy(shipped_policy_path()) == Policy(
-        version="2026.2",
+        version="2026.3",
         name=SHIPPED_NAME,
         service_commitments={"GSC-help": 5, "GSC-consultation": 1, "TAX-complaint": 10},
     )
@@ -52,6 +53,15 @@ def test_the_archived_policy_2026_1_loads_with_its_own_weights() -> None:
     assert set(current.assessment_weights) - set(archived.assessment_weights) == {"reopen_rate"}
     assert archived.service_commitments == {}
     assert (archived.lists, archived.warnings) == (current.lists, current.warnings)
+
+
+def test_the_archived_policy_2026_2_is_the_current_one_but_for_its_version() -> None:
+    archived = load_policy(shipped_policy_path().parent / "archive" / "2026.2.toml")
+    current = load_policy(shipped_policy_path())
+    # 2026.3 added the list floors, the trigger's source and recommendation and the visits'
+    # recording limit; the archive gives them the same values, which 2026.2's figures never read.
+    assert archived.version == "2026.2"
+    assert replace(archived, version=current.version) == current
 
 
 def test_a_changed_number_is_read_from_the_file(tmp_path: Path) -> None:
@@ -127,7 +137,7 @@ def test_a_misspelt_key_is_refused_rather_than_ignored(tmp_path: Path) -> None:
 
 
 def test_an_empty_version_is_refused(tmp_path: Path) -> None:
-    path = edited_policy(tmp_path, 'version = "2026.2"', 'version = ""')
+    path = edited_policy(tmp_path, 'version = "2026.3"', 'version = ""')
 
     with pytest.raises(PolicyFileError) as error:
         load_policy(path)

@@ -157,11 +157,11 @@ def test_the_supervisor_closes_an_answered_order_and_then_it_is_final(
 
 def test_a_named_circular_names_who_and_why_from_a_source(app: Casetrail) -> None:
     saved = app.publish_circular(
-        title="2026年第一季度好差评黑榜通报",
-        source_kind="list",
-        source_ref="black list 2026-Q1",
+        title="2026年第一季度超期办件通报",
+        source_kind="board",
+        source_ref="限时办结看板 2026-Q1",
         subjects=[
-            ("staff", "zhao.lei", "差评率全市最高且整改不到位"),
+            ("staff", "zhao.lei", "两件投诉超期未办结"),
             ("unit", "HRS", "超期件数居末位"),
         ],
         actor=CHEN,
@@ -170,11 +170,11 @@ def test_a_named_circular_names_who_and_why_from_a_source(app: Casetrail) -> Non
     state = circular.state()
     assert (state["kind"], state["source_kind"], state["source_ref"]) == (
         "circular",
-        "list",
-        "black list 2026-Q1",
+        "board",
+        "限时办结看板 2026-Q1",
     )
     assert state["subjects"] == [
-        {"kind": "staff", "who": "zhao.lei", "why": "差评率全市最高且整改不到位"},
+        {"kind": "staff", "who": "zhao.lei", "why": "两件投诉超期未办结"},
         {"kind": "unit", "who": "HRS", "why": "超期件数居末位"},
     ]
     published = app.history(circular.id)[0]

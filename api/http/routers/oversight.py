@@ -1,5 +1,5 @@
-"""Supervision orders (督办), named circulars (实名通报), accountability matters (问责) and the
-ranking results that feed the consecutive-bottom rule."""
+"""Supervision orders (督办), named circulars (实名通报), accountability matters (问责) and each
+unit's consecutive-bottom record (read from published rankings)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from api.http.schemas.oversight import (
     Findings,
     MatterCreate,
     MatterOutcome,
-    RankingRecorded,
-    RankingResult,
     Reason,
     SupervisionOrder,
     SupervisionResponse,
@@ -231,27 +229,12 @@ def clear_subject(
     return done(saved, response)
 
 
-@router.post(
-    "/units/{unit}/ranking-results", response_model=RankingRecorded, **guarded("rankings.record")
-)
-def record_ranking(unit: UnitCode, body: RankingResult, cmd: CommandDep) -> RankingRecorded:
-    """Record a unit's result for one period; bottom N periods running records a 约谈."""
-    recorded = cmd.app.record_ranking_result(
-        unit, body.period, bottom=body.bottom, actor=cmd.actor, source=body.source
-    )
-    saved = recorded.saved
-    return RankingRecorded(
-        saved=done(saved, Response()) if saved else None,
-        formal_talk=recorded.formal_talk,
-    )
-
-
 @router.get(
     "/units/{unit}/assessment-trigger", response_model=Record, **guarded("rankings.trigger")
 )
 def show_trigger(
     unit: UnitCode, app: AppDep, caller: CurrentPrincipal, response: Response
 ) -> Record:
-    """A unit's ranking results per period and the formal talks they triggered."""
+    """A unit's results per published period and the formal talks (约谈) they triggered."""
     trigger_id = AssessmentTrigger.id_for(Unit.id_for(unit), app.policy.triggers.period)
     return shown(app, AssessmentTrigger, trigger_id, caller, response)

@@ -1,4 +1,4 @@
-"""Bodies for supervision orders, named circulars, accountability matters and rankings."""
+"""Bodies for supervision orders, named circulars and accountability matters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.http.schemas.common import Body, CommandResult
+from api.http.schemas.common import Body
 
 Text = Field(min_length=1, max_length=4000)
 Side = Literal["lenient", "strict"]
@@ -69,7 +69,12 @@ class CircularCreate(Body):
     )
     title: str = Field(min_length=1, max_length=400)
     source_kind: Literal["list", "board", "period"]
-    source_ref: str = Field(min_length=1, max_length=400)
+    source_ref: str = Field(
+        min_length=1,
+        max_length=400,
+        description="list or period: the period whose published lists or ranking the subjects"
+        " are on (e.g. 2026-Q1, 2025); board: which board",
+    )
     subjects: list[Named] = Field(min_length=1, max_length=100)
 
 
@@ -138,17 +143,3 @@ class Clearance(Body):
         json_schema_extra={"examples": [{"statement": "经查举报不实，予以澄清"}]}
     )
     statement: str = Text
-
-
-class RankingResult(Body):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"period": "2026", "bottom": True, "source": "ranking"}]}
-    )
-    period: str = Field(min_length=1, max_length=20, description="per the policy's period")
-    bottom: bool
-    source: str = Field(default="ranking", min_length=1, max_length=100)
-
-
-class RankingRecorded(BaseModel):
-    saved: CommandResult | None = Field(description="null: this result was recorded before")
-    formal_talk: bool = Field(description="whether this result triggered a formal talk (约谈)")

@@ -3,6 +3,10 @@
 ``publication_of(event)`` gives the public form of an internal event (or ``None`` when the class
 is deliberately withheld); an event of a class in neither list is an error, so a new internal
 event cannot reach the stream, or silently miss it, without someone deciding which.
+
+A public shape never changes: when an event's public form must carry more, it is published under
+the next version of its type, and the form it replaces is *retired*: no longer emitted, its
+schema still documented for the messages already on the topic.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from infra.kafka.public.spec import Field, Publication, Withheld
 
 __all__ = [
     "Field", "Publication", "UnmappedEventError", "Withheld", "by_type", "is_mapped",
-    "publication_of", "publications", "withheld",
+    "publication_of", "publications", "retired", "withheld",
 ]
 
 _MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
@@ -35,9 +39,15 @@ class UnmappedEventError(LookupError):
 @cache
 def publications() -> tuple[Publication, ...]:
     found = tuple(p for module in _MODULES for p in module.PUBLICATIONS)
-    _check_unique([p.type for p in found], "public type")
+    _check_unique([p.type for p in found + retired()], "public type")
     _check_unique([p.event_class.__qualname__ for p in found], "published class")
     return found
+
+
+@cache
+def retired() -> tuple[Publication, ...]:
+    """Earlier public forms of events now published under a later version of their type."""
+    return tuple(p for module in _MODULES for p in getattr(module, "RETIRED", ()))
 
 
 @cache

@@ -1,4 +1,5 @@
-"""The public events of visits, supervision, named circulars, rankings and accountability.
+"""The public events of visits, supervision, named circulars, published lists and rankings,
+the formal talks they lead to, and accountability.
 
 Accountability matters (问责) are published as facts about a matter (opened, classified,
 decided, cleared) without the person concerned, the allegation or the findings: those are for
@@ -12,6 +13,7 @@ from typing import Any
 from domain.accountability import AccountabilityMatter
 from domain.assessment import AssessmentTrigger
 from domain.circular import Circular
+from domain.publication import Publication as Publication_
 from domain.supervision import Supervision
 from domain.visit import Visit
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -26,6 +28,51 @@ def _finding_ids(event: Any) -> list[int]:
 def _named(event: Any) -> list[str]:
     """Who a circular names, as ``kind:who`` (a login or a unit or window); not why."""
     return [f"{subject['kind']}:{subject['who']}" for subject in event.subjects]
+
+
+def _cited(key: str) -> Any:
+    return lambda event: (event.cites or {}).get(key)
+
+
+def _lines(side: str) -> Any:
+    """A published edition's lines on one list (red, black) as ``dimension:member``, or
+    (``ranked``) every ranked line as ``dimension:rank:member``, best first."""
+
+    def read(event: Any) -> list[str]:
+        found = []
+        for dimension, lines in sorted(event.entries.items()):
+            for line in lines:
+                if side == "ranked" and line["rank"] is not None:
+                    found.append(f"{dimension}:{line['rank']}:{line['member']}")
+                elif line.get("side") == side:
+                    found.append(f"{dimension}:{line['member']}")
+        return found
+
+    return read
+
+
+CIRCULAR = (
+    Field("title", "string"),
+    Field("source_kind", "string"),
+    Field("source_ref", "string"),
+    Field("named", "strings", read=_named, description="kind:who of each one named"),
+)
+RANKING = (Field("period", "string"), Field("bottom", "boolean"), Field("source", "string"))
+TALK = (
+    Field("periods", "strings"),
+    Field("action", "string"),
+    Field("consecutive_required", "integer"),
+    POLICY,
+)
+EDITION = (
+    Field("definitions", "string", read=lambda e: e.stamp["definitions"]),
+    Field("figures_position", "integer", read=lambda e: e.stamp["position"]),
+    POLICY,
+    Field("objection_due", "deadline"),
+    Field("red", "strings", read=_lines("red"), description="dimension:member"),
+    Field("black", "strings", read=_lines("black"), description="dimension:member"),
+    Field("ranked", "strings", read=_lines("ranked"), description="dimension:rank:member"),
+)
 
 
 PUBLICATIONS = (
@@ -71,11 +118,14 @@ PUBLICATIONS = (
     Publication(
         Circular.Published, "circular.published", "A named circular (实名通报) was published.",
         (
-            Field("title", "string"),
-            Field("source_kind", "string"),
-            Field("source_ref", "string"),
-            Field("named", "strings", read=_named, description="kind:who of each one named"),
+            *CIRCULAR,
+            Field(
+                "cites_publication_id", "uuid", nullable=True, read=_cited("publication_id"),
+                description="the published lists or ranking its subjects are named from",
+            ),
+            Field("cites_edition", "integer", nullable=True, read=_cited("edition")),
         ),
+        version=2,
     ),
     Publication(Circular.Withdrawn, "circular.withdrawn", "A named circular was withdrawn."),
     Publication(
@@ -85,18 +135,57 @@ PUBLICATIONS = (
     ),
     Publication(
         AssessmentTrigger.RankingRecorded, "assessment_trigger.ranking_recorded",
-        "A period's ranking of the unit was recorded (bottom or not).",
-        (Field("period", "string"), Field("bottom", "boolean"), Field("source", "string")),
+        "A period's result of the unit was read from a published ranking (bottom or not).",
+        (
+            *RANKING,
+            Field("publication_id", "uuid", nullable=True, description="null: entered by hand"),
+            Field("edition", "integer", nullable=True),
+        ),
+        version=2,
     ),
     Publication(
         AssessmentTrigger.FormalTalkTriggered, "assessment_trigger.formal_talk_triggered",
         "Consecutive bottom rankings triggered a formal talk (约谈).",
         (
-            Field("periods", "strings"),
-            Field("action", "string"),
-            Field("consecutive_required", "integer"),
-            POLICY,
+            *TALK,
+            Field(
+                "recommendation", "string", nullable=True,
+                description="recorded with the talk, e.g. the deputy in charge moved",
+            ),
+            Field("sources", "strings", read=lambda e: list(e.sources or [])),
         ),
+        version=2,
+    ),
+    Publication(
+        AssessmentTrigger.FormalTalkWithdrawn, "assessment_trigger.formal_talk_withdrawn",
+        "A corrected publication took a period of the talk off the bottom; the talk is withdrawn.",
+        (Field("periods", "strings"),),
+    ),
+    Publication(
+        Publication_.Published, "publication.published",
+        "A period's red and black lists or ranking was published, frozen.",
+        (Field("what", "string", description="lists or ranking"), Field("period", "string"),
+         *EDITION),
+    ),
+    Publication(
+        Publication_.Corrected, "publication.corrected",
+        "An upheld objection published a corrected edition.",
+        (Field("edition", "integer"), Field("objection", "integer"), *EDITION),
+    ),
+    Publication(
+        Publication_.ObjectionFiled, "publication.objection_filed",
+        "A listed member objected to their line (the grounds are not published).",
+        (
+            Field("number", "integer"),
+            Field("dimension", "string"),
+            Field("member", "string"),
+            Field("edition", "integer"),
+        ),
+    ),
+    Publication(
+        Publication_.ObjectionDecided, "publication.objection_decided",
+        "A supervisor decided an objection.",
+        (Field("number", "integer"), Field("upheld", "boolean")),
     ),
     Publication(
         AccountabilityMatter.Opened, "accountability.opened",
@@ -120,6 +209,21 @@ PUBLICATIONS = (
     Publication(
         AccountabilityMatter.Cleared, "accountability.cleared",
         "The person concerned was cleared of a false accusation.",
+    ),
+)
+
+RETIRED = (
+    Publication(
+        Circular.Published, "circular.published", "A named circular (实名通报) was published.",
+        CIRCULAR,
+    ),
+    Publication(
+        AssessmentTrigger.RankingRecorded, "assessment_trigger.ranking_recorded",
+        "A period's ranking of the unit was recorded (bottom or not).", RANKING,
+    ),
+    Publication(
+        AssessmentTrigger.FormalTalkTriggered, "assessment_trigger.formal_talk_triggered",
+        "Consecutive bottom rankings triggered a formal talk (约谈).", TALK,
     ),
 )
 
