@@ -3,6 +3,13 @@
 Each problem found has a number within the visit; a problem can open a case, which names the
 visit as its source, and the visit records which case its finding opened, so "problems found
 and solved per visit" can be followed both ways.
+
+Visits count towards leaders' monthly quotas, so they cannot be backdated freely: a visit is
+recorded within the policy's working days of the day it took place. One entered later is kept
+(what was found still matters, and nothing a leader reports is lost) but marked late, with the
+last day it could have been recorded, and meets no quota. Every visit keeps both times: when it
+happened (``started_at``) and when it was recorded (the event's time). The enterprise visited
+confirms the visit, or disputes it; a disputed visit meets no quota either.
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.base import Tracked, require_aware
+from domain.clock import WorkingCalendar, add_working_days
+from domain.directory import Enterprise
 from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotPermittedError
-from domain.refusals import require_role, require_text, uid
+from domain.policy import Policy
+from domain.refusals import StepRefusedError, require_role, require_text, uid
 
 MAX_DURATION = {"hours": 24.0, "days": 31.0}
 
@@ -43,6 +53,22 @@ class Visit(Tracked):
         duration: float
         duration_unit: str
         findings: list[dict[str, Any]]
+        late: bool | None = None
+        """Recorded after ``record_by``; None on visits recorded before the rule."""
+        record_by: str | None = None
+        policy_version: str | None = None
+
+    class ConfirmedByEnterprise(Tracked.Event):
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _visit(aggregate).answer = {"confirmed": True, "at": self.timestamp}
+
+    class DisputedByEnterprise(Tracked.Event):
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _visit(aggregate).answer = {"confirmed": False, "at": self.timestamp}
 
     class FindingAdded(Tracked.Event):
         finding_id: int
@@ -80,7 +106,11 @@ class Visit(Tracked):
         duration: float,
         duration_unit: str,
         findings: list[dict[str, Any]],
+        late: bool | None = None,
+        record_by: str | None = None,
     ) -> None:
+        self.late, self.record_by = late, record_by
+        self.answer: dict[str, Any] | None = None
         self.leader_id, self.leader_code = leader_id, leader_code
         self.visit_kind, self.enterprise_id = VisitKind(visit_kind), enterprise_id
         self.place, self.started_at = place, started_at
@@ -104,8 +134,11 @@ class Visit(Tracked):
         findings: list[str],
         actor: Actor,
         at: datetime,
+        policy: Policy,
+        calendar: WorkingCalendar,
     ) -> Self:
-        """A leader records their own visit, once it has started."""
+        """A leader records their own visit, once it has started; later than the policy's
+        working days after its day, it is recorded as late."""
         require_role(actor, (Role.LEADER,), "record a visit")
         require_aware(started_at)
         if started_at > at:
@@ -121,6 +154,8 @@ class Visit(Tracked):
                 f" {duration_unit}, not {duration:g}"
             )
         described = [d.strip() for d in findings if d.strip()]
+        days = policy.visits.record_within_working_days
+        record_by = add_working_days(calendar, started_at.astimezone(policy.tz).date(), days)
         return cls._create_by(
             cls.Recorded,
             id=visit_id,
@@ -135,7 +170,41 @@ class Visit(Tracked):
             duration=float(duration),
             duration_unit=duration_unit,
             findings=[{"id": n, "description": d} for n, d in enumerate(described, start=1)],
+            late=at.astimezone(policy.tz).date() > record_by,
+            record_by=record_by.isoformat(),
+            policy_version=policy.version,
         )
+
+    def answer_for_enterprise(
+        self, confirmed: bool, note: str, *, actor: Actor, at: datetime
+    ) -> None:
+        """The enterprise visited confirms the visit took place, or disputes it (with why)."""
+        if self.enterprise_id is None:
+            raise StepRefusedError(
+                "confirm the visit",
+                "no enterprise",
+                f"visit {self.id} was not to an enterprise; there is nobody to confirm it",
+                code="visit-names-no-enterprise",
+            )
+        if actor.role is not Role.ENTERPRISE or Enterprise.id_for(actor.id) != self.enterprise_id:
+            raise NotPermittedError(
+                f"only the enterprise visited may confirm or dispute visit {self.id}",
+                code="visit-confirmed-by-the-enterprise-visited",
+            )
+        if self.answer is not None:
+            said = "confirmed" if self.answer["confirmed"] else "disputed"
+            raise StepRefusedError(
+                "confirm the visit",
+                said,
+                f"visit {self.id} was {said} on {self.answer['at']:%Y-%m-%d}; an enterprise"
+                " answers once",
+                code="visit-answered-once",
+            )
+        if confirmed:
+            self._record(self.ConfirmedByEnterprise, actor=actor, at=at, note=note.strip())
+        else:
+            why = require_text("what the enterprise disputes", note)
+            self._record(self.DisputedByEnterprise, actor=actor, at=at, note=why)
 
     def add_finding(self, description: str, *, actor: Actor, at: datetime) -> int:
         self._require_visitor(actor, "add a finding")
@@ -208,8 +277,19 @@ class Visit(Tracked):
             "started_at": self.started_at.isoformat(),
             "duration": self.duration,
             "duration_unit": self.duration_unit,
+            "recorded_at": self.created_on.isoformat(),
+            "late": self.late,
+            "record_by": self.record_by,
+            "enterprise_answer": None
+            if self.answer is None
+            else {"confirmed": self.answer["confirmed"], "at": self.answer["at"].isoformat()},
             "findings": [dict(self.findings[n]) for n in sorted(self.findings)],
         }
+
+
+def _visit(aggregate: Aggregate) -> Visit:
+    assert isinstance(aggregate, Visit)
+    return aggregate
 
 
 def _finding(finding_id: int, description: str) -> dict[str, Any]:

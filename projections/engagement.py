@@ -1,4 +1,5 @@
-"""Leaders and enterprises as rows: links, stationed staff, visits and what visits found."""
+"""Leaders and enterprises as rows: links, stationed staff, visits (when they happened and when
+they were recorded, late or not, confirmed or disputed by the enterprise) and what they found."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from projections.base import Projection, Table, ViewTx, handles
 
 class EngagementProjection(Projection):
     name = "engagement"
-    version = "1"
+    version = "2"
     tables = (
         Table.of("engagements", key="id", id="text", enterprise_id="text"),
         Table.of(
@@ -42,6 +43,10 @@ class EngagementProjection(Projection):
             duration="real",
             duration_unit="text",
             findings="integer",
+            recorded_at="timestamp",
+            late="boolean",
+            confirmed="boolean",
+            answered_at="timestamp",
         ),
         Table.of(
             "visit_findings",
@@ -127,10 +132,23 @@ class EngagementProjection(Projection):
                 "duration": float(event.duration),
                 "duration_unit": event.duration_unit,
                 "findings": len(event.findings),
+                "recorded_at": event.timestamp,
+                "late": event.late,
             },
         )
         for finding in event.findings:
             _finding(view, event, int(finding["id"]), str(finding["description"]), event.leader_id)
+
+    @handles(Visit.ConfirmedByEnterprise, Visit.DisputedByEnterprise)
+    def _answered(self, event: Tracked.Event, view: ViewTx) -> None:
+        view.upsert(
+            "visits",
+            {
+                "id": event.originator_id,
+                "confirmed": isinstance(event, Visit.ConfirmedByEnterprise),
+                "answered_at": event.timestamp,
+            },
+        )
 
     @handles(Visit.FindingAdded)
     def _finding_added(self, event: Visit.FindingAdded, view: ViewTx) -> None:

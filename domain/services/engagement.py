@@ -89,7 +89,8 @@ class EngagementService(CaseService):
         enterprise: str | UUID | None = None,
         findings: Sequence[str] = (),
     ) -> Saved:
-        """A leader records their visit or on-site office day, with the problems found."""
+        """A leader records their visit or on-site office day, with the problems found; later
+        than the policy's working days after it took place, it is kept, marked late."""
         require_role(actor, (Role.LEADER,), "record a visit")
         leader = self.load(Leader, Leader.id_for(actor.id))
         enterprise_id = (
@@ -109,8 +110,21 @@ class EngagementService(CaseService):
             findings=list(findings),
             actor=actor,
             at=self.now(),
+            policy=self.policy,
+            calendar=self.work_calendar(),
         )
         return self.commit(visit)[0]
+
+    def answer_visit(
+        self, visit_id: UUID, *, confirmed: bool, note: str = "", actor: Actor
+    ) -> Saved:
+        """The enterprise visited confirms the visit took place, or disputes it."""
+        return self.step(
+            Visit,
+            visit_id,
+            None,
+            lambda visit, at: visit.answer_for_enterprise(confirmed, note, actor=actor, at=at),
+        )
 
     def add_visit_finding(self, visit_id: UUID, description: str, *, actor: Actor) -> FindingAdded:
         visit = self.visit(visit_id)

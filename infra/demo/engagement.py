@@ -1,4 +1,5 @@
-"""Demo leader links, stationed staff and a year of visits, some months missing the quota."""
+"""Demo leader links, stationed staff and a year of visits, some months missing the quota, a few
+recorded too late to count, most confirmed by the enterprise visited and a few disputed."""
 
 from __future__ import annotations
 
@@ -49,15 +50,20 @@ def visit_enterprises(run: DemoRun) -> list[UUID]:
             started = datetime.combine(day, time(9, 30), tz)
             if started > end:
                 continue
-            clock.now = started + timedelta(hours=8)
+            # Most visits are recorded the same evening; a few weeks later, too late to count.
+            late = rng.random() < 0.05
+            clock.now = started + (timedelta(days=12) if late else timedelta(hours=8))
+            if clock.now > end:
+                continue
             findings = rng.sample(FINDINGS, rng.randrange(0, 3))
+            enterprise = rng.choice(people.key_enterprises)
             visit = app.record_visit(
                 kind="visit" if county else "front_line_week",
                 place="企业生产现场",
                 started_at=started,
                 duration=4 if county else 5,
                 duration_unit="hours" if county else "days",
-                enterprise=rng.choice(people.key_enterprises),
+                enterprise=enterprise,
                 findings=findings,
                 actor=Actor(code, Role.LEADER),
             )
@@ -73,4 +79,24 @@ def visit_enterprises(run: DemoRun) -> list[UUID]:
                     app.resolve_finding_on_site(
                         visit.id, finding_id, "现场协调解决", actor=Actor(code, Role.LEADER)
                     )
+            answer_visit(run, visit.id, enterprise)
     return finding_cases
+
+
+def answer_visit(run: DemoRun, visit_id: UUID, enterprise: str) -> None:
+    """Most enterprises confirm a visit within days; a few dispute one; some never answer."""
+    app, clock, rng = run.app, run.clock, run.rng
+    chance = rng.random()
+    if chance > 0.73:
+        return
+    at = clock.now + timedelta(days=rng.uniform(1, 4))
+    if at > run.end:
+        return
+    clock.now = at
+    confirmed = chance < 0.7
+    app.answer_visit(
+        visit_id,
+        confirmed=confirmed,
+        note="" if confirmed else "当天未见该领导到企业，相关问题亦未沟通",
+        actor=Actor(enterprise, Role.ENTERPRISE),
+    )

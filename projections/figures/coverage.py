@@ -2,14 +2,19 @@
 
 Quota (policy ``visits``): a county leader needs ``county_leader_monthly_visits`` visits or
 office days in the month; other leaders ``front_line_days_per_month`` days on the front line,
-counting a visit's duration in days (hours / 8). A finding is solved when it was resolved on
-site, or the case it opened was closed as solved or partly solved.
+counting a visit's duration in days (hours / 8). A visit recorded late (more than
+``visits.record_within_working_days`` working days after it took place) or disputed by the
+enterprise visited meets no quota (metrics-2026.2); confirmations are shown beside. A finding is
+solved when it was resolved on site, or the case it opened was closed as solved or partly
+solved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from domain.clock import add_working_days
 from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.periods import Period
@@ -31,12 +36,19 @@ class Quota:
     leader_id: str
     level: str
     visits: int
+    """Visits that count towards the quota (2026.2: on time and not disputed)."""
     days: float
     required: float
     met: bool
     findings: int
     cases_opened: int
     solved: int
+    late: int = 0
+    """Visits of the month recorded too late to count."""
+    confirmed: int = 0
+    """Visits of the month the enterprise visited confirmed."""
+    disputed: int = 0
+    """Visits of the month the enterprise visited disputed (they do not count)."""
 
 
 def coverage(facts: Facts) -> Coverage:
@@ -60,16 +72,23 @@ def monthly_quota(facts: Facts, month: Period, ctx: Context) -> list[Quota]:
     quotas = []
     for leader in sorted(facts.leaders, key=lambda lead: str(lead["id"])):
         leader_id = str(leader["id"])
-        mine = [
+        of_month = [
             v
             for v in facts.visits
             if str(v["leader_id"]) == leader_id and month.contains(v["started_at"], ctx.policy.tz)
         ]
+        late = [v for v in of_month if _late(v, ctx)]
+        disputed = [v for v in of_month if v["confirmed"] is False]
+        mine = (
+            of_month
+            if ctx.first_definitions
+            else [v for v in of_month if v not in late and v not in disputed]
+        )
         days = sum(
             v["duration"] if v["duration_unit"] == "days" else v["duration"] / HOURS_PER_DAY
             for v in mine
         )
-        visit_ids = {str(v["id"]) for v in mine}
+        visit_ids = {str(v["id"]) for v in of_month}  # what was found counts, late or not
         findings = [f for f in facts.visit_findings if str(f["visit_id"]) in visit_ids]
         county = leader["level"] == "county"
         required = float(
@@ -90,6 +109,23 @@ def monthly_quota(facts: Facts, month: Period, ctx: Context) -> list[Quota]:
                     for f in findings
                     if f["resolved_on_site"] or closed_as.get(str(f["case_id"])) in SOLVED
                 ),
+                late=len(late),
+                confirmed=sum(1 for v in of_month if v["confirmed"] is True),
+                disputed=len(disputed),
             )
         )
     return quotas
+
+
+def _late(visit: dict[str, object], ctx: Context) -> bool:
+    """Recorded after the policy's working days; visits recorded before the rule carry no
+    mark, so the same rule is applied to their two times here."""
+    if visit["late"] is not None:
+        return bool(visit["late"])
+    started, recorded = visit["started_at"], visit["recorded_at"]
+    assert isinstance(started, datetime)
+    assert isinstance(recorded, datetime)
+    tz = ctx.policy.tz
+    days = ctx.policy.visits.record_within_working_days
+    record_by = add_working_days(ctx.calendar, started.astimezone(tz).date(), days)
+    return recorded.astimezone(tz).date() > record_by

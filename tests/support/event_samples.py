@@ -73,6 +73,7 @@ _BY_NAME: dict[str, Any] = {
         "calendar_version": 24,
     },
     "rules": {"min_sample": 5},
+    "record_by": "2026-03-05",
     "cites": {"publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1},
 }
 """Sample values of structured fields whose shape their type hint does not tell."""

@@ -18,10 +18,12 @@ from api.http.schemas.engagement import (
     LeaderUnlink,
     OnSiteResolution,
     Stationing,
+    VisitAnswer,
     VisitCreate,
     Withdrawal,
 )
 from domain.actors import Role
+from domain.directory import Enterprise
 from domain.errors import NotFoundError
 from domain.visit import Visit
 
@@ -113,12 +115,33 @@ def record_visit(body: VisitCreate, cmd: CommandDep, response: Response) -> Comm
 def show_visit(
     visit_id: VisitId, app: AppDep, caller: CurrentPrincipal, response: Response
 ) -> Record:
-    """A visit: who, where, when, and each finding with the case it opened."""
+    """A visit: who, where, when it happened and when it was recorded (late or not), the
+    enterprise's confirmation, and each finding with the case it opened."""
     visit = app.visit(visit_id)
     if caller.role is Role.LEADER and visit.leader_code != caller.actor.id:
         raise NotFoundError(f"no visit with id {visit_id}")
+    if caller.role is Role.ENTERPRISE and visit.enterprise_id != Enterprise.id_for(
+        caller.actor.id
+    ):
+        raise NotFoundError(f"no visit with id {visit_id}")
     response.headers["ETag"] = etag(visit.version)
     return Record.model_validate(visit.state())
+
+
+@router.post(
+    "/visits/{visit_id}/confirmation",
+    response_model=CommandResult,
+    **guarded("visits.confirm"),
+)
+def confirm_visit(
+    visit_id: VisitId, body: VisitAnswer, cmd: CommandDep, response: Response
+) -> CommandResult:
+    """As the enterprise visited, confirm the visit took place, or dispute it (say why)."""
+    check_version(cmd.app, Visit, visit_id, cmd.version)
+    saved = cmd.app.answer_visit(
+        visit_id, confirmed=body.confirmed, note=body.note, actor=cmd.actor
+    )
+    return done(saved, response)
 
 
 @router.post(

@@ -86,3 +86,13 @@ class FindingCase(Body):
     summary: str | None = Field(default=None, max_length=4000)
     emergency: bool = False
     service_item: str | None = Field(default=None, max_length=200)
+
+
+class VisitAnswer(Body):
+    """The enterprise visited says whether the visit took place as recorded."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"confirmed": False, "note": "当天无人来访"}]}
+    )
+    confirmed: bool
+    note: str = Field(default="", max_length=4000, description="needed to dispute")

@@ -51,6 +51,16 @@ def _lines(side: str) -> Any:
     return read
 
 
+VISIT = (
+    Field("leader_id", "uuid"),
+    Field("leader_code", "string"),
+    Field("visit_kind", "string"),
+    Field("enterprise_id", "uuid", nullable=True),
+    Field("started_at", "datetime"),
+    Field("duration", "number"),
+    Field("duration_unit", "string", description="hours or days"),
+    Field("finding_ids", "integers", read=_finding_ids),
+)
 CIRCULAR = (
     Field("title", "string"),
     Field("source_kind", "string"),
@@ -77,17 +87,27 @@ EDITION = (
 
 PUBLICATIONS = (
     Publication(
-        Visit.Recorded, "visit.recorded", "A leader's visit or on-site office day was recorded.",
+        Visit.Recorded, "visit.recorded",
+        "A leader's visit or on-site office day was recorded (the message's time is when).",
         (
-            Field("leader_id", "uuid"),
-            Field("leader_code", "string"),
-            Field("visit_kind", "string"),
-            Field("enterprise_id", "uuid", nullable=True),
-            Field("started_at", "datetime"),
-            Field("duration", "number"),
-            Field("duration_unit", "string", description="hours or days"),
-            Field("finding_ids", "integers", read=_finding_ids),
+            *VISIT,
+            Field(
+                "late", "boolean", nullable=True,
+                description="recorded after record_by: kept, but meets no quota; null: before"
+                " the rule",
+            ),
+            Field("record_by", "date", nullable=True),
+            Field("policy_version", "string", nullable=True),
         ),
+        version=2,
+    ),
+    Publication(
+        Visit.ConfirmedByEnterprise, "visit.confirmed_by_enterprise",
+        "The enterprise visited confirmed the visit took place.",
+    ),
+    Publication(
+        Visit.DisputedByEnterprise, "visit.disputed_by_enterprise",
+        "The enterprise visited disputed the visit (its words are not published).",
     ),
     Publication(
         Visit.FindingAdded, "visit.finding_added", "A problem found on a visit was added.",
@@ -213,6 +233,10 @@ PUBLICATIONS = (
 )
 
 RETIRED = (
+    Publication(
+        Visit.Recorded, "visit.recorded", "A leader's visit or on-site office day was recorded.",
+        VISIT,
+    ),
     Publication(
         Circular.Published, "circular.published", "A named circular (实名通报) was published.",
         CIRCULAR,
