@@ -4,6 +4,10 @@ Every 差评 opens one, with two clocks counted in working days from the rating 
 callback and verification, then the rectification itself. A real-name rater must be called
 back before the rectification can be completed; an anonymous rater cannot be, so the unit
 records its verification without a callback instead. Completion invites the rater to re-rate.
+
+A rectification completed before its deadline counts in 差评整改率, so its deadline is never
+the unit's own to move: the unit's head asks for an extension before the deadline, and a
+supervisor decides it, by the deadline it extends.
 """
 
 from __future__ import annotations
@@ -102,15 +106,35 @@ class Rectification(Tracked):
             assert isinstance(aggregate, Rectification)
             aggregate.measures.extend(self.measures)
 
+    class ExtensionRequested(Tracked.Event):
+        working_days: int
+        reason: str
+        policy_version: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Rectification)
+            aggregate.pending_extension = (self.working_days, self.reason, self.actor_id)
+
+    class ExtensionRefused(Tracked.Event):
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Rectification)
+            aggregate.pending_extension = None
+
     class Extended(Tracked.Event):
         working_days: int
         approved_on: str
         reason: str
         rectification_due: dict[str, Any]
         policy_version: str
+        requested_by: str | None = None
+        """Who asked (the unit's head); None on extensions its head granted alone, before
+        extensions were decided by a supervisor."""
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, Rectification)
+            aggregate.pending_extension = None
             aggregate.extensions.append(
                 Extension(self.working_days, date.fromisoformat(self.approved_on), self.reason)
             )
@@ -156,6 +180,8 @@ class Rectification(Tracked):
         self.verification: dict[str, Any] | None = None
         self.measures: list[str] = []
         self.extensions: list[Extension] = []
+        self.pending_extension: tuple[int, str, str] | None = None
+        """(working days, reason, who asked) of an extension waiting for its decision."""
         self.outcome: Outcome | None = None
         self.summary: str | None = None
         self.completed_at: datetime | None = None
@@ -273,7 +299,7 @@ class Rectification(Tracked):
             raise InvalidInputError("record at least one rectification measure")
         self._record(self.MeasuresRecorded, actor=actor, at=at, measures=cleaned)
 
-    def extend(
+    def request_extension(
         self,
         working_days: int,
         reason: str,
@@ -282,9 +308,8 @@ class Rectification(Tracked):
         actor_unit: UUID | None,
         at: datetime,
         policy: Policy,
-        calendar: WorkingCalendar,
     ) -> None:
-        """Give the rectification more working days, approved by the unit's head, in time."""
+        """The unit's head asks for more working days, before the deadline."""
         self._require_open("extend", actor, actor_unit)
         require_role(actor, (Role.UNIT_HEAD,), "extend a rectification")
         rules = policy.extension
@@ -294,22 +319,67 @@ class Rectification(Tracked):
                 self.stage.value,
                 f"rectification {self.id} was extended {len(self.extensions)} time(s);"
                 f" policy {policy.version} allows {rules.max_count}",
+                code="extension-count",
+                params={"allowed": rules.max_count},
             )
         if not 1 <= working_days <= rules.max_working_days:
             raise InvalidInputError(
                 f"an extension is 1 to {rules.max_working_days} working days"
                 f" (policy {policy.version}), not {working_days}"
             )
-        if at >= self.rectification_due.due_at:
+        self._require_before_due("ask for an extension", at)
+        if self.pending_extension is not None:
             raise StepRefusedError(
                 "extend",
-                "overdue",
-                f"rectification {self.id} was due at {self.rectification_due.due_at.isoformat()};"
-                " an extension is asked for before the deadline",
+                "extension requested",
+                f"rectification {self.id} has an extension request waiting for a supervisor's"
+                " decision",
+                code="extension-pending",
             )
-        reason = require_text("the reason for an extension", reason)
+        self._record(
+            self.ExtensionRequested,
+            actor=actor,
+            at=at,
+            working_days=working_days,
+            reason=require_text("the reason for an extension", reason),
+            policy_version=policy.version,
+        )
+
+    def decide_extension(
+        self,
+        approved: bool,
+        reason: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        policy: Policy,
+        calendar: WorkingCalendar,
+    ) -> None:
+        """A supervisor, never the one who asked, decides by the deadline it would extend: a
+        late approval never turns a late rectification on time."""
+        require_role(actor, (Role.SUPERVISOR,), "decide a rectification's extension")
+        if self.stage is Stage.COMPLETED:
+            raise ConcludedError("rectification", self.id, self.stage.value, "decide")
+        if self.pending_extension is None:
+            raise StepRefusedError(
+                "decide an extension",
+                self.stage.value,
+                f"rectification {self.id} has no extension request waiting",
+                code="no-extension-request",
+            )
+        working_days, asked_reason, asked_by = self.pending_extension
+        if actor.id == asked_by:
+            raise NotPermittedError(
+                f"{actor.id} asked for this extension and may not decide it",
+                code="extension-decided-by-another",
+            )
+        reason = require_text("the reason for the decision", reason)
+        if not approved:
+            self._record(self.ExtensionRefused, actor=actor, at=at, reason=reason)
+            return
+        self._require_before_due("approve the extension", at)
         approved_on = at.astimezone(policy.tz).date()
-        extensions = [*self.extensions, Extension(working_days, approved_on, reason)]
+        extensions = [*self.extensions, Extension(working_days, approved_on, asked_reason)]
         due = _count(
             self.rated_at,
             policy.evaluation.rectification_working_days,
@@ -323,10 +393,23 @@ class Rectification(Tracked):
             at=at,
             working_days=working_days,
             approved_on=approved_on.isoformat(),
-            reason=reason,
+            reason=asked_reason,
             rectification_due=due.to_data(),
             policy_version=policy.version,
+            requested_by=asked_by,
         )
+
+    def _require_before_due(self, step: str, at: datetime) -> None:
+        if at >= self.rectification_due.due_at:
+            due = self.rectification_due.due_at.isoformat()
+            raise StepRefusedError(
+                "extend",
+                "overdue",
+                f"rectification {self.id} was due at {due}; an extension is asked for and"
+                f" decided before the deadline (cannot {step} now)",
+                code="extension-before-deadline",
+                params={"due": due},
+            )
 
     def complete(
         self,
@@ -426,6 +509,13 @@ class Rectification(Tracked):
                 }
                 for e in self.extensions
             ],
+            "pending_extension": None
+            if self.pending_extension is None
+            else {
+                "working_days": self.pending_extension[0],
+                "reason": self.pending_extension[1],
+                "by": self.pending_extension[2],
+            },
             "outcome": self.outcome.value if self.outcome else None,
             "summary": self.summary,
             "completed_at": iso(self.completed_at),

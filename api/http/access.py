@@ -115,6 +115,7 @@ ACCESS: dict[str, frozenset[Role]] = {
     "rectifications.verification": STAFF,
     "rectifications.measures": STAFF,
     "rectifications.extend": frozenset({H}),
+    "rectifications.decide_extension": frozenset({S}),
     "rectifications.complete": frozenset({H}),
     "appeals.show": frozenset({H, S, N, A}),
     "appeals.decide": frozenset({S}),

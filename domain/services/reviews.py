@@ -360,7 +360,7 @@ class ReviewService(ServiceBase):
             ),
         )
 
-    def extend_rectification(
+    def request_rectification_extension(
         self,
         rectification_id: UUID,
         working_days: int,
@@ -369,15 +369,38 @@ class ReviewService(ServiceBase):
         actor: Actor,
         expected_version: int | None = None,
     ) -> Saved:
+        """The rated unit's head asks for more working days; a supervisor decides."""
         return self.step(
             Rectification,
             rectification_id,
             expected_version,
-            lambda rectification, at: rectification.extend(
+            lambda rectification, at: rectification.request_extension(
                 working_days,
                 reason,
                 actor=actor,
                 actor_unit=unit_of_staff(self, actor.id),
+                at=at,
+                policy=self.policy,
+            ),
+        )
+
+    def decide_rectification_extension(
+        self,
+        rectification_id: UUID,
+        *,
+        approved: bool,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Saved:
+        return self.step(
+            Rectification,
+            rectification_id,
+            expected_version,
+            lambda rectification, at: rectification.decide_extension(
+                approved,
+                reason,
+                actor=actor,
                 at=at,
                 policy=self.policy,
                 calendar=self.work_calendar(),

@@ -77,7 +77,7 @@ def test_a_bad_review_is_rectified_and_re_rated(
     world.record_rectification_measures(rectification_id, ["增开午间窗口"], actor=LI)
     world.complete_rectification(rectification_id, "rectified", "已增开窗口", actor=WANG)
     with pytest.raises(ConcludedError):
-        world.extend_rectification(rectification_id, 2, "补充", actor=WANG)
+        world.request_rectification_extension(rectification_id, 2, "补充", actor=WANG)
     clock.advance(days=2)
     world.rerate_service(saved.evaluation.id, Level.SATISFIED, actor=ENTERPRISE)
     evaluation = world.evaluation(saved.evaluation.id)

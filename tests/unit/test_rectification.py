@@ -15,6 +15,7 @@ from domain.rectification import Rectification, Stage
 from domain.refusals import ConcludedError, StepRefusedError, WindowClosedError
 from tests.support.clock import CHINA, FakeClock
 from tests.support.oversight_world import (
+    CHEN,
     ENTERPRISE,
     LI,
     OTHER_ENTERPRISE,
@@ -188,27 +189,47 @@ def test_a_late_callback_is_recorded_as_late(app: Casetrail, clock: FakeClock) -
     assert app.rectification(rectification_id).callbacks[0]["on_time"] is False
 
 
-def test_the_unit_head_extends_once_before_the_deadline(app: Casetrail, clock: FakeClock) -> None:
+def test_the_unit_head_asks_once_before_the_deadline_and_a_supervisor_decides(
+    app: Casetrail, clock: FakeClock
+) -> None:
     _, rectification_id = bad_review(app)
     with pytest.raises(NotPermittedError, match="only a unit_head may extend"):
-        app.extend_rectification(rectification_id, 5, "需协调市局", actor=LI)
+        app.request_rectification_extension(rectification_id, 5, "需协调市局", actor=LI)
     with pytest.raises(InvalidInputError, match="1 to 10 working days"):
-        app.extend_rectification(rectification_id, 11, "需协调市局", actor=WANG)
-    app.extend_rectification(rectification_id, 5, "需协调市局", actor=WANG)
+        app.request_rectification_extension(rectification_id, 11, "需协调市局", actor=WANG)
+    app.request_rectification_extension(rectification_id, 5, "需协调市局", actor=WANG)
+    assert app.rectification(rectification_id).rectification_due.due == date(2026, 4, 27)
+    with pytest.raises(NotPermittedError, match="only a supervisor may decide"):
+        app.decide_rectification_extension(
+            rectification_id, approved=True, reason="同意", actor=WANG
+        )
+    app.decide_rectification_extension(rectification_id, approved=True, reason="同意", actor=CHEN)
     # 15 + 5 working days from Fri 3 April: ... 27 (15), 28-30 (18), May 6-7 (20) -> 7 May
     # (Labour Day 1-5 May skipped).
     assert app.rectification(rectification_id).rectification_due.due == date(2026, 5, 7)
     version = re.escape(app.policy.version)
     with pytest.raises(StepRefusedError, match=rf"extended 1 time\(s\); policy {version} allows 1"):
-        app.extend_rectification(rectification_id, 2, "再延", actor=WANG)
+        app.request_rectification_extension(rectification_id, 2, "再延", actor=WANG)
 
 
-def test_an_extension_after_the_deadline_is_refused(app: Casetrail, clock: FakeClock) -> None:
+def test_finding_10_a_unit_never_extends_its_own_rectification_to_count_it_on_time(
+    app: Casetrail, clock: FakeClock
+) -> None:
     _, rectification_id = bad_review(app)
-    clock.set(datetime(2026, 4, 28, 0, 0, tzinfo=CHINA))
+    app.request_rectification_extension(rectification_id, 10, "整改需要时间", actor=WANG)
+    clock.set(datetime(2026, 4, 28, 0, 0, tzinfo=CHINA))  # the 15 working days ran out
+    with pytest.raises(StepRefusedError) as late:
+        app.decide_rectification_extension(
+            rectification_id, approved=True, reason="补批", actor=CHEN
+        )
+    assert late.value.code == "extension-before-deadline"
     assert app.rectification(rectification_id).is_overdue(clock.now)
-    with pytest.raises(StepRefusedError, match="asked for before the deadline"):
-        app.extend_rectification(rectification_id, 5, "来不及了", actor=WANG)
+    app.decide_rectification_extension(
+        rectification_id, approved=False, reason="逾期未批", actor=CHEN
+    )
+    with pytest.raises(StepRefusedError) as asked_late:
+        app.request_rectification_extension(rectification_id, 5, "来不及了", actor=WANG)
+    assert asked_late.value.code == "extension-before-deadline"
 
 
 def test_nothing_more_is_recorded_on_a_completed_rectification(
@@ -217,7 +238,7 @@ def test_nothing_more_is_recorded_on_a_completed_rectification(
     _, rectification_id = completed(app, clock)
     expected = f"rectification {rectification_id} is completed; nothing more can be recorded"
     with pytest.raises(ConcludedError) as refused:
-        app.extend_rectification(rectification_id, 3, "补充整改", actor=WANG)
+        app.request_rectification_extension(rectification_id, 3, "补充整改", actor=WANG)
     assert str(refused.value) == expected
     with pytest.raises(ConcludedError, match="is completed; nothing more can be recorded"):
         app.record_rectification_measures(rectification_id, ["补充措施"], actor=LI)

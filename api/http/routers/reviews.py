@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
 from api.http.deps import AppDep, CommandDep, check_version, done, etag, shown
 from api.http.routers.cases import rating_result
+from api.http.schemas.cases import Decision
 from api.http.schemas.common import CommandResult, RatingResult, Record
 from api.http.schemas.reviews import (
     AppealBody,
@@ -274,11 +275,31 @@ def rectification_measures(
 def extend_rectification(
     rectification_id: Id, body: RectificationExtension, cmd: CommandDep, response: Response
 ) -> CommandResult:
-    """Extend the rectification's clock, as the unit's head, with a reason."""
-    saved = cmd.app.extend_rectification(
+    """Ask for more working days, as the unit's head, before the deadline; a supervisor
+    decides."""
+    saved = cmd.app.request_rectification_extension(
         rectification_id,
         body.working_days,
         body.reason,
+        actor=cmd.actor,
+        expected_version=cmd.version,
+    )
+    return done(saved, response)
+
+
+@router.post(
+    "/rectifications/{rectification_id}/extension-decisions",
+    response_model=CommandResult,
+    **guarded("rectifications.decide_extension"),
+)
+def decide_rectification_extension(
+    rectification_id: Id, body: Decision, cmd: CommandDep, response: Response
+) -> CommandResult:
+    """Approve or refuse the extension asked for, by the deadline it would extend."""
+    saved = cmd.app.decide_rectification_extension(
+        rectification_id,
+        approved=body.approved,
+        reason=body.reason,
         actor=cmd.actor,
         expected_version=cmd.version,
     )

@@ -107,6 +107,15 @@ PUBLICATIONS = (
         (Field("measure_count", "integer", read=lambda e: len(e.measures)),),
     ),
     Publication(
+        Rectification.ExtensionRequested, "rectification.extension_requested",
+        "The rated unit's head asked for more working days (a supervisor decides).",
+        (Field("working_days", "integer"), POLICY),
+    ),
+    Publication(
+        Rectification.ExtensionRefused, "rectification.extension_refused",
+        "A supervisor refused the extension asked for.",
+    ),
+    Publication(
         Rectification.Extended, "rectification.extended", "The rectification period was extended.",
         (Field("working_days", "integer"), Field("rectification_due", "deadline"), POLICY),
     ),
