@@ -12,7 +12,7 @@ stays on the record; circulars and formal talks cite them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -114,8 +114,12 @@ class Publication(Tracked):
 
         def apply(self, aggregate: Aggregate) -> None:
             objections = _publication(aggregate).objections
-            old = objections[self.number - 1]
-            objections[self.number - 1] = _decided(old, self.upheld, self.reason, self.timestamp)
+            objections[self.number - 1] = replace(
+                objections[self.number - 1],
+                upheld=self.upheld,
+                reason=self.reason,
+                decided_at=self.timestamp,
+            )
 
     class Corrected(Tracked.Event):
         edition: int
@@ -127,8 +131,17 @@ class Publication(Tracked):
         objection_due: dict[str, Any]
 
         def apply(self, aggregate: Aggregate) -> None:
-            publication = _publication(aggregate)
-            publication.editions.append(_edition(self, self.edition, self.objection))
+            _publication(aggregate).editions.append(
+                _edition(
+                    self.edition,
+                    self.objection,
+                    entries=self.entries,
+                    stamp=self.stamp,
+                    rules=self.rules,
+                    policy_version=self.policy_version,
+                    objection_due=self.objection_due,
+                )
+            )
 
     def __init__(
         self,
@@ -143,18 +156,17 @@ class Publication(Tracked):
     ) -> None:
         self.what, self.period = Kind(what), period
         self.objections: list[Objection] = []
-        self.editions: list[dict[str, Any]] = []
-        self.editions.append(
-            {
-                "edition": 1,
-                "corrects_objection": None,
-                "entries": entries,
-                "stamp": stamp,
-                "rules": rules,
-                "policy_version": policy_version,
-                "objection_due": objection_due,
-            }
-        )
+        self.editions: list[dict[str, Any]] = [
+            _edition(
+                1,
+                None,
+                entries=entries,
+                stamp=stamp,
+                rules=rules,
+                policy_version=policy_version,
+                objection_due=objection_due,
+            )
+        ]
 
     @staticmethod
     def id_for(what: Kind | str, period: str) -> UUID:
@@ -474,31 +486,10 @@ def _floors(policy: Policy, dimension: str) -> Floors:
     )
 
 
-def _edition(event: Any, number: int, objection: int | None) -> dict[str, Any]:
-    return {
-        "edition": number,
-        "corrects_objection": objection,
-        "entries": event.entries,
-        "stamp": event.stamp,
-        "rules": event.rules,
-        "policy_version": event.policy_version,
-        "objection_due": event.objection_due,
-    }
-
-
-def _decided(old: Objection, upheld: bool, reason: str, at: datetime) -> Objection:
-    return Objection(
-        old.number,
-        old.dimension,
-        old.member,
-        old.by,
-        old.edition,
-        old.grounds,
-        old.filed_at,
-        upheld,
-        reason,
-        at,
-    )
+def _edition(number: int, objection: int | None, **content: Any) -> dict[str, Any]:
+    """One edition as the aggregate keeps it: its number, the objection it corrects, and what
+    the event froze (entries, stamp, rules, policy version, objection deadline)."""
+    return {"edition": number, "corrects_objection": objection, **content}
 
 
 def _publication(aggregate: Aggregate) -> Publication:

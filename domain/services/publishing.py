@@ -8,6 +8,7 @@ result to its consecutive-bottom decision, so a talk rests on a published editio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -21,7 +22,7 @@ from domain.list_rules import Side, bottom
 from domain.periods import Period
 from domain.publication import DIMENSIONS, Kind, Publication, Snapshot, kind_of
 from domain.services.base import Saved, ServiceBase
-from domain.services.staffing import unit_of_staff
+from domain.services.staffing import directory_id, unit_of_staff
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class PublishingService(ServiceBase):
         return self.load(Publication, publication_id)
 
     def assessment_trigger(self, unit: str | UUID) -> AssessmentTrigger:
-        unit_id = unit if isinstance(unit, UUID) else Unit.id_for(unit)
+        unit_id = directory_id(Unit.id_for, unit)
         period_kind = self.policy.triggers.period
         return self.load(AssessmentTrigger, AssessmentTrigger.id_for(unit_id, period_kind))
 
@@ -201,11 +202,9 @@ class PublishingService(ServiceBase):
         )
 
 
-def _id(id_for: object, code_or_id: str) -> UUID:
+def _id(id_for: Callable[[str], UUID], code_or_id: str) -> UUID:
+    """A directory entry's id, given as the id itself or as its code."""
     try:
         return UUID(code_or_id)
     except ValueError:
-        assert callable(id_for)
-        found = id_for(code_or_id)
-        assert isinstance(found, UUID)
-        return found
+        return id_for(code_or_id)

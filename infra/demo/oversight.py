@@ -3,12 +3,13 @@ rankings published for every finished period (which the 约谈 rule reads)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from domain.actors import Actor
 from domain.application import Casetrail
 from domain.case_rules import CaseStatus
+from domain.clock import add_working_days
 from domain.directory import Window
 from domain.periods import Period
 from domain.publication import Kind, Publication
@@ -159,16 +160,17 @@ def hold_accountable(run: DemoRun, case_ids: list[UUID]) -> None:
 
 def publish_finished_periods(run: DemoRun, start: date) -> None:
     """Publish the lists of every quarter, and the ranking of every year, over since ``start``
-    (a few working days after each ended), from the figures of the record; then an objection
-    to the latest lists, decided, and a named circular citing them."""
-    app, clock, end, tz = run.app, run.clock, run.end, run.app.policy.tz
+    (on the third working day after each ended), from the figures of the record; then, on the
+    latest lists that black-list anyone, two objections (one rejected, one upheld: a corrected
+    edition) and a named circular citing the edition."""
+    app, clock, end = run.app, run.clock, run.end
     store = MemoryViewStore()
     runner = ProjectionRunner(EventLog.of(app), store, all_projections())
     publisher = Publisher(app, store, catch_up=runner.catch_up)
     supervisor = run.people.supervisors[0]
     quarter = Period.parse(f"{start.year}-Q{(start.month - 1) // 3 + 1}")
     with_black: list[tuple[str, datetime]] = []
-    while (published := _after(quarter, tz)) <= end:
+    while (published := _after(app, quarter)) <= end:
         clock.now = published
         publisher.publish(Kind.LISTS, quarter.name, actor=supervisor)
         run.summary.add("publications", Publication.id_for(Kind.LISTS, quarter.name))
@@ -185,9 +187,11 @@ def publish_finished_periods(run: DemoRun, start: date) -> None:
         _object_and_circulate(run, publisher, period)
 
 
-def _after(period: Period, tz: timezone) -> datetime:
-    """Publication time: 10:00 on the third day after the period."""
-    return datetime.combine(period.after + timedelta(days=3), time(10, 0), tz)
+def _after(app: Casetrail, period: Period) -> datetime:
+    """Publication time: 10:00 on the third working day after the period."""
+    last_day = period.after - timedelta(days=1)
+    day = add_working_days(app.work_calendar(), last_day, 3)
+    return datetime.combine(day, time(10, 0), app.policy.tz)
 
 
 def _black(app: Casetrail, period: str) -> list[tuple[str, str]]:
