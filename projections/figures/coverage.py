@@ -81,7 +81,7 @@ def monthly_quota(facts: Facts, month: Period, ctx: Context) -> list[Quota]:
         disputed = [v for v in of_month if v["confirmed"] is False]
         mine = (
             of_month
-            if ctx.first_definitions
+            if ctx.first_review_formulas
             else [v for v in of_month if v not in late and v not in disputed]
         )
         days = sum(

@@ -18,6 +18,7 @@ from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.errors import DomainError
 from infra.figures import Figures
+from projections.figures import DEFINITIONS
 from tests.support.clock import CHINA, FakeClock
 from tests.support.oversight_world import (
     ENTERPRISE,
@@ -52,8 +53,8 @@ def visit(app: Casetrail, started: datetime) -> Any:
     )
 
 
-def quota(app: Casetrail, month: str, definitions: str = "metrics-2026.2") -> dict[str, Any]:
-    figure = Figures(app, all_views(app), definitions).coverage(month)
+def quota(app: Casetrail, month: str, definitions: str = DEFINITIONS) -> dict[str, Any]:
+    figure = Figures(app, all_views(app)).coverage(month, definitions=definitions)
     leader_id = str(app.leader(LEADER.id).id)
     mine: dict[str, Any] = next(q for q in figure["quota"] if q["leader_id"] == leader_id)
     return mine
