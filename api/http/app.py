@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
-from api.http import problems
+from api.http import docs_pages, problems
 from api.http.access import ACCESS, PUBLIC
 from api.http.idempotency import IdempotencyMiddleware
 from api.http.metrics import Metrics
@@ -68,13 +69,16 @@ ERROR_STATUSES = {
 
 
 def create_app(container: Container, *, metrics: Metrics | None = None) -> FastAPI:
-    app = FastAPI(
+    # Swagger UI and ReDoc from files a package ships, not a CDN: a window's network may not
+    # reach the internet, and no page of Casetrail fetches from another host.
+    app = FastAPIOffline(
         title="Casetrail",
         version="1",
         description=DESCRIPTION,
         docs_url="/docs",
+        redoc_url="/redoc",
         openapi_url="/openapi.json",
-        redoc_url=None,
+        static_url=docs_pages.ASSETS,
     )
     app.state.container = container
     app.state.metrics = metrics or Metrics()
@@ -86,6 +90,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(docs_pages.DocsPolicyMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
