@@ -1,0 +1,43 @@
+"""Downloads: each dashboard's tables as CSV or XLSX, stamped like the page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from api.web import dashboard as figures
+from api.web import dashboard_sheets, sheets
+from api.web.context import DASHBOARDS, WebDep
+from api.web.i18n import Locale
+from api.web.render import WebRoute, finish
+from domain.errors import NotFoundError
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+@router.get("/dashboards/{name}.{fmt}")
+def download_dashboard(
+    web: WebDep,
+    name: str,
+    fmt: str,
+    period: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    web.require(DASHBOARDS)
+    build = dashboard_sheets.BUILDERS.get(name)
+    if build is None or fmt not in sheets.FORMATS:
+        raise NotFoundError("no such dashboard", code="dashboard-not-found")
+    d = figures.open_dashboard(web.app, web.container.read)
+    options, default = dashboard_sheets.period_options(name, d)
+    download = build(d, web.locale, figures.chosen(period, options, default))
+    return finish(web, attachment(download, fmt, web.locale))
+
+
+def attachment(download: sheets.Download, fmt: str, loc: Locale) -> Response:
+    body = sheets.render(download, fmt, loc)
+    filename = f"casetrail-{download.name}.{fmt}"
+    return Response(
+        body,
+        media_type=sheets.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
