@@ -1,6 +1,8 @@
 """``casetrail report``: the published figures, as JSON stamped with what they were computed
 under (definitions, policy, calendar, log position, time).
 
+Ids come with the names of the units and people they stand for (``api/cli/named.py``).
+
 Lists and rankings judge people, so ``report lists`` and ``report ranking`` show what was
 *published* for the period: every frozen edition and every objection (``--reproduce`` recomputes
 each edition from the log at its position; ``--draft`` shows what publishing now would give)."""
@@ -12,12 +14,16 @@ import json
 from typing import Any
 
 from api.cli.common import UsageError, parse_time
+from api.cli.named import with_names
+from api.web.names import load_names
 from domain.application import Casetrail
 from domain.publication import Publication
 from infra.bootstrap import bootstrap
 from infra.figures import Figures
 from infra.projections import open_runner
+from infra.projections.log import EventLog
 from infra.publishing import reproduces
+from infra.readside import ReadSide
 from infra.settings import Settings
 from projections.figures import DEFINITION_VERSIONS, DEFINITIONS
 from projections.figures.handling import GROUPS as RATE_GROUPS
@@ -99,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         runner.catch_up()
         figures = Figures(app, runner.store)
         found = _published(app, args) if published else _figure(figures, args, now)
-        print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        names = load_names(ReadSide(EventLog.of(app), runner.store, runner))
+        print(json.dumps(with_names(found, names), ensure_ascii=False, indent=2, default=str))
     finally:
         runner.store.close()
         app.close()
