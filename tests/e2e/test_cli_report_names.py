@@ -32,4 +32,5 @@ def test_every_unit_leader_and_enterprise_id_in_a_report_comes_with_its_name(
     unnamed = set(UUID.findall(coverage)) - set(document.get("names", {}))
     assert unnamed == set(), "every id in the coverage report has a name"
     for quota in document["quota"]:
-        assert quota["leader_name"] and quota["leader_name"] != quota["leader_id"]
+        assert quota["leader_name"]
+        assert quota["leader_name"] != quota["leader_id"]

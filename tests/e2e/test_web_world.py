@@ -3,7 +3,8 @@ every page passes (nothing fetched from another host, a language, a label on eve
 
 Debian's chromium is driven by Playwright (``scripts/browser`` installs it; Playwright's own
 browser download is never used). Without the browser the tests are skipped on a workstation
-and fail under CI=true. Screenshots go to docs/screenshots/ (linked from the README).
+and fail under CI=true. Screenshots go to docs/screenshots/ (linked from the README) only
+when asked (``CASETRAIL_SCREENSHOTS=update``): a test run must not rewrite them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +42,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCRATCH = Path(tempfile.gettempdir()) / "casetrail-screenshots"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 # Where a document names something to fetch (forms too: a post to another host leaks data).
@@ -196,8 +199,11 @@ class Pages:
         self.check()
 
     def shot(self, name: str, *, full_page: bool = True) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        """Render the page to a PNG: into docs/screenshots/ when CASETRAIL_SCREENSHOTS=update,
+        else into a scratch folder, so an ordinary test run leaves the checkout unchanged."""
+        folder = SCREENSHOTS if os.environ.get("CASETRAIL_SCREENSHOTS") == "update" else SCRATCH
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
