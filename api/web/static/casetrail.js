@@ -11,6 +11,10 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", update);
     update();
   }
+  // The dossier's print button (without scripts, the browser's own print does the same).
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   // Stop a second click from sending a form twice while the first is on its way.
   for (const form of document.querySelectorAll("form[method=post]")) {
     form.addEventListener("submit", () => {
