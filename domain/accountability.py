@@ -157,6 +157,7 @@ class AccountabilityMatter(Tracked):
                 f"accountability matter {self.id} has no findings yet; classify what the"
                 " investigation found",
                 ["record_findings"],
+                code="classify-needs-findings",
             )
         missing = sorted(set(DISTINCTIONS) - set(classification))
         unknown = sorted(set(classification) - set(DISTINCTIONS))
@@ -164,7 +165,9 @@ class AccountabilityMatter(Tracked):
             raise InvalidInputError(
                 "classify on each of the three distinctions"
                 f" ({', '.join(DISTINCTIONS)}); missing: {', '.join(missing) or 'none'},"
-                f" unknown: {', '.join(unknown) or 'none'}"
+                f" unknown: {', '.join(unknown) or 'none'}",
+                code="three-distinctions-incomplete",
+                params={"missing": list(missing), "unknown": list(unknown)},
             )
         self._record(
             self.Classified,
@@ -183,6 +186,7 @@ class AccountabilityMatter(Tracked):
                 f"accountability matter {self.id} is not classified under the three"
                 " distinctions yet",
                 ["classify"],
+                code="outcome-needs-classification",
             )
         strict = sorted(k for k, side in self.classification.items() if side is Side.STRICT)
         if outcome is Outcome.EXEMPTION and strict:
@@ -192,6 +196,7 @@ class AccountabilityMatter(Tracked):
                 f"accountability matter {self.id} cannot end in exemption (容错免责): it is on"
                 f" the strict side of {', '.join(strict)}; exemption needs the lenient side of"
                 " all three distinctions",
+                code="exemption-needs-lenient-side", params={"strict": list(strict)},
             )
         self._record(
             self.OutcomeDecided,
@@ -210,6 +215,7 @@ class AccountabilityMatter(Tracked):
                 self.status,
                 f"accountability matter {self.id} has no findings yet; a clearing rests on them",
                 ["record_findings"],
+                code="clearing-needs-findings",
             )
         self._record(
             self.Cleared,

@@ -89,7 +89,8 @@ class Appeal(Tracked):
         if actor_unit != evaluation.unit_id:
             raise NotPermittedError(
                 f"evaluation {evaluation.id} rated unit {evaluation.unit_id}; only that unit's"
-                " head may appeal it"
+                " head may appeal it",
+                code="appeal-by-rated-unit-head",
             )
         days = policy.evaluation.appeal_window_working_days
         window = working_day_deadline(

@@ -42,7 +42,10 @@ def _holds_nul(value: Any) -> bool:
 
 def require_aware(at: datetime) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInputError(f"time {at.isoformat()} has no time zone")
+        raise InvalidInputError(
+            f"time {at.isoformat()} has no time zone",
+            code="time-without-zone", params={"at": at.isoformat()},
+        )
 
 
 class Tracked(Aggregate):
@@ -91,7 +94,8 @@ class Tracked(Aggregate):
         if at < self.modified_on:
             raise InvalidInputError(
                 f"time {at.isoformat()} is before this {self.kind}'s last step"
-                f" ({self.modified_on.isoformat()}); steps are recorded in order"
+                f" ({self.modified_on.isoformat()}); steps are recorded in order",
+                code="step-before-last", params={"last": self.modified_on.isoformat()},
             )
         self.trigger_event(
             event_class, timestamp=at, actor_id=actor.id, actor_role=actor.role.value, **kwargs

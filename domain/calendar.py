@@ -47,14 +47,23 @@ class YearArrangement:
 
     def __post_init__(self) -> None:
         if not self.source.strip():
-            raise InvalidInputError(f"the {self.year} arrangement needs its source document")
+            raise InvalidInputError(
+                f"the {self.year} arrangement needs its source document",
+                code="arrangement-needs-source", params={"year": self.year},
+            )
         for day in [*self.rest_days, *self.working_days]:
             if day.year != self.year:
-                raise InvalidInputError(f"{day.isoformat()} is not in {self.year}")
+                raise InvalidInputError(
+                    f"{day.isoformat()} is not in {self.year}",
+                    code="day-outside-year", params={"day": day.isoformat(), "year": self.year},
+                )
         both = set(self.rest_days) & set(self.working_days)
         if both:
             listed = ", ".join(sorted(d.isoformat() for d in both))
-            raise InvalidInputError(f"days both rest and working in {self.year}: {listed}")
+            raise InvalidInputError(
+                f"days both rest and working in {self.year}: {listed}",
+                code="day-both-rest-and-working", params={"year": self.year, "days": listed},
+            )
 
 
 def _dump_days(days: dict[date, str]) -> dict[str, str]:
@@ -134,9 +143,15 @@ class WorkCalendar(Tracked):
         """Add local extra rest days (for example a minority area's festival)."""
         _require_admin(actor)
         if not rest_days:
-            raise InvalidInputError("an overlay needs at least one rest day")
+            raise InvalidInputError(
+                "an overlay needs at least one rest day",
+                code="overlay-needs-rest-day",
+            )
         if not name.strip() or not source.strip():
-            raise InvalidInputError("an overlay needs a name and a source document")
+            raise InvalidInputError(
+                "an overlay needs a name and a source document",
+                code="overlay-needs-name-and-source",
+            )
         self._record(
             self.OverlayAdded,
             actor=actor,
@@ -184,4 +199,7 @@ class WorkCalendar(Tracked):
 
 def _require_admin(actor: Actor) -> None:
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
-        raise NotPermittedError(f"only an admin changes the working calendar, not {actor.role}")
+        raise NotPermittedError(
+            f"only an admin changes the working calendar, not {actor.role}",
+            code="calendar-by-admin", params={"role": actor.role},
+        )

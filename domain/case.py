@@ -388,11 +388,20 @@ class Case(Tracked):
         rules.check_choice(intake.case_type, rules.CASE_TYPES, "case type")
         rules.check_choice(intake.channel, rules.CHANNELS, "channel")
         if actor.role.value not in rules.FILER_ROLE_VALUES:
-            raise NotPermittedError(f"a {actor.role} may not file a demand")
+            raise NotPermittedError(
+                f"a {actor.role} may not file a demand",
+                code="role-may-not-file", params={"role": actor.role},
+            )
         if not intake.summary.strip():
-            raise InvalidInputError("a demand needs a summary of what is asked")
+            raise InvalidInputError(
+                "a demand needs a summary of what is asked",
+                code="summary-required",
+            )
         if intake.real_name and not (intake.filer_name and intake.filer_name.strip()):
-            raise InvalidInputError("a real-name demand needs the filer's name")
+            raise InvalidInputError(
+                "a real-name demand needs the filer's name",
+                code="filer-name-required",
+            )
         policy = time.policy
         deadline = new_deadline(
             intake.case_type, intake.service_item, emergency=intake.emergency, at=at, time=time
@@ -424,7 +433,10 @@ class Case(Tracked):
     def receive(self, *, actor: Actor, at: datetime) -> None:
         rules.check_step("receive", self.status, actor)
         if self.owner is not None:
-            raise InvalidInputError(f"this case is already owned by {self.owner}")
+            raise InvalidInputError(
+                f"this case is already owned by {self.owner}",
+                code="case-already-owned", params={"owner": self.owner},
+            )
         self._record(self.Received, actor=actor, at=at)
 
     def hand_over(self, to_owner: str, reason: str, *, actor: Actor, at: datetime) -> None:
@@ -432,7 +444,10 @@ class Case(Tracked):
         rules.check_step("hand_over", self.status, actor)
         reason = rules.require_reason(reason, "a hand-over")
         if to_owner == self.owner:
-            raise InvalidInputError(f"{to_owner} already owns this case")
+            raise InvalidInputError(
+                f"{to_owner} already owns this case",
+                code="already-owner", params={"owner": to_owner},
+            )
         self._record(
             self.HandedOver,
             actor=actor,

@@ -109,7 +109,10 @@ def check_step(step: str, status: CaseStatus, actor: Actor) -> None:
     statuses, roles = STEPS[step]
     if actor.role not in roles:
         who = ", ".join(sorted(r.value for r in roles))
-        raise NotPermittedError(f"a {actor.role} may not {step.replace('_', ' ')} (only: {who})")
+        raise NotPermittedError(
+            f"a {actor.role} may not {step.replace('_', ' ')} (only: {who})",
+            code="role-may-not-take-step", params={"role": actor.role, "step": step},
+        )
     if status not in statuses:
         raise IllegalStepError(
             step.replace("_", " "),
@@ -121,12 +124,18 @@ def check_step(step: str, status: CaseStatus, actor: Actor) -> None:
 def check_choice(value: str, choices: dict[str, str], label: str) -> None:
     if value not in choices:
         listed = ", ".join(f"{k} ({v})" for k, v in choices.items())
-        raise InvalidInputError(f"{label} {value!r} is unknown; choose one of: {listed}")
+        raise InvalidInputError(
+            f"{label} {value!r} is unknown; choose one of: {listed}",
+            code="unknown-choice", params={"field": label, "value": value},
+        )
 
 
 def require_reason(reason: str | None, step: str) -> str:
     if reason is None or not reason.strip():
-        raise InvalidInputError(f"{step} needs a reason")
+        raise InvalidInputError(
+            f"{step} needs a reason",
+            code="reason-required", params={"step": step},
+        )
     return reason.strip()
 
 

@@ -112,7 +112,10 @@ class Circular(Tracked):
         list or a period cites the published edition (``citation``) its subjects are on."""
         require_role(actor, (Role.SUPERVISOR,), "publish a named circular")
         if not subjects:
-            raise InvalidInputError("a named circular names at least one staff member or unit")
+            raise InvalidInputError(
+                "a named circular names at least one staff member or unit",
+                code="circular-names-someone",
+            )
         named = [
             {
                 "kind": kind.value,

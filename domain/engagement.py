@@ -89,7 +89,8 @@ class Engagement(Tracked):
         require_role(actor, STEWARDS, "link a leader to an enterprise")
         if leader_id in self.leaders:
             raise InvalidInputError(
-                f"leader {leader_id} is already linked to enterprise {self.enterprise_id}"
+                f"leader {leader_id} is already linked to enterprise {self.enterprise_id}",
+                code="leader-already-linked",
             )
         self._record(
             self.LeaderLinked,
@@ -106,6 +107,7 @@ class Engagement(Tracked):
                 "unlink a leader",
                 "not linked",
                 f"leader {leader_id} is not linked to enterprise {self.enterprise_id}",
+                code="leader-not-linked",
             )
         self._record(
             self.LeaderUnlinked,
@@ -126,10 +128,12 @@ class Engagement(Tracked):
                 "not a key enterprise",
                 f"enterprise {self.enterprise_id} is not a key enterprise; staff are stationed"
                 " with key enterprises only",
+                code="stationing-needs-key-enterprise",
             )
         if login in self.stationed:
             raise InvalidInputError(
-                f"{login} is already stationed with enterprise {self.enterprise_id}"
+                f"{login} is already stationed with enterprise {self.enterprise_id}",
+                code="already-stationed", params={"login": login},
             )
         self._record(self.StaffStationed, actor=actor, at=at, staff_id=staff_id, login=login)
 
@@ -140,6 +144,7 @@ class Engagement(Tracked):
                 "withdraw staff",
                 "not stationed",
                 f"{login} is not stationed with enterprise {self.enterprise_id}",
+                code="not-stationed", params={"login": login},
             )
         self._record(
             self.StaffWithdrawn,

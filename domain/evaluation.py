@@ -90,7 +90,10 @@ class ServiceReceived:
     ) -> Self:
         """The answer of one handling cycle of a case (a reopened case is a new service)."""
         if cycle < 1:
-            raise InvalidInputError(f"a case's handling cycles count from 1, not {cycle}")
+            raise InvalidInputError(
+                f"a case's handling cycles count from 1, not {cycle}",
+                code="cycle-from-one", params={"cycle": cycle},
+            )
         return cls(
             f"case:{case_id}:{cycle}",
             unit_id,
@@ -236,7 +239,9 @@ class Evaluation(Tracked):
         if at < service.delivered_at:
             raise InvalidInputError(
                 f"the service {service.service_ref} is delivered at"
-                f" {service.delivered_at.isoformat()}; it cannot be rated before that"
+                f" {service.delivered_at.isoformat()}; it cannot be rated before that",
+                code="rated-before-delivery",
+                params={"delivered_at": service.delivered_at.isoformat()},
             )
         days = policy.evaluation.rating_window_days
         ends = natural_day_deadline(service.delivered_at, days, calendar, tz=policy.tz)
@@ -331,6 +336,7 @@ class Evaluation(Tracked):
                 "exclude",
                 "excluded",
                 f"evaluation {self.id} is already excluded by appeal {self.excluded_by}",
+                code="already-excluded",
             )
         self._record(self.Excluded, actor=actor, at=at, appeal_id=appeal_id, reason=reason)
 
@@ -377,5 +383,8 @@ class Evaluation(Tracked):
 def _reason_for(level: Level, reason: str | None) -> str | None:
     reason = optional_text(reason)
     if level.is_bad and reason is None:
-        raise InvalidInputError(f"a {level.value} rating is a 差评 and needs a reason")
+        raise InvalidInputError(
+            f"a {level.value} rating is a 差评 and needs a reason",
+            code="bad-review-needs-reason", params={"level": level.value},
+        )
     return reason

@@ -42,13 +42,25 @@ class LogCheckpoint(Tracked):
         cls, position: int, global_hash: str, reason: str, *, actor: Actor, at: datetime
     ) -> Self:
         if actor.role not in (Role.SYSTEM, Role.INSPECTOR, Role.ADMIN):
-            raise NotPermittedError(f"a {actor.role} does not record log checkpoints")
+            raise NotPermittedError(
+                f"a {actor.role} does not record log checkpoints",
+                code="checkpoint-by-role", params={"role": actor.role},
+            )
         if position < 1:
-            raise InvalidInputError(f"a checkpoint needs a log position, not {position}")
+            raise InvalidInputError(
+                f"a checkpoint needs a log position, not {position}",
+                code="checkpoint-position", params={"position": position},
+            )
         if len(global_hash) != HASH_HEX_LENGTH or not _is_lower_hex(global_hash):
-            raise InvalidInputError("a checkpoint hash is 64 lower-case hexadecimal digits")
+            raise InvalidInputError(
+                "a checkpoint hash is 64 lower-case hexadecimal digits",
+                code="checkpoint-hash-format",
+            )
         if reason not in REASONS:
-            raise InvalidInputError(f"checkpoint reason must be one of {', '.join(REASONS)}")
+            raise InvalidInputError(
+                f"checkpoint reason must be one of {', '.join(REASONS)}",
+                code="checkpoint-reason", params={"reasons": list(REASONS)},
+            )
         return cls._create_by(
             cls.Recorded,
             id=cls.id_for(position),

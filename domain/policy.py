@@ -85,7 +85,10 @@ class TriggerPolicy:
     def __post_init__(self) -> None:
         if self.source not in TRIGGER_SOURCES:
             known = ", ".join(TRIGGER_SOURCES)
-            raise InvalidInputError(f"triggers.source {self.source!r} is unknown ({known})")
+            raise InvalidInputError(
+                f"triggers.source {self.source!r} is unknown ({known})",
+                code="trigger-source-unknown", params={"source": self.source},
+            )
 
 
 @dataclass(frozen=True)

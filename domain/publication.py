@@ -316,7 +316,10 @@ class Publication(Tracked):
         if not upheld:
             return
         if corrected is None:
-            raise InvalidInputError("an upheld objection publishes a corrected edition")
+            raise InvalidInputError(
+                "an upheld objection publishes a corrected edition",
+                code="upheld-objection-needs-edition",
+            )
         content = _content(self.what, corrected, policy, calendar, at, struck=self.struck)
         self._record(
             self.Corrected,
@@ -449,7 +452,13 @@ def lines(what: Kind, snapshot: Snapshot, policy: Policy) -> dict[str, list[dict
     if sorted(snapshot.measured) != sorted(wanted):
         raise InvalidInputError(
             f"{what.value} are published for {', '.join(wanted)}, not"
-            f" {', '.join(sorted(snapshot.measured)) or 'nothing'}"
+            f" {', '.join(sorted(snapshot.measured)) or 'nothing'}",
+            code="dimension-not-measured",
+            params={
+                "what": what.value,
+                "wanted": list(wanted),
+                "measured": sorted(snapshot.measured),
+            },
         )
     min_sample = policy.lists.min_sample
     entries: dict[str, list[dict[str, Any]]] = {}

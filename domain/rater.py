@@ -53,7 +53,10 @@ class RaterAccount(Tracked):
     def seal(cls, subject: UUID, evaluation_id: UUID, sealed: str, *, at: datetime) -> Self:
         """``sealed``: the rater's account, already sealed under ``subject``'s key."""
         if not is_sealed(sealed):
-            raise InvalidInputError("a rater's account is stored sealed, never in clear")
+            raise InvalidInputError(
+                "a rater's account is stored sealed, never in clear",
+                code="rater-sealed",
+            )
         return cls._create_by(
             cls.Sealed,
             id=subject,
@@ -78,9 +81,15 @@ class RaterAccount(Tracked):
 
     def erase(self, reason: str, *, actor: Actor, at: datetime) -> None:
         if actor.role not in (Role.ADMIN, Role.SYSTEM):
-            raise NotPermittedError(f"only an admin erases personal data, not a {actor.role}")
+            raise NotPermittedError(
+                f"only an admin erases personal data, not a {actor.role}",
+                code="erasure-by-admin", params={"role": actor.role},
+            )
         if self.erased_at is not None:
-            raise InvalidInputError(f"subject {self.id} was erased on {self.erased_at:%Y-%m-%d}")
+            raise InvalidInputError(
+                f"subject {self.id} was erased on {self.erased_at:%Y-%m-%d}",
+                code="subject-erased", params={"erased_on": f"{self.erased_at:%Y-%m-%d}"},
+            )
         self._record(self.Erased, actor=actor, at=at, reason=require_text("the reason", reason))
 
     def state(self) -> dict[str, Any]:

@@ -204,7 +204,10 @@ class Rectification(Tracked):
     ) -> Self:
         """Opened by the 差评 itself, so the system is its actor (the rater stays unnamed)."""
         if not evaluation.is_bad:
-            raise InvalidInputError(f"evaluation {evaluation.id} is not a 差评; nothing to rectify")
+            raise InvalidInputError(
+                f"evaluation {evaluation.id} is not a 差评; nothing to rectify",
+                code="rectify-bad-review-only",
+            )
         rules = policy.evaluation
         return cls._create_by(
             cls.Opened,
@@ -241,9 +244,13 @@ class Rectification(Tracked):
                 self.stage.value,
                 f"the rater of rectification {self.id} rated anonymously and cannot be called"
                 " back; record the verification without a callback instead",
+                code="anonymous-rater-no-callback",
             )
         if not reached and complaint_verified is not None:
-            raise InvalidInputError("a callback that did not reach the rater verified nothing")
+            raise InvalidInputError(
+                "a callback that did not reach the rater verified nothing",
+                code="callback-must-reach-rater",
+            )
         self._record(
             self.CallbackRecorded,
             actor=actor,
@@ -271,6 +278,7 @@ class Rectification(Tracked):
                 self.stage.value,
                 f"the rater of rectification {self.id} rated under their real name and must be"
                 " called back",
+                code="real-name-rater-needs-callback",
             )
         self._record(
             self.VerifiedWithoutCallback,
@@ -293,10 +301,14 @@ class Rectification(Tracked):
                 f"rectification {self.id} awaits its callback and verification; record those"
                 " before the measures",
                 ["record_callback", "extend"],
+                code="measures-after-verification",
             )
         cleaned = [m.strip() for m in measures if m.strip()]
         if not cleaned:
-            raise InvalidInputError("record at least one rectification measure")
+            raise InvalidInputError(
+                "record at least one rectification measure",
+                code="measure-required",
+            )
         self._record(self.MeasuresRecorded, actor=actor, at=at, measures=cleaned)
 
     def request_extension(
@@ -325,7 +337,13 @@ class Rectification(Tracked):
         if not 1 <= working_days <= rules.max_working_days:
             raise InvalidInputError(
                 f"an extension is 1 to {rules.max_working_days} working days"
-                f" (policy {policy.version}), not {working_days}"
+                f" (policy {policy.version}), not {working_days}",
+                code="rectification-extension-range",
+                params={
+                    "most": rules.max_working_days,
+                    "policy": policy.version,
+                    "asked": working_days,
+                },
             )
         self._require_before_due("ask for an extension", at)
         if self.pending_extension is not None:
@@ -429,6 +447,7 @@ class Rectification(Tracked):
                 f"rectification {self.id} is of a real-name 差评, which must get a callback;"
                 " record the callback first",
                 ["record_callback"],
+                code="completion-needs-callback",
             )
         if self.stage is Stage.AWAITING_CALLBACK:
             raise StepRefusedError(
@@ -436,6 +455,7 @@ class Rectification(Tracked):
                 self.stage.value,
                 f"rectification {self.id} awaits the verification of the complaint",
                 ["record_verification_without_callback"],
+                code="completion-needs-verification",
             )
         if outcome.needs_measures and not self.measures:
             raise StepRefusedError(
@@ -443,6 +463,7 @@ class Rectification(Tracked):
                 self.stage.value,
                 f"rectification {self.id} records no measures; it cannot be {outcome.value}",
                 ["record_measures"],
+                code="completion-needs-measures",
             )
         self._record(
             self.Completed,
@@ -460,6 +481,7 @@ class Rectification(Tracked):
                 "invite a re-rating",
                 self.stage.value,
                 f"rectification {self.id} invites a re-rating once, when it is completed",
+                code="rerating-invited-once",
             )
         days = policy.evaluation.rating_window_days
         ends = natural_day_deadline(at, days, calendar, tz=policy.tz)
@@ -478,7 +500,8 @@ class Rectification(Tracked):
         if actor_unit != self.unit_id:
             raise NotPermittedError(
                 f"rectification {self.id} belongs to unit {self.unit_id}; {actor.id} works"
-                f" elsewhere"
+                f" elsewhere",
+                code="rectification-of-own-unit",
             )
 
     def is_overdue(self, at: datetime) -> bool:

@@ -74,19 +74,29 @@ def choice(kind: type[E], value: E | str, label: str) -> E:
         return kind(value)
     except ValueError:
         options = ", ".join(member.value for member in kind)
-        raise InvalidInputError(f"{label} {value!r} is unknown (choose: {options})") from None
+        raise InvalidInputError(
+            f"{label} {value!r} is unknown (choose: {options})",
+            code="unknown-choice",
+            params={"field": label, "value": str(value), "options": [m.value for m in kind]},
+        ) from None
 
 
 def require_role(actor: Actor, roles: Collection[Role], doing: str) -> None:
     if actor.role not in roles:
         who = " or ".join(sorted(r.value for r in roles))
         article = "an" if who[0] in "aeio" else "a"  # "a unit_head", "an inspector"
-        raise NotPermittedError(f"only {article} {who} may {doing}, not {actor.role.value}")
+        raise NotPermittedError(
+            f"only {article} {who} may {doing}, not {actor.role.value}",
+            code="role-may-not", params={"role": actor.role.value, "who": who, "doing": doing},
+        )
 
 
 def require_text(label: str, value: str | None) -> str:
     if value is None or not value.strip():
-        raise InvalidInputError(f"{label} must not be empty")
+        raise InvalidInputError(
+            f"{label} must not be empty",
+            code="required", params={"field": label},
+        )
     return value.strip()
 
 

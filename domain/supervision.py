@@ -97,7 +97,8 @@ class Supervision(Tracked):
         if deadline.due_at <= at:
             raise InvalidInputError(
                 f"a supervision order's deadline ({deadline.due_at.isoformat()}) must be after"
-                " it is issued"
+                " it is issued",
+                code="supervision-deadline-after-issue",
             )
         return cls._create_by(
             cls.Issued,
@@ -120,7 +121,8 @@ class Supervision(Tracked):
         if actor_unit != self.unit_id:
             raise NotPermittedError(
                 f"supervision order {self.id} is addressed to unit {self.unit_id}; only its head"
-                " responds"
+                " responds",
+                code="supervision-answered-by-unit-head",
             )
         self._record(
             self.Responded,
@@ -139,6 +141,7 @@ class Supervision(Tracked):
                 self.status,
                 f"supervision order {self.id} awaits the response of unit {self.unit_id}",
                 ["respond"],
+                code="supervision-awaits-response",
             )
         self._record(
             self.Closed, actor=actor, at=at, conclusion=require_text("the conclusion", conclusion)

@@ -144,14 +144,24 @@ class Visit(Tracked):
         if started_at > at:
             raise InvalidInputError(
                 f"the visit starts at {started_at.isoformat()}, after now; record it once it"
-                " has taken place"
+                " has taken place",
+                code="visit-in-future", params={"started_at": started_at.isoformat()},
             )
         if duration_unit not in MAX_DURATION:
-            raise InvalidInputError(f"a duration is in hours or days, not {duration_unit!r}")
+            raise InvalidInputError(
+                f"a duration is in hours or days, not {duration_unit!r}",
+                code="duration-unit", params={"unit_of_time": duration_unit},
+            )
         if not 0 < duration <= MAX_DURATION[duration_unit]:
             raise InvalidInputError(
                 f"a visit lasts more than 0 and at most {MAX_DURATION[duration_unit]:g}"
-                f" {duration_unit}, not {duration:g}"
+                f" {duration_unit}, not {duration:g}",
+                code="visit-duration-range",
+                params={
+                    "most": f"{MAX_DURATION[duration_unit]:g}",
+                    "unit_of_time": duration_unit,
+                    "duration": f"{duration:g}",
+                },
             )
         described = [d.strip() for d in findings if d.strip()]
         days = policy.visits.record_within_working_days
@@ -246,24 +256,28 @@ class Visit(Tracked):
         except KeyError:
             numbers = ", ".join(str(n) for n in sorted(self.findings)) or "none"
             raise NotFoundError(
-                f"visit {self.id} has no finding {finding_id} (its findings: {numbers})"
+                f"visit {self.id} has no finding {finding_id} (its findings: {numbers})",
+                code="finding-not-found", params={"finding": finding_id, "findings": numbers},
             ) from None
 
     def _require_unhandled(self, finding_id: int) -> None:
         finding = self.finding(finding_id)
         if finding["case_id"] is not None:
             raise AlreadyExistsError(
-                f"finding {finding_id} of visit {self.id} already opened case {finding['case_id']}"
+                f"finding {finding_id} of visit {self.id} already opened case {finding['case_id']}",
+                code="finding-already-opened-case",
             )
         if finding["resolved_on_site"] is not None:
             raise AlreadyExistsError(
-                f"finding {finding_id} of visit {self.id} is already handled: resolved on site"
+                f"finding {finding_id} of visit {self.id} is already handled: resolved on site",
+                code="finding-already-resolved",
             )
 
     def _require_visitor(self, actor: Actor, doing: str) -> None:
         if actor.role is not Role.LEADER or actor.id != self.leader_code:
             raise NotPermittedError(
-                f"only the leader who made visit {self.id} ({self.leader_code}) may {doing}"
+                f"only the leader who made visit {self.id} ({self.leader_code}) may {doing}",
+                code="visit-by-its-leader", params={"doing": doing},
             )
 
     def state(self) -> dict[str, Any]:

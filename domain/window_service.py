@@ -77,7 +77,10 @@ class WindowService(Tracked):
                 params={"staff": actor.id},
             )
         if not code_digest.strip():
-            raise InvalidInputError("a window service needs its rating code's digest")
+            raise InvalidInputError(
+                "a window service needs its rating code's digest",
+                code="rating-code-digest-required",
+            )
         return cls._create_by(
             cls.Delivered,
             id=service_id,

@@ -80,54 +80,88 @@ def read_arrangement_file(path: Path, year: int) -> YearArrangement:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ArrangementFileError(f"{path}: no such file") from None
+        raise ArrangementFileError(
+            f"{path}: no such file", code="arrangement-file-missing", params={"file": str(path)}
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ArrangementFileError(f"{path}: cannot be read ({error})") from None
+        raise ArrangementFileError(
+            f"{path}: cannot be read ({error})",
+            code="arrangement-file-unreadable",
+            params={"file": str(path)},
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise ArrangementFileError(f"{path}: not valid TOML ({error})") from None
+        raise ArrangementFileError(
+            f"{path}: not valid TOML ({error})",
+            code="arrangement-file-not-toml",
+            params={"file": str(path), "detail": str(error)},
+        ) from None
     unknown = sorted(set(data) - FILE_KEYS)
     if unknown:
         raise ArrangementFileError(
-            f"{path}: unknown keys {', '.join(unknown)} (allowed: {', '.join(sorted(FILE_KEYS))})"
+            f"{path}: unknown keys {', '.join(unknown)} (allowed: {', '.join(sorted(FILE_KEYS))})",
+            code="arrangement-file-unknown-keys",
+            params={"file": str(path), "keys": unknown, "allowed_keys": sorted(FILE_KEYS)},
         )
     if data.get("year") != year:
         raise ArrangementFileError(
-            f"{path}: the file says year = {data.get('year')!r}, but {year} is being published"
+            f"{path}: the file says year = {data.get('year')!r}, but {year} is being published",
+            code="arrangement-file-year",
+            params={"file": str(path), "found": str(data.get("year")), "year": year},
         )
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
         raise ArrangementFileError(
             f"{path}: needs source = \"...\" naming the official notice"
-            " (e.g. 国办发明电〔2026〕N号)"
+            " (e.g. 国办发明电〔2026〕N号)",
+            code="arrangement-file-needs-source",
+            params={"file": str(path)},
         )
     rest_days = _read_days(path, data, "rest_days", year)
     working_days = _read_days(path, data, "working_days", year)
     weekdays = [d.isoformat() for d in working_days if d.weekday() < 5]
     if weekdays:
         raise ArrangementFileError(
-            f"{path}: make-up working days fall on a Saturday or Sunday, not {', '.join(weekdays)}"
+            f"{path}: make-up working days fall on a Saturday or Sunday, not {', '.join(weekdays)}",
+            code="arrangement-makeup-on-weekday",
+            params={"file": str(path), "days": weekdays},
         )
     try:
         return YearArrangement(year, rest_days, working_days, source.strip())
     except InvalidInputError as error:
-        raise ArrangementFileError(f"{path}: {error}") from None
+        raise ArrangementFileError(
+            f"{path}: {error}", code=error.code, params={**error.params, "file": str(path)}
+        ) from None
 
 
 def _read_days(path: Path, data: dict[str, Any], table: str, year: int) -> dict[date, str]:
     entries = data.get(table, {})
     if not isinstance(entries, dict):
-        raise ArrangementFileError(f"{path}: [{table}] must be a table of \"date\" = \"name\"")
+        raise ArrangementFileError(
+            f"{path}: [{table}] must be a table of \"date\" = \"name\"",
+            code="arrangement-file-table",
+            params={"file": str(path), "table": table},
+        )
     days: dict[date, str] = {}
     for key, name in entries.items():
         try:
             day = date.fromisoformat(key)
         except ValueError:
             raise ArrangementFileError(
-                f"{path}: [{table}] {key!r} is not a date like {year}-01-01"
+                f"{path}: [{table}] {key!r} is not a date like {year}-01-01",
+                code="arrangement-file-date",
+                params={"file": str(path), "table": table, "entry": key, "year": year},
             ) from None
         if day.year != year:
-            raise ArrangementFileError(f"{path}: [{table}] {key} is not in {year}")
+            raise ArrangementFileError(
+                f"{path}: [{table}] {key} is not in {year}",
+                code="arrangement-file-day-year",
+                params={"file": str(path), "table": table, "entry": key, "year": year},
+            )
         if not isinstance(name, str) or not name.strip():
-            raise ArrangementFileError(f"{path}: [{table}] {key} needs a name (the holiday)")
+            raise ArrangementFileError(
+                f"{path}: [{table}] {key} needs a name (the holiday)",
+                code="arrangement-file-day-name",
+                params={"file": str(path), "table": table, "entry": key},
+            )
         days[day] = name.strip()
     return dict(sorted(days.items()))

@@ -29,6 +29,7 @@ from api.web.context import (
     Web,
     web_context,
 )
+from api.web.refusals import refusal
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
 from domain.errors import DomainError, NotFoundError
 
@@ -114,7 +115,7 @@ class WebRoute(APIRoute):
             except NotFoundError:
                 return await _error(request, 404, "error.not_found")
             except DomainError as error:
-                return await _error(request, 400, "error.refused", str(error))
+                return await _error(request, 400, "error.refused", refused=error)
             except RequestValidationError:
                 return await _error(request, 400, "error.invalid")
             except HTTPException:
@@ -140,6 +141,10 @@ def _return_to(request: Request) -> str:
     return quote(local_path(target), safe="/")
 
 
-async def _error(request: Request, status: int, key: str, detail: str = "") -> Response:
+async def _error(
+    request: Request, status: int, key: str, detail: str = "", refused: DomainError | None = None
+) -> Response:
     web = await run_in_threadpool(web_context, request)
+    if refused is not None:
+        detail = refusal(web.locale, refused)
     return page(web, "error.html", status=status, message_key=key, detail=detail)

@@ -111,7 +111,7 @@ class CaseService(ServiceBase):
     def _unit_id(self, unit: str | UUID) -> UUID:
         unit_id = unit if isinstance(unit, UUID) else Unit.id_for(unit)
         if not self.exists(unit_id):
-            raise NotFoundError(f"no unit {unit}")
+            raise NotFoundError(f"no unit {unit}", code="unit-not-found", params={"unit": unit})
         return unit_id
 
 

@@ -27,7 +27,10 @@ class HandlingService(CaseService):
         expected_version: int | None = None,
     ) -> Saved:
         if not self.exists(Staff.id_for(to_login)):
-            raise NotFoundError(f"no staff member with login {to_login!r} to hand over to")
+            raise NotFoundError(
+                f"no staff member with login {to_login!r} to hand over to",
+                code="handover-target-not-found", params={"login": to_login},
+            )
         return self._step(
             case_id,
             expected_version,

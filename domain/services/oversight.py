@@ -41,7 +41,8 @@ class OversightService(ServiceBase):
         unit_id = case.lead_unit_id or unit_of_staff(self, case.owner)
         if unit_id is None:
             raise InvalidInputError(
-                f"case {case_id} has no lead unit and no owner in a unit yet; supervise a unit"
+                f"case {case_id} has no lead unit and no owner in a unit yet; supervise a unit",
+                code="supervise-unrouted-case",
             )
         return self._issue(
             TargetKind.CASE,
@@ -106,7 +107,10 @@ class OversightService(ServiceBase):
         """A date the supervisor sets, or a number of working days from now."""
         at = self.now()
         if (due is None) == (working_days is None):
-            raise InvalidInputError("give a supervision order either a due date or working days")
+            raise InvalidInputError(
+                "give a supervision order either a due date or working days",
+                code="supervision-needs-due",
+            )
         if working_days is not None:
             return working_day_deadline(
                 at,
@@ -328,4 +332,7 @@ def _case_id(subject: str | UUID) -> UUID:
     try:
         return subject if isinstance(subject, UUID) else UUID(subject)
     except ValueError:
-        raise InvalidInputError(f"{subject!r} is not a case id") from None
+        raise InvalidInputError(
+            f"{subject!r} is not a case id",
+            code="not-a-case-id", params={"subject": subject},
+        ) from None

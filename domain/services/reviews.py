@@ -155,7 +155,8 @@ class ReviewService(ServiceBase):
         unit_id = case.lead_unit_id or unit_of_staff(self, replier)
         if unit_id is None:
             raise StepRefusedError(
-                "rate the case", case.status.value, f"case {case_id} names no unit that served it"
+                "rate the case", case.status.value, f"case {case_id} names no unit that served it",
+                code="rating-needs-serving-unit",
             )
         return ServiceReceived.case_cycle(
             case_id,
@@ -440,7 +441,8 @@ class ReviewService(ServiceBase):
         if self.exists(appeal_id):
             raise AlreadyExistsError(
                 f"evaluation {evaluation_id} was already appealed (appeal {appeal_id});"
-                " a rating is appealed once"
+                " a rating is appealed once",
+                code="appealed-once",
             )
         appeal = Appeal.file(
             evaluation,

@@ -101,7 +101,7 @@ def test_a_bad_review_without_a_reason_is_refused_beside_the_form(
     phone.submit("提交评价")
     error = phone.page.locator("#rating-error").inner_text()
     assert "未记录" in error
-    assert "reason" in error
+    assert "差评需要填写理由" in error
     assert phone.page.get_by_label("非常不满意").is_checked()
 
 

@@ -83,7 +83,7 @@ def extend_with_the_heads_approval(chromium: Any, world: WebWorld, clerk: Pages)
     clerk.submit("申请延期", within="#step-request_extension")
     error = form.locator("#step-request_extension .flash-error").inner_text()
     assert "未记录" in error
-    assert "allows 1 to 10" in error
+    assert "政策允许 1 至 10 个工作日" in error
     assert form.get_by_label("申请延至").input_value() == "2026-04-30"  # kept for correction
     form.get_by_label("申请延至").fill("2026-03-27")
     clerk.submit("申请延期", within="#step-request_extension")

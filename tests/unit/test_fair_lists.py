@@ -143,7 +143,7 @@ def test_finding_8_lists_are_published_frozen_once_the_period_is_over(
     clock.set(AFTER_Q2)
     with pytest.raises(DomainError) as not_supervisor:
         publisher(app).publish(Kind.LISTS, "2026-Q2", actor=WANG)
-    assert code(not_supervisor) == "not-permitted"
+    assert code(not_supervisor) == "role-may-not"
     saved = publisher(app).publish(Kind.LISTS, "2026-Q2", actor=CHEN).saved
     publication = app.publication("lists", "2026-Q2")
     edition = publication.latest

@@ -101,7 +101,7 @@ def test_finding_11_the_enterprise_visited_confirms_or_disputes_and_coverage_sho
     assert stranger.value.code == "visit-confirmed-by-the-enterprise-visited"
     with pytest.raises(DomainError) as no_reason:
         app.answer_visit(second.id, confirmed=False, actor=key)
-    assert no_reason.value.code == "invalid-input"
+    assert no_reason.value.code == "required"
     app.answer_visit(first.id, confirmed=True, actor=key)
     app.answer_visit(second.id, confirmed=False, note="当天无人来访", actor=key)
     with pytest.raises(DomainError) as again:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from api.web.context import ADMIN, WebDep
 from api.web.names import load_names
+from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import SYSTEM
 from domain.calendar import YearArrangement
@@ -75,7 +76,7 @@ def publish(
         parsed = _parse(content, name, number)
         web.app.publish_year(parsed, actor=admin.actor)
     except DomainError as error:
-        return _calendar(web, error=str(error), status=422)
+        return _calendar(web, error=refusal(web.locale, error), status=422)
     # Cases own their clocks: each recount is a new event on the case, by the system.
     recomputed = web.app.recompute_provisional_deadlines(number, actor=SYSTEM)
     return redirect(
@@ -108,7 +109,9 @@ def _parse(content: bytes, name: str, year: int) -> YearArrangement:
         try:
             return read_arrangement_file(path, year)
         except DomainError as error:
-            raise type(error)(str(error).replace(str(path), name)) from None
+            renamed = str(error).replace(str(path), name)
+            params = {k: name if v == str(path) else v for k, v in error.params.items()}
+            raise DomainError(renamed, code=error.code, params=params) from None
 
 
 def _calendar(

@@ -14,6 +14,7 @@ from api.http.scope import visible_case
 from api.web.casefacts import clock_proof, time_state, timeline, working_days_left
 from api.web.context import CASE_PAGE, Web, WebDep
 from api.web.names import load_names
+from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from api.web.steps import FIELDS, PRIMARY, Values, offered_steps, take_step
 from domain.case import Case
@@ -55,8 +56,9 @@ def _take(web: Web, case_id: UUID, step: str, values: Values) -> Response:
         )
     except DomainError as error:
         status = 409 if isinstance(error, IllegalStepError) else 422
+        said = refusal(web.locale, error)
         return render_case(
-            web, caller, case, failed=step, error=str(error), values=values, status=status
+            web, caller, case, failed=step, error=said, values=values, status=status
         )
     web.read_your_write(saved.position, ["cases"])
     return redirect(web, f"/cases/{case_id}?done={step}")

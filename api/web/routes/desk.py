@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Response
 from api.web.context import DESK, WebDep
 from api.web.desk_data import load_desk
 from api.web.names import load_names
+from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.case_rules import CASE_TYPES, CHANNELS
 from domain.errors import DomainError
@@ -91,7 +92,7 @@ def file_case(
             service_item=service_item.strip() or None,
         )
     except DomainError as error:
-        return _form(web, values, error=str(error), status=422)
+        return _form(web, values, error=refusal(web.locale, error), status=422)
     web.read_your_write(saved.position, ["cases"])
     return redirect(web, f"/cases/{saved.id}?done=filed")
 

@@ -16,6 +16,7 @@ from api.http.scope import row_visible, visible_case
 from api.web.casefacts import clock_proof, timeline
 from api.web.context import INSPECT, WebDep
 from api.web.names import load_names
+from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.accountability import SubjectKind
 from domain.actors import Role
@@ -113,7 +114,8 @@ def open_matter(
         )
     except DomainError as error:
         values = {"subject_kind": subject_kind, "subject": subject, "allegation": allegation}
-        return _replay(web, case_id, error=str(error), values=values | {"source": source})
+        said = refusal(web.locale, error)
+        return _replay(web, case_id, error=said, values=values | {"source": source})
     web.read_your_write(saved.position, ["oversight"])
     return redirect(web, f"/inspect/cases/{case_id}?done=matter#accountability")
 

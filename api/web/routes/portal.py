@@ -16,6 +16,7 @@ from api.http.scope import visible_case
 from api.web.casefacts import time_state
 from api.web.context import PORTAL, WebDep
 from api.web.names import load_names
+from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.case import Case
 from domain.case_rules import CASE_TYPES, CaseStatus
@@ -102,7 +103,7 @@ def file_demand(
             confidential=confidential == "yes",
         )
     except DomainError as error:
-        return _form(web, values, error=str(error), status=422)
+        return _form(web, values, error=refusal(web.locale, error), status=422)
     web.read_your_write(saved.position, ["cases"])
     return redirect(web, f"/portal/cases/{saved.id}?done=filed")
 
@@ -137,7 +138,7 @@ def rate(
         )
     except DomainError as error:
         values = {"level": level, "reason": reason, "real_name": real_name}
-        return _case(web, case, error=str(error), values=values, status=422)
+        return _case(web, case, error=refusal(web.locale, error), values=values, status=422)
     web.read_your_write(saved.evaluation.position, ["reviews"])
     return redirect(web, f"/portal/cases/{case_id}?done=rated")
 
