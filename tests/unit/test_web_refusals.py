@@ -30,8 +30,9 @@ def codes_in_the_code() -> set[str]:
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.keyword) and node.arg == "code":
-                    if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                        codes.add(node.value.value)
+                    value = node.value
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        codes.add(value.value)
                 if isinstance(node, ast.Assign) and len(node.targets) == 1:
                     target = node.targets[0]
                     if isinstance(target, ast.Name) and target.id == "default_code":
