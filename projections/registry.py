@@ -6,6 +6,7 @@ from projections.base import Projection
 from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
 from projections.engagement import EngagementProjection
+from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.reviews import ReviewProjection
 
@@ -17,6 +18,7 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        NoticeProjection(),
     ]
     _check_unique(projections)
     return projections

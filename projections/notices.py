@@ -1,0 +1,224 @@
+"""Notices: who must be told what, one row per event and recipient (the inbox and the outbox).
+
+A notice is resolved from the log alone: the case's handling unit and its staff, the supervised
+unit, the filer enterprise's users are all kept here from their own events, as they stood when
+the event happened, so a rebuild gives the same recipients. A notice's id is derived from the
+event (aggregate id and version) and the recipient's login, so it is the same on every rebuild:
+the notification channels use it as the idempotency key receivers dedupe by.
+
+``params`` carry only what the message needs in words (a case type, dates, a unit's name, the
+text a person wrote): never an id shown to a reader. Links use ``subject_kind``/``subject_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from domain.actors import Role
+from domain.appeal import Appeal
+from domain.case import Case
+from domain.circular import Circular
+from domain.directory import Staff, Unit
+from domain.identity import User
+from domain.rectification import Rectification
+from domain.supervision import Supervision
+from projections.base import Projection, Table, ViewTx, handles
+
+NOTICE_NAMESPACE = uuid5(NAMESPACE_URL, "https://casetrail.example/notices")
+KINDS = (
+    "yellow", "red", "reminder", "criticism", "circular", "supervision", "rectification_due",
+    "appeal_decided", "rating_invitation",
+)
+"""Every kind of notice; the catalogues have a subject and a text for each (``notice.*``)."""
+UNIT_ROLES = (Role.WINDOW_STAFF.value, Role.UNIT_HEAD.value)
+
+
+def notice_id(event: Any, login: str) -> str:
+    """Stable for the event and the recipient, whatever the log position or the rebuild."""
+    return str(uuid5(NOTICE_NAMESPACE, f"{event.originator_id}:{event.originator_version}:{login}"))
+
+
+class NoticeProjection(Projection):
+    name = "notices"
+    version = "1"
+    tables = (
+        Table.of(
+            "inbox", key="id", positions=("position",), id="text", recipient="text", kind="text",
+            params="json", at="timestamp", subject_kind="text", subject_id="text",
+            position="integer",
+        ),
+        Table.of(
+            "notice_people", key="login", login="text", role="text", unit_id="text",
+            enterprise_id="text", active="boolean", staff_id="text", user_id="text",
+        ),
+        Table.of("notice_units", key="id", id="text", code="text", name="text"),
+        Table.of(
+            "notice_cases", key="id", id="text", case_type="text", filed_at="timestamp",
+            owner="text", unit_id="text", enterprise_id="text",
+        ),
+        Table.of("notice_appeals", key="id", id="text", unit_id="text", filed_at="timestamp"),
+    )
+
+    # -- who is who ------------------------------------------------------------------------
+
+    @handles(Unit.Registered)
+    def _unit(self, event: Unit.Registered, view: ViewTx) -> None:
+        view.upsert("notice_units", {"id": str(event.originator_id), "code": event.code,
+                                     "name": event.name})
+
+    @handles(Unit.Renamed)
+    def _unit_renamed(self, event: Unit.Renamed, view: ViewTx) -> None:
+        view.upsert("notice_units", {"id": str(event.originator_id), "name": event.name})
+
+    @handles(Staff.Enrolled)
+    def _staff(self, event: Staff.Enrolled, view: ViewTx) -> None:
+        view.upsert("notice_people", {
+            "login": event.login, "role": event.role, "active": True,
+            "unit_id": str(event.unit_id) if event.unit_id else None,
+            "staff_id": str(event.originator_id),
+        })
+
+    @handles(Staff.Reassigned)
+    def _staff_moved(self, event: Staff.Reassigned, view: ViewTx) -> None:
+        for row in view.select("notice_people", staff_id=str(event.originator_id)):
+            view.upsert("notice_people", {
+                "login": row["login"], "role": event.role,
+                "unit_id": str(event.unit_id) if event.unit_id else None,
+            })
+
+    @handles(User.Added)
+    def _user(self, event: User.Added, view: ViewTx) -> None:
+        known = view.get("notice_people", event.login) or {}
+        view.upsert("notice_people", {
+            "login": event.login, "role": known.get("role") or event.role, "active": True,
+            "unit_id": known.get("unit_id") or (str(event.unit_id) if event.unit_id else None),
+            "enterprise_id": str(event.enterprise_id) if event.enterprise_id else None,
+            "user_id": str(event.originator_id),
+        })
+
+    @handles(User.Disabled)
+    def _user_disabled(self, event: User.Disabled, view: ViewTx) -> None:
+        for row in view.select("notice_people", user_id=str(event.originator_id)):
+            view.upsert("notice_people", {"login": row["login"], "active": False})
+
+    # -- cases -------------------------------------------------------------------------------
+
+    @handles(Case.Filed)
+    def _filed(self, event: Case.Filed, view: ViewTx) -> None:
+        view.upsert("notice_cases", {
+            "id": str(event.originator_id), "case_type": event.case_type,
+            "filed_at": event.timestamp, "owner": event.owner,
+            "enterprise_id": str(event.enterprise_id) if event.enterprise_id else None,
+        })
+
+    @handles(Case.Received)
+    def _received(self, event: Case.Received, view: ViewTx) -> None:
+        view.upsert("notice_cases", {"id": str(event.originator_id), "owner": event.actor_id})
+
+    @handles(Case.HandedOver)
+    def _handed_over(self, event: Case.HandedOver, view: ViewTx) -> None:
+        view.upsert("notice_cases", {"id": str(event.originator_id), "owner": event.to_owner})
+
+    @handles(Case.Dispatched)
+    def _dispatched(self, event: Case.Dispatched, view: ViewTx) -> None:
+        view.upsert("notice_cases", {"id": str(event.originator_id),
+                                     "unit_id": str(event.lead_unit_id)})
+
+    @handles(Case.TimeLimitAlerted)
+    def _alerted(self, event: Case.TimeLimitAlerted, view: ViewTx) -> None:
+        case = view.get("notice_cases", str(event.originator_id))
+        if case is None or event.level not in KINDS:
+            return
+        logins = _unit_staff(view, case.get("unit_id")) if case.get("unit_id") else []
+        if not logins and case.get("owner"):
+            logins = [case["owner"]]
+        params = {**_case_words(case), "due": event.due}
+        _notify(view, event, logins, event.level, params, "case")
+
+    @handles(Case.Replied, Case.AnsweredDirectly)
+    def _answered(self, event: Case.Replied | Case.AnsweredDirectly, view: ViewTx) -> None:
+        case = view.get("notice_cases", str(event.originator_id))
+        if case is None or not case.get("enterprise_id"):
+            return
+        logins = [row["login"] for row in view.select(
+            "notice_people", enterprise_id=case["enterprise_id"], active=True)]
+        _notify(view, event, logins, "rating_invitation", _case_words(case), "case")
+
+    # -- oversight and reviews ---------------------------------------------------------------
+
+    @handles(Supervision.Issued)
+    def _supervised(self, event: Supervision.Issued, view: ViewTx) -> None:
+        params = {
+            "unit": _unit_name(view, event.unit_id), "instruction": event.instruction,
+            "due": event.deadline["due_at"],
+        }
+        _notify(view, event, _unit_staff(view, str(event.unit_id)), "supervision", params,
+                "supervision")
+
+    @handles(Rectification.Opened)
+    def _rectification(self, event: Rectification.Opened, view: ViewTx) -> None:
+        params = {"unit": _unit_name(view, event.unit_id), "rated_at": event.rated_at.isoformat(),
+                  "due": event.rectification_due["due_at"]}
+        _notify(view, event, _unit_staff(view, str(event.unit_id)), "rectification_due", params,
+                "rectification")
+
+    @handles(Appeal.Filed)
+    def _appeal_filed(self, event: Appeal.Filed, view: ViewTx) -> None:
+        view.upsert("notice_appeals", {"id": str(event.originator_id),
+                                       "unit_id": str(event.unit_id), "filed_at": event.timestamp})
+
+    @handles(Appeal.Decided)
+    def _appeal_decided(self, event: Appeal.Decided, view: ViewTx) -> None:
+        appeal = view.get("notice_appeals", str(event.originator_id))
+        if appeal is None:
+            return
+        params = {"upheld": event.upheld, "filed_at": appeal["filed_at"].isoformat(),
+                  "reason": event.reason}
+        _notify(view, event, _unit_staff(view, appeal["unit_id"]), "appeal_decided", params,
+                "appeal")
+
+    @handles(Circular.Published)
+    def _circular(self, event: Circular.Published, view: ViewTx) -> None:
+        logins: list[str] = []
+        for subject in event.subjects:
+            if subject.get("kind") == "staff":
+                logins.append(subject["who"])
+            elif subject.get("kind") == "unit":
+                units = view.select("notice_units", code=subject["who"])
+                logins += _unit_staff(view, units[0]["id"]) if units else []
+        _notify(view, event, logins, "circular", {"title": event.title}, "circular")
+
+
+def _notify(
+    view: ViewTx, event: Any, logins: Iterable[str], kind: str, params: dict[str, Any],
+    subject_kind: str,
+) -> None:
+    for login in dict.fromkeys(logins):  # each person once, in a stable order
+        view.upsert("inbox", {
+            "id": notice_id(event, login), "recipient": login, "kind": kind, "params": params,
+            "at": event.timestamp, "subject_kind": subject_kind,
+            "subject_id": str(event.originator_id), "position": view.position,
+        })
+
+
+def _unit_staff(view: ViewTx, unit_id: str | None) -> list[str]:
+    if not unit_id:
+        return []
+    rows = view.select("notice_people", unit_id=unit_id, active=True)
+    return [row["login"] for row in rows if row.get("role") in UNIT_ROLES]
+
+
+def _unit_name(view: ViewTx, unit_id: Any) -> str:
+    found = view.get("notice_units", str(unit_id))
+    return str(found["name"]) if found else ""
+
+
+def _case_words(case: dict[str, Any]) -> dict[str, Any]:
+    filed = case.get("filed_at")
+    return {
+        "case_type": case.get("case_type"),
+        "filed_at": filed.isoformat() if isinstance(filed, datetime) else filed,
+    }
