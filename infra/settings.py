@@ -46,6 +46,30 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = None
     """``host:port`` of the Kafka-compatible broker the event relay publishes to."""
 
+    # Notifications (docs/notifications.md): each channel is on when its address is set.
+    notify_smtp_host: str | None = None
+    """SMTP server for e-mail notices; unset: no e-mail."""
+    notify_smtp_port: int = 25
+    notify_smtp_user: str | None = None
+    notify_smtp_password: str | None = None
+    notify_smtp_starttls: bool = False
+    notify_mail_from: str = "casetrail@localhost"
+    notify_webhook_url: str | None = None
+    """Where every notice is POSTed as signed JSON; unset: no webhook."""
+    notify_webhook_secret: str | None = None
+    """The HMAC-SHA256 key of the ``X-Casetrail-Signature`` header (required with the URL)."""
+    notify_sms_url: str | None = None
+    """The SMS gateway's send endpoint; unset: no SMS."""
+    notify_sms_sign_name: str = "Casetrail"
+    notify_sms_templates: dict[str, str] = Field(default_factory=dict)
+    """The provider's template id per notice kind (JSON); kinds without one get no SMS."""
+    notify_retry_first_seconds: float = 30.0
+    notify_retry_most_seconds: float = 3600.0
+    notify_lease_seconds: float = 60.0
+    """How long a claimed delivery is held before another sender may try it again."""
+    notify_max_attempts: int = Field(default=10, ge=1)
+    """Attempts before a delivery is dead-lettered (an admin replays it)."""
+
     @field_validator("policy_file", mode="before")
     @classmethod
     def _default_policy_when_unset(cls, value: Any) -> Any:

@@ -41,14 +41,19 @@ def notice_id(event: Any, login: str) -> str:
     return str(uuid5(NOTICE_NAMESPACE, f"{event.originator_id}:{event.originator_version}:{login}"))
 
 
+def seq(position: int) -> str:
+    """The log position as text that sorts like the number, for keyset pages in any store."""
+    return f"{position:015d}"
+
+
 class NoticeProjection(Projection):
     name = "notices"
     version = "1"
     tables = (
         Table.of(
-            "inbox", key="id", positions=("position",), id="text", recipient="text", kind="text",
-            params="json", at="timestamp", subject_kind="text", subject_id="text",
-            position="integer",
+            "inbox", key="id", positions=("position", "seq"), id="text", recipient="text",
+            kind="text", params="json", at="timestamp", subject_kind="text", subject_id="text",
+            position="integer", seq="text",
         ),
         Table.of(
             "notice_people", key="login", login="text", role="text", unit_id="text",
@@ -192,7 +197,7 @@ class NoticeProjection(Projection):
         _notify(view, event, logins, "circular", {"title": event.title}, "circular")
 
 
-def _notify(
+def _notify(  # noqa: PLR0917 - the notice's parts, each named at every call
     view: ViewTx, event: Any, logins: Iterable[str], kind: str, params: dict[str, Any],
     subject_kind: str,
 ) -> None:
@@ -201,6 +206,7 @@ def _notify(
             "id": notice_id(event, login), "recipient": login, "kind": kind, "params": params,
             "at": event.timestamp, "subject_kind": subject_kind,
             "subject_id": str(event.originator_id), "position": view.position,
+            "seq": seq(view.position),
         })
 
 

@@ -11,7 +11,7 @@ from domain.directory import Enterprise
 from projections.notices import NoticeProjection
 from tests.support.app import memory_app
 from tests.support.clock import FakeClock
-from tests.support.notice_world import FILED, red_card, rectification_due, seed_people, supervision
+from tests.support.notice_world import FILED, rectification_due, red_card, seed_people, supervision
 from tests.support.oversight_world import LI
 from tests.support.views import project
 
