@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def app(clock: FakeClock) -> Casetrail:
     return app
 
 
-def inbox(app: Casetrail) -> list[dict[str, object]]:
+def inbox(app: Casetrail) -> list[dict[str, Any]]:
     projection = NoticeProjection()
     return project(app, projection).rows(projection.table("inbox"))
 
