@@ -17,6 +17,7 @@ from api.cli import (
     deadline,
     demo,
     export,
+    notify,
     privacy,
     projections,
     publish,
@@ -46,6 +47,7 @@ COMMANDS = (
     serve,
     users,
     relay,
+    notify,
     worker,
     bench,
 )
