@@ -23,6 +23,9 @@ from infra.idempotency import (
 )
 from infra.identity import Accounts
 from infra.kafka.service import RelayThread, start_relay
+from infra.notify import NotifyStore, SenderThread, open_notify_store, open_sender
+from infra.notify.channels import configured_channels
+from infra.notify.inbox import Inbox
 from infra.persistence import persistence_env
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
@@ -43,12 +46,18 @@ class Container:
     accounts: Accounts
     read: ReadSide
     idempotency: IdempotencyStore
+    notify: NotifyStore
     background: Background | None = field(default=None)
     relay: RelayThread | None = field(default=None)
+    sender: SenderThread | None = field(default=None)
 
     @property
     def clock(self) -> Clock:
         return self.app.clock
+
+    def inbox(self) -> Inbox:
+        """People's notices, read marks and preferences (docs/notifications.md)."""
+        return Inbox(self.read, self.notify, self.app.policy.tz)
 
     def publisher(self) -> Publisher:
         """Publishes lists and rankings from the views, brought to the head of the log first."""
@@ -70,9 +79,17 @@ class Container:
             self.background.start()
             # The event stream, when a broker is configured (CASETRAIL_KAFKA_BOOTSTRAP).
             self.relay = start_relay(self.app, self.settings)
+            # Notifications, when a channel is configured (docs/notifications.md).
+            if configured_channels(self.settings):
+                self.sender = SenderThread(open_sender(
+                    self.app, self.settings, self.read.store, self.notify, follow_log=False,
+                )).start()
         return self.background
 
     def close(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
+            self.sender = None
         if self.relay is not None:
             self.relay.stop()
             self.relay = None
@@ -80,6 +97,7 @@ class Container:
             self.background.stop()
             self.background = None
         self.idempotency.close()
+        self.notify.close()
         self.read.store.close()
         self.app.close()
 
@@ -100,6 +118,7 @@ def build_container(
         accounts=Accounts(app, hasher),
         read=ReadSide(runner.log, views, runner),
         idempotency=open_idempotency(settings, app.clock),
+        notify=open_notify_store(settings),
     )
 
 

@@ -159,6 +159,14 @@ ACCESS: dict[str, frozenset[Role]] = {
     # Read models.
     "views.list": READERS,
     "views.rows": READERS,
+    # Notifications: everyone's own inbox; the admin's delivery queue.
+    "inbox.list": EVERYONE,
+    "inbox.read": EVERYONE,
+    "inbox.preferences": EVERYONE,
+    "inbox.set_preferences": EVERYONE,
+    "notifications.status": frozenset({A}),
+    "notifications.dead": frozenset({A}),
+    "notifications.replay": frozenset({A}),
     # Open311 GeoReport v2.
     "open311.services": PUBLIC,
     "open311.service": PUBLIC,

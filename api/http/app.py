@@ -19,6 +19,7 @@ from api.http.routers import (
     cases,
     engagement,
     health,
+    inbox,
     inspector,
     open311,
     oversight,
@@ -53,6 +54,7 @@ MODULES = (
     oversight,
     publications,
     views,
+    inbox,
     open311,
 )
 ERROR_STATUSES = {
