@@ -111,6 +111,7 @@ class Web:
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),
+            ("/inbox", "nav.inbox", frozenset(Role) - {C}),
         ]
         return [(path, key) for path, key, roles in sections if role in roles]
 

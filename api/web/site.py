@@ -18,7 +18,10 @@ from api.web.security import Signer, web_key
 from infra.container import Container
 
 STATIC = Path(__file__).parent / "static"
-PAGES = ("auth", "desk", "cases", "dossier", "portal", "inspect", "dashboards", "exports", "admin")
+PAGES = (
+    "auth", "desk", "cases", "dossier", "portal", "inspect", "dashboards", "exports", "admin",
+    "inbox",
+)
 
 
 def mount(app: FastAPI, *, key: bytes | None = None) -> None:

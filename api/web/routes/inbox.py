@@ -1,0 +1,80 @@
+"""The inbox page: the signed-in person's notices in their language, marking them read, and how
+they want to be reached (e-mail, SMS, which channels and kinds)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response
+
+from api.web.context import CASE_PAGE, PORTAL, WebDep
+from api.web.render import WebRoute, page, redirect
+from domain.actors import Role
+from domain.errors import InvalidInputError
+from infra.notify.inbox import Entry
+from infra.notify.store import Preferences
+from projections.notices import KINDS
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+EVERYONE = frozenset(Role) - {Role.SYSTEM}
+CHANNELS = ("email", "webhook", "sms")
+PAGE = 30
+Text = Annotated[str, Form(max_length=254)]
+Many = Annotated[list[str], Form(max_length=200)]
+
+
+def link(entry: Entry, role: Role) -> str | None:
+    """Where a notice leads, when the reader's role has a page for it."""
+    if entry.subject_kind != "case":
+        return None
+    if role in CASE_PAGE:
+        return f"/cases/{entry.subject_id}"
+    return f"/portal/cases/{entry.subject_id}" if role in PORTAL else None
+
+
+@router.get("/inbox")
+def inbox(web: WebDep, after: str | None = None, saved: str | None = None) -> Response:
+    caller = web.require(EVERYONE)
+    box = web.container.inbox()
+    entries = box.page(caller.login, limit=PAGE, after=after, language=web.locale.lang)
+    return page(
+        web, "inbox.html", entries=entries, link=lambda e: link(e, caller.role),
+        next=entries[-1].cursor if len(entries) == PAGE else None,
+        prefs=box.preferences(caller.login), kinds=KINDS, channels=CHANNELS,
+        saved=saved == "1",
+    )
+
+
+@router.post("/inbox/read")
+def mark_read(web: WebDep, csrf: Annotated[str, Form(max_length=200)] = "",
+              ids: Many = []) -> Response:  # noqa: B006 - FastAPI copies form defaults
+    caller = web.require(EVERYONE)
+    web.check_csrf(csrf)
+    web.container.inbox().mark_read(caller.login, ids)
+    return redirect(web, "/inbox")
+
+
+@router.post("/inbox/preferences")
+def save_preferences(
+    web: WebDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    email: Text = "",
+    phone: Text = "",
+    channels: Many = [],  # noqa: B006
+    kinds: Many = [],  # noqa: B006
+) -> Response:
+    caller = web.require(EVERYONE)
+    web.check_csrf(csrf)
+    email, phone = email.strip(), phone.strip()
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise InvalidInputError("an e-mail address has one @ and no spaces",
+                                code="email-invalid", params={"email": email})
+    if phone and not phone.lstrip("+").replace(" ", "").replace("-", "").isdigit():
+        raise InvalidInputError("a mobile number has digits only", code="phone-invalid",
+                                params={"phone": phone})
+    web.container.inbox().set_preferences(Preferences(
+        caller.login, email=email or None, phone=phone or None, language=web.locale.lang,
+        channels=tuple(c for c in CHANNELS if c in channels),
+        kinds=tuple(k for k in KINDS if k in kinds),
+    ))
+    return redirect(web, "/inbox?saved=1")
