@@ -57,6 +57,7 @@ def mark_read(web: WebDep, csrf: Annotated[str, Form(max_length=200)] = "",
 @router.post("/inbox/preferences")
 def save_preferences(
     web: WebDep,
+    *,
     csrf: Annotated[str, Form(max_length=200)] = "",
     email: Text = "",
     phone: Text = "",
