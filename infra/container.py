@@ -34,7 +34,7 @@ from infra.readside import ReadSide
 from infra.runtime import Background
 from infra.settings import Settings
 from infra.views import open_view_store, postgres_conninfo
-from projections.registry import all_projections
+from projections.registry import log_projections
 
 PUBLISH_WAIT_SECONDS = 30.0
 
@@ -111,7 +111,7 @@ def build_container(
 ) -> Container:
     app = bootstrap(settings, clock=clock, official_years=official_years)
     views = open_view_store(settings, app.clock)
-    runner = ProjectionRunner(EventLog.of(app), views, all_projections())
+    runner = ProjectionRunner(EventLog.of(app), views, log_projections())
     return Container(
         settings=settings,
         app=app,

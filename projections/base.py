@@ -132,6 +132,9 @@ class Projection:
     name: ClassVar[str]
     version: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
+    private: ClassVar[bool] = False
+    """A read model about particular people (an inbox): fed from the log only, never served on
+    the public views API nor fed from the Kafka stream (which withholds accounts)."""
     _handlers: ClassVar[dict[type[Any], str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -49,6 +49,7 @@ def seq(position: int) -> str:
 class NoticeProjection(Projection):
     name = "notices"
     version = "1"
+    private = True
     tables = (
         Table.of(
             "inbox", key="id", positions=("position", "seq"), id="text", recipient="text",

@@ -1,4 +1,5 @@
-"""Every read model the runner keeps up to date. Add a new one to ``all_projections``."""
+"""Every read model the runner keeps up to date. Add a new one to ``all_projections`` (or, for a
+private one about particular people, to ``private_projections``)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,26 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
-        NoticeProjection(),
     ]
+    _check_unique(projections)
+    return projections
+
+
+def private_projections() -> list[Projection]:
+    """Read models about particular people, fed from the log only (see ``Projection.private``)."""
+    return [NoticeProjection()]
+
+
+def log_projections() -> list[Projection]:
+    """Every read model the log-fed runner keeps: the public ones and the private ones."""
+    projections = all_projections() + private_projections()
     _check_unique(projections)
     return projections
 
 
 def find(name: str, projections: list[Projection] | None = None) -> Projection:
     """The projection called ``name``; the error lists the known names."""
-    known = projections if projections is not None else all_projections()
+    known = projections if projections is not None else log_projections()
     for projection in known:
         if projection.name == name:
             return projection

@@ -10,7 +10,7 @@ from infra.projections.runner import BATCH_SIZE, Progress, ProjectionRunner
 from infra.settings import Settings
 from infra.views import open_view_store
 from projections.base import Projection
-from projections.registry import all_projections
+from projections.registry import log_projections
 
 __all__ = ["EventLog", "ProjectionRunner", "open_runner"]
 
@@ -23,12 +23,13 @@ def open_runner(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
 ) -> ProjectionRunner:
-    """A runner for the registered read models over ``app``'s log, views next to its events.
+    """A runner for the registered read models (private ones too) over ``app``'s log, views
+    next to its events.
 
     The caller owns the runner's store: ``runner.store.close()`` when done.
     """
     return ProjectionRunner(
         EventLog.of(app), open_view_store(settings, app.clock),
-        all_projections() if projections is None else projections,
+        log_projections() if projections is None else projections,
         batch_size=batch_size, progress=progress,
     )

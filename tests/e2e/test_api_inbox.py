@@ -68,3 +68,10 @@ def test_only_the_admin_sees_and_replays_the_delivery_queue(world: World) -> Non
     assert world.get("root", "/api/v1/notifications/dead").json() == []
     assert world.post("root", "/api/v1/notifications/dead/replay", {}).json() == {"replayed": 0}
     assert world.get("li.na", "/api/v1/notifications/status").status_code == 403
+
+
+def test_the_inbox_read_model_is_not_served_on_the_public_views_api(world: World) -> None:
+    red_card(world.container.app, world.clock)
+    listed = [v["name"] for v in world.get("root", "/api/v1/views").json()]
+    assert "notices" not in listed
+    assert world.get("root", "/api/v1/views/notices/inbox").status_code == 404

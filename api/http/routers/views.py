@@ -52,6 +52,7 @@ def list_views(container: ContainerDep) -> list[ViewInfo]:
             ],
         )
         for p in read.projections.values()
+        if not p.private
     ]
 
 
@@ -79,7 +80,10 @@ def view_rows(
     """Rows of one table of a read model, filtered and sorted, a page at a time."""
     read = container.read
     try:
-        spec = read.projection(view).table(table)
+        projection = read.projection(view)
+        if projection.private:  # a person's inbox is theirs: read through /api/v1/inbox
+            raise KeyError(f"no read model named {view!r}")
+        spec = projection.table(table)
     except KeyError as missing:
         raise ProblemError(
             404, "no-such-view", "No such read model or table", str(missing)
