@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -26,17 +27,18 @@ from tests.support.clock import FakeClock
 from tests.support.notice_world import FILED, red_card, seed_people, supervision
 from tests.support.receivers import HttpReceiver, SmtpReceiver
 
-pytestmark = [pytest.mark.fault, pytest.mark.postgres]
+pytestmark = [pytest.mark.fault]
 
 KILLS = 5
 SECRET = "sigkill-secret"
 PEOPLE = ("li.na", "wang.qiang", "zhao.lei", "sun.li")
 
 
-def _env(url: str, smtp: SmtpReceiver, http: HttpReceiver) -> dict[str, str]:
+def _env(settings: Settings, smtp: SmtpReceiver, http: HttpReceiver) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASETRAIL_")}
     env.update({
-        "CASETRAIL_STORE": "postgres", "CASETRAIL_DATABASE_URL": url,
+        "CASETRAIL_STORE": settings.store, "CASETRAIL_DATABASE_URL": settings.database_url or "",
+        "CASETRAIL_HOME": str(settings.home),
         "CASETRAIL_NOTIFY_SMTP_HOST": "127.0.0.1", "CASETRAIL_NOTIFY_SMTP_PORT": str(smtp.port),
         "CASETRAIL_NOTIFY_WEBHOOK_URL": http.url, "CASETRAIL_NOTIFY_WEBHOOK_SECRET": SECRET,
         "CASETRAIL_NOTIFY_LEASE_SECONDS": "1", "CASETRAIL_NOTIFY_RETRY_FIRST_SECONDS": "0.2",
@@ -44,11 +46,16 @@ def _env(url: str, smtp: SmtpReceiver, http: HttpReceiver) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    url = request.getfixturevalue("fresh_postgres_url") if request.param == "postgres" else None
+    return Settings(store=request.param, database_url=url, home=tmp_path / "home",
+                    policy_file=shipped_policy_path(), jurisdiction="national")
+
+
 def test_a_sender_killed_mid_run_delivers_every_notice_once_to_deduping_receivers(
-    fresh_postgres_url: str,
+    settings: Settings,
 ) -> None:
-    settings = Settings(store="postgres", database_url=fresh_postgres_url,
-                        policy_file=shipped_policy_path(), jurisdiction="national")
     clock = FakeClock(FILED)
     app = bootstrap(settings, clock=clock)
     seed_people(app)
@@ -59,7 +66,7 @@ def test_a_sender_killed_mid_run_delivers_every_notice_once_to_deduping_receiver
         supervision(app, f"第{number + 1}号督办：说明超时原因")
     red_card(app, clock)
     smtp, http = SmtpReceiver().start(), HttpReceiver(SECRET, delay=0.03).start()
-    env, rng = _env(fresh_postgres_url, smtp, http), random.Random(9)
+    env, rng = _env(settings, smtp, http), random.Random(9)
     command = [sys.executable, "-m", "api.cli.main", "notify", "run"]
     try:
         for _ in range(KILLS):
