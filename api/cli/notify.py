@@ -136,6 +136,12 @@ def _choices(text: str | None, allowed: tuple[str, ...], label: str) -> tuple[st
 def set_prefs(args: argparse.Namespace) -> int:
     channels = _choices(args.channels, CHANNELS, "channel")
     kinds = _choices(args.kinds, KINDS, "kind of notice")
+    if args.email is not None and (args.email.count("@") != 1 or any(
+            c.isspace() for c in args.email)):
+        raise UsageError(f"{args.email!r} is not an e-mail address (one @, no spaces)")
+    if args.phone is not None and not args.phone.lstrip("+").replace(" ", "").replace(
+            "-", "").isdigit():
+        raise UsageError(f"{args.phone!r} is not a mobile number (digits only)")
     store = open_notify_store(Settings())
     try:
         known = store.preferences(args.login)

@@ -9,11 +9,12 @@ import pytest
 
 from domain.application import Casetrail
 from domain.directory import Enterprise
+from domain.identity import User
 from projections.notices import NoticeProjection
-from tests.support.app import memory_app
+from tests.support.app import ADMIN, memory_app
 from tests.support.clock import FakeClock
 from tests.support.notice_world import FILED, rectification_due, red_card, seed_people, supervision
-from tests.support.oversight_world import LI
+from tests.support.oversight_world import CHEN, LI, WANG
 from tests.support.views import project
 
 
@@ -83,3 +84,36 @@ def test_notice_ids_and_params_are_the_same_on_every_rebuild_and_show_no_ids(
     assert len({r["id"] for r in first}) == len(first)
     for row in first:
         assert str(row["subject_id"]) not in str(row["params"])
+
+
+def test_an_appeal_decision_reaches_the_appealing_unit(app: Casetrail, clock: FakeClock) -> None:
+    rectification_id = rectification_due(app, clock)
+    evaluation_id = app.rectification(rectification_id).evaluation_id
+    appeal = app.appeal_rating(evaluation_id, "mistaken", "评价对象错误", actor=WANG)
+    app.decide_appeal(appeal.id, upheld=False, reason="证据不足", actor=CHEN)
+    rows = [row for row in inbox(app) if row["kind"] == "appeal_decided"]
+    assert sorted(row["recipient"] for row in rows) == ["li.na", "wang.qiang"]
+    assert rows[0]["params"]["upheld"] is False
+
+
+def test_a_circular_reaches_the_named_staff_and_every_member_of_a_named_unit(
+    app: Casetrail,
+) -> None:
+    app.publish_circular(
+        title="超期办件通报", source_kind="board", source_ref="限时办结看板",
+        subjects=[("staff", "li.na", "超期"), ("unit", "HRS", "超期件数居末位")], actor=CHEN,
+    )
+    rows = [row for row in inbox(app) if row["kind"] == "circular"]
+    assert sorted(row["recipient"] for row in rows) == ["li.na", "sun.li", "zhao.lei"]
+
+
+def test_a_disabled_user_is_told_nothing_more(app: Casetrail, clock: FakeClock) -> None:
+    user = app.load(User, User.id_for("ent.user"))
+    user.disable("left the company", actor=ADMIN, at=clock.now)
+    app.save(user)
+    case_id = app.file_demand(
+        case_type="consultation", channel="window", summary="如何办理", actor=LI,
+        enterprise_id=Enterprise.id_for("91440300MA5EXAMPLE"), filer_name="吴先生",
+    ).id
+    app.answer_directly(case_id, "请携带执照原件", actor=LI)
+    assert not [row for row in inbox(app) if row["kind"] == "rating_invitation"]

@@ -59,4 +59,6 @@ def test_preferences_are_saved_and_a_bad_address_is_refused(container: Container
     assert prefs.kinds == ("red", "supervision")
     refused = client.post("/inbox/preferences", data={"csrf": token, "email": "no at sign"})
     assert refused.status_code == 400
+    assert "电子邮箱格式不对" in refused.text
+    assert 'value="no at sign"' in refused.text, "the form comes back as typed"
     assert container.inbox().preferences("zhao.lei").email == "zhao.lei@hrs.example"

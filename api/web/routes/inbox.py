@@ -10,7 +10,6 @@ from fastapi import APIRouter, Form, Response
 from api.web.context import CASE_PAGE, PORTAL, WebDep
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
-from domain.errors import InvalidInputError
 from infra.notify.inbox import Entry
 from infra.notify.store import Preferences
 from projections.notices import KINDS
@@ -34,14 +33,22 @@ def link(entry: Entry, role: Role) -> str | None:
 
 @router.get("/inbox")
 def inbox(web: WebDep, after: str | None = None, saved: str | None = None) -> Response:
+    return _inbox(web, after=after, saved=saved == "1")
+
+
+def _inbox(
+    web: WebDep, *, after: str | None = None, saved: bool = False, error: str | None = None,
+    prefs: Preferences | None = None,
+) -> Response:
     caller = web.require(EVERYONE)
     box = web.container.inbox()
     entries = box.page(caller.login, limit=PAGE, after=after, language=web.locale.lang)
     return page(
-        web, "inbox.html", entries=entries, link=lambda e: link(e, caller.role),
+        web, "inbox.html", status=400 if error else 200, entries=entries,
+        link=lambda e: link(e, caller.role),
         next=entries[-1].cursor if len(entries) == PAGE else None,
-        prefs=box.preferences(caller.login), kinds=KINDS, channels=CHANNELS,
-        saved=saved == "1",
+        prefs=prefs or box.preferences(caller.login), kinds=KINDS, channels=CHANNELS,
+        saved=saved, error=error,
     )
 
 
@@ -67,15 +74,15 @@ def save_preferences(
     caller = web.require(EVERYONE)
     web.check_csrf(csrf)
     email, phone = email.strip(), phone.strip()
-    if email and ("@" not in email or any(c.isspace() for c in email)):
-        raise InvalidInputError("an e-mail address has one @ and no spaces",
-                                code="email-invalid", params={"email": email})
-    if phone and not phone.lstrip("+").replace(" ", "").replace("-", "").isdigit():
-        raise InvalidInputError("a mobile number has digits only", code="phone-invalid",
-                                params={"phone": phone})
-    web.container.inbox().set_preferences(Preferences(
+    wanted = Preferences(
         caller.login, email=email or None, phone=phone or None, language=web.locale.lang,
         channels=tuple(c for c in CHANNELS if c in channels),
         kinds=tuple(k for k in KINDS if k in kinds),
-    ))
+    )
+    # A refused form is shown again, as typed, with the reason in the page's language.
+    if email and (email.count("@") != 1 or any(c.isspace() for c in email)):
+        return _inbox(web, error=web.locale.t("notice.email_invalid"), prefs=wanted)
+    if phone and not phone.lstrip("+").replace(" ", "").replace("-", "").isdigit():
+        return _inbox(web, error=web.locale.t("notice.phone_invalid"), prefs=wanted)
+    web.container.inbox().set_preferences(wanted)
     return redirect(web, "/inbox?saved=1")
