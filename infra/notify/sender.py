@@ -69,10 +69,13 @@ class Sender:
         self.projection = NoticeProjection()
         self.inbox = self.projection.table("inbox")
         self._stopping = threading.Event()
+        self._ensured = False
 
     def enqueue(self) -> int:
         """Record the deliveries of every notice after the cursor; returns how many were new."""
-        self.views.ensure(self.projection)
+        if not self._ensured:  # DDL once, not on every poll
+            self.views.ensure(self.projection)
+            self._ensured = True
         added = 0
         while True:
             place = self.store.cursor()
