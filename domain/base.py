@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 
 from domain.actors import Actor
 from domain.errors import InvalidInputError
+from domain.text import refuse_control_characters
 
 CASETRAIL_NAMESPACE = uuid5(NAMESPACE_URL, "https://casetrail.example/ids")
 
@@ -23,21 +24,8 @@ def named_id(kind: str, key: str) -> UUID:
     return uuid5(CASETRAIL_NAMESPACE, f"{kind}:{key.strip().lower()}")
 
 
-def refuse_nul(values: dict[str, Any]) -> None:
-    """No text may hold U+0000: PostgreSQL cannot store it, and no person types it."""
-    for name, value in values.items():
-        if _holds_nul(value):
-            raise InvalidInputError(f"{name.replace('_', ' ')} contains a NUL character (U+0000)")
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(_holds_nul(v) for v in value)
-    return False
+refuse_nul = refuse_control_characters
+"""The name this check had when it refused only U+0000 (which PostgreSQL cannot store)."""
 
 
 def require_aware(at: datetime) -> None:
@@ -71,7 +59,7 @@ class Tracked(Aggregate):
         **kwargs: Any,
     ) -> Self:
         require_aware(at)
-        refuse_nul(kwargs)
+        refuse_control_characters(kwargs)
         return cls._create(
             event_class,
             id=id,
@@ -90,7 +78,7 @@ class Tracked(Aggregate):
         **kwargs: Any,
     ) -> None:
         require_aware(at)
-        refuse_nul(kwargs)
+        refuse_control_characters(kwargs)
         if at < self.modified_on:
             raise InvalidInputError(
                 f"time {at.isoformat()} is before this {self.kind}'s last step"

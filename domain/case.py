@@ -24,6 +24,7 @@ from domain.base import Tracked
 from domain.case_rules import CaseStatus, Standing
 from domain.clock import Deadline, Extension, Pause, add_working_days, end_of_day, ran_out
 from domain.errors import InvalidInputError, NotPermittedError
+from domain.location import Location
 from domain.policy import Policy
 from domain.privacy import PROTECTED
 from domain.time_limits import (
@@ -54,6 +55,8 @@ class Intake:
     service_item: str | None = None
     filer_subject: UUID | None = None
     """The data subject whose key seals ``filer_name`` and ``filer_contact``."""
+    location: Location | None = None
+    """Where the demand is about (Open311's point, address and photo), when given."""
 
 
 class Case(Tracked):
@@ -86,6 +89,8 @@ class Case(Tracked):
         owner: str | None
         deadline: dict[str, Any]
         policy_version: str
+        location: dict[str, Any] | None = None
+        """Added later: events filed before it replay without one."""
 
     class Received(Tracked.Event):
         def apply(self, aggregate: Aggregate) -> None:
@@ -301,8 +306,10 @@ class Case(Tracked):
         deadline: dict[str, Any],
         policy_version: str,
         filer_subject: UUID | None = None,
+        location: dict[str, Any] | None = None,
     ) -> None:
         self.case_type, self.channel, self.summary = case_type, channel, summary
+        self.location = Location.from_data(location)
         self.enterprise_id, self.service_item = enterprise_id, service_item
         # Sealed under ``filer_subject``'s key: only ``PrivacyService`` opens them.
         self.filer_name, self.filer_contact = filer_name, filer_contact
@@ -428,6 +435,9 @@ class Case(Tracked):
             owner=owner,
             deadline=deadline.to_data(),
             policy_version=policy.version,
+            location=intake.location.to_data()
+            if intake.location and not intake.location.empty
+            else None,
         )
 
     def receive(self, *, actor: Actor, at: datetime) -> None:

@@ -108,6 +108,19 @@ class RatePolicy:
 
 
 @dataclass(frozen=True)
+class Open311Policy:
+    """What Open311 GeoReport v2 shows a caller without an ``api_key`` (the spec lets anyone
+    read services and requests). Confidential requests and the filer are never shown; a key
+    shows its holder's own scope whatever these say."""
+
+    public_requests: bool = True
+    """Whether requests are listed (and shown one by one) without a key at all."""
+    public_descriptions: bool = False
+    """Whether those requests carry their description: a demand's own words may name people
+    or firms, so a jurisdiction decides."""
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     name: str
@@ -134,6 +147,7 @@ class Policy:
     triggers: TriggerPolicy = field(default_factory=TriggerPolicy)
     visits: VisitPolicy = field(default_factory=VisitPolicy)
     rates: RatePolicy = field(default_factory=RatePolicy)
+    open311: Open311Policy = field(default_factory=Open311Policy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

@@ -34,7 +34,7 @@ RUNNING = ("received", "dispatched", "return_requested", "in_progress")
 
 class CaseProjection(Projection):
     name = "cases"
-    version = "2"
+    version = "3"  # 3: the place a demand is about (``location``)
     tables = (
         Table.of(
             "cases",
@@ -85,6 +85,7 @@ class CaseProjection(Projection):
             deadline_start="timestamp",
             updated_at="timestamp",
             policy_version="text",
+            location="json",
         ),
         Table.of(
             "case_units",
@@ -128,6 +129,9 @@ class CaseProjection(Projection):
                 "reopen_count": 0,
                 "updated_at": event.timestamp,
                 "policy_version": event.policy_version,
+                # Kept out of the view for a confidential case: readers of whole views (and
+                # Open311) must not learn where a protected filer is.
+                "location": None if event.confidential else event.location,
                 **_deadline(event.deadline),
             },
         )

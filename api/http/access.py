@@ -167,12 +167,14 @@ ACCESS: dict[str, frozenset[Role]] = {
     "notifications.status": frozenset({A}),
     "notifications.dead": frozenset({A}),
     "notifications.replay": frozenset({A}),
-    # Open311 GeoReport v2.
+    # Open311 GeoReport v2: reads are public, as the spec has it (confidential requests and
+    # filers never shown); an api_key shows its holder's own scope (routers/open311.py).
+    "open311.discovery": PUBLIC,
     "open311.services": PUBLIC,
     "open311.service": PUBLIC,
-    "open311.requests": EVERYONE,
-    "open311.request": EVERYONE,
-    "open311.token": EVERYONE,
+    "open311.requests": PUBLIC,
+    "open311.request": PUBLIC,
+    "open311.token": PUBLIC,
     "open311.create": frozenset({W, H, E, L, S}),
 }
 

@@ -14,6 +14,7 @@ from api.http.access import ACCESS, PUBLIC
 from api.http.idempotency import IdempotencyMiddleware
 from api.http.metrics import Metrics
 from api.http.middleware import BodyLimitMiddleware, MetricsMiddleware
+from api.http.plain_text import PlainTextMiddleware
 from api.http.routers import (
     case_queries,
     cases,
@@ -70,6 +71,22 @@ ERROR_STATUSES = {
 }
 
 
+OPEN311_ERRORS: dict[str, Any] = {
+    "application/json": {
+        "schema": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "description"],
+                "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+            },
+        },
+        "example": [{"code": 404, "description": "No such service [unknown-service]"}],
+    },
+    "application/xml": {"schema": {"type": "string"}},
+}
+
+
 def create_app(container: Container, *, metrics: Metrics | None = None) -> FastAPI:
     # Swagger UI and ReDoc from files a package ships, not a CDN: a window's network may not
     # reach the internet, and no page of Casetrail fetches from another host.
@@ -91,6 +108,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     problems.install(app)
     app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(PlainTextMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(docs_pages.DocsPolicyMiddleware)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -148,11 +166,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 signs_in = route.name == "session.open" and status == 401
                 if public and status in (401, 403) and not signs_in:
                     continue
-                content = {
+                content: dict[str, Any] = {
                     problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
                 }
-                if route.path.startswith("/open311/"):
-                    content[problems.XML_MEDIA_TYPE] = {"schema": {"type": "string"}}
+                if route.path.startswith("/open311/"):  # GeoReport's own error list
+                    content = OPEN311_ERRORS
                 responses[str(status)] = {"description": text, "content": content}
     app.openapi_schema = schema
     return schema

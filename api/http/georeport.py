@@ -5,7 +5,9 @@ spec's JSON and XML renderings (root elements ``<services>``, ``<service_definit
 A service is a demand type (咨询, 求助, 投诉, 举报, 建议); the service item, the enterprise and
 the real-name, confidentiality and emergency flags are its attributes. A request is a case:
 ``expected_datetime`` is its deadline, ``agency_responsible`` its lead unit, ``status`` open or
-closed with the handling status in ``status_notes``. Confidential cases are never listed.
+closed with the handling status in ``status_notes``; the point, address and photo given with
+the request come back as ``lat``, ``long``, ``address``, ``address_id`` and ``media_url``.
+Confidential cases are never listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from domain.case_rules import CASE_TYPES, OPEN_STATUSES, OUTCOMES
+from domain.text import xml_safe
 
 OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 ENGLISH = {
@@ -77,6 +80,31 @@ ATTRIBUTES: list[dict[str, Any]] = [
 ]
 
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-30T00:00:00Z"
+"""When this endpoint's interface last changed (discovery's ``changeset``): public reads,
+discovery, the spec's errors and the location fields."""
+
+
+def discovery(base_url: str) -> dict[str, Any]:
+    """The discovery document: where the endpoint is, what it speaks, how to get a key."""
+    root = base_url.rstrip("/")
+    return {
+        "changeset": CHANGESET,
+        "contact": f"The operator of this Casetrail service; the API is described at {root}/docs",
+        "key_service": f"{root}/api/v1/session (sign in; the token is your api_key)",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": f"{root}/open311/v2",
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
 def services() -> list[dict[str, Any]]:
     return [
         {
@@ -96,8 +124,12 @@ def definition(code: str) -> dict[str, Any]:
     return {"service_code": code, "attributes": ATTRIBUTES}
 
 
-def request_of(row: dict[str, Any], unit_names: dict[str, str], tz: timezone) -> dict[str, Any]:
-    """A case row as a GeoReport service request."""
+def request_of(
+    row: dict[str, Any], unit_names: dict[str, str], tz: timezone, *, description: bool = True
+) -> dict[str, Any]:
+    """A case row as a GeoReport service request; ``description`` False leaves the demand's own
+    words out (a public read, when policy says so)."""
+    location: dict[str, Any] = row.get("location") or {}
     status = str(row.get("status"))
     notes = status.replace("_", " ")
     if row.get("outcome"):
@@ -110,18 +142,18 @@ def request_of(row: dict[str, Any], unit_names: dict[str, str], tz: timezone) ->
         "status_notes": notes,
         "service_name": f"{CASE_TYPES.get(code, code)} {ENGLISH.get(code, code)}",
         "service_code": code,
-        "description": row.get("summary"),
+        "description": row.get("summary") if description else None,
         "agency_responsible": unit_names.get(str(row.get("lead_unit_id"))),
         "service_notice": None,
         "requested_datetime": _w3(row.get("filed_at"), tz),
         "updated_datetime": _w3(row.get("updated_at"), tz),
         "expected_datetime": _w3(row.get("due_at"), tz),
-        "address": None,
-        "address_id": None,
+        "address": location.get("address_string"),
+        "address_id": location.get("address_id"),
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": location.get("lat"),
+        "long": location.get("long"),
+        "media_url": location.get("media_url"),
     }
 
 
@@ -145,15 +177,25 @@ def xml_document(root: str, item: str | None, data: Any) -> bytes:
     return bytes(ET.tostring(element, encoding="utf-8", xml_declaration=True))
 
 
+ITEM_NAMES = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+"""A list under one of these keys holds elements of the given name, as the spec writes them."""
+
+
 def _fill(parent: ET.Element, data: dict[str, Any]) -> None:
     for key, value in data.items():
         child = ET.SubElement(parent, key)
-        if key == "attributes":
-            for attribute in value:
-                _fill(ET.SubElement(child, "attribute"), attribute)
-        elif key == "values":
+        if isinstance(value, list):
             for entry in value:
-                _fill(ET.SubElement(child, "value"), entry)
+                item = ET.SubElement(child, ITEM_NAMES[key])
+                if isinstance(entry, dict):
+                    _fill(item, entry)
+                else:
+                    item.text = _text(entry)
         else:
             child.text = _text(value)
 
@@ -163,4 +205,5 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Text stored before control characters were refused must not make the document unreadable.
+    return xml_safe(str(value))

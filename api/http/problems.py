@@ -3,7 +3,8 @@
 Domain errors map to statuses by kind (see ``STATUS``); a refused step and a stale version are
 409 with what the client needs to recover (the allowed steps, the current version); invalid
 requests are 422 with one entry per field. A 500 says only that something failed and gives an
-id to quote; the trace goes to the log, never to the client.
+id to quote; the trace goes to the log, never to the client. The Open311 routes answer the same
+errors in GeoReport v2's own format (``api/http/open311_errors.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 from http import HTTPStatus
 from typing import Any
 from uuid import uuid4
-from xml.etree import ElementTree as ET
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +20,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import outage
+from api.http import open311_errors, outage
+from api.http.schemas.common import CONTROL_CHARACTER
 from domain.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -35,7 +36,6 @@ from infra.identity import AuthenticationError
 logger = logging.getLogger("casetrail.api")
 
 MEDIA_TYPE = "application/problem+json"
-XML_MEDIA_TYPE = "application/problem+xml"
 TYPE_PREFIX = "urn:casetrail:problem:"
 
 # Domain error -> (status, problem type, title). Looked up along the error's class hierarchy.
@@ -115,31 +115,9 @@ def problem_response(
     if request is not None:
         body["instance"] = request.url.path
     body.update({k: v for k, v in extra.items() if v is not None})
-    if request is not None and wants_xml(request.url.path):
-        return Response(_xml(body), status, headers=headers, media_type=XML_MEDIA_TYPE)
+    if request is not None and open311_errors.speaks_open311(request.url.path):
+        return open311_errors.response(request.url.path, body, status, headers)
     return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
-
-
-def wants_xml(path: str) -> bool:
-    """Open311's ``.xml`` routes answer errors as ``application/problem+xml`` (RFC 9457)."""
-    return path.startswith("/open311/") and path.endswith(".xml")
-
-
-def _xml(body: dict[str, Any]) -> bytes:
-    root = ET.Element("problem", xmlns="urn:ietf:rfc:7807")
-    for key, value in body.items():
-        child = ET.SubElement(root, key)
-        if isinstance(value, list):
-            for entry in value:
-                item = ET.SubElement(child, "i")
-                if isinstance(entry, dict):
-                    for k, v in entry.items():
-                        ET.SubElement(item, k).text = str(v)
-                else:
-                    item.text = str(entry)
-        else:
-            child.text = str(value)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def problem_bytes(status: int, kind: str, title: str, detail: str) -> bytes:
@@ -215,7 +193,19 @@ def _invalid_request(request: Request, error: Exception) -> Response:
         "The request does not match the schema",
         f"{len(fields)} field(s) invalid",
         errors=fields,
+        **control_character_code(error.errors()),
     )
+
+
+def control_character_code(errors: Any) -> dict[str, Any]:
+    """A control character in a field is refused with the domain's code, so a client words the
+    refusal alike whichever layer caught it (domain/text.py)."""
+    for entry in errors:
+        if entry.get("type") == CONTROL_CHARACTER:
+            context = entry.get("ctx") or {}
+            params = {"field": str(context.get("field")), "character": context.get("character")}
+            return {"code": "control-character", "params": params}
+    return {}
 
 
 def _http_error(request: Request, error: Exception) -> Response:

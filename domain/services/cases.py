@@ -10,14 +10,16 @@ from uuid import UUID, uuid4
 from eventsourcing.utils import get_topic
 
 from domain.actors import Actor
-from domain.base import Tracked, refuse_nul
+from domain.base import Tracked
 from domain.case import Case, Intake, Timekeeping
 from domain.case_rules import CaseStatus, Standing
 from domain.directory import Unit
 from domain.errors import NotFoundError
+from domain.location import Location
 from domain.privacy import DataSubject
 from domain.services.base import Saved, ServiceBase
 from domain.services.staffing import unit_of_staff
+from domain.text import refuse_control_characters
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class CaseService(ServiceBase):
         emergency: bool = False,
         source_visit_id: UUID | None = None,
         service_item: str | None = None,
+        location: Location | None = None,
     ) -> Saved:
         intake = Intake(
             case_type=case_type,
@@ -77,6 +80,7 @@ class CaseService(ServiceBase):
             emergency=emergency,
             source_visit_id=source_visit_id,
             service_item=service_item,
+            location=location,
         )
         return self.commit(*self.new_case(intake, actor=actor).aggregates)[0]
 
@@ -84,7 +88,7 @@ class CaseService(ServiceBase):
         """A filed case not yet saved (with its filer's data subject), for commands that save
         it together with another aggregate. The filer's name and contact are sealed here."""
         at, subject = self.now(), None
-        refuse_nul(vars(intake))  # before sealing hides what the filer's fields hold
+        refuse_control_characters(vars(intake))  # before sealing hides what the filer's fields hold
         if intake.filer_name or intake.filer_contact:
             subject_id = uuid4()
             intake = replace(

@@ -1,6 +1,12 @@
 """Open311 GeoReport v2 under ``/open311/v2/``: services, service definitions, requests (list,
-one, create) and tokens, each as ``.json`` or ``.xml``. See ``api/http/georeport.py`` for how
-services and requests map to demand types and cases."""
+one, create) and tokens, each as ``.json`` or ``.xml``, and the discovery document at
+``/open311/discovery``. See ``api/http/georeport.py`` for how services and requests map to
+demand types and cases.
+
+Reads need no ``api_key``, as the spec has it (its clients send none on GET): without one a
+caller sees non-confidential requests only, with the public fields policy allows
+(``[open311]``); with one, the holder's own scope. Errors come in the spec's format
+(``api/http/open311_errors.py``)."""
 
 from __future__ import annotations
 
@@ -14,20 +20,53 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http import georeport
-from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
+from api.http.access import CurrentPrincipal, Scope, guarded, open311_api_key, principal, scope_of
 from api.http.deps import ContainerDep
 from api.http.middleware import BODY_KEY
 from api.http.problems import ProblemError
 from api.http.scope import row_visible
 from domain.actors import Role
 from domain.case_rules import CASE_TYPES
+from domain.location import Location
+from domain.text import forbidden_character
 from infra.container import Container
+from infra.identity import Principal
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+V2 = "/open311/v2"
+router = APIRouter(tags=["Open311 GeoReport v2"])
 Format = Annotated[Literal["json", "xml"], Path(description="json or xml", examples=["json"])]
 Jurisdiction = Annotated[str | None, Query(max_length=100, examples=["national"])]
 MOST = 1000
 RECENT_DAYS = 90
+
+
+class EndpointOut(BaseModel):
+    specification: str
+    url: str
+    changeset: str
+    type: str
+    formats: list[str]
+
+
+class DiscoveryOut(BaseModel):
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[EndpointOut]
+
+
+def optional_caller(request: Request) -> Principal | None:
+    """The caller when a token or ``api_key`` came with the request (a wrong one is 401), else
+    None: an anonymous reader, as Open311 allows."""
+    if request.headers.get("authorization") or open311_api_key(request):
+        return principal(request)
+    return None
+
+
+Caller = Annotated[Principal | None, Depends(optional_caller)]
+ApiKey = Annotated[
+    str | None, Query(max_length=200, description="a Casetrail token: shows your own scope")
+]
 
 
 class ServiceOut(BaseModel):
@@ -113,7 +152,18 @@ def _check_jurisdiction(container: Container, jurisdiction_id: str | None) -> No
         )
 
 
-@router.get("/services.{fmt}", responses=_both(list[ServiceOut]), **guarded("open311.services"))
+@router.get(
+    "/open311/discovery.{fmt}", responses=_both(DiscoveryOut), **guarded("open311.discovery")
+)
+def discovery(fmt: Format, request: Request) -> Response:
+    """Where this Open311 endpoint is, which specification and formats it speaks, how to get
+    a key (GeoReport v2 service discovery)."""
+    return _render(fmt, "discovery", None, georeport.discovery(str(request.base_url)))
+
+
+@router.get(
+    f"{V2}/services.{{fmt}}", responses=_both(list[ServiceOut]), **guarded("open311.services")
+)
 def list_services(
     fmt: Format, container: ContainerDep, jurisdiction_id: Jurisdiction = None
 ) -> Response:
@@ -123,7 +173,9 @@ def list_services(
 
 
 @router.get(
-    "/services/{service_code}.{fmt}", responses=_both(DefinitionOut), **guarded("open311.service")
+    f"{V2}/services/{{service_code}}.{{fmt}}",
+    responses=_both(DefinitionOut),
+    **guarded("open311.service"),
 )
 def service_definition(
     service_code: Annotated[str, Path(max_length=32, examples=["complaint"])],
@@ -144,12 +196,14 @@ def _check_code(code: str) -> None:
         )
 
 
-@router.get("/requests.{fmt}", responses=_both(list[RequestOut]), **guarded("open311.requests"))
+@router.get(
+    f"{V2}/requests.{{fmt}}", responses=_both(list[RequestOut]), **guarded("open311.requests")
+)
 def list_requests(
     *,
     fmt: Format,
     container: ContainerDep,
-    caller: CurrentPrincipal,
+    caller: Caller,
     jurisdiction_id: Jurisdiction = None,
     service_request_id: Annotated[
         str | None, Query(max_length=4000, description="ids, comma-separated")
@@ -158,11 +212,11 @@ def list_requests(
     start_date: Annotated[datetime | None, Query(examples=["2026-03-01T00:00:00+08:00"])] = None,
     end_date: Annotated[datetime | None, Query(examples=["2026-03-31T00:00:00+08:00"])] = None,
     status: Annotated[str | None, Query(max_length=20, examples=["open"])] = None,
-    api_key: Annotated[str | None, Query(max_length=200)] = None,
+    api_key: ApiKey = None,
 ) -> Response:
     """Service requests (cases) you may see, newest first: at most 1000, by default from the
-    last 90 days. Confidential cases are never listed."""
-    del api_key  # read by the guard
+    last 90 days. Confidential cases are never listed; without a key, only public fields."""
+    del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
     rows = _visible_rows(container, caller)
     if service_request_id:
@@ -189,38 +243,49 @@ def list_requests(
             if ("open" if r["status"] in georeport.OPEN_VALUES else "closed") in states
         ]
     rows.sort(key=_newest_first, reverse=True)
-    return _render(fmt, "service_requests", "request", _as_requests(container, rows[:MOST]))
+    found = _as_requests(container, rows[:MOST], caller)
+    return _render(fmt, "service_requests", "request", found)
 
 
 @router.get(
-    "/requests/{service_request_id}.{fmt}",
+    f"{V2}/requests/{{service_request_id}}.{{fmt}}",
     responses=_both(list[RequestOut]),
     **guarded("open311.request"),
 )
 def show_request(
+    *,
     service_request_id: Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])],
     fmt: Format,
     container: ContainerDep,
-    caller: CurrentPrincipal,
+    caller: Caller,
     jurisdiction_id: Jurisdiction = None,
+    api_key: ApiKey = None,
 ) -> Response:
     """One service request (a list of one, as the spec has it)."""
+    del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
     rows = [r for r in _visible_rows(container, caller) if str(r["id"]) == str(service_request_id)]
     if not rows:
         raise ProblemError(404, "not-found", "No such service request")
-    return _render(fmt, "service_requests", "request", _as_requests(container, rows))
+    return _render(fmt, "service_requests", "request", _as_requests(container, rows, caller))
 
 
-@router.get("/tokens/{token_id}.{fmt}", responses=_both(list[TokenOut]), **guarded("open311.token"))
+@router.get(
+    f"{V2}/tokens/{{token_id}}.{{fmt}}",
+    responses=_both(list[TokenOut]),
+    **guarded("open311.token"),
+)
 def show_token(
+    *,
     token_id: Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])],
     fmt: Format,
     container: ContainerDep,
-    caller: CurrentPrincipal,
+    caller: Caller,
     jurisdiction_id: Jurisdiction = None,
+    api_key: ApiKey = None,
 ) -> Response:
     """The request a token stands for. Requests are created at once, so the token is the id."""
+    del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
     if not any(str(r["id"]) == str(token_id) for r in _visible_rows(container, caller)):
         raise ProblemError(404, "not-found", "No such token")
@@ -254,6 +319,11 @@ FORM_SCHEMA = {
                         "last_name": {"type": "string"},
                         "email": {"type": "string"},
                         "phone": {"type": "string"},
+                        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                        "long": {"type": "number", "minimum": -180, "maximum": 180},
+                        "address_string": {"type": "string", "maxLength": 400},
+                        "address_id": {"type": "string", "maxLength": 200},
+                        "media_url": {"type": "string", "format": "uri", "maxLength": 2000},
                         "attribute[enterprise]": {"type": "string"},
                         "attribute[service_item]": {"type": "string"},
                         "attribute[real_name]": {"type": "string", "enum": ["true", "false"]},
@@ -267,6 +337,9 @@ FORM_SCHEMA = {
                     "description": "施工许可审批超时",
                     "first_name": "伟",
                     "last_name": "张",
+                    "lat": "22.5431",
+                    "long": "114.0579",
+                    "address_string": "深圳市福田区福中三路市民中心",
                 },
             }
         },
@@ -279,7 +352,7 @@ MAX_DESCRIPTION = 4000
 
 
 @router.post(
-    "/requests.{fmt}",
+    f"{V2}/requests.{{fmt}}",
     status_code=201,
     responses=_both(list[CreatedOut], 201),
     **guarded("open311.create", FORM_SCHEMA),
@@ -291,6 +364,7 @@ def create_request(
     form: Annotated[dict[str, str], Depends(form_fields)],
 ) -> Response:
     """File a demand as a service request (``api_key`` is a Casetrail token)."""
+    _refuse_control_characters(form)
     _check_jurisdiction(container, form.get("jurisdiction_id"))
     code, description = form.get("service_code", ""), form.get("description", "").strip()
     _check_code(code)
@@ -321,6 +395,7 @@ def create_request(
         confidential=_flag(form, "confidential"),
         emergency=_flag(form, "emergency"),
         service_item=form.get("attribute[service_item]") or None,
+        location=_location(form),
     )
     notice = f"filed; track it at /open311/v2/requests/{saved.id}.{fmt}"
     data = [{"service_request_id": str(saved.id), "service_notice": notice, "account_id": None}]
@@ -336,20 +411,86 @@ def _flag(form: dict[str, str], name: str, *, default: bool = False) -> bool:
     return value == "true"
 
 
-def _visible_rows(container: Container, caller: Any) -> list[dict[str, Any]]:
+def _refuse_control_characters(form: dict[str, str]) -> None:
+    faults = [
+        (name, found)
+        for name, value in form.items()
+        if (found := forbidden_character(name) or forbidden_character(value))
+    ]
+    if faults:
+        name, character = faults[0]
+        raise ProblemError(
+            422,
+            "invalid-request",
+            "The request does not match the schema",
+            f"{len(faults)} field(s) invalid",
+            errors=[
+                {
+                    "field": f"form.{field}",
+                    "message": f"contains a control character ({found}); only tab and line"
+                    " breaks are allowed",
+                    "type": "control_character",
+                }
+                for field, found in faults
+            ],
+            code="control-character",
+            params={"field": name, "character": character},
+        )
+
+
+def _location(form: dict[str, str]) -> Location | None:
+    """The spec's location fields; a point needs both ``lat`` and ``long``."""
+    point: dict[str, float] = {}
+    for name in ("lat", "long"):
+        value = form.get(name, "").strip()
+        if value:
+            try:
+                point[name] = float(value)
+            except ValueError:
+                raise ProblemError(
+                    400, "bad-coordinate", f"{name} is a decimal number", f"not {value!r}"
+                ) from None
+    texts = {
+        name: form[name].strip()
+        for name in ("address_string", "address_id", "media_url")
+        if form.get(name, "").strip()
+    }
+    if not (point or texts):
+        return None
+    return Location(
+        lat=point.get("lat"),
+        long=point.get("long"),
+        address_string=texts.get("address_string"),
+        address_id=texts.get("address_id"),
+        media_url=texts.get("media_url"),
+    )
+
+
+def _visible_rows(container: Container, caller: Principal | None) -> list[dict[str, Any]]:
     read = container.read
+    if caller is None and not container.app.policy.open311.public_requests:
+        raise ProblemError(
+            401,
+            "unauthenticated",
+            "Sign in first",
+            "requests are not public here; send api_key (a Casetrail token)",
+            headers={"WWW-Authenticate": 'Bearer realm="casetrail"'},
+        )
     read.refresh(["cases", "directory"])
     rows = [r for r in read.rows("cases", "cases") if not r.get("confidential")]
-    if scope_of(caller.role) is not Scope.ALL:
+    if caller is not None and scope_of(caller.role) is not Scope.ALL:
         staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
         rows = [r for r in rows if row_visible(caller, r, staff_units)]
     return rows
 
 
-def _as_requests(container: Container, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _as_requests(
+    container: Container, rows: list[dict[str, Any]], caller: Principal | None
+) -> list[dict[str, Any]]:
     units = {str(u["id"]): str(u["name"]) for u in container.read.rows("directory", "units")}
-    tz = container.app.policy.tz
-    return [georeport.request_of(r, units, tz) for r in rows]
+    policy = container.app.policy
+    described = caller is not None or policy.open311.public_descriptions
+    return [georeport.request_of(r, units, policy.tz, description=described) for r in rows]
 
 
 def _within(filed: Any, start: datetime | None, end: datetime | None) -> bool:

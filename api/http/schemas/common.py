@@ -5,13 +5,34 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from domain.text import first_forbidden
+
+CONTROL_CHARACTER = "control_character"
+"""The field error's type when text holds a control character (domain/text.py)."""
 
 
 class Body(BaseModel):
-    """A request body: unknown fields are refused, so a typo is an error, not a silent no-op."""
+    """A request body: unknown fields are refused, so a typo is an error, not a silent no-op;
+    text with a control character other than tab and line breaks is refused, in every field of
+    every body (lists and mappings included), so no schema can forget it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        found = first_forbidden(value)
+        if found:
+            raise PydanticCustomError(
+                CONTROL_CHARACTER,
+                "{field} contains a control character ({character}); only tab and line breaks"
+                " are allowed",
+                {"field": info.field_name, "character": found},
+            )
+        return value
 
 
 class CommandResult(BaseModel):
