@@ -18,7 +18,7 @@ from eventsourcing.utils import get_topic
 from api.cli import demo
 from api.cli.users import operator
 from api.http import create_app
-from api.http.metrics import Metrics
+from api.http.metrics import Metrics, clear_multiprocess_dir
 from domain.actors import Role
 from domain.directory import Staff
 from domain.identity import User
@@ -60,6 +60,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.demo:
         seed_demo_if_empty()
+    clear_multiprocess_dir()  # values of an earlier run's workers (multiprocess mode only)
     metrics = Metrics()
     container = build_container(Settings())
     try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from api.http.access import guarded
 from api.http.deps import ContainerDep
-from api.http.metrics import CONTENT_TYPE, Metrics
+from api.http.metrics import Metrics
 
 router = APIRouter(tags=["operations"])
 
@@ -85,13 +85,22 @@ def ready(container: ContainerDep) -> Any:
     "/metrics",
     response_class=PlainTextResponse,
     **guarded("health.metrics"),
-    responses={200: {"content": {"text/plain": {"example": "casetrail_commands_total{...} 3"}}}},
+    responses={
+        200: {
+            "content": {
+                "text/plain": {"example": 'casetrail_commands_total{command="cases.file"} 3.0'},
+                "application/openmetrics-text": {"schema": {"type": "string"}},
+            }
+        }
+    },
 )
-def metrics(request: Request, container: ContainerDep) -> PlainTextResponse:
-    """Prometheus metrics: requests, latencies, commands by type, projection lag."""
+def metrics(request: Request, container: ContainerDep) -> Response:
+    """Prometheus metrics: requests, latencies, commands by type, projection lag, process_*
+    (OpenMetrics when the Accept header asks for it)."""
     found: Metrics = request.app.state.metrics
     try:
         lag = [(s.name, s.position, s.lag_events) for s in container.read.status()]
     except Exception:  # metrics must answer even when the store does not
         lag = []
-    return PlainTextResponse(found.render(lag), media_type=CONTENT_TYPE)
+    body, content_type = found.exposition(lag, request.headers.get("accept"))
+    return Response(body, headers={"Content-Type": content_type})
