@@ -31,6 +31,7 @@ from api.cli import (
     worker,
 )
 from api.cli.common import UsageError, fail
+from domain.text import first_forbidden
 
 COMMANDS = (
     deadline,
@@ -67,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name, value in vars(args).items():  # every argument is text a person typed
+        found = first_forbidden(value)
+        if found:
+            parser.exit(
+                2,
+                f"casetrail: error: argument {name} contains a control character ({found});"
+                " only tab and line breaks are allowed\n",
+            )
     try:
         code = args.handler(args)
     except UsageError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -18,12 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 import domain.base
 import domain.services.cases
+from api.cli.main import main
 from api.http import schemas
 from api.http.schemas.common import Body
 from domain.errors import InvalidInputError
 from domain.text import ControlCharacterError
 from tests.e2e.api_world import World, open_world, settings_for, world
 from tests.support.clock import FakeClock
+from tests.unit.test_web_pages import csrf_of, signed_in
 
 __all__ = ["world"]
 
@@ -180,3 +183,23 @@ def test_a_nul_in_a_query_filter_is_a_422_on_postgresql(
         assert pg.client.get("/api/v1/cases", headers=pg.auth("data-platform")).status_code == 200
     finally:
         pg.container.close()
+
+
+def test_the_command_line_refuses_them_with_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["users", "add", "li\x1bna", "--role", "window_staff"])
+    assert stopped.value.code == 2
+    assert "control character (U+001B)" in capsys.readouterr().err
+
+
+def test_a_web_form_with_them_is_refused_beside_the_form(world: World) -> None:
+    case = world.step("li.na", "/api/v1/cases", CASE)
+    client = signed_in(world.container, "li.na")
+    token = csrf_of(client.get(f"/cases/{case['id']}").text)
+    page = client.post(
+        f"/cases/{case['id']}/steps/answer_directly",
+        data={"csrf": token, "expected_version": "1", "answer": "材料\u001b[2J见指南"},
+    )
+    assert page.status_code == 422
+    assert "control character (U+001B)" in page.text
+    assert world.container.app.case(UUID(case["id"])).version == 1  # nothing was recorded
