@@ -71,6 +71,10 @@ ERROR_STATUSES = {
 }
 
 
+SIGN_IN_OPTIONAL = frozenset(
+    {"session.open", "open311.requests", "open311.request", "open311.token"}
+)
+"""Public routes that still answer 401: a wrong password, or a wrong (or needed) Open311 key."""
 OPEN311_ERRORS: dict[str, Any] = {
     "application/json": {
         "schema": {
@@ -163,7 +167,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 operation["summary"] = description.splitlines()[0].rstrip(".")
             responses = operation.setdefault("responses", {})
             for status, text in ERROR_STATUSES.items():
-                signs_in = route.name == "session.open" and status == 401
+                signs_in = route.name in SIGN_IN_OPTIONAL and status == 401
                 if public and status in (401, 403) and not signs_in:
                     continue
                 content: dict[str, Any] = {

@@ -115,6 +115,10 @@ def test_errors_are_the_specs_list_with_the_http_status(world: World) -> None:
     bad_key = world.client.get("/open311/v2/requests.json", params={"api_key": "ctk_x_y"})
     assert bad_key.status_code == 401
     assert bad_key.json()[0]["code"] == 401
+    documented = world.client.get("/openapi.json").json()["paths"]
+    listed = documented["/open311/v2/requests.{fmt}"]["get"]["responses"]
+    assert "security" not in documented["/open311/v2/requests.{fmt}"]["get"]  # no key needed
+    assert set(listed["401"]["content"]) == {"application/json", "application/xml"}
 
 
 def test_reads_without_a_key_show_public_requests_and_public_fields_only(world: World) -> None:
