@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from api.web.i18n import Locale
+from domain.text import xml_safe
 
 Cell = str | int | float | None
 Kind = Literal["text", "count", "rate", "score"]
@@ -102,7 +103,9 @@ def to_xlsx(download: Download, loc: Locale) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
-            ws.append(row)
+            # A name stored before control characters were refused would make openpyxl refuse
+            # the whole workbook (XLSX is XML): leave those characters out of the cell.
+            ws.append([xml_safe(c) if isinstance(c, str) else c for c in row])
         for index, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(index)
             if column.kind in NUMBER_FORMATS:

@@ -9,12 +9,15 @@ whichever edge it came from, and every XML answer stays well-formed whatever the
 from __future__ import annotations
 
 import inspect
+import io
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 from xml.etree import ElementTree as ET
 
 import pytest
+from openpyxl import load_workbook
 from pydantic import BaseModel, ValidationError
 
 import domain.base
@@ -22,6 +25,8 @@ import domain.services.cases
 from api.cli.main import main
 from api.http import schemas
 from api.http.schemas.common import Body
+from api.web.i18n import Locale
+from api.web.sheets import Column, Download, Sheet, to_xlsx
 from domain.errors import InvalidInputError
 from domain.text import ControlCharacterError
 from tests.e2e.api_world import World, open_world, settings_for, world
@@ -203,3 +208,12 @@ def test_a_web_form_with_them_is_refused_beside_the_form(world: World) -> None:
     assert page.status_code == 422
     assert "control character (U+001B)" in page.text
     assert world.container.app.case(UUID(case["id"])).version == 1  # nothing was recorded
+
+
+def test_a_spreadsheet_of_names_stored_with_them_still_opens() -> None:
+    sheet = Sheet("窗口", [Column("名称"), Column("件数", "count")])
+    sheet.add("政务\u0001服务\u001b窗口", 3)
+    china = Locale("zh-CN", timezone(timedelta(hours=8)))
+    book = to_xlsx(Download("lists", [sheet], {"position": 7}), china)
+    opened = load_workbook(io.BytesIO(book))
+    assert opened.worksheets[0]["A2"].value == "政务服务窗口"
