@@ -130,11 +130,31 @@ def check_choice(value: str, choices: dict[str, str], label: str) -> None:
         )
 
 
+# The step each phrase of ``require_reason`` names, so an edge can word it in its own language.
+REASON_STEPS = {
+    "a hand-over": "hand_over",
+    "a direct answer": "answer_directly",
+    "a return request": "request_return",
+    "a return decision": "decide_return",
+    "a contact record": "record_contact",
+    "a site visit record": "record_site_visit",
+    "stopping the clock": "pause",
+    "restarting the clock": "resume",
+    "an extension request": "request_extension",
+    "a decision": "decide_extension",
+    "a reply": "reply",
+    "closing": "close",
+    "reopening": "reopen",
+    "terminating": "terminate",
+}
+
+
 def require_reason(reason: str | None, step: str) -> str:
     if reason is None or not reason.strip():
         raise InvalidInputError(
             f"{step} needs a reason",
-            code="reason-required", params={"step": step},
+            code="reason-required",
+            params={"step": REASON_STEPS.get(step, step)},
         )
     return reason.strip()
 

@@ -26,7 +26,10 @@ LABELLED = {
     "kind": "refused_thing",
     "dimension": "refused_thing",
     "unit_of_time": "refused_thing",
+    "field": "refused_field",
 }
+# "hand over" and "the reason for an appeal" are looked up as hand_over, the_reason_for_an_appeal.
+LABEL_KEY = re.compile(r"[^a-z0-9]+")
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?")
 
 
@@ -52,7 +55,7 @@ def _word(loc: Locale, name: str, value: Any) -> str:
         return joiner.join(_word(loc, name, item) for item in value)
     group = LABELLED.get(name)
     if group is not None:
-        return loc.label(group, str(value).replace(" ", "_"))
+        return loc.label(group, LABEL_KEY.sub("_", str(value).lower()).strip("_"))
     if isinstance(value, str) and ISO_TIME.match(value):
         return loc.datetime(value) if "T" in value else loc.date(value)
     if isinstance(value, dt.datetime):

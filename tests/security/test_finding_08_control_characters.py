@@ -206,7 +206,7 @@ def test_a_web_form_with_them_is_refused_beside_the_form(world: World) -> None:
         data={"csrf": token, "expected_version": "1", "answer": "材料\u001b[2J见指南"},
     )
     assert page.status_code == 422
-    assert "control character (U+001B)" in page.text
+    assert "含有不允许的控制字符（U+001B）" in page.text
     assert world.container.app.case(UUID(case["id"])).version == 1  # nothing was recorded
 
 

@@ -173,7 +173,7 @@ def test_a_refused_step_is_explained_beside_its_form(container: Container) -> No
     )
     assert page.status_code == 422
     assert 'id="error-hand_over"' in page.text
-    assert "needs a reason" in page.text
+    assert "“移交”需要填写理由。" in page.text
 
 
 def test_the_language_switch_changes_the_words_and_the_lang_attribute(
