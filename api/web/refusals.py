@@ -37,14 +37,22 @@ def refusal(loc: Locale, error: DomainError) -> str:
     """The refusal as a sentence of ``loc``'s language."""
     messages = catalogue(loc.lang)
     key = f"refusal.{error.code}"
-    if key not in messages:
+    if not _has(messages, key):
         key = f"refusal.{type(error).default_code}"
-    text = messages.get(key, messages["refusal.refused"])
+    if not _has(messages, key):
+        key = "refusal.refused"
+    counts = [v for v in error.params.values() if isinstance(v, int) and not isinstance(v, bool)]
+    form = loc.cldr.plural_form(counts[0]) if counts else "other"
+    text = messages.get(key) or messages.get(f"{key}.{form}") or messages[f"{key}.other"]
     values = {name: _word(loc, name, value) for name, value in error.params.items()}
     try:
         return text.format_map(_Missing(values))
     except (IndexError, ValueError):  # a malformed sentence must not hide the refusal
         return messages["refusal.refused"]
+
+
+def _has(messages: Mapping[str, str], key: str) -> bool:
+    return key in messages or f"{key}.other" in messages
 
 
 def _word(loc: Locale, name: str, value: Any) -> str:

@@ -51,9 +51,15 @@ def test_both_languages_have_the_same_messages() -> None:
     assert set(english) - set(chinese) == set()
 
 
+def messages(lang: str) -> set[str]:
+    """The catalogue's keys, a message with plural forms under its own key too."""
+    keys = set(catalogue(lang))
+    return keys | {k.rsplit(".", 1)[0] for k in keys if k.endswith(".other")}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_message_a_page_names_exists(lang: str) -> None:
-    assert used_literally() - set(catalogue(lang)) == set()
+    assert used_literally() - messages(lang) == set()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -83,7 +89,7 @@ def test_every_message_built_from_a_value_exists(lang: str) -> None:
         | {f"weekday.{n}" for n in range(7)}
         | {f"{kind}.{answer}" for kind in ("decision", "yesno") for answer in ("yes", "no")}
     )
-    assert built - set(catalogue(lang)) == set()
+    assert built - messages(lang) == set()
 
 
 def test_every_label_group_a_page_uses_is_in_the_catalogue() -> None:
@@ -116,6 +122,19 @@ def test_numbers_and_rates_and_nothing_counted() -> None:
     assert chinese.percent(2 / 3, 0) == "67%"
     assert chinese.percent(None) == "—"  # nothing counted is not 0 %
     assert chinese.date(None) == "—"
+
+
+def test_a_count_takes_its_languages_plural_form() -> None:
+    english, chinese = Locale("en", CHINA), Locale("zh-CN", CHINA)
+    assert english.t("case.left", days=1) == "1 working day left"
+    assert english.t("case.left", days=3) == "3 working days left"
+    assert english.t("case.left", days=0) == "0 working days left"
+    assert chinese.t("case.left", days=1) == chinese.t("case.left", days=3).replace("3", "1")
+
+
+def test_months_are_named_with_their_year() -> None:
+    assert Locale("zh-CN", CHINA).month("2026-11") == "2026年11月"
+    assert Locale("en", CHINA).month("2026-11") == "Nov 2026"
 
 
 def test_a_message_fills_its_placeholders_and_a_missing_one_shows_its_key() -> None:

@@ -183,7 +183,7 @@ def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
             "chart-visits-per-month",
             loc.t("coverage.month_chart"),
             loc.t("coverage.month_chart_desc"),
-            items=[(m[5:], float(n)) for m, n in per_month],
+            items=[(loc.month(m), float(n)) for m, n in per_month],
             fmt=loc.number,
             series="visits",
         ),
