@@ -1,25 +1,45 @@
-"""The PostgreSQL application recorder with the hash chain written in each insert's transaction.
+"""The PostgreSQL application recorder: events and their hash chain stored in one statement.
 
-The library locks the events table (EXCLUSIVE) before each insert so notification ids follow
-commit order; the chain relies on that lock: the end of the chain read after the insert cannot
-move before this transaction commits.
+Each batch is one call of the function in ``pg_insert.py`` on an autocommit connection: one
+round trip, one transaction, the table lock (notification ids follow commit order) and the
+chain rows inside it. Two faults the library's own insert path had are handled here:
+
+- A connection whose statement failed for any reason other than a refused duplicate is closed
+  before it goes back to the pool, so no later command inherits a half-known state (prepared
+  statements the server never made, an aborted transaction).
+- An attempt cut by an outage may have committed before the answer was lost. When the retry is
+  refused as a duplicate, the rows stored under our ids and versions are compared with ours:
+  when they are ours, byte for byte, the write landed and its positions are returned.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ProgrammingError, StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg import Cursor
-from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from infra.integrity.chain import HASHES_TABLE
+from infra.integrity.chain import HASHES_TABLE, canonical_id
+from infra.integrity.pg_insert import call_function, create_function
 from infra.integrity.tables import ChainTables
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 10
+RETRY_WAIT = 0.2
+"""Seconds between attempts when the server is unreachable (the library's own figures)."""
 
 
 class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorder):
@@ -32,7 +52,6 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 "the hash chain is written by the recorder; turn POSTGRES_ENABLE_DB_FUNCTIONS off"
             )
         super().__init__(datastore, events_table_name=events_table_name)
-        self._pending = threading.local()  # reads queued by the insert, per writing thread
         schema = datastore.schema.replace('"', '""')
         self.events_table_sql = f'"{schema}"."{events_table_name}"'
         self.hashes_table_sql = f'"{schema}"."{HASHES_TABLE}"'
@@ -47,6 +66,16 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 "UNIQUE (originator_id, originator_version))"
             ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
         )
+        self.sql_create_statements.append(
+            create_function(
+                datastore.schema,
+                events_table_name,
+                self.stored_event_type_name,
+                self.channel_name,
+                datastore.lock_timeout,
+            )
+        )
+        self.insert_chained_statement = call_function(datastore.schema)
 
     def create_table(self) -> None:
         existed = bool(self._fetch("SELECT to_regclass(%s) AS t", (self.hashes_table_sql,))[0]["t"])
@@ -59,36 +88,65 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        positions: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
-        self._committed(stored_events, positions or [])
-        return positions
+        if not stored_events:
+            return []
+        batch = [
+            self.construct_pg_stored_event(
+                e.originator_id, e.originator_version, e.topic, e.state
+            )
+            for e in stored_events
+        ]
+        cut = False  # an attempt failed without an answer: it may have committed
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                positions = self._insert_once(batch)
+            except (OperationalError, InterfaceError):
+                if attempt == ATTEMPTS:
+                    raise
+                cut = True
+                time.sleep(RETRY_WAIT)
+                continue
+            except IntegrityError:
+                landed = self.landed(stored_events) if cut else None
+                if landed is None:
+                    raise
+                logger.warning("an insert cut by an outage had committed; answering as saved")
+                positions = landed
+            self._committed(stored_events, positions)
+            return positions
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _insert_stored_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        # The library locks the table, then inserts. The reads of the chains' ends are queued
-        # after that in the same pipeline, so the chain costs no extra round trip to the
-        # server, and they see the chain exactly as the last writer left it.
-        super()._insert_stored_events(curs, stored_events, **kwargs)
-        pending = []
-        for owner, statement, params in self._chain_ends(stored_events):
-            reader = curs.connection.cursor()
-            reader.execute(statement.encode(), params)
-            pending.append((owner, reader))
-        self._pending.reads = pending
+    def _insert_once(self, batch: Sequence[Any]) -> list[int]:
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.cursor() as curs:
+                    curs.execute(self.insert_chained_statement, (batch,), prepare=True)
+                    return [int(row["position"]) for row in curs.fetchall()]
+            except psycopg.errors.UniqueViolation:
+                raise  # refused whole, in autocommit: the connection is clean and idle
+            except BaseException:
+                # Whatever else went wrong (a lost server, a cancelled statement, a client-side
+                # error), nobody knows what state the session is in: discard it.
+                conn.close()
+                raise
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        ends: dict[str | None, bytes] = {}
-        for owner, reader in self._pending.__dict__.pop("reads"):
-            row = reader.fetchone()
-            reader.close()
-            if row is not None:
-                ends[owner] = bytes(row["h"])
-        rows = self._linked(stored_events, positions or [], ends)
-        self._insert_chain_rows(curs, rows)
+    def landed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The positions of ``stored_events`` when the store holds exactly them, else None."""
+        stored: dict[tuple[str, int], Mapping[str, Any]] = {}
+        owners = {canonical_id(e.originator_id) for e in stored_events}
+        ids = [self._id_param(owner) for owner in sorted(owners)]
+        for row in self._fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state"
+            f" FROM {self.events_table_sql} WHERE originator_id = ANY(%s)",
+            (ids,),
+        ):
+            stored[(canonical_id(row["originator_id"]), int(row["originator_version"]))] = row
+        positions = []
+        for event in stored_events:
+            mine = stored.get((canonical_id(event.originator_id), event.originator_version))
+            if mine is None or mine["topic"] != event.topic or bytes(mine["state"]) != event.state:
+                return None
+            positions.append(int(mine["notification_id"]))
         return positions
 
     def _fetch(self, statement: str, params: Sequence[Any]) -> list[Mapping[str, Any]]:
@@ -101,3 +159,4 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             return UUID(originator_id)
         except ValueError:
             return originator_id
+

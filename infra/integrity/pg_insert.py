@@ -1,0 +1,92 @@
+"""The PostgreSQL function that stores a batch of events and chains them, in one statement.
+
+A command's write is one round trip: the function takes the table lock that keeps the log in
+commit order, notifies followers, inserts the events and computes their ``event_hashes`` rows
+with the algorithm of ``standalone.py`` (docs/integrity.md, byte by byte), on the server, in
+the statement's own transaction. The chain's ends are read under the lock, so no writer can
+extend the chain between the read and the insert.
+"""
+
+from __future__ import annotations
+
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from infra.integrity.chain import HASHES_TABLE
+from infra.integrity.standalone import EVENT_TAG, GENESIS, LOG_TAG
+
+FUNCTION_NAME = "casetrail_insert_chained_events"
+
+_BODY = """
+CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event_type}[])
+RETURNS SETOF bigint LANGUAGE plpgsql AS $body$
+DECLARE
+    r record;
+    ident bytea;
+    topic_bytes bytea;
+    previous_event bytea;
+    previous_log bytea;
+    event_hash bytea;
+BEGIN
+    SET LOCAL lock_timeout = {lock_timeout};
+    LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
+    NOTIFY {channel};
+    SELECT h.global_hash INTO previous_log FROM {schema}.{hashes} h
+        ORDER BY h.notification_id DESC LIMIT 1;
+    previous_log := coalesce(previous_log, {genesis});
+    FOR r IN
+        WITH stored AS (
+            INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)
+            SELECT e.originator_id, e.originator_version, e.topic, e.state FROM unnest(events) e
+            RETURNING notification_id, originator_id::text AS owner, originator_version,
+                topic, state
+        )
+        SELECT * FROM stored ORDER BY notification_id
+    LOOP
+        previous_event := NULL;
+        IF r.originator_version > 1 THEN
+            SELECT h.aggregate_hash INTO previous_event FROM {schema}.{hashes} h
+                WHERE h.originator_id = r.owner ORDER BY h.originator_version DESC LIMIT 1;
+        END IF;
+        previous_event := coalesce(previous_event, {genesis});
+        ident := convert_to(r.owner, 'UTF8');
+        topic_bytes := convert_to(r.topic, 'UTF8');
+        event_hash := sha256({event_tag} || int4send(octet_length(ident)) || ident
+            || int8send(r.originator_version) || int4send(octet_length(topic_bytes))
+            || topic_bytes || int8send(octet_length(r.state)::bigint) || r.state
+            || previous_event);
+        previous_log := sha256({log_tag} || int8send(r.notification_id)
+            || int4send(octet_length(ident)) || ident || int8send(r.originator_version)
+            || event_hash || previous_log);
+        INSERT INTO {schema}.{hashes} (notification_id, originator_id, originator_version,
+            aggregate_hash, global_hash)
+        VALUES (r.notification_id, r.owner, r.originator_version, event_hash, previous_log);
+        RETURN NEXT r.notification_id;
+    END LOOP;
+END;
+$body$
+"""
+
+
+def create_function(
+    schema: str, events_table: str, event_type: str, channel: str, lock_timeout: int
+) -> Composed:
+    """``CREATE OR REPLACE FUNCTION`` for a store's schema and tables."""
+    return SQL(_BODY).format(
+        schema=Identifier(schema),
+        function=Identifier(FUNCTION_NAME),
+        event_type=Identifier(event_type),
+        events=Identifier(events_table),
+        hashes=Identifier(HASHES_TABLE),
+        channel=Identifier(channel),
+        lock_timeout=Literal(f"{int(lock_timeout)}s"),
+        genesis=Literal(GENESIS),
+        event_tag=Literal(EVENT_TAG),
+        log_tag=Literal(LOG_TAG),
+    )
+
+
+def call_function(schema: str) -> Composed:
+    """The statement that stores a batch: one parameter, the array of events."""
+    return SQL("SELECT {schema}.{function}(%s) AS position").format(
+        schema=Identifier(schema), function=Identifier(FUNCTION_NAME)
+    )
