@@ -118,17 +118,32 @@ class SqlIdempotencyStore:
         self._connect, self.marker, self.clock = connect, marker, clock
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self._unreleased: set[tuple[str, str]] = set()
+        """Keys whose release failed (the store was down): released when it next answers."""
 
     def _execute(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         with self._lock:
-            if self._conn is None or getattr(self._conn, "closed", False):
-                self._conn = self._connect()
-                self._run(
-                    f"CREATE TABLE IF NOT EXISTS {TABLE} (scope text NOT NULL, key text NOT NULL,"
-                    " fingerprint text NOT NULL, response text, reserved_at text NOT NULL,"
-                    " PRIMARY KEY (scope, key))"
-                )
-            return self._run(sql.replace("?", self.marker), params)
+            try:
+                return self._execute_locked(sql, params)
+            except psycopg.OperationalError:
+                if self._conn is None or not getattr(self._conn, "closed", False):
+                    raise
+                # The connection died while idle (the server restarted): one fresh try, so the
+                # first request after an outage is not refused for the old connection.
+                return self._execute_locked(sql, params)
+
+    def _execute_locked(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
+        if self._conn is None or getattr(self._conn, "closed", False):
+            self._conn = self._connect()
+            self._run(
+                f"CREATE TABLE IF NOT EXISTS {TABLE} (scope text NOT NULL, key text NOT NULL,"
+                " fingerprint text NOT NULL, response text, reserved_at text NOT NULL,"
+                " PRIMARY KEY (scope, key))"
+            )
+        for scope, key in sorted(self._unreleased):
+            self._run(self._release_sql(), (scope, key))
+            self._unreleased.discard((scope, key))
+        return self._run(sql.replace("?", self.marker), params)
 
     def _run(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         assert self._conn is not None
@@ -173,8 +188,18 @@ class SqlIdempotencyStore:
         )
 
     def release(self, scope: str, key: str) -> None:
-        self._execute(
-            f"DELETE FROM {TABLE} WHERE scope = ? AND key = ? AND response IS NULL", (scope, key)
+        try:
+            self._execute(self._release_sql(), (scope, key))
+        except (psycopg.Error, sqlite3.Error):
+            # The request failed because the store is down, so its release fails too. Keep
+            # the key and release it first thing when the store answers again: a client's
+            # retry must not be told "in use" until the reservation goes stale.
+            with self._lock:
+                self._unreleased.add((scope, key))
+
+    def _release_sql(self) -> str:
+        return f"DELETE FROM {TABLE} WHERE scope = ? AND key = ? AND response IS NULL".replace(
+            "?", self.marker
         )
 
     def close(self) -> None:
