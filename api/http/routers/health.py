@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api.http.access import guarded
 from api.http.deps import ContainerDep
 from api.http.metrics import Metrics
+from infra.store_probe import store_answers
 
 router = APIRouter(tags=["operations"])
 
@@ -50,6 +51,10 @@ def ready(container: ContainerDep) -> Any:
     """The event store answers; each read model's position and lag behind the log."""
     store = container.settings.backend
     try:
+        # Ask the store first, briefly: reads through the pool wait and retry for minutes
+        # when the server is gone, and an orchestrator needs its answer in a second.
+        if not store_answers(container.settings):
+            raise ConnectionError("no answer within a second")
         head = container.read.log.head()
         views = [
             ViewLag(
