@@ -25,13 +25,15 @@ POSTGRES_OPTIONS = {
     "schema": "POSTGRES_SCHEMA",
 }
 
-# A server that fails to answer should say so in seconds, not after the library's 30;
-# pre-ping replaces connections the server dropped (restarts, idle timeouts) before use.
+# A server that fails to answer should say so in seconds, not after the library's 30.
+# No pre-ping: it cost a round trip per checkout. A connection the server dropped (a restart,
+# an idle timeout) fails on first use, the pool discards it, and the recorders retry on a new
+# one; the insert recognises its own rows when the failed attempt had committed after all.
 POSTGRES_DEFAULTS = {
     "POSTGRES_CONNECT_TIMEOUT": "10",
     "POSTGRES_POOL_SIZE": "5",
     "POSTGRES_MAX_OVERFLOW": "10",
-    "POSTGRES_PRE_PING": "y",
+    "POSTGRES_PRE_PING": "n",
 }
 
 

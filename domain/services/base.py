@@ -19,9 +19,10 @@ from eventsourcing.persistence import RecordConflictError
 
 from domain.base import Tracked
 from domain.calendar import WorkCalendar
-from domain.errors import ConflictError, NotFoundError
+from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.policy import Policy
 from domain.privacy import Vault
+from domain.services.recent import RecentAggregates
 
 Clock = Callable[[], datetime]
 T = TypeVar("T", bound=Tracked)
@@ -57,6 +58,8 @@ class ServiceBase(Application[UUID]):
         self.jurisdiction = jurisdiction
         self._calendar: WorkCalendar | None = None
         self._calendar_lock = threading.Lock()
+        self.recent = RecentAggregates()
+        self._known: set[UUID] = set()  # ids seen to exist; nothing recorded is ever unrecorded
 
     def now(self) -> datetime:
         at = self.clock()
@@ -86,26 +89,66 @@ class ServiceBase(Application[UUID]):
         act: Callable[[T, datetime], None],
     ) -> Saved:
         """Load the aggregate at the version the caller saw, take one step now, save it: the
-        shape of nearly every command."""
+        shape of nearly every command.
+
+        The aggregate comes from ``recent`` when this process saved it last, so the common
+        command is one write and no read. A kept copy may be stale (another process wrote
+        since): the store's unique (id, version) key refuses the write, and the step is taken
+        again, once, on the aggregate reloaded from the store. A refusal decided on a kept copy
+        is checked the same way, so nobody is refused on a state the store has left.
+        """
+        kept = self._kept(cls, aggregate_id, expected_version)
+        if kept is None:
+            aggregate = self.load(cls, aggregate_id, expected_version)
+            act(aggregate, self.now())
+            return self.commit(aggregate)[0]
+        try:
+            act(kept, self.now())
+            return self._save(kept)[0]
+        except (RecordConflictError, DomainError):
+            self.recent.forget(aggregate_id)
         aggregate = self.load(cls, aggregate_id, expected_version)
         act(aggregate, self.now())
         return self.commit(aggregate)[0]
 
+    def _kept(self, cls: type[T], aggregate_id: UUID, expected_version: int | None) -> T | None:
+        """The kept copy when it can stand for the stored aggregate, else None (load it)."""
+        kept = self.recent.get(aggregate_id)
+        if not isinstance(kept, cls):
+            return None
+        if expected_version is not None and kept.version != expected_version:
+            return None  # the caller saw another version: only the store can say who is right
+        return kept
+
     def exists(self, aggregate_id: UUID) -> bool:
-        return aggregate_id in self.repository
+        if aggregate_id in self._known:
+            return True
+        found = aggregate_id in self.repository
+        if found:
+            self._known.add(aggregate_id)
+        return found
 
     def commit(self, *aggregates: Tracked) -> list[Saved]:
         """Save pending events atomically; a concurrent writer's events win, ours are refused."""
         seen = {a.id: a.version - len(a.pending_events) for a in aggregates}
         try:
-            recordings = self.save(*aggregates)
+            return self._save(*aggregates)
         except RecordConflictError:
+            for aggregate in aggregates:
+                self.recent.forget(aggregate.id)
             current = {a.id: self._stored_version(a.id) for a in aggregates}
             stale = next((i for i in seen if current[i] != seen[i]), aggregates[0].id)
             raise ConflictError(stale, seen[stale], current[stale]) from None
+
+    def _save(self, *aggregates: Tracked) -> list[Saved]:
+        """Save, keep the saved aggregates for the next command; conflicts raise as the
+        library's ``RecordConflictError``."""
+        recordings = self.save(*aggregates)
         positions: dict[UUID, int] = {}
         for recording in recordings:
             positions[recording.domain_event.originator_id] = recording.notification.id
+        for aggregate in aggregates:
+            self.recent.put(aggregate)
         return [Saved(a.id, a.version, positions.get(a.id)) for a in aggregates]
 
     def _stored_version(self, aggregate_id: UUID) -> int:
