@@ -38,6 +38,11 @@ class ChainRow:
     version: int
     aggregate_hash: bytes
     global_hash: bytes
+    previous_id: str | None = None
+    """The record whose event is the log chain's entry before this one (None for the first,
+    and for rows chained before this was kept). Not hashed: it names the record that lost an
+    event when that entry is deleted, which the hashes alone cannot tell."""
+    previous_version: int | None = None
 
 
 def canonical_id(originator_id: UUID | str) -> str:
@@ -59,11 +64,13 @@ def link(
     positions: Sequence[int],
     last_aggregate_hash: Callable[[str], bytes | None],
     last_global_hash: bytes | None,
+    last_entry: tuple[str, int] | None = None,
 ) -> list[ChainRow]:
     """Chain rows for events just given ``positions``, continuing the chains already stored.
 
     ``last_aggregate_hash(id)`` returns the hash of that aggregate's latest stored event (None
-    for a new aggregate); ``last_global_hash`` is the global hash at the end of the log.
+    for a new aggregate); ``last_global_hash`` is the global hash at the end of the log and
+    ``last_entry`` the (record, version) chained there.
     """
     if len(stored_events) != len(positions):
         raise ValueError(f"{len(stored_events)} events but {len(positions)} positions")
@@ -81,7 +88,13 @@ def link(
             position, owner, event.originator_version, aggregate, previous_global
         )
         latest[owner] = aggregate
-        rows.append(ChainRow(position, owner, event.originator_version, aggregate, previous_global))
+        before = last_entry or (None, None)
+        rows.append(
+            ChainRow(
+                position, owner, event.originator_version, aggregate, previous_global, *before
+            )
+        )
+        last_entry = (owner, event.originator_version)
     return rows
 
 

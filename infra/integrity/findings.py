@@ -87,6 +87,21 @@ def broken_link(link: ChainRow, previous_position: int) -> Break:
     )
 
 
+def removed_before(link: ChainRow, previous_position: int) -> Break:
+    """The log chain's entry before ``link`` is gone: name the record and version it held."""
+    assert link.previous_id is not None
+    assert link.previous_version is not None
+    return Break(
+        "removed",
+        f"version {link.previous_version} of this record was chained just before position"
+        f" {link.position}; neither the store nor the chain has it any more (it lay after"
+        f" position {previous_position})",
+        None,
+        link.previous_id,
+        link.previous_version,
+    )
+
+
 def checkpoint_mismatch(
     event: EventRow, claim: tuple[int, str] | None, actual: bytes | None
 ) -> Break | None:

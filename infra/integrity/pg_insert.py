@@ -25,13 +25,16 @@ DECLARE
     topic_bytes bytea;
     previous_event bytea;
     previous_log bytea;
+    previous_id text;
+    previous_version bigint;
     event_hash bytea;
 BEGIN
     SET LOCAL lock_timeout = {lock_timeout};
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
     NOTIFY {channel};
-    SELECT h.global_hash INTO previous_log FROM {schema}.{hashes} h
-        ORDER BY h.notification_id DESC LIMIT 1;
+    SELECT h.global_hash, h.originator_id, h.originator_version
+        INTO previous_log, previous_id, previous_version
+        FROM {schema}.{hashes} h ORDER BY h.notification_id DESC LIMIT 1;
     previous_log := coalesce(previous_log, {genesis});
     FOR r IN
         WITH stored AS (
@@ -58,8 +61,11 @@ BEGIN
             || int4send(octet_length(ident)) || ident || int8send(r.originator_version)
             || event_hash || previous_log);
         INSERT INTO {schema}.{hashes} (notification_id, originator_id, originator_version,
-            aggregate_hash, global_hash)
-        VALUES (r.notification_id, r.owner, r.originator_version, event_hash, previous_log);
+            aggregate_hash, global_hash, previous_id, previous_version)
+        VALUES (r.notification_id, r.owner, r.originator_version, event_hash, previous_log,
+            previous_id, previous_version);
+        previous_id := r.owner;
+        previous_version := r.originator_version;
         RETURN NEXT r.notification_id;
     END LOOP;
 END;

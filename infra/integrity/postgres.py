@@ -63,7 +63,15 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 "originator_version bigint NOT NULL, "
                 "aggregate_hash bytea NOT NULL, "
                 "global_hash bytea NOT NULL, "
+                "previous_id text, "
+                "previous_version bigint, "
                 "UNIQUE (originator_id, originator_version))"
+            ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
+        )
+        self.sql_create_statements.append(  # stores made before the columns existed
+            SQL(
+                "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS previous_id text,"
+                " ADD COLUMN IF NOT EXISTS previous_version bigint"
             ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
         )
         self.sql_create_statements.append(

@@ -19,8 +19,12 @@ CREATE_HASHES = (
     "originator_version INTEGER NOT NULL, "
     "aggregate_hash BLOB NOT NULL, "
     "global_hash BLOB NOT NULL, "
+    "previous_id TEXT, "
+    "previous_version INTEGER, "
     "UNIQUE (originator_id, originator_version))"
 )
+ADDED_COLUMNS = (("previous_id", "TEXT"), ("previous_version", "INTEGER"))
+"""Columns added to ``event_hashes`` after it was first shipped, added to older stores."""
 
 
 class ChainedSQLiteApplicationRecorder(ChainTables, SQLiteApplicationRecorder):
@@ -45,6 +49,11 @@ class ChainedSQLiteApplicationRecorder(ChainTables, SQLiteApplicationRecorder):
             )
             existed = bool(c.fetchone()["n"])
             self._create_table(c)
+            c.execute(f"PRAGMA table_info({HASHES_TABLE})")
+            present = {str(row["name"]) for row in c.fetchall()}
+            for name, kind in ADDED_COLUMNS:
+                if name not in present:
+                    c.execute(f"ALTER TABLE {HASHES_TABLE} ADD COLUMN {name} {kind}")
             if not existed:
                 self.adopted = self._adopt(c)
 

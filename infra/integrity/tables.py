@@ -46,12 +46,16 @@ class ChainTables:
         table lock), so the ends of the chains read here are still the ends when we insert.
         """
         ends: dict[str | None, bytes] = {}
+        last_entry: tuple[str, int] | None = None
         for owner, statement, params in self._chain_ends(stored_events):
             cursor.execute(statement, params)
             row = cursor.fetchone()
             if row is not None:
                 ends[owner] = bytes(row["h"])
-        self._insert_chain_rows(cursor, self._linked(stored_events, positions, ends))
+                if owner is None:
+                    last_entry = (str(row["o"]), int(row["v"]))
+        rows = link(stored_events, positions, ends.get, ends.get(None), last_entry)
+        self._insert_chain_rows(cursor, rows)
 
     def _chain_ends(
         self, stored_events: Sequence[StoredEvent]
@@ -65,7 +69,8 @@ class ChainTables:
         reads: list[tuple[str | None, str, tuple[Any, ...]]] = [
             (
                 None,
-                f"SELECT global_hash AS h FROM {table} ORDER BY notification_id DESC LIMIT 1",
+                f"SELECT global_hash AS h, originator_id AS o, originator_version AS v"
+                f" FROM {table} ORDER BY notification_id DESC LIMIT 1",
                 (),
             )
         ]
@@ -83,21 +88,22 @@ class ChainTables:
                 reads.append((owner, statement, (owner,)))
         return reads
 
-    @staticmethod
-    def _linked(
-        stored_events: Sequence[StoredEvent],
-        positions: Sequence[int],
-        ends: dict[str | None, bytes],
-    ) -> list[ChainRow]:
-        return link(stored_events, positions, ends.get, ends.get(None))
-
     def _insert_chain_rows(self, cursor: Any, rows: Sequence[ChainRow]) -> None:
-        marks = ", ".join([self.param] * 5)
+        marks = ", ".join([self.param] * 7)
         cursor.executemany(
             f"INSERT INTO {self.hashes_table_sql} (notification_id, originator_id,"
-            f" originator_version, aggregate_hash, global_hash) VALUES ({marks})",
+            " originator_version, aggregate_hash, global_hash, previous_id, previous_version)"
+            f" VALUES ({marks})",
             [
-                (r.position, r.originator_id, r.version, r.aggregate_hash, r.global_hash)
+                (
+                    r.position,
+                    r.originator_id,
+                    r.version,
+                    r.aggregate_hash,
+                    r.global_hash,
+                    r.previous_id,
+                    r.previous_version,
+                )
                 for r in rows
             ],
         )
@@ -222,7 +228,7 @@ class ChainTables:
     def _chain(self, clause: str, params: Sequence[Any]) -> list[ChainRow]:
         statement = (
             "SELECT notification_id, originator_id, originator_version, aggregate_hash,"
-            f" global_hash FROM {self.hashes_table_sql} {clause}"
+            f" global_hash, previous_id, previous_version FROM {self.hashes_table_sql} {clause}"
         )
         return [
             ChainRow(
@@ -231,9 +237,21 @@ class ChainTables:
                 int(row["originator_version"]),
                 bytes(row["aggregate_hash"]),
                 bytes(row["global_hash"]),
+                None if row["previous_id"] is None else str(row["previous_id"]),
+                None if row["previous_version"] is None else int(row["previous_version"]),
             )
             for row in self._fetch(statement, params)
         ]
+
+    def chain_row_naming(self, originator_id: str, after_version: int) -> ChainRow | None:
+        """The first chain entry that follows a version of the record later than
+        ``after_version``: evidence of an event of the record the store may no longer hold."""
+        rows = self._chain(
+            f"WHERE previous_id = {self.param} AND previous_version > {self.param}"
+            " ORDER BY previous_version LIMIT 1",
+            (originator_id, after_version),
+        )
+        return rows[0] if rows else None
 
 
 class NoChainError(Exception):

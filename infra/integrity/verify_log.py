@@ -18,6 +18,7 @@ from infra.integrity.findings import (
     altered_or_swapped,
     broken_link,
     checkpoint_mismatch,
+    removed_before,
 )
 from infra.integrity.standalone import CHECKPOINT_TOPIC, GENESIS, hash_event, hash_position
 from infra.integrity.tables import ChainTables
@@ -111,7 +112,7 @@ class _Walk:
             position, link.originator_id, link.version, digest, self.previous_global
         )
         if chained != link.global_hash:
-            return broken_link(link, self.previous_position)
+            return self._lost_before(link) or broken_link(link, self.previous_position)
         if position in self.covered:
             self.global_at[position] = chained
         if is_checkpoint:
@@ -126,6 +127,16 @@ class _Walk:
         self.events += 1
         self.last = link
         return None
+
+    def _lost_before(self, link: ChainRow) -> Break | None:
+        """When the entry the chain says came before ``link`` is not the one before it in the
+        store, that entry was removed: name its record (see ``ChainRow.previous_id``)."""
+        if link.previous_id is None or link.previous_version is None:
+            return None
+        walked = (self.last.originator_id, self.last.version) if self.last else None
+        if walked == (link.previous_id, link.previous_version):
+            return None
+        return removed_before(link, self.previous_position)
 
     def _unchained(self, event: EventRow) -> Break:
         links = self.chain.aggregate_chain_rows(event.originator_id)

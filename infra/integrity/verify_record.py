@@ -12,6 +12,7 @@ from infra.integrity.findings import (
     altered_or_swapped,
     broken_link,
     checkpoint_mismatch,
+    removed_before,
 )
 from infra.integrity.standalone import CHECKPOINT_TOPIC, GENESIS, hash_event, hash_position
 from infra.integrity.tables import ChainTables
@@ -50,6 +51,14 @@ def verify_record(chain: ChainTables, claim: ClaimReader, originator_id: str) ->
         if isinstance(found, Break):
             return RecordReport(originator_id, checked, (), found)
         previous, checked = found, version
+    # The record's own chain cannot show that its newest event went, with its chain row: the
+    # log chain's next entry still names it as the one before (``ChainRow.previous_id``).
+    follower = chain.chain_row_naming(originator_id, checked)
+    if follower is not None:
+        before = chain.chain_row_before(follower.position)
+        return RecordReport(
+            originator_id, checked, (), removed_before(follower, before.position if before else 0)
+        )
     positions = tuple(sorted(link.position for link in links))
     return RecordReport(originator_id, checked, positions, None)
 

@@ -269,8 +269,8 @@ def test_a_row_removed_from_both_tables_breaks_the_log_chain(world: World) -> No
 
     found = world.first_break()
     assert found is not None
-    assert (found.kind, found.position) == ("removed", position + 1)
-    assert f"does not continue from position {position - 1} to {position + 1}" in found.detail
+    assert (found.kind, found.originator_id, found.version) == ("removed", str(world.case), 4)
+    assert f"chained just before position {position + 1}" in found.detail
 
 
 def test_a_hash_kept_outside_the_database_exposes_a_full_rewrite(

@@ -73,7 +73,7 @@ def test_a_batch_continues_each_records_chain_and_the_log_in_position_order() ->
         StoredEvent(A, 6, "a.changed", b"a6"),
     ]
 
-    rows = link(batch, [12, 10, 11], {str(A): stored_a}.get, last_global)
+    rows = link(batch, [12, 10, 11], {str(A): stored_a}.get, last_global, (str(B), 7))
 
     a5 = hash_event(str(A), 5, "a.changed", b"a5", stored_a)
     a6 = hash_event(str(A), 6, "a.changed", b"a6", a5)
@@ -82,9 +82,9 @@ def test_a_batch_continues_each_records_chain_and_the_log_in_position_order() ->
     g11 = hash_position(11, str(A), 6, a6, g10)
     g12 = hash_position(12, str(B), 1, b1, g11)
     assert rows == [
-        ChainRow(10, str(A), 5, a5, g10),
-        ChainRow(11, str(A), 6, a6, g11),
-        ChainRow(12, str(B), 1, b1, g12),
+        ChainRow(10, str(A), 5, a5, g10, str(B), 7),
+        ChainRow(11, str(A), 6, a6, g11, str(A), 5),
+        ChainRow(12, str(B), 1, b1, g12, str(A), 6),
     ]
 
 
