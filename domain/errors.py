@@ -67,6 +67,21 @@ class AlreadyExistsError(DomainError):
     default_code = "already-exists"
 
 
+class BrokenRecordError(DomainError):
+    """A record's stored events no longer replay (one is missing, out of order or unreadable):
+    its history was changed outside the application. ``casetrail verify ID`` says where."""
+
+    default_code = "record-broken"
+
+    def __init__(self, aggregate_id: object, reason: str) -> None:
+        self.aggregate_id = aggregate_id
+        super().__init__(
+            f"the stored history of record {aggregate_id} does not hold together ({reason});"
+            f" nothing was changed: run `casetrail verify {aggregate_id}` to see where it breaks",
+            params={"id": str(aggregate_id), "reason": reason},
+        )
+
+
 class ConflictError(DomainError):
     """Someone else changed the aggregate since it was read; the step was not recorded."""
 

@@ -24,6 +24,7 @@ from api.http import open311_errors, outage
 from api.http.schemas.common import CONTROL_CHARACTER
 from domain.errors import (
     AlreadyExistsError,
+    BrokenRecordError,
     ConflictError,
     DomainError,
     IllegalStepError,
@@ -41,6 +42,8 @@ TYPE_PREFIX = "urn:casetrail:problem:"
 # Domain error -> (status, problem type, title). Looked up along the error's class hierarchy.
 STATUS: dict[type[DomainError], tuple[int, str, str]] = {
     ConflictError: (409, "version-conflict", "The record changed since you read it"),
+    # Data damaged outside the application: the server's fault, and retrying will not help.
+    BrokenRecordError: (500, "record-broken", "The record's stored history is damaged"),
     IllegalStepError: (409, "step-not-allowed", "The step is not allowed in this state"),
     AlreadyExistsError: (409, "already-exists", "It exists already"),
     NotPermittedError: (403, "not-permitted", "Your role may not take this step"),

@@ -31,7 +31,7 @@ from api.web.context import (
 )
 from api.web.refusals import refusal
 from api.web.security import CSRF_COOKIE, SESSION_COOKIE
-from domain.errors import DomainError, NotFoundError
+from domain.errors import BrokenRecordError, DomainError, NotFoundError
 
 logger = logging.getLogger("casetrail.web")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -114,6 +114,8 @@ class WebRoute(APIRoute):
                 return await _error(request, 403, "error.csrf")
             except NotFoundError:
                 return await _error(request, 404, "error.not_found")
+            except BrokenRecordError as error:
+                return await _error(request, 500, "error.broken", str(error.aggregate_id))
             except DomainError as error:
                 return await _error(request, 400, "error.refused", refused=error)
             except RequestValidationError:

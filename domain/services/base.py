@@ -7,19 +7,23 @@ sequence. Each area adds its commands as a mixin over this base.
 
 from __future__ import annotations
 
+import json
 import threading
+import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import OriginatorIDError, OriginatorVersionError
 from eventsourcing.persistence import RecordConflictError
 
 from domain.base import Tracked
 from domain.calendar import WorkCalendar
-from domain.errors import ConflictError, DomainError, NotFoundError
+from domain.errors import BrokenRecordError, ConflictError, DomainError, NotFoundError
 from domain.policy import Policy
 from domain.privacy import Vault
 from domain.services.recent import RecentAggregates
@@ -72,7 +76,8 @@ class ServiceBase(Application[UUID]):
     def load(self, cls: type[T], aggregate_id: UUID, expected_version: int | None = None) -> T:
         """Load an aggregate of type ``cls``; a stale ``expected_version`` is a conflict."""
         try:
-            aggregate: Any = self.repository.get(aggregate_id)
+            with replaying(aggregate_id):
+                aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.kind} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -160,14 +165,16 @@ class ServiceBase(Application[UUID]):
     # Reading histories, for replays and inspectors.
 
     def history(self, aggregate_id: UUID) -> Sequence[Tracked.Event]:
-        events = [e for e in self.events.get(aggregate_id) if isinstance(e, Tracked.Event)]
+        with replaying(aggregate_id):
+            events = [e for e in self.events.get(aggregate_id) if isinstance(e, Tracked.Event)]
         if not events:
             raise NotFoundError(f"nothing is recorded under id {aggregate_id}")
         return events
 
     def as_of_version(self, aggregate_id: UUID, version: int) -> Tracked:
         try:
-            aggregate: Any = self.repository.get(aggregate_id, version=version)
+            with replaying(aggregate_id):
+                aggregate: Any = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFoundError(f"nothing is recorded under id {aggregate_id}") from None
         assert isinstance(aggregate, Tracked)
@@ -206,6 +213,18 @@ class ServiceBase(Application[UUID]):
             ):
                 cached = self._calendar = self.load(WorkCalendar, calendar_id)
             return cached
+
+
+@contextmanager
+def replaying(aggregate_id: UUID) -> Iterator[None]:
+    """Turn a history that cannot be replayed into a ``BrokenRecordError`` naming the record,
+    so callers are told the record is damaged rather than meeting a bare failure."""
+    try:
+        yield
+    except (OriginatorVersionError, OriginatorIDError) as error:
+        raise BrokenRecordError(aggregate_id, f"versions out of sequence: {error}") from error
+    except (json.JSONDecodeError, UnicodeDecodeError, zlib.error) as error:
+        raise BrokenRecordError(aggregate_id, "a stored event cannot be read") from error
 
 
 def _kind_of(aggregate: Any) -> str:
