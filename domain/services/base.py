@@ -106,15 +106,15 @@ class ServiceBase(Application[UUID]):
         if kept is None:
             aggregate = self.load(cls, aggregate_id, expected_version)
             act(aggregate, self.now())
-            return self.commit(aggregate)[0]
+            return self.commit(aggregate, owned=True)[0]
         try:
             act(kept, self.now())
-            return self._save(kept)[0]
+            return self._save(kept, owned=True)[0]
         except (RecordConflictError, DomainError):
             self.recent.forget(aggregate_id)
         aggregate = self.load(cls, aggregate_id, expected_version)
         act(aggregate, self.now())
-        return self.commit(aggregate)[0]
+        return self.commit(aggregate, owned=True)[0]
 
     def _kept(self, cls: type[T], aggregate_id: UUID, expected_version: int | None) -> T | None:
         """The kept copy when it can stand for the stored aggregate, else None (load it)."""
@@ -133,11 +133,13 @@ class ServiceBase(Application[UUID]):
             self._known.add(aggregate_id)
         return found
 
-    def commit(self, *aggregates: Tracked) -> list[Saved]:
-        """Save pending events atomically; a concurrent writer's events win, ours are refused."""
+    def commit(self, *aggregates: Tracked, owned: bool = False) -> list[Saved]:
+        """Save pending events atomically; a concurrent writer's events win, ours are refused.
+
+        ``owned``: the caller drops the aggregates after this, so they are kept uncopied."""
         seen = {a.id: a.version - len(a.pending_events) for a in aggregates}
         try:
-            return self._save(*aggregates)
+            return self._save(*aggregates, owned=owned)
         except RecordConflictError:
             for aggregate in aggregates:
                 self.recent.forget(aggregate.id)
@@ -145,7 +147,7 @@ class ServiceBase(Application[UUID]):
             stale = next((i for i in seen if current[i] != seen[i]), aggregates[0].id)
             raise ConflictError(stale, seen[stale], current[stale]) from None
 
-    def _save(self, *aggregates: Tracked) -> list[Saved]:
+    def _save(self, *aggregates: Tracked, owned: bool = False) -> list[Saved]:
         """Save, keep the saved aggregates for the next command; conflicts raise as the
         library's ``RecordConflictError``."""
         recordings = self.save(*aggregates)
@@ -153,7 +155,7 @@ class ServiceBase(Application[UUID]):
         for recording in recordings:
             positions[recording.domain_event.originator_id] = recording.notification.id
         for aggregate in aggregates:
-            self.recent.put(aggregate)
+            self.recent.put(aggregate, owned=owned)
         return [Saved(a.id, a.version, positions.get(a.id)) for a in aggregates]
 
     def _stored_version(self, aggregate_id: UUID) -> int:

@@ -35,10 +35,11 @@ class RecentAggregates:
             self._kept.move_to_end(aggregate_id)
         return deepcopy(found)
 
-    def put(self, aggregate: Any) -> None:
+    def put(self, aggregate: Any, *, owned: bool = False) -> None:
+        """Keep a saved aggregate; ``owned``: nobody else holds it, so it is kept uncopied."""
         if self.maxsize <= 0 or aggregate.pending_events:
             return
-        copy = deepcopy(aggregate)
+        copy = aggregate if owned else deepcopy(aggregate)
         with self._lock:
             kept = self._kept.get(aggregate.id)
             if kept is not None and kept.version > copy.version:
