@@ -32,6 +32,8 @@ Clock = Callable[[], datetime]
 T = TypeVar("T", bound=Tracked)
 
 APPLICATION_NAME = "casetrail"
+KNOWN_IDS = 100_000
+"""How many ids ``exists`` remembers (units, staff and calendars are asked about most)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class ServiceBase(Application[UUID]):
         if aggregate_id in self._known:
             return True
         found = aggregate_id in self.repository
-        if found:
+        if found and len(self._known) < KNOWN_IDS:
             self._known.add(aggregate_id)
         return found
 
