@@ -32,7 +32,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.sql import SQL, Identifier
 
 from infra.integrity.chain import HASHES_TABLE, canonical_id
-from infra.integrity.pg_insert import call_function, create_function
+from infra.integrity.pg_insert import FUNCTION_NAME, call_function, create_function
 from infra.integrity.tables import ChainTables
 
 logger = logging.getLogger(__name__)
@@ -68,30 +68,49 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 "UNIQUE (originator_id, originator_version))"
             ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
         )
-        self.sql_create_statements.append(  # stores made before the columns existed
-            SQL(
-                "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS previous_id text,"
-                " ADD COLUMN IF NOT EXISTS previous_version bigint"
-            ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
-        )
-        self.sql_create_statements.append(
-            create_function(
-                datastore.schema,
-                events_table_name,
-                self.stored_event_type_name,
-                self.channel_name,
-                datastore.lock_timeout,
-            )
+        self.add_columns_statement = SQL(  # for stores made before the columns existed
+            "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS previous_id text,"
+            " ADD COLUMN IF NOT EXISTS previous_version bigint"
+        ).format(schema=Identifier(datastore.schema), table=Identifier(HASHES_TABLE))
+        self.create_function_statement = create_function(
+            datastore.schema,
+            events_table_name,
+            self.stored_event_type_name,
+            self.channel_name,
+            datastore.lock_timeout,
         )
         self.insert_chained_statement = call_function(datastore.schema)
 
     def create_table(self) -> None:
         existed = bool(self._fetch("SELECT to_regclass(%s) AS t", (self.hashes_table_sql,))[0]["t"])
         super().create_table()
+        self._upgrade()
         if not existed:
             with self.datastore.transaction(commit=True) as curs:
                 self._lock_table(curs)  # wait for writers; adopt a log nobody is extending
                 self.adopted = self._adopt(curs)
+
+    def _upgrade(self) -> None:
+        """Add the newer chain columns and (re)create the insert function, only when needed:
+        both take locks, and several processes start at once against one database."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                "SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = %s"
+                " AND table_name = %s AND column_name IN ('previous_id', 'previous_version')",
+                (self.datastore.schema, HASHES_TABLE),
+            )
+            row = curs.fetchone()
+            if row is None or row["n"] < 2:
+                curs.execute(self.add_columns_statement)
+            wanted = self.create_function_statement.as_string(curs.connection)
+            curs.execute(
+                "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname = %s AND p.proname = %s",
+                (self.datastore.schema, FUNCTION_NAME),
+            )
+            found = curs.fetchone()
+            if found is None or f"$body${found['prosrc']}$body$" not in wanted:
+                curs.execute(self.create_function_statement)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
