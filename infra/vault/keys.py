@@ -128,13 +128,14 @@ class PostgresKeyStore:
             raise AssertionError("unreachable")
 
     def create(self, subject: UUID) -> bytes:
-        self._execute(
-            "INSERT INTO casetrail_subject_keys (subject, key) VALUES (%s, %s)"
-            " ON CONFLICT (subject) DO NOTHING",
-            (subject, os.urandom(KEY_BYTES)),
-        )
+        # One round trip: the new key when this call made it, else the one stored (the outer
+        # SELECT does not see the row the CTE inserts, so exactly one branch answers).
         row = self._execute(
-            "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
+            "WITH made AS (INSERT INTO casetrail_subject_keys (subject, key) VALUES (%s, %s)"
+            " ON CONFLICT (subject) DO NOTHING RETURNING key)"
+            " SELECT key FROM made"
+            " UNION ALL SELECT key FROM casetrail_subject_keys WHERE subject = %s",
+            (subject, os.urandom(KEY_BYTES), subject),
         ).fetchone()
         if row is None or row[0] is None:
             raise _refuse_erased(subject)
