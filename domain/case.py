@@ -19,6 +19,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, TAggregate
 
 from domain import case_rules as rules
+from domain import disclosure
 from domain.actors import SYSTEM, Actor
 from domain.base import Tracked
 from domain.case_rules import CaseStatus, Standing
@@ -389,9 +390,19 @@ class Case(Tracked):
     # Commands. Each checks the step against the status and the actor's role, then records it.
 
     @classmethod
-    def file(cls, intake: Intake, *, actor: Actor, at: datetime, time: Timekeeping) -> Self:
+    def file(
+        cls,
+        intake: Intake,
+        *,
+        actor: Actor,
+        at: datetime,
+        time: Timekeeping,
+        at_desk: bool = False,
+    ) -> Self:
         """Intake. A staff member who records a demand owns it (首问负责制); a demand filed by an
-        enterprise online waits for the first staff member to receive it."""
+        enterprise online waits for the first staff member to receive it. A confidential one
+        (every 举报) is owned only by staff of the receiving desk (``at_desk``): recorded
+        anywhere else, it waits for the desk, outside the common intake queue."""
         rules.check_choice(intake.case_type, rules.CASE_TYPES, "case type")
         rules.check_choice(intake.channel, rules.CHANNELS, "channel")
         if actor.role.value not in rules.FILER_ROLE_VALUES:
@@ -413,7 +424,9 @@ class Case(Tracked):
         deadline = new_deadline(
             intake.case_type, intake.service_item, emergency=intake.emergency, at=at, time=time
         )
-        owner = actor.id if actor.role.value in rules.STAFF_ROLE_VALUES else None
+        confidential = intake.confidential or intake.case_type == "report"
+        staff = actor.role.value in rules.STAFF_ROLE_VALUES
+        owner = actor.id if staff and (at_desk or not confidential) else None
         return cls._create_by(
             cls.Filed,
             id=uuid4(),
@@ -428,7 +441,7 @@ class Case(Tracked):
             filer_subject=intake.filer_subject,
             real_name=intake.real_name,
             # A report of misconduct (举报) always protects the filer's identity.
-            confidential=intake.confidential or intake.case_type == "report",
+            confidential=confidential,
             emergency=intake.emergency,
             source_visit_id=intake.source_visit_id,
             service_item=intake.service_item,
@@ -440,8 +453,11 @@ class Case(Tracked):
             else None,
         )
 
-    def receive(self, *, actor: Actor, at: datetime) -> None:
+    def receive(self, *, actor: Actor, at: datetime, standing: Standing | None = None) -> None:
         rules.check_step("receive", self.status, actor)
+        rules.check_confidential_receiver(
+            actor, standing or Standing(None), confidential=self.confidential
+        )
         if self.owner is not None:
             raise InvalidInputError(
                 f"this case is already owned by {self.owner}",
@@ -449,9 +465,22 @@ class Case(Tracked):
             )
         self._record(self.Received, actor=actor, at=at)
 
-    def hand_over(self, to_owner: str, reason: str, *, actor: Actor, at: datetime) -> None:
-        """Transfer first-asker ownership; "not my department" must end here, with a reason."""
+    def hand_over(
+        self,
+        to: rules.HandOverTarget,
+        reason: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        standing: Standing,
+    ) -> None:
+        """Transfer first-asker ownership; "not my department" must end here, with a reason.
+        Only to someone who can take the case's steps; a confidential case stays with the desk
+        and the units it was routed to."""
         rules.check_step("hand_over", self.status, actor)
+        units = (self.lead_unit_id, *self.co_unit_ids)
+        rules.check_hand_over_target(to, standing, confidential=self.confidential, units=units)
+        to_owner = to.login
         reason = rules.require_reason(reason, "a hand-over")
         if to_owner == self.owner:
             raise InvalidInputError(
@@ -820,7 +849,8 @@ class Case(Tracked):
 
     def state(self) -> dict[str, Any]:
         protected = "[confidential]" if self.confidential else PROTECTED
-        return {
+        # Every read of a case starts here: what names a confidential filer never leaves it.
+        return disclosure.row({
             **super().state(),
             "case_type": self.case_type,
             "channel": self.channel,
@@ -858,7 +888,7 @@ class Case(Tracked):
             "closed_on_time": self.closed_on_time,
             "alerts": sorted(f"{cycle}:{level}" for cycle, level in self.alerts),
             "allowed_steps": self.allowed_steps(),
-        }
+        })
 
 
 def _case(aggregate: Aggregate) -> Case:

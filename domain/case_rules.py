@@ -169,6 +169,8 @@ class Standing:
     """The unit of the case's owner: the responsible unit while no lead unit is named."""
     dispatcher_unit: UUID | None = None
     """The unit of whoever dispatched the case (looked up only while a return is pending)."""
+    desk: UUID | None = None
+    """The unit that receives confidential demands (policy ``privacy.confidential_desk``)."""
 
 
 def check_not_requester(actor: Actor, requester: str | None, what: str) -> None:
@@ -242,4 +244,50 @@ def check_terminator(actor: Actor, standing: Standing, lead_unit: UUID | None) -
             " head or a supervisor may terminate it",
             code="termination-by-another-unit",
             params={"decider": actor.id},
+        )
+
+
+def check_confidential_receiver(actor: Actor, standing: Standing, *, confidential: bool) -> None:
+    """A confidential demand (every 举报) is taken on at the receiving desk only: nobody else
+    becomes its first asker, least of all the unit it reports on."""
+    if confidential and (standing.desk is None or standing.actor_unit != standing.desk):
+        raise NotPermittedError(
+            f"{actor.id} does not work at the receiving desk for confidential demands",
+            code="confidential-received-at-desk",
+            params={"receiver": actor.id},
+        )
+
+
+@dataclass(frozen=True)
+class HandOverTarget:
+    """Whom a case is handed to, as the directory knows them."""
+
+    login: str
+    role: Role
+    unit: UUID | None
+
+
+def check_hand_over_target(
+    target: HandOverTarget,
+    standing: Standing,
+    *,
+    confidential: bool,
+    units: tuple[UUID | None, ...],
+) -> None:
+    """A case is handed to someone who can take its steps (window staff or a unit head), and a
+    confidential case only within the desk and the units it was routed to (``units``)."""
+    if target.role.value not in STAFF_ROLE_VALUES:
+        raise InvalidInputError(
+            f"{target.login} is a {target.role.value}, who takes no step on a case; hand it to"
+            " window staff or a unit head",
+            code="hand-over-to-non-handler",
+            params={"to": target.login, "role": target.role.value},
+        )
+    allowed = {u for u in (standing.desk, *units) if u is not None}
+    if confidential and target.unit not in allowed:
+        raise NotPermittedError(
+            f"a confidential case stays with the receiving desk and the units it was routed to;"
+            f" {target.login} works elsewhere",
+            code="confidential-hand-over-outside",
+            params={"to": target.login},
         )

@@ -121,6 +121,17 @@ class Open311Policy:
 
 
 @dataclass(frozen=True)
+class PrivacyPolicy:
+    """Where confidential demands go (docs/security.md)."""
+
+    confidential_desk: str = "DCS"
+    """The unit code of the receiving desk for 举报 and other confidential demands (the
+    supervision office, or a discipline-inspection intake): they never wait in the common
+    intake queue, and only this desk, the units it routes them to, supervisors and inspectors
+    see them."""
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     name: str
@@ -148,6 +159,7 @@ class Policy:
     visits: VisitPolicy = field(default_factory=VisitPolicy)
     rates: RatePolicy = field(default_factory=RatePolicy)
     open311: Open311Policy = field(default_factory=Open311Policy)
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

@@ -33,6 +33,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     identity.add_argument("--purpose", required=True, help="why the identity is needed")
     identity.set_defaults(handler=run_identity)
 
+    reads = subparsers.add_parser(
+        "identity-reads",
+        help="list every recorded read of a data subject's identity (who, when, why)",
+        description="List the recorded reads of a data subject's identity, oldest first: the"
+        " reader, their role, the time, the purpose and the case. A case's subject id is its"
+        " filer_subject (`casetrail replay CASE`).",
+    )
+    reads.add_argument("subject", metavar="SUBJECT", help="the data subject's id")
+    reads.set_defaults(handler=run_reads)
+
 
 def run_erase(args: argparse.Namespace) -> int:
     subject = parse_id(args.subject)
@@ -55,4 +65,19 @@ def run_identity(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"name: {identity.name or '-'}\ncontact: {identity.contact or '-'}")
+    return 0
+
+
+def run_reads(args: argparse.Namespace) -> int:
+    subject = parse_id(args.subject)
+    app = open_app()
+    try:
+        found = app.identity_reads(subject)
+    finally:
+        app.close()
+    for read in found:
+        when = read.at.isoformat(timespec="seconds")
+        print(f"{when}  {read.reader}  {read.role}  case {read.case_id}  {read.purpose}")
+    if not found:
+        print(f"no recorded reads of data subject {subject}")
     return 0

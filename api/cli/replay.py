@@ -14,11 +14,13 @@ from typing import Any
 from uuid import UUID
 
 from api.cli.common import UsageError, open_app, parse_id, parse_time
+from domain import disclosure
 from domain.base import Tracked
 from domain.directory import Unit
 from domain.errors import NotFoundError
 from domain.privacy import PROTECTED, is_sealed
 from domain.services.base import ServiceBase
+from domain.services.privacy import confidential_record
 
 # Fields every event has; the timeline shows them in their own columns.
 STANDARD = {
@@ -82,7 +84,13 @@ def build_replay(
             raise UsageError(f"this record did not exist yet at {as_of.isoformat()}")
     upto = version or latest
     aggregate = app.as_of_version(aggregate_id, upto)
-    steps = [timeline_row(e, app) for e in history if e.originator_version <= upto]
+    confidential = confidential_record(app, aggregate_id)
+    steps = [
+        timeline_row(e, app, confidential=confidential)
+        for e in history
+        if e.originator_version <= upto
+    ]
+    state = aggregate.state()
     return {
         "id": str(aggregate_id),
         "kind": aggregate.kind,
@@ -90,14 +98,16 @@ def build_replay(
         "latest": latest,
         "as_of": as_of.isoformat() if as_of else None,
         "timeline": steps,
-        "state": aggregate.state(),
+        "state": disclosure.row(state, confidential=confidential),
     }
 
 
-def timeline_row(event: Tracked.Event, app: ServiceBase) -> dict[str, Any]:
-    fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    # Personal data is sealed in the event; replays never open it (filer_identity does).
-    fields = {k: PROTECTED if is_sealed(v) else v for k, v in fields.items()}
+def timeline_row(
+    event: Tracked.Event, app: ServiceBase, *, confidential: bool = False
+) -> dict[str, Any]:
+    """One step as a history shows it. ``confidential``: the record is, or is tied to, a
+    confidential case, whose filer the step must not name (``domain.disclosure``)."""
+    fields = event_fields(event, confidential=confidential)
     why = next((str(fields[k]) for k in EXPLAINING if fields.get(k)), "")
     if not why and isinstance(fields.get("lead_unit_id"), UUID):
         why = f"to {_unit_name(app, fields['lead_unit_id'])}"
@@ -109,12 +119,20 @@ def timeline_row(event: Tracked.Event, app: ServiceBase) -> dict[str, Any]:
     return {
         "version": event.originator_version,
         "time": event.timestamp.astimezone(app.policy.tz).isoformat(timespec="minutes"),
-        "actor": event.actor_id,
+        "actor": disclosure.actor(event.actor_id, event.actor_role, confidential=confidential),
         "role": event.actor_role,
         "event": type(event).__name__,
         "reason": why,
         "details": details,
     }
+
+
+def event_fields(event: Tracked.Event, *, confidential: bool) -> dict[str, Any]:
+    """An event's own fields as a read may show them: personal data stays sealed (only
+    ``filer_identity`` opens it) and a confidential filer is withheld."""
+    fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
+    fields = {k: PROTECTED if is_sealed(v) else v for k, v in fields.items()}
+    return disclosure.event_fields(fields, confidential=confidential)
 
 
 def render(replay: dict[str, Any]) -> str:

@@ -100,6 +100,7 @@ ACCESS: dict[str, frozenset[Role]] = {
     "cases.diff": INSPECTING,
     "cases.deadline": INSPECTING | {E, L},
     "records.history": frozenset({N, A}),
+    "subjects.reads": frozenset({N}),
     # Reviews.
     "window_services.record": STAFF,
     "window_services.show": frozenset({W, H, S, N, A}),

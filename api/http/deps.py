@@ -13,6 +13,7 @@ from api.http.access import CurrentPrincipal, Scope, scope_of
 from api.http.metrics import Metrics
 from api.http.problems import ProblemError
 from api.http.schemas.common import CommandResult, Record
+from domain import disclosure
 from domain.actors import Actor
 from domain.application import Casetrail
 from domain.base import Tracked
@@ -183,4 +184,5 @@ def shown(
     if scope_of(caller.role) is Scope.UNIT and unit is not None and unit != caller.unit_id:
         raise NotFoundError(f"no {cls.kind} with id {record_id}")
     response.headers["ETag"] = etag(record.version)
-    return Record.model_validate(record.state())
+    confidential = app.confidential_record(record_id)
+    return Record.model_validate(disclosure.row(record.state(), confidential=confidential))

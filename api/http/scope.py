@@ -1,6 +1,11 @@
 """What each caller may see: the scope rules of ``access.SCOPE`` applied to cases.
 
 Outside a caller's scope a case does not exist for them (404, not 403), so ids cannot be probed.
+
+A confidential case (every 举报) is not in the common intake queue and does not follow its filer
+or first asker around: unit-scoped staff see it only from the policy's receiving desk
+(``privacy.confidential_desk``) or from a unit it was routed to. This reads the case as it
+stands, so cases filed before the desk existed route to it on replay.
 """
 
 from __future__ import annotations
@@ -28,12 +33,17 @@ def sees(
     co_unit_ids: Iterable[Any],
     status: str,
     first_asker: str | None = None,
+    confidential: bool = False,
+    desk: Any = None,
 ) -> bool:
     scope = scope_of(caller.role)
     if scope is Scope.ALL:
         return True
     if scope is Scope.OWN:
         return caller.enterprise_id is not None and _same(enterprise_id, caller.enterprise_id)
+    if confidential:
+        unit = caller.unit_id
+        return unit is not None and any(_same(u, unit) for u in (desk, lead_unit_id, *co_unit_ids))
     if owner is None and status == CaseStatus.RECEIVED.value:
         return True  # the intake queue: any window may receive an unowned demand
     if caller.actor.id in (owner, first_asker):
@@ -58,14 +68,24 @@ def visible_case(app: Casetrail, caller: Principal, case_id: UUID) -> Case:
         co_unit_ids=case.co_unit_ids,
         status=case.status.value,
         first_asker=case.first_asker,
+        confidential=case.confidential,
+        desk=confidential_desk(app),
     )
     if not found:
         raise NotFoundError(f"no case with id {case_id}")
     return case
 
 
-def row_visible(caller: Principal, row: Mapping[str, Any], staff_units: Mapping[str, Any]) -> bool:
-    """The same rule for a row of the case read model (``staff_units``: login -> unit id)."""
+def confidential_desk(app: Casetrail) -> UUID:
+    """The unit that receives confidential demands, per the policy in force."""
+    return app.confidential_desk()
+
+
+def row_visible(
+    caller: Principal, row: Mapping[str, Any], staff_units: Mapping[str, Any], desk: UUID
+) -> bool:
+    """The same rule for a row of the case read model (``staff_units``: login -> unit id;
+    ``desk``: the confidential desk's unit id)."""
     owner = row.get("owner")
     return sees(
         caller,
@@ -76,6 +96,8 @@ def row_visible(caller: Principal, row: Mapping[str, Any], staff_units: Mapping[
         co_unit_ids=row.get("co_unit_ids") or [],
         status=str(row.get("status")),
         first_asker=row.get("first_asker"),
+        confidential=bool(row.get("confidential")),
+        desk=desk,
     )
 
 

@@ -8,12 +8,11 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from api.cli.replay import STANDARD, timeline_row
+from api.cli.replay import event_fields, timeline_row
 from domain.application import Casetrail
 from domain.case import Case
 from domain.case_rules import CaseStatus
 from domain.clock import Deadline, working_days_between
-from domain.privacy import PROTECTED, is_sealed
 from projections.figures.board import case_state
 from projections.figures.context import Context
 
@@ -52,10 +51,10 @@ def timeline(app: Casetrail, case_id: UUID) -> list[dict[str, Any]]:
     """Every step: version, time, actor, role, event, reason, and all its fields (``fields``,
     which the pages word per event). Sealed personal data stays sealed, as in the replay."""
     rows = []
+    confidential = app.confidential_record(case_id)
     for event in app.history(case_id):
-        row = timeline_row(event, app)
-        fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-        row["fields"] = {k: PROTECTED if is_sealed(v) else v for k, v in fields.items()}
+        row = timeline_row(event, app, confidential=confidential)
+        row["fields"] = event_fields(event, confidential=confidential)
         rows.append(row)
     return rows
 

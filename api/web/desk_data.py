@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from api.http.access import Scope, scope_of
-from api.http.scope import row_visible
+from api.http.scope import confidential_desk, row_visible
 from domain.actors import Role
 from domain.application import Casetrail
 from infra.identity import Principal
@@ -52,7 +52,8 @@ def load_desk(app: Casetrail, read: ReadSide, caller: Principal, now: datetime) 
     rows = read.rows("cases", "cases")
     if scope_of(caller.role) is not Scope.ALL:
         staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+        to_desk = confidential_desk(app)
+        rows = [r for r in rows if row_visible(caller, r, staff_units, to_desk)]
     ctx = Context(now, app.work_calendar(), app.policy, position)
     entries = {e.case_id: e for e in board(rows, ctx)}
     cases = [DeskCase(r, entries[str(r["id"])]) for r in rows]

@@ -49,7 +49,12 @@ class CaseService(ServiceBase):
             actor_unit=unit_of_staff(self, actor.id),
             owner_unit=unit_of_staff(self, case.owner) if case.lead_unit_id is None else None,
             dispatcher_unit=unit_of_staff(self, case.dispatched_by) if returning else None,
+            desk=self.confidential_desk(),
         )
+
+    def confidential_desk(self) -> UUID:
+        """The unit that receives confidential demands (policy ``privacy.confidential_desk``)."""
+        return Unit.id_for(self.policy.privacy.confidential_desk)
 
     def file_demand(
         self,
@@ -97,7 +102,8 @@ class CaseService(ServiceBase):
                 filer_contact=self._seal(subject_id, intake.filer_contact),
                 filer_subject=subject_id,
             )
-        case = Case.file(intake, actor=actor, at=at, time=self.timekeeping())
+        at_desk = unit_of_staff(self, actor.id) == self.confidential_desk()
+        case = Case.file(intake, actor=actor, at=at, time=self.timekeeping(), at_desk=at_desk)
         if intake.filer_subject is not None:
             subject = DataSubject.register(
                 intake.filer_subject, case.id, confidential=case.confidential, actor=actor, at=at

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.case_rules import HandOverTarget
 from domain.directory import Staff
 from domain.errors import NotFoundError
 from domain.services.base import Saved
@@ -14,7 +15,9 @@ from domain.services.cases import CaseService
 class HandlingService(CaseService):
     def receive(self, case_id: UUID, *, actor: Actor, expected_version: int | None = None) -> Saved:
         return self._step(
-            case_id, expected_version, lambda case, at: case.receive(actor=actor, at=at)
+            case_id,
+            expected_version,
+            lambda case, at: case.receive(actor=actor, at=at, standing=self.standing(case, actor)),
         )
 
     def hand_over(
@@ -31,10 +34,14 @@ class HandlingService(CaseService):
                 f"no staff member with login {to_login!r} to hand over to",
                 code="handover-target-not-found", params={"login": to_login},
             )
+        staff = self.load(Staff, Staff.id_for(to_login))
+        target = HandOverTarget(to_login, staff.role, staff.unit_id)
         return self._step(
             case_id,
             expected_version,
-            lambda case, at: case.hand_over(to_login, reason, actor=actor, at=at),
+            lambda case, at: case.hand_over(
+                target, reason, actor=actor, at=at, standing=self.standing(case, actor)
+            ),
         )
 
     def answer_directly(

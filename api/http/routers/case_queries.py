@@ -15,7 +15,8 @@ from api.http.deps import ContainerDep, MinPosition, etag
 from api.http.problems import ProblemError
 from api.http.routers.cases import CaseId
 from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
-from api.http.scope import row_visible, visible_case
+from api.http.scope import confidential_desk, row_visible, visible_case
+from domain import disclosure
 from domain.actors import Role
 from domain.directory import Enterprise, Unit
 from infra.readside import ReadSide
@@ -60,6 +61,9 @@ def list_cases(
     if enterprise:
         equals["enterprise_id"] = str(Enterprise.id_for(enterprise))
     equals = {k: v for k, v in equals.items() if v is not None}
+    if disclosure.filters_filer(set(equals)) and scope_of(caller.role) is not Scope.OWN:
+        # Nobody but the filer learns which confidential cases an enterprise filed.
+        equals["confidential"] = False
     ctx = Context(app.now(), app.work_calendar(), app.policy)
     if scope_of(caller.role) is Scope.ALL and due_soon is None and overdue is None:
         # Everything the page depends on is stored: let the view store filter, sort and page.
@@ -70,7 +74,8 @@ def list_cases(
         rows = read.rows("cases", "cases")
         if scope_of(caller.role) is not Scope.ALL:
             staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-            rows = [r for r in rows if row_visible(caller, r, staff_units)]
+            desk = confidential_desk(app)
+            rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
         rows = [r for r in rows if all(r.get(k) == v for k, v in equals.items())]
         if status:
             rows = [r for r in rows if r.get("status") in status]
@@ -84,7 +89,10 @@ def list_cases(
     for row in page:
         row["time_state"] = case_state(row, ctx)
     return CasesPage(
-        items=[CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS}) for r in page],
+        items=[
+            CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS})
+            for r in map(disclosure.row, page)
+        ],
         next_cursor=next_cursor,
         position=position,
         definition_version=read.projection("cases").version,

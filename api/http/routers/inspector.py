@@ -119,7 +119,7 @@ def case_as_of(
         version=version,
         as_of=at,
         timeline=[s for s in history.timeline if s.version <= version],
-        state=app.as_of_version(case_id, version).state(),
+        state=app.as_of_version(case_id, version).state(),  # Case.state withholds the filer
     )
 
 
@@ -145,6 +145,21 @@ class FilerIdentity(BaseModel):
     name: str | None = Field(examples=["张先生"])
     contact: str | None = Field(examples=["13800000000"])
     erased: bool
+    enterprise_id: UUID | None = Field(
+        default=None, description="the enterprise that filed (of a confidential case: only here)"
+    )
+    enterprise_credit_code: str | None = Field(default=None, examples=["91440300MA5EXAMPLE"])
+    enterprise_name: str | None = Field(default=None, examples=["示例科技有限公司"])
+
+
+class IdentityReadOut(BaseModel):
+    """One recorded read of a filer's identity: who, in which role, when, why, on which case."""
+
+    at: datetime
+    reader: str = Field(examples=["zhou.min"])
+    role: str = Field(examples=["inspector"])
+    purpose: str = Field(examples=["核查举报线索"])
+    case_id: UUID
 
 
 @router.get("/cases/{case_id}/filer", response_model=FilerIdentity, **guarded("cases.filer"))
@@ -154,16 +169,35 @@ def case_filer(
     caller: CurrentPrincipal,
     purpose: Annotated[str, Query(min_length=2, max_length=200, examples=["核查举报线索"])],
 ) -> FilerIdentity:
-    """The filer's name and contact, for a reader with a need: a confidential identity (举报, or
-    asked for) opens only for inspectors and supervisors, and every such read is recorded."""
+    """The filer's name, contact and enterprise, for a reader with a need and a purpose: a
+    confidential identity (举报, or asked for) opens only for inspectors and supervisors. Every
+    read is recorded on the data subject (who, when, why)."""
     visible_case(app, caller, case_id)
     identity = app.filer_identity(case_id, purpose, actor=caller.actor)
+    enterprise = app.enterprise(identity.enterprise_id) if identity.enterprise_id else None
     return FilerIdentity(
         subject=identity.subject,
         name=identity.name,
         contact=identity.contact,
         erased=identity.erased,
+        enterprise_id=identity.enterprise_id,
+        enterprise_credit_code=enterprise.credit_code if enterprise else None,
+        enterprise_name=enterprise.name if enterprise else None,
     )
+
+
+@router.get(
+    "/data-subjects/{subject_id}/reads",
+    response_model=list[IdentityReadOut],
+    **guarded("subjects.reads"),
+)
+def identity_reads(
+    subject_id: Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])],
+    app: AppDep,
+) -> list[IdentityReadOut]:
+    """Every recorded read of a data subject's identity (a case's ``filer_subject``), oldest
+    first: who read it, in which role, when and why."""
+    return [IdentityReadOut(**vars(r)) for r in app.identity_reads(subject_id)]
 
 
 @router.get("/cases/{case_id}/diff", response_model=Difference, **guarded("cases.diff"))
@@ -209,7 +243,11 @@ def record_history(
 
 def _history(app: Casetrail, record_id: UUID) -> History:
     events = app.history(record_id)
-    steps = [Step.model_validate(_masked(timeline_row(e, app))) for e in events]
+    confidential = app.confidential_record(record_id)
+    steps = [
+        Step.model_validate(_masked(timeline_row(e, app, confidential=confidential)))
+        for e in events
+    ]
     latest = events[-1].originator_version
     return History(id=record_id, kind=_kind(app, record_id, latest), latest=latest, timeline=steps)
 

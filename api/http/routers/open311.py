@@ -24,7 +24,7 @@ from api.http.access import CurrentPrincipal, Scope, guarded, open311_api_key, p
 from api.http.deps import ContainerDep
 from api.http.middleware import BODY_KEY
 from api.http.problems import ProblemError
-from api.http.scope import row_visible
+from api.http.scope import confidential_desk, row_visible
 from domain.actors import Role
 from domain.case_rules import CASE_TYPES
 from domain.location import Location
@@ -480,7 +480,8 @@ def _visible_rows(container: Container, caller: Principal | None) -> list[dict[s
     rows = [r for r in read.rows("cases", "cases") if not r.get("confidential")]
     if caller is not None and scope_of(caller.role) is not Scope.ALL:
         staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+        desk = confidential_desk(container.app)
+        rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
     return rows
 
 

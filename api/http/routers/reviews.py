@@ -29,6 +29,7 @@ from api.http.schemas.reviews import (
     WindowServiceCreate,
     WindowServiceRecorded,
 )
+from domain import disclosure
 from domain.appeal import Appeal
 from domain.errors import NotFoundError
 from domain.evaluation import Evaluation
@@ -113,7 +114,9 @@ def show_evaluation(
     if scope_of(caller.role) is Scope.UNIT and evaluation.unit_id != caller.unit_id:
         raise NotFoundError(f"no evaluation with id {evaluation_id}")
     response.headers["ETag"] = etag(evaluation.version)
-    return Record.model_validate(evaluation.state())
+    # A rating of a confidential case's answer was given by its filer: the rater is withheld.
+    confidential = app.confidential_record(evaluation_id)
+    return Record.model_validate(disclosure.row(evaluation.state(), confidential=confidential))
 
 
 @router.get(

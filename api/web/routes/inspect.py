@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Response
 from api.cli.common import UsageError
 from api.cli.replay import build_replay
 from api.http.access import Scope, scope_of
-from api.http.scope import row_visible, visible_case
+from api.http.scope import confidential_desk, row_visible, visible_case
 from api.web.casefacts import clock_proof, timeline
 from api.web.context import INSPECT, WebDep
 from api.web.names import load_names
@@ -60,7 +60,8 @@ def cases(
     rows = read.rows("cases", "cases")
     if scope_of(caller.role) is not Scope.ALL:
         staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        rows = [r for r in rows if row_visible(caller, r, staff_units)]
+        desk = confidential_desk(web.app)
+        rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
     needle = q.strip().lower()
     if needle:
         rows = [r for r in rows if needle in str(r["id"]) or needle in (r["summary"] or "").lower()]

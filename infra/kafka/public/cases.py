@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from domain.case import Case
+from domain.disclosure import withheld
 from infra.kafka.public.spec import Field, Publication, Withheld
 
 
 def _confidential_case(event: Any) -> frozenset[str]:
-    if getattr(event, "confidential", False):
-        return frozenset({"enterprise_id", "source_visit_id"})
-    return frozenset()
+    # The one disclosure rule (domain.disclosure), applied to the event's own fields.
+    return withheld({"confidential": bool(getattr(event, "confidential", False))})
 
 
 POLICY = Field("policy_version", "string", description="the policy the figures were computed under")

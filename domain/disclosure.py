@@ -1,0 +1,60 @@
+"""What any read shows of who filed a confidential case: nothing.
+
+A confidential case (every 举报, and any filer who asked) names its filer in four ways: the
+sealed name and contact, the enterprise that filed it, the visit it came from (which names the
+enterprise visited), and the filer as the actor of the steps they took themselves (filing it
+online, rating its answer). The sealed fields open only through the recorded identity read
+(``PrivacyService.filer_identity``, inspectors and supervisors). The rest is withheld by the
+functions here, which every read path applies: a case's state (``Case.state``), its history and
+the history of records tied to it (``event_fields``, ``actor``), the rows of the read models
+(``row``), the public stream (``FILER_FIELDS`` as the mask), and so the API, Open311, the web
+pages and the figures' drill-downs alike. Nobody is exempt, inspectors included: an ordinary
+read leaves no trace, so it may not show what only a recorded read may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.actors import Role
+
+CONFIDENTIAL = "[confidential]"
+"""What stands in for a withheld value where a blank would read as "none" (an actor)."""
+
+FILER_FIELDS = frozenset({"enterprise_id", "source_visit_id", "rater"})
+"""Fields that name a confidential case's filer, or lead to them."""
+
+FILER_ROLES = frozenset({Role.ENTERPRISE.value})
+"""Roles in which the filer itself acts on the record (filing online, rating)."""
+
+
+def withheld(record: Mapping[str, Any]) -> frozenset[str]:
+    """The fields of ``record`` (a state, a view row, an event's fields) to withhold."""
+    return FILER_FIELDS if record.get("confidential") else frozenset()
+
+
+def row(record: Mapping[str, Any], *, confidential: bool | None = None) -> dict[str, Any]:
+    """``record`` with what names a confidential filer blanked (None). ``confidential``
+    overrides the record's own flag, for records tied to a case that carry none."""
+    hidden = FILER_FIELDS if confidential else withheld(record)
+    return {k: None if k in hidden and v is not None else v for k, v in record.items()}
+
+
+def actor(actor_id: str, actor_role: str, *, confidential: bool) -> str:
+    """Who took a step, as a read shows it: a confidential filer acting itself is withheld."""
+    return CONFIDENTIAL if confidential and actor_role in FILER_ROLES else actor_id
+
+
+def event_fields(fields: Mapping[str, Any], *, confidential: bool) -> dict[str, Any]:
+    """An event's own fields as a history shows them."""
+    if not confidential:
+        return dict(fields)
+    hidden = FILER_FIELDS
+    return {k: CONFIDENTIAL if k in hidden and v is not None else v for k, v in fields.items()}
+
+
+def filters_filer(columns: set[str] | frozenset[str]) -> bool:
+    """Whether filtering or sorting on ``columns`` would pick out confidential cases by their
+    filer (such a query then leaves confidential rows out, rather than answer by omission)."""
+    return bool(FILER_FIELDS & set(columns))
