@@ -86,7 +86,7 @@ def reviews(web: WebDep, quarter: PeriodQuery = "") -> Response:
             "chart-good-by-unit",
             loc.t("reviews.unit_chart", period=period),
             loc.t("reviews.unit_chart_desc"),
-            items=[(u["unit"], u["rates"]["good_review_rate"]["value"]) for u in units],
+            items=[(u["unit"], u["rates"].get("good_review_rate", {}).get("value")) for u in units],
             fmt=loc.percent,
             scale=1.0,
             series="good",
