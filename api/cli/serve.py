@@ -17,7 +17,7 @@ from eventsourcing.utils import get_topic
 
 from api.cli import demo
 from api.cli.users import operator
-from api.http import create_app
+from api.http import create_app, log_redaction
 from api.http.metrics import Metrics, clear_multiprocess_dir
 from domain.actors import Role
 from domain.directory import Staff
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                   f"  password {password}")
         if not logins:
             print("sign in with a user's password, or: casetrail tokens issue LOGIN")
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         container.close()
     return 0
@@ -87,6 +87,13 @@ def seed_demo_if_empty() -> None:
     demo.register(parser.add_subparsers())
     parsed = parser.parse_args(["demo"])
     parsed.handler(parsed)
+
+
+def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """The server's settings; its loggers (configured here) redact secrets in query strings."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="info")
+    log_redaction.install()
+    return config
 
 
 def first_logins(container: Container, *, demo: bool) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Response
@@ -22,6 +22,7 @@ from domain.services.base import Saved
 from infra.container import Container
 from infra.identity import Principal
 
+T = TypeVar("T", bound=Tracked)
 WAIT_LIMIT_SECONDS = 5.0
 _VERSION = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
@@ -175,14 +176,22 @@ def check_version(app: Casetrail, cls: type[Tracked], record_id: UUID, version: 
         app.load(cls, record_id, version)
 
 
-def shown(
-    app: Casetrail, cls: type[Tracked], record_id: UUID, caller: Principal, response: Response
-) -> Record:
-    """A record's state for the caller: unit roles see only their unit's (else 404)."""
+def in_scope(app: Casetrail, cls: type[T], record_id: UUID, caller: Principal) -> T:
+    """The record, if it is within the caller's scope: unit roles reach only their unit's.
+    Reads and commands both go through here, so a record outside the scope is the same 404
+    whether it is read or acted on (never a 403 naming the unit that owns it)."""
     record = app.load(cls, record_id)
     unit = getattr(record, "unit_id", None)
     if scope_of(caller.role) is Scope.UNIT and unit is not None and unit != caller.unit_id:
         raise NotFoundError(f"no {cls.kind} with id {record_id}")
+    return record
+
+
+def shown(
+    app: Casetrail, cls: type[Tracked], record_id: UUID, caller: Principal, response: Response
+) -> Record:
+    """A record's state for the caller: unit roles see only their unit's (else 404)."""
+    record = in_scope(app, cls, record_id, caller)
     response.headers["ETag"] = etag(record.version)
     confidential = app.confidential_record(record_id)
     return Record.model_validate(disclosure.row(record.state(), confidential=confidential))

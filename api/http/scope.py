@@ -15,9 +15,11 @@ from typing import Any
 from uuid import UUID
 
 from api.http.access import Scope, scope_of
+from domain.actors import Role
 from domain.application import Casetrail
 from domain.case import Case
 from domain.case_rules import CaseStatus
+from domain.directory import Leader
 from domain.errors import NotFoundError
 from domain.services.staffing import unit_of_staff
 from infra.identity import Principal
@@ -103,3 +105,25 @@ def row_visible(
 
 def _same(a: Any, b: Any) -> bool:
     return a is not None and b is not None and str(a) == str(b)
+
+
+# Records a leader reads only when they are their own, one at a time (``/visits/{id}``) or as
+# rows of a read model: one rule for both, keyed by the column that names the leader.
+LEADER_OWN_ROWS: dict[tuple[str, str], str] = {
+    ("engagement", "visits"): "leader_id",
+    ("engagement", "visit_findings"): "leader_id",
+}
+
+
+def leader_owns(caller: Principal, leader_id: Any) -> bool:
+    """Whether a leader's record (a visit, its findings) is the caller's; True for the roles
+    that read every leader's records."""
+    if caller.role is not Role.LEADER:
+        return True
+    return _same(leader_id, Leader.id_for(caller.actor.id))
+
+
+def view_row_visible(caller: Principal, view: str, table: str, row: Mapping[str, Any]) -> bool:
+    """The single-read scope applied to a row of a read model."""
+    column = LEADER_OWN_ROWS.get((view, table))
+    return column is None or leader_owns(caller, row.get(column))

@@ -80,8 +80,15 @@ class Web:
         return self.container.app
 
     @property
+    def session_binding(self) -> str:
+        """The signed-in session the CSRF token is bound to (empty when nobody is signed in)."""
+        if self.principal is None:
+            return ""
+        return self.request.cookies.get(SESSION_COOKIE, "")
+
+    @property
     def csrf_token(self) -> str:
-        return self.signer.csrf_token(self.csrf_nonce)
+        return self.signer.csrf_token(self.csrf_nonce, self.session_binding)
 
     def require(self, roles: Collection[Role]) -> Principal:
         if self.principal is None:
@@ -91,7 +98,9 @@ class Web:
         return self.principal
 
     def check_csrf(self, token: str | None) -> None:
-        if self.fresh_nonce or not self.signer.csrf_ok(self.csrf_nonce, token):
+        if self.fresh_nonce or not self.signer.csrf_ok(
+            self.csrf_nonce, token, self.session_binding
+        ):
             raise CsrfError
 
     def read_your_write(self, position: int | None, views: list[str]) -> None:

@@ -3,8 +3,10 @@
 The session cookie carries the bearer token that signing in issued (the API's identity store
 checks it on every request), signed with the web key so a tampered cookie is refused before the
 store is asked. Every form carries a CSRF token: the HMAC of a random nonce that sits in its own
-cookie, so a page on another site can neither read nor forge it. The key lives in the store's
-home directory (``web.key``), so sessions survive a restart; a memory store gets a fresh one.
+cookie and of the session it was made in, so a page on another site can neither read nor forge
+it, and a token from one session (or from before signing in) is refused in another. The key
+lives in the store's home directory (``web.key``), so sessions survive a restart; a memory store
+gets a fresh one.
 """
 
 from __future__ import annotations
@@ -44,13 +46,16 @@ class Signer:
         value, _, mac = signed.rpartition(".")
         return value if hmac.compare_digest(mac, self._mac("cookie", value)) else None
 
-    def csrf_token(self, nonce: str) -> str:
-        return self._mac("csrf", nonce)
+    def csrf_token(self, nonce: str, session: str = "") -> str:
+        """The form token for ``nonce`` within ``session`` (the session cookie; empty before
+        signing in): a token made in one session is refused in any other, so a planted or
+        leaked nonce does not let another site post as someone else."""
+        return self._mac("csrf", f"{nonce}|{session}")
 
-    def csrf_ok(self, nonce: str | None, token: str | None) -> bool:
+    def csrf_ok(self, nonce: str | None, token: str | None, session: str = "") -> bool:
         if not nonce or not token:
             return False
-        return hmac.compare_digest(self.csrf_token(nonce), token)
+        return hmac.compare_digest(self.csrf_token(nonce, session), token)
 
 
 def new_nonce() -> str:

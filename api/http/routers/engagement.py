@@ -22,6 +22,7 @@ from api.http.schemas.engagement import (
     VisitCreate,
     Withdrawal,
 )
+from api.http.scope import leader_owns
 from domain.actors import Role
 from domain.directory import Enterprise
 from domain.errors import NotFoundError
@@ -118,7 +119,7 @@ def show_visit(
     """A visit: who, where, when it happened and when it was recorded (late or not), the
     enterprise's confirmation, and each finding with the case it opened."""
     visit = app.visit(visit_id)
-    if caller.role is Role.LEADER and visit.leader_code != caller.actor.id:
+    if not leader_owns(caller, visit.leader_id):
         raise NotFoundError(f"no visit with id {visit_id}")
     if caller.role is Role.ENTERPRISE and visit.enterprise_id != Enterprise.id_for(
         caller.actor.id

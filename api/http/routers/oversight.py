@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response
 
 from api.http.access import CurrentPrincipal, guarded
-from api.http.deps import AppDep, CommandDep, check_version, done, shown
+from api.http.deps import AppDep, CommandDep, check_version, done, in_scope, shown
 from api.http.problems import ProblemError
 from api.http.schemas.common import CommandResult, Record
 from api.http.schemas.oversight import (
@@ -83,6 +83,7 @@ def respond(
     order_id: Id, body: SupervisionResponse, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Answer a supervision order addressed to your unit."""
+    in_scope(cmd.app, Supervision, order_id, cmd.caller)
     saved = cmd.app.respond_to_supervision(
         order_id, body.response, actor=cmd.actor, expected_version=cmd.version
     )

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
-from api.http.deps import AppDep, CommandDep, check_version, done, etag, shown
+from api.http.deps import AppDep, CommandDep, check_version, done, etag, in_scope, shown
 from api.http.routers.cases import rating_result
 from api.http.schemas.cases import Decision
 from api.http.schemas.common import CommandResult, RatingResult, Record
@@ -178,6 +178,7 @@ def appeal(
     evaluation_id: Id, body: AppealBody, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Appeal a malicious or mistaken rating (申诉), as the rated unit's head."""
+    in_scope(cmd.app, Evaluation, evaluation_id, cmd.caller)
     saved = cmd.app.appeal_rating(evaluation_id, body.grounds, body.reason, actor=cmd.actor)
     response.headers["Location"] = f"/api/v1/appeals/{saved.id}"
     return done(saved, response)
@@ -225,6 +226,7 @@ def rectification_callback(
     rectification_id: Id, body: RectificationCallback, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Record the callback to the rater (回访), and whether the complaint was verified."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.record_rectification_callback(
         rectification_id,
         reached=body.reached,
@@ -245,6 +247,7 @@ def rectification_verification(
     rectification_id: Id, body: Verification, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Verify an anonymous 差评, which cannot be called back."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.record_rectification_verification(
         rectification_id,
         complaint_verified=body.complaint_verified,
@@ -264,6 +267,7 @@ def rectification_measures(
     rectification_id: Id, body: Measures, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Record the rectification measures taken."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.record_rectification_measures(
         rectification_id, list(body.measures), actor=cmd.actor, expected_version=cmd.version
     )
@@ -280,6 +284,7 @@ def extend_rectification(
 ) -> CommandResult:
     """Ask for more working days, as the unit's head, before the deadline; a supervisor
     decides."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.request_rectification_extension(
         rectification_id,
         body.working_days,
@@ -299,6 +304,7 @@ def decide_rectification_extension(
     rectification_id: Id, body: Decision, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Approve or refuse the extension asked for, by the deadline it would extend."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.decide_rectification_extension(
         rectification_id,
         approved=body.approved,
@@ -318,6 +324,7 @@ def complete_rectification(
     rectification_id: Id, body: Completion, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Complete the rectification with its outcome; the rater is invited to re-rate."""
+    in_scope(cmd.app, Rectification, rectification_id, cmd.caller)
     saved = cmd.app.complete_rectification(
         rectification_id,
         body.outcome,

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from api.http.access import guarded
+from api.http.access import CurrentPrincipal, guarded
 from api.http.deps import ContainerDep, wait_for_position
 from api.http.problems import ProblemError
 from api.http.schemas.common import Page
+from api.http.scope import view_row_visible
 from domain import disclosure
 from projections.base import Table
 from projections.values import checksum_form
@@ -63,6 +64,7 @@ def view_rows(
     view: Annotated[str, Path(max_length=64, examples=["cases"])],
     table: Annotated[str, Path(max_length=64, examples=["cases"])],
     container: ContainerDep,
+    caller: CurrentPrincipal,
     where: Annotated[
         list[str] | None,
         Query(
@@ -94,7 +96,11 @@ def view_rows(
     read.refresh([view])
     position = read.position(view)
     # Withheld before filtering and sorting, so no filter can pick a confidential filer out.
-    rows = [disclosure.row(checksum_form(spec, r)) for r in read.rows(view, table)]
+    rows = [
+        disclosure.row(checksum_form(spec, r))
+        for r in read.rows(view, table)
+        if view_row_visible(caller, view, table, r)  # the scope of the single read
+    ]
     for condition in where or []:
         column, _, value = condition.partition("=")
         _column(spec, column)
