@@ -1,0 +1,89 @@
+"""Finding 1: a 举报 told the reported unit who filed it.
+
+An enterprise filed a confidential report against a unit; the unit's clerk read the case and saw
+``confidential: true`` with the filer's ``enterprise_id``, the case page printed the company
+name, and API consumers and leaders got the enterprise of confidential cases from the case list
+and the case view. (Every route, page and message: ``test_privacy_matrix``.)
+"""
+
+from __future__ import annotations
+
+from tests.e2e.api_world import World, world
+from tests.security.confidential_world import (
+    CREDIT_CODE,
+    DESK_CLERK,
+    ENTERPRISE_ID,
+    ENTERPRISE_NAME,
+    file_report,
+    leaked,
+    open_desk,
+    web_session,
+)
+
+__all__ = ["world"]
+
+
+def test_the_reported_unit_never_sees_the_case_nor_its_filer(world: World) -> None:
+    open_desk(world)
+    report = file_report(world, route_to=None)
+    for login in ("li.na", "wang.qiang"):  # the unit reported (AMR), before and after routing
+        answer = world.get(login, f"/api/v1/cases/{report.case_id}")
+        assert answer.status_code == 404, answer.text
+        assert report.case_id not in world.get(login, "/api/v1/cases").text
+        page = web_session(world, login).get(f"/cases/{report.case_id}")
+        assert page.status_code == 404
+        assert not leaked(page.text)
+
+
+def test_case_lists_and_views_give_nobody_the_enterprise(world: World) -> None:
+    open_desk(world)
+    report = file_report(world)
+    for login in ("data-platform", "county-01", "chen.jie", "zhou.min", "root"):
+        case = f"/api/v1/cases/{report.case_id}"
+        for path in ("/api/v1/cases", "/api/v1/views/cases/cases", case):
+            answer = world.get(login, path)
+            assert answer.status_code == 200, answer.text
+            assert ENTERPRISE_ID not in answer.text, f"{login} gets the enterprise at {path}"
+        mine = world.get(login, "/api/v1/cases", enterprise=CREDIT_CODE).json()["items"]
+        assert report.case_id not in {row["id"] for row in mine}, "found by its enterprise"
+    page = web_session(world, "zhao.lei").get(f"/cases/{report.case_id}")  # the handling unit
+    assert page.status_code == 200
+    assert ENTERPRISE_NAME not in page.text
+
+
+def test_confidential_cases_wait_at_the_desk_not_in_the_intake_queue(world: World) -> None:
+    open_desk(world)
+    report = file_report(world, route_to=None)
+    queue = world.get("zhao.lei", "/api/v1/cases", status="received").json()["items"]
+    assert report.case_id not in {row["id"] for row in queue}
+    at_desk = world.get(DESK_CLERK, "/api/v1/cases", status="received").json()["items"]
+    assert report.case_id in {row["id"] for row in at_desk}
+
+
+def test_a_clerk_outside_the_desk_does_not_become_its_first_asker(world: World) -> None:
+    open_desk(world)
+    filed = world.step(
+        "li.na",  # AMR takes the call about AMR
+        "/api/v1/cases",
+        {"case_type": "report", "channel": "hotline_12345", "summary": "索要好处费",
+         "filer_name": "某人", "filer_contact": "13900000000"},
+    )
+    case = world.container.app.case(__import__("uuid").UUID(filed["id"]))
+    assert case.owner is None
+    assert case.first_asker is None
+    assert world.get("li.na", f"/api/v1/cases/{filed['id']}").status_code == 404
+    assert world.post(DESK_CLERK, f"/api/v1/cases/{filed['id']}/receive").status_code == 200
+    assert world.container.app.case(case.id).first_asker == DESK_CLERK
+
+
+def test_only_the_desk_takes_a_confidential_case_on_and_keeps_it_there(world: World) -> None:
+    open_desk(world)
+    report = file_report(world, route_to=None)
+    world.step(DESK_CLERK, f"/api/v1/cases/{report.case_id}/receive")
+    handed = world.post(
+        DESK_CLERK,
+        f"/api/v1/cases/{report.case_id}/hand-over",
+        {"to": "li.na", "reason": "归口"},
+    )
+    assert handed.status_code == 403, handed.text
+    assert handed.json()["code"] == "confidential-hand-over-outside"
