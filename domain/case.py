@@ -58,6 +58,8 @@ class Intake:
     """The data subject whose key seals ``filer_name`` and ``filer_contact``."""
     location: Location | None = None
     """Where the demand is about (Open311's point, address and photo), when given."""
+    reported_unit_id: UUID | None = None
+    """The unit a report of misconduct (举报) names: a confidential case is never routed to it."""
 
 
 class Case(Tracked):
@@ -92,6 +94,7 @@ class Case(Tracked):
         policy_version: str
         location: dict[str, Any] | None = None
         """Added later: events filed before it replay without one."""
+        reported_unit_id: UUID | None = None  # cases filed before it was asked have none
 
     class Received(Tracked.Event):
         def apply(self, aggregate: Aggregate) -> None:
@@ -308,9 +311,11 @@ class Case(Tracked):
         policy_version: str,
         filer_subject: UUID | None = None,
         location: dict[str, Any] | None = None,
+            reported_unit_id: UUID | None = None,
     ) -> None:
         self.case_type, self.channel, self.summary = case_type, channel, summary
         self.location = Location.from_data(location)
+        self.reported_unit_id = reported_unit_id
         self.enterprise_id, self.service_item = enterprise_id, service_item
         # Sealed under ``filer_subject``'s key: only ``PrivacyService`` opens them.
         self.filer_name, self.filer_contact = filer_name, filer_contact
@@ -451,6 +456,7 @@ class Case(Tracked):
             location=intake.location.to_data()
             if intake.location and not intake.location.empty
             else None,
+            reported_unit_id=intake.reported_unit_id,
         )
 
     def receive(self, *, actor: Actor, at: datetime, standing: Standing | None = None) -> None:
@@ -516,6 +522,9 @@ class Case(Tracked):
         note: str | None = None,
     ) -> None:
         rules.check_step("dispatch", self.status, actor)
+        rules.check_not_to_reported_unit(
+            self.reported_unit_id, (lead_unit_id, *co_unit_ids), confidential=self.confidential
+        )
         if lead_unit_id in co_unit_ids:
             raise InvalidInputError(
                 "the lead unit cannot also be a co-handling unit", code="lead-unit-also-co-unit"
@@ -863,6 +872,7 @@ class Case(Tracked):
             "filer_name": protected if self.filer_name else None,
             "filer_contact": protected if self.filer_contact else None,
             "filer_subject": str(self.filer_subject) if self.filer_subject else None,
+            "reported_unit_id": str(self.reported_unit_id) if self.reported_unit_id else None,
             "owner": self.owner,
             "first_asker": self.first_asker,
             "handlers": list(self.handlers),

@@ -258,6 +258,18 @@ def check_confidential_receiver(actor: Actor, standing: Standing, *, confidentia
         )
 
 
+def check_not_to_reported_unit(
+    reported: UUID | None, units: tuple[UUID, ...], *, confidential: bool
+) -> None:
+    """A confidential report is never routed to the unit it reports on (纪检监察 rules art. 47:
+    reporting materials are not forwarded to the reported)."""
+    if confidential and reported is not None and reported in units:
+        raise NotPermittedError(
+            "a confidential report is never routed to the unit it reports on",
+            code="confidential-to-reported-unit",
+        )
+
+
 @dataclass(frozen=True)
 class HandOverTarget:
     """Whom a case is handed to, as the directory knows them."""

@@ -72,6 +72,7 @@ class CaseService(ServiceBase):
         source_visit_id: UUID | None = None,
         service_item: str | None = None,
         location: Location | None = None,
+        reported_unit: str | UUID | None = None,
     ) -> Saved:
         intake = Intake(
             case_type=case_type,
@@ -86,6 +87,7 @@ class CaseService(ServiceBase):
             source_visit_id=source_visit_id,
             service_item=service_item,
             location=location,
+            reported_unit_id=self._unit_id(reported_unit) if reported_unit else None,
         )
         return self.commit(*self.new_case(intake, actor=actor).aggregates)[0]
 

@@ -56,6 +56,7 @@ def file_report(world: World, *, route_to: str | None = "HRS") -> Report:
             "summary": SUMMARY,
             "filer_name": NAME,
             "filer_contact": CONTACT,
+            "reported_unit": "AMR",
         },
     )
     case_id = filed["id"]

@@ -87,3 +87,14 @@ def test_only_the_desk_takes_a_confidential_case_on_and_keeps_it_there(world: Wo
     )
     assert handed.status_code == 403, handed.text
     assert handed.json()["code"] == "confidential-hand-over-outside"
+
+
+def test_a_report_is_never_routed_to_the_unit_it_names(world: World) -> None:
+    open_desk(world)
+    report = file_report(world, route_to=None)
+    world.step(DESK_CLERK, f"/api/v1/cases/{report.case_id}/receive")
+    for body in ({"lead_unit": "AMR"}, {"lead_unit": "HRS", "co_units": ["AMR"]}):
+        routed = world.post(DESK_CLERK, f"/api/v1/cases/{report.case_id}/dispatch", body)
+        assert routed.status_code == 403, routed.text
+        assert routed.json()["code"] == "confidential-to-reported-unit"
+    world.step(DESK_CLERK, f"/api/v1/cases/{report.case_id}/dispatch", {"lead_unit": "HRS"})

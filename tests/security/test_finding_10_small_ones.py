@@ -92,6 +92,25 @@ def test_a_command_outside_the_unit_is_the_same_404_as_the_read(world: World) ->
     assert "HRS" not in acted.text
 
 
+def test_a_leader_acting_on_anothers_visit_gets_the_same_404_as_reading_it(
+    world: World,
+) -> None:
+    app = world.container.app
+    theirs = app.record_visit(
+        kind="visit", place="别处", started_at=app.now(), duration=1,
+        actor=Actor("county-02", Role.LEADER), findings=["路面破损"],
+    )
+    path = f"/api/v1/visits/{theirs.id}"
+    answers = [
+        world.get("county-01", path),
+        world.post("county-01", f"{path}/findings", {"description": "另一问题"}),
+        world.post("county-01", f"{path}/findings/1/on-site-resolution", {"note": "已解决"}),
+        world.post("county-01", f"{path}/findings/1/case", {"case_type": "help"}),
+    ]
+    assert [a.status_code for a in answers] == [404] * 4, [a.text for a in answers]
+    assert not any("county-02" in a.text for a in answers)
+
+
 def test_a_case_is_handed_only_to_someone_who_can_take_its_steps(world: World) -> None:
     filed = world.step(
         "li.na", "/api/v1/cases", {"case_type": "help", "channel": "window", "summary": "求助",

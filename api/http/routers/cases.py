@@ -60,6 +60,7 @@ def file_demand(body: CaseCreate, cmd: CommandDep, response: Response) -> Comman
         confidential=body.confidential,
         emergency=body.emergency,
         service_item=body.service_item,
+        reported_unit=body.reported_unit,
     )
     response.headers["Location"] = f"/api/v1/cases/{saved.id}"
     return done(saved, response)

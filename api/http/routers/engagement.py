@@ -24,9 +24,11 @@ from api.http.schemas.engagement import (
 )
 from api.http.scope import leader_owns
 from domain.actors import Role
+from domain.application import Casetrail
 from domain.directory import Enterprise
 from domain.errors import NotFoundError
 from domain.visit import Visit
+from infra.identity import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["leaders and visits"])
 CreditCode = Annotated[str, Path(max_length=64, examples=["91440300MA5KEY0001"])]
@@ -118,6 +120,15 @@ def show_visit(
 ) -> Record:
     """A visit: who, where, when it happened and when it was recorded (late or not), the
     enterprise's confirmation, and each finding with the case it opened."""
+    visit = visit_in_scope(app, visit_id, caller)
+    response.headers["ETag"] = etag(visit.version)
+    return Record.model_validate(visit.state())
+
+
+def visit_in_scope(app: Casetrail, visit_id: UUID, caller: Principal) -> Visit:
+    """The visit, if the caller may reach it: a leader their own, an enterprise the visits to
+    it. Reads and commands both come through here, so another's visit is the same 404 to
+    either (never a 403 naming whose it is)."""
     visit = app.visit(visit_id)
     if not leader_owns(caller, visit.leader_id):
         raise NotFoundError(f"no visit with id {visit_id}")
@@ -125,8 +136,7 @@ def show_visit(
         caller.actor.id
     ):
         raise NotFoundError(f"no visit with id {visit_id}")
-    response.headers["ETag"] = etag(visit.version)
-    return Record.model_validate(visit.state())
+    return visit
 
 
 @router.post(
@@ -138,6 +148,7 @@ def confirm_visit(
     visit_id: VisitId, body: VisitAnswer, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """As the enterprise visited, confirm the visit took place, or dispute it (say why)."""
+    visit_in_scope(cmd.app, visit_id, cmd.caller)
     check_version(cmd.app, Visit, visit_id, cmd.version)
     saved = cmd.app.answer_visit(
         visit_id, confirmed=body.confirmed, note=body.note, actor=cmd.actor
@@ -155,6 +166,7 @@ def add_finding(
     visit_id: VisitId, body: Finding, cmd: CommandDep, response: Response
 ) -> FindingResult:
     """Add a problem found during the visit."""
+    visit_in_scope(cmd.app, visit_id, cmd.caller)
     check_version(cmd.app, Visit, visit_id, cmd.version)
     added = cmd.app.add_visit_finding(visit_id, body.description, actor=cmd.actor)
     return FindingResult(visit=done(added.visit, response), finding_id=added.finding_id)
@@ -173,6 +185,7 @@ def resolve_finding(
     response: Response,
 ) -> CommandResult:
     """Record that a finding was settled on site, with no case needed."""
+    visit_in_scope(cmd.app, visit_id, cmd.caller)
     check_version(cmd.app, Visit, visit_id, cmd.version)
     saved = cmd.app.resolve_finding_on_site(visit_id, finding_id, body.note, actor=cmd.actor)
     return done(saved, response)
@@ -192,6 +205,7 @@ def open_case(
     response: Response,
 ) -> CommandResult:
     """Open a case for a finding; the case and the visit name each other (one commit)."""
+    visit_in_scope(cmd.app, visit_id, cmd.caller)
     check_version(cmd.app, Visit, visit_id, cmd.version)
     if body.summary is not None and not body.summary.strip():
         raise ProblemError(422, "empty-summary", "Leave summary out to use the finding's words")

@@ -31,11 +31,13 @@ from api.http.schemas.reviews import (
 )
 from domain import disclosure
 from domain.appeal import Appeal
+from domain.application import Casetrail
 from domain.errors import NotFoundError
 from domain.evaluation import Evaluation
 from domain.rating_rules import VISITOR
 from domain.rectification import Rectification
 from domain.window_service import WindowService
+from infra.identity import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["reviews"])
 Id = Annotated[UUID, Path(examples=["0b9e3d4c-1f2a-4b5c-8d6e-7f8091a2b3c4"])]
@@ -103,16 +105,23 @@ def rate_with_code(body: CodeRating, app: AppDep, response: Response) -> RatingR
     return rating_result(saved.evaluation, saved.rectification, response)
 
 
-@router.get("/evaluations/{evaluation_id}", response_model=Record, **guarded("evaluations.show"))
-def show_evaluation(
-    evaluation_id: Id, app: AppDep, caller: CurrentPrincipal, response: Response
-) -> Record:
-    """A rating: its level, re-rating, and whether it counts (an upheld appeal excludes it)."""
+def evaluation_in_scope(app: Casetrail, evaluation_id: UUID, caller: Principal) -> Evaluation:
+    """The rating, if the caller may reach it: an enterprise its own, unit staff their unit's.
+    Reads and commands (appeals, re-ratings) come through here alike: outside, the same 404."""
     evaluation = app.evaluation(evaluation_id)
     if scope_of(caller.role) is Scope.OWN and not app.is_rater(evaluation, caller.actor):
         raise NotFoundError(f"no evaluation with id {evaluation_id}")
     if scope_of(caller.role) is Scope.UNIT and evaluation.unit_id != caller.unit_id:
         raise NotFoundError(f"no evaluation with id {evaluation_id}")
+    return evaluation
+
+
+@router.get("/evaluations/{evaluation_id}", response_model=Record, **guarded("evaluations.show"))
+def show_evaluation(
+    evaluation_id: Id, app: AppDep, caller: CurrentPrincipal, response: Response
+) -> Record:
+    """A rating: its level, re-rating, and whether it counts (an upheld appeal excludes it)."""
+    evaluation = evaluation_in_scope(app, evaluation_id, caller)
     response.headers["ETag"] = etag(evaluation.version)
     # A rating of a confidential case's answer was given by its filer: the rater is withheld.
     confidential = app.confidential_record(evaluation_id)
@@ -147,6 +156,7 @@ def evaluation_rater(
 )
 def rerate(evaluation_id: Id, body: ReRating, cmd: CommandDep, response: Response) -> RatingResult:
     """The rater's second word once the rectification is completed (the original rater only)."""
+    evaluation_in_scope(cmd.app, evaluation_id, cmd.caller)
     check_version(cmd.app, Evaluation, evaluation_id, cmd.version)
     saved = cmd.app.rerate_service(evaluation_id, body.level, actor=cmd.actor, reason=body.reason)
     return rating_result(saved.evaluation, saved.rectification, response)
@@ -178,7 +188,7 @@ def appeal(
     evaluation_id: Id, body: AppealBody, cmd: CommandDep, response: Response
 ) -> CommandResult:
     """Appeal a malicious or mistaken rating (申诉), as the rated unit's head."""
-    in_scope(cmd.app, Evaluation, evaluation_id, cmd.caller)
+    evaluation_in_scope(cmd.app, evaluation_id, cmd.caller)
     saved = cmd.app.appeal_rating(evaluation_id, body.grounds, body.reason, actor=cmd.actor)
     response.headers["Location"] = f"/api/v1/appeals/{saved.id}"
     return done(saved, response)

@@ -52,6 +52,12 @@ class CaseCreate(Body):
     confidential: bool = False
     emergency: bool = False
     service_item: str | None = Field(default=None, max_length=200)
+    reported_unit: str | None = Field(
+        default=None,
+        max_length=64,
+        description="for a report of misconduct (举报): the unit it reports on (a unit code);"
+        " a confidential case is never routed to it",
+    )
 
 
 class HandOver(Body):
