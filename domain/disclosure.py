@@ -25,8 +25,10 @@ CONFIDENTIAL = "[confidential]"
 FILER_FIELDS = frozenset({"enterprise_id", "source_visit_id", "rater"})
 """Fields that name a confidential case's filer, or lead to them."""
 
-FILER_ROLES = frozenset({Role.ENTERPRISE.value})
-"""Roles in which the filer itself acts on the record (filing online, rating)."""
+FILER_ROLES = frozenset({Role.ENTERPRISE.value, Role.LEADER.value})
+"""Roles in which the filer itself acts on the record: an enterprise filing online or rating,
+a leader filing from a visit. Neither takes a handling step, so hiding them hides nobody
+who handled the case."""
 
 
 def withheld(record: Mapping[str, Any]) -> frozenset[str]:

@@ -8,6 +8,10 @@ and the case view. (Every route, page and message: ``test_privacy_matrix``.)
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from domain.actors import Actor, Role
+from domain.case import Case, Intake
 from tests.e2e.api_world import World, world
 from tests.security.confidential_world import (
     CREDIT_CODE,
@@ -68,7 +72,7 @@ def test_a_clerk_outside_the_desk_does_not_become_its_first_asker(world: World) 
         {"case_type": "report", "channel": "hotline_12345", "summary": "索要好处费",
          "filer_name": "某人", "filer_contact": "13900000000"},
     )
-    case = world.container.app.case(__import__("uuid").UUID(filed["id"]))
+    case = world.container.app.case(UUID(filed["id"]))
     assert case.owner is None
     assert case.first_asker is None
     assert world.get("li.na", f"/api/v1/cases/{filed['id']}").status_code == 404
@@ -98,3 +102,22 @@ def test_a_report_is_never_routed_to_the_unit_it_names(world: World) -> None:
         assert routed.status_code == 403, routed.text
         assert routed.json()["code"] == "confidential-to-reported-unit"
     world.step(DESK_CLERK, f"/api/v1/cases/{report.case_id}/dispatch", {"lead_unit": "HRS"})
+
+
+def test_a_report_stored_before_the_desk_routes_to_the_desk_on_replay(world: World) -> None:
+    """Stored the old way: the AMR clerk who took the call owns it and is its first asker."""
+    open_desk(world)
+    app = world.container.app
+    intake = Intake(
+        case_type="report", channel="hotline_12345", summary="索要好处费", real_name=False
+    )
+    clerk = Actor("li.na", Role.WINDOW_STAFF)
+    old = Case.file(intake, actor=clerk, at=app.now(), time=app.timekeeping(), at_desk=True)
+    app.commit(old)
+    assert app.case(old.id).first_asker == "li.na"
+    case_id = str(old.id)
+    assert world.get("li.na", f"/api/v1/cases/{case_id}").status_code == 404
+    assert case_id not in world.get("li.na", "/api/v1/cases").text
+    assert case_id in world.get(DESK_CLERK, "/api/v1/cases").text
+    world.step(DESK_CLERK, f"/api/v1/cases/{case_id}/dispatch", {"lead_unit": "HRS"})
+    assert world.get("zhao.lei", f"/api/v1/cases/{case_id}").status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from uuid import UUID
 
 from api.cli.serve import server_config
 from api.http import create_app
@@ -121,7 +122,7 @@ def test_a_case_is_handed_only_to_someone_who_can_take_its_steps(world: World) -
     )
     assert handed.status_code == 422, handed.text
     assert handed.json()["code"] == "hand-over-to-non-handler"
-    assert world.container.app.case(__import__("uuid").UUID(filed["id"])).owner == "li.na"
+    assert world.container.app.case(UUID(filed["id"])).owner == "li.na"
 
 
 def test_a_command_without_if_match_acts_on_the_latest(world: World) -> None:

@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from domain.disclosure import FILER_ROLES
+
 TYPE_PREFIX = "cn.casetrail"
 FieldType = Literal[
     "string", "uuid", "integer", "number", "boolean", "datetime", "date", "uuids", "strings",
@@ -71,7 +73,10 @@ class Publication:
 
     def data(self, event: object) -> dict[str, Any]:
         masked = self.mask(event) if self.mask else frozenset()
-        payload: dict[str, Any] = {"actor": public_actor(event)}
+        actor = public_actor(event)
+        if masked and actor["role"] in FILER_ROLES:  # the confidential filer acting itself
+            actor = {**actor, "id": None}
+        payload: dict[str, Any] = {"actor": actor}
         for spec in self.fields:
             payload[spec.name] = None if spec.name in masked else spec.value(event)
         return payload
