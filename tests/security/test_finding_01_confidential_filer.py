@@ -8,6 +8,7 @@ and the case view. (Every route, page and message: ``test_privacy_matrix``.)
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from domain.actors import Actor, Role
@@ -121,3 +122,25 @@ def test_a_report_stored_before_the_desk_routes_to_the_desk_on_replay(world: Wor
     assert case_id in world.get(DESK_CLERK, "/api/v1/cases").text
     world.step(DESK_CLERK, f"/api/v1/cases/{case_id}/dispatch", {"lead_unit": "HRS"})
     assert world.get("zhao.lei", f"/api/v1/cases/{case_id}").status_code == 200
+
+
+def test_on_the_web_a_clerk_recording_a_report_sends_it_to_the_desk(world: World) -> None:
+    open_desk(world)
+    browser = web_session(world, "li.na")
+    form = browser.get("/desk/new").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf is not None
+    assert 'name="reported_unit"' in form
+    filed = browser.post(
+        "/desk/new",
+        data={"csrf": csrf.group(1), "case_type": "report", "channel": "hotline_12345",
+              "summary": "窗口索要好处费", "filer_name": "某人", "real_name": "yes",
+              "reported_unit": "AMR"},
+        follow_redirects=False,
+    )
+    assert filed.status_code == 303
+    assert filed.headers["location"].endswith("sent-to-desk")
+    queue = world.get(DESK_CLERK, "/api/v1/cases", status="received").json()["items"]
+    [case_id] = [row["id"] for row in queue]
+    assert world.container.app.case(UUID(case_id)).reported_unit_id is not None
+    assert "窗口索要好处费" not in browser.get("/desk").text

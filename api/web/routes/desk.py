@@ -29,15 +29,17 @@ FIELDS = (
     "real_name",
     "confidential",
     "emergency",
+    "reported_unit",
 )
 
 
 @router.get("/desk")
-def desk(web: WebDep) -> Response:
+def desk(web: WebDep, done: str = "") -> Response:
     caller = web.require(DESK)
     data = load_desk(web.app, web.container.read, caller, web.app.now())
     names = load_names(web.container.read)
-    return page(web, "desk.html", desk=data, names=names)
+    sent = done == "sent-to-desk"
+    return page(web, "desk.html", desk=data, names=names, sent_to_desk=sent)
 
 
 @router.get("/desk/new")
@@ -61,6 +63,7 @@ def file_case(
     real_name: Flag = "",
     confidential: Flag = "",
     emergency: Flag = "",
+    reported_unit: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(DESK)
@@ -76,6 +79,7 @@ def file_case(
         "real_name": real_name,
         "confidential": confidential,
         "emergency": emergency,
+        "reported_unit": reported_unit,
     }
     try:
         saved = app.file_demand(
@@ -90,10 +94,14 @@ def file_case(
             confidential=confidential == "yes",
             emergency=emergency == "yes",
             service_item=service_item.strip() or None,
+            reported_unit=reported_unit.strip() or None,
         )
     except DomainError as error:
         return _form(web, values, error=refusal(web.locale, error), status=422)
     web.read_your_write(saved.position, ["cases"])
+    if app.case(saved.id).owner != caller.actor.id:
+        # A confidential demand recorded outside the receiving desk goes there, out of sight.
+        return redirect(web, "/desk?done=sent-to-desk")
     return redirect(web, f"/cases/{saved.id}?done=filed")
 
 
@@ -108,4 +116,5 @@ def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 20
         case_types=list(CASE_TYPES),
         channels=list(CHANNELS),
         enterprises=sorted(names.enterprises.values(), key=lambda r: str(r["name"])),
+        units=names.sorted_units(),
     )

@@ -47,7 +47,15 @@ PUBLIC_EVENTS = frozenset(
     }
 )
 LEVELS = [level.value for level in Level]
-FIELDS = ("case_type", "summary", "filer_name", "filer_contact", "real_name", "confidential")
+FIELDS = (
+    "case_type",
+    "summary",
+    "filer_name",
+    "filer_contact",
+    "real_name",
+    "confidential",
+    "reported_unit",
+)
 
 
 @router.get("/portal")
@@ -79,6 +87,7 @@ def file_demand(
     filer_contact: Text = "",
     real_name: Flag = "",
     confidential: Flag = "",
+    reported_unit: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(PORTAL)
@@ -89,6 +98,7 @@ def file_demand(
         "filer_contact": filer_contact,
         "real_name": real_name,
         "confidential": confidential,
+        "reported_unit": reported_unit,
     }
     try:
         saved = web.app.file_demand(
@@ -101,6 +111,7 @@ def file_demand(
             filer_contact=filer_contact.strip() or None,
             real_name=real_name == "yes",
             confidential=confidential == "yes",
+            reported_unit=reported_unit.strip() or None,
         )
     except DomainError as error:
         return _form(web, values, error=refusal(web.locale, error), status=422)
@@ -230,4 +241,5 @@ def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 20
         values=dict.fromkeys(FIELDS, "") | values,
         error=error,
         case_types=list(CASE_TYPES),
+        units=load_names(web.container.read).sorted_units(),
     )
