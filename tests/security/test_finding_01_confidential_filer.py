@@ -9,11 +9,14 @@ and the case view. (Every route, page and message: ``test_privacy_matrix``.)
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from uuid import UUID
+
+import pytest
 
 from domain.actors import Actor, Role
 from domain.case import Case, Intake
-from tests.e2e.api_world import World, world
+from tests.e2e.api_world import World, open_world, settings_for, world
 from tests.security.confidential_world import (
     CREDIT_CODE,
     DESK_CLERK,
@@ -24,6 +27,7 @@ from tests.security.confidential_world import (
     open_desk,
     web_session,
 )
+from tests.support.clock import FakeClock
 
 __all__ = ["world"]
 
@@ -144,3 +148,26 @@ def test_on_the_web_a_clerk_recording_a_report_sends_it_to_the_desk(world: World
     [case_id] = [row["id"] for row in queue]
     assert world.container.app.case(UUID(case_id)).reported_unit_id is not None
     assert "窗口索要好处费" not in browser.get("/desk").text
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_store_s_filters_leave_the_filer_out_too(
+    tmp_path: Path, clock: FakeClock, fresh_postgres_url: str
+) -> None:
+    """The case list pages and filters in SQL on PostgreSQL: the same rule holds there."""
+    opened = open_world(settings_for(tmp_path / "home", "postgres", fresh_postgres_url), clock)
+    try:
+        open_desk(opened)
+        report = file_report(opened)
+        for login in ("data-platform", "chen.jie"):
+            mine = opened.get(login, "/api/v1/cases", enterprise=CREDIT_CODE, min_position=0)
+            assert mine.status_code == 200, mine.text
+            assert report.case_id not in {row["id"] for row in mine.json()["items"]}
+            every = opened.get(login, "/api/v1/cases").json()["items"]
+            [row] = [r for r in every if r["id"] == report.case_id]
+            assert row["enterprise_id"] is None
+            view = opened.get(login, "/api/v1/views/cases/cases").text
+            assert report.case_id in view
+            assert ENTERPRISE_ID not in view
+    finally:
+        opened.container.close()
