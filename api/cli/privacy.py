@@ -24,9 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     identity = subparsers.add_parser(
         "identity",
         help="show a case filer's name and contact to a reader with a need (the read is kept)",
-        description="Open a case's filer identity as a staff member. A confidential identity"
-        " (举报, or asked for) opens only for inspectors and supervisors, and every such read is"
-        " recorded with its purpose.",
+        description="Open a case's filer identity (name, contact, enterprise) as a staff member."
+        " A confidential identity (举报, or asked for) opens only for inspectors and supervisors;"
+        " every read is recorded with its purpose (`casetrail identity-reads SUBJECT`).",
     )
     identity.add_argument("case", metavar="CASE", help="the case id")
     identity.add_argument("--as", dest="login", required=True, help="the reader's staff login")
@@ -62,9 +62,12 @@ def run_identity(args: argparse.Namespace) -> int:
     app = open_app()
     try:
         identity = app.filer_identity(case_id, args.purpose, actor=app.staff_actor(args.login))
+        enterprise = app.enterprise(identity.enterprise_id) if identity.enterprise_id else None
     finally:
         app.close()
     print(f"name: {identity.name or '-'}\ncontact: {identity.contact or '-'}")
+    if enterprise is not None:
+        print(f"enterprise: {enterprise.name} ({enterprise.credit_code})")
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from tests.e2e.api_world import World, world
+from tests.support.cli import CommandRunner
 
 __all__ = ["world"]
 
@@ -28,6 +29,10 @@ def test_every_read_of_a_filer_is_recorded_and_listed_for_inspectors(world: Worl
         ("li.na", "window_staff", "电话回访", filed["id"])
     ]
     assert world.get("li.na", f"/api/v1/data-subjects/{subject}/reads").status_code == 403
+    printed = CommandRunner(world.container.settings.home).ok("identity-reads", str(subject))
+    assert "li.na" in printed
+    assert "电话回访" in printed
+    assert filed["id"] in printed
 
 
 def test_a_read_without_a_purpose_is_refused_and_leaves_nothing(world: World) -> None:
