@@ -14,7 +14,7 @@ read leaves no trace, so it may not show what only a recorded read may.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from typing import Any
 
 from domain.actors import Role
@@ -29,6 +29,11 @@ FILER_ROLES = frozenset({Role.ENTERPRISE.value, Role.LEADER.value})
 """Roles in which the filer itself acts on the record: an enterprise filing online or rating,
 a leader filing from a visit. Neither takes a handling step, so hiding them hides nobody
 who handled the case."""
+
+
+FILER_LINKS: dict[tuple[str, str], str] = {("engagement", "visit_findings"): "case_id"}
+"""Read-model columns that tie a record naming an enterprise (a visit) to a case: to a
+confidential case, the tie itself would name the filer's source, so reads leave it out."""
 
 
 def withheld(record: Mapping[str, Any]) -> frozenset[str]:
@@ -54,6 +59,16 @@ def event_fields(fields: Mapping[str, Any], *, confidential: bool) -> dict[str, 
         return dict(fields)
     hidden = FILER_FIELDS
     return {k: CONFIDENTIAL if k in hidden and v is not None else v for k, v in fields.items()}
+
+
+def unlinked(
+    record: Mapping[str, Any], column: str, confidential_cases: Set[str]
+) -> dict[str, Any]:
+    """``record`` without its tie (``column``) to a confidential case."""
+    tied = record.get(column)
+    if tied is not None and str(tied) in confidential_cases:
+        return {**record, column: None}
+    return dict(record)
 
 
 def filters_filer(columns: set[str] | frozenset[str]) -> bool:

@@ -171,3 +171,28 @@ def test_on_postgresql_the_store_s_filters_leave_the_filer_out_too(
             assert ENTERPRISE_ID not in view
     finally:
         opened.container.close()
+
+
+def test_a_report_opened_from_a_visit_is_not_tied_back_to_the_visit(world: World) -> None:
+    """A leader's visit finding opened a 举报: the visit names the enterprise, so the tie from
+    the visit (its record, its findings' rows) to the case is left out of every read."""
+    visit = world.step(
+        "county-01",
+        "/api/v1/visits",
+        {"kind": "visit", "place": "某公司", "started_at": world.clock.now.isoformat(),
+         "duration": 1, "enterprise": CREDIT_CODE, "findings": ["反映窗口人员索要好处费"]},
+    )
+    opened = world.step(
+        "county-01", f"/api/v1/visits/{visit['id']}/findings/1/case", {"case_type": "report"}
+    )
+    for login in ("county-01", "chen.jie", "zhou.min", "data-platform"):
+        rows = world.get(
+            login, "/api/v1/views/engagement/visit_findings", min_position=opened["position"]
+        )
+        assert "反映窗口人员索要好处费" in rows.text, login
+        assert opened["id"] not in rows.text, login
+        case = world.get(login, f"/api/v1/cases/{opened['id']}").text
+        assert visit["id"] not in case, login
+        assert ENTERPRISE_ID not in case, login
+    for login in ("county-01", "chen.jie", "zhou.min"):
+        assert opened["id"] not in world.get(login, f"/api/v1/visits/{visit['id']}").text

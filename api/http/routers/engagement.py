@@ -23,6 +23,7 @@ from api.http.schemas.engagement import (
     Withdrawal,
 )
 from api.http.scope import leader_owns
+from domain import disclosure
 from domain.actors import Role
 from domain.application import Casetrail
 from domain.directory import Enterprise
@@ -122,7 +123,15 @@ def show_visit(
     enterprise's confirmation, and each finding with the case it opened."""
     visit = visit_in_scope(app, visit_id, caller)
     response.headers["ETag"] = etag(visit.version)
-    return Record.model_validate(visit.state())
+    state = visit.state()
+    # A finding that opened a confidential case: the tie would name the case's source.
+    hidden = {
+        str(f["case_id"])
+        for f in state["findings"]
+        if f.get("case_id") and app.confidential_record(UUID(str(f["case_id"])))
+    }
+    state["findings"] = [disclosure.unlinked(f, "case_id", hidden) for f in state["findings"]]
+    return Record.model_validate(state)
 
 
 def visit_in_scope(app: Casetrail, visit_id: UUID, caller: Principal) -> Visit:

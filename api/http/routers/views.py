@@ -20,7 +20,9 @@ from api.http.problems import ProblemError
 from api.http.schemas.common import Page
 from api.http.scope import view_row_visible
 from domain import disclosure
+from infra.readside import ReadSide
 from projections.base import Table
+from projections.store import PageQuery
 from projections.values import checksum_form
 
 router = APIRouter(prefix="/api/v1/views", tags=["read models"])
@@ -101,6 +103,10 @@ def view_rows(
         for r in read.rows(view, table)
         if view_row_visible(caller, view, table, r)  # the scope of the single read
     ]
+    link = disclosure.FILER_LINKS.get((view, table))
+    if link is not None:
+        hidden = confidential_cases(container.read)
+        rows = [disclosure.unlinked(r, link, hidden) for r in rows]
     for condition in where or []:
         column, _, value = condition.partition("=")
         _column(spec, column)
@@ -128,6 +134,15 @@ def view_rows(
         position=position,
         definition_version=read.projection(view).version,
     )
+
+
+def confidential_cases(read: ReadSide) -> frozenset[str]:
+    """The ids of the confidential cases, from the case read model (its index answers)."""
+    read.refresh(["cases"])
+    query = PageQuery(
+        order="filed_at", descending=False, limit=2**31, equals={"confidential": True}
+    )
+    return frozenset(str(r["id"]) for r in read.page("cases", "cases", query))
 
 
 def _column(spec: Table, name: str) -> None:
