@@ -81,6 +81,8 @@ class Visit(Tracked):
     class FindingCaseOpened(Tracked.Event):
         finding_id: int
         case_id: UUID
+        confidential: bool = False
+        """The case opened is confidential (a 举报): the tie to it is withheld from reads."""
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, Visit)
@@ -229,13 +231,24 @@ class Visit(Tracked):
         return finding_id
 
     def note_case_opened(
-        self, finding_id: int, case_id: UUID, *, actor: Actor, at: datetime
+        self,
+        finding_id: int,
+        case_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime,
+        confidential: bool = False,
     ) -> None:
         """Record that the finding opened ``case_id`` (saved together with the case)."""
         self._require_visitor(actor, "open a case from a finding")
         self._require_unhandled(finding_id)
         self._record(
-            self.FindingCaseOpened, actor=actor, at=at, finding_id=finding_id, case_id=case_id
+            self.FindingCaseOpened,
+            actor=actor,
+            at=at,
+            finding_id=finding_id,
+            case_id=case_id,
+            confidential=confidential,
         )
 
     def resolve_on_site(self, finding_id: int, note: str, *, actor: Actor, at: datetime) -> None:

@@ -165,7 +165,13 @@ class EngagementService(CaseService):
             service_item=service_item,
         )
         new = self.new_case(intake, actor=actor)
-        visit.note_case_opened(finding_id, new.case.id, actor=actor, at=new.case.created_on)
+        visit.note_case_opened(
+            finding_id,
+            new.case.id,
+            actor=actor,
+            at=new.case.created_on,
+            confidential=new.case.confidential,
+        )
         return self.commit(*new.aggregates, visit)[0]
 
     def visit(self, visit_id: UUID) -> Visit:

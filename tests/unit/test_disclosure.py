@@ -6,6 +6,7 @@ from uuid import uuid4
 
 from domain import disclosure
 from domain.case import Case
+from domain.visit import Visit
 from infra.kafka.public import publication_of
 from tests.support.event_samples import sample_event
 
@@ -42,3 +43,11 @@ def test_a_leader_filing_a_report_is_not_named_on_the_stream() -> None:
     assert data["actor"] == {"role": "leader", "id": None}
     open_case = sample_event(Case.Filed, role="leader", confidential=False)
     assert publication_of(open_case).data(open_case)["actor"]["id"] == "li.na"  # type: ignore[union-attr]
+
+
+def test_a_visit_s_tie_to_a_confidential_case_is_not_published() -> None:
+    tied = sample_event(Visit.FindingCaseOpened, role="leader", confidential=True)
+    assert publication_of(tied).data(tied)["case_id"] is None  # type: ignore[union-attr]
+    open_tie = sample_event(Visit.FindingCaseOpened, role="leader", confidential=False)
+    published = publication_of(open_tie).data(open_tie)  # type: ignore[union-attr]
+    assert published["case_id"] == str(open_tie.case_id)

@@ -85,6 +85,12 @@ EDITION = (
 )
 
 
+def _confidential_case(event: Any) -> frozenset[str]:
+    # A visit names the enterprise visited: its tie to a confidential case would name the
+    # case's source, which no read shows (domain.disclosure).
+    return frozenset({"case_id"}) if getattr(event, "confidential", False) else frozenset()
+
+
 PUBLICATIONS = (
     Publication(
         Visit.Recorded, "visit.recorded",
@@ -115,7 +121,12 @@ PUBLICATIONS = (
     ),
     Publication(
         Visit.FindingCaseOpened, "visit.finding_case_opened", "A finding opened a case.",
-        (Field("finding_id", "integer"), Field("case_id", "uuid")),
+        (
+            Field("finding_id", "integer"),
+            Field("case_id", "uuid", nullable=True, description="null when confidential"),
+        ),
+        version=2,
+        mask=_confidential_case,
     ),
     Publication(
         Visit.FindingResolvedOnSite, "visit.finding_resolved_on_site",
@@ -233,6 +244,10 @@ PUBLICATIONS = (
 )
 
 RETIRED = (
+    Publication(
+        Visit.FindingCaseOpened, "visit.finding_case_opened", "A finding opened a case.",
+        (Field("finding_id", "integer"), Field("case_id", "uuid")),
+    ),
     Publication(
         Visit.Recorded, "visit.recorded", "A leader's visit or on-site office day was recorded.",
         VISIT,
