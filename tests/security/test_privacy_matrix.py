@@ -36,6 +36,7 @@ from tests.security.confidential_world import (
 )
 
 __all__ = ["world"]
+DASHBOARDS = ("board", "reviews", "lists", "coverage", "ranking")
 READERS = {Role.INSPECTOR, Role.SUPERVISOR}
 # Who sees the case itself (never its filer): the desk, the unit it was routed to, and roles
 # that see every case.
@@ -61,6 +62,7 @@ def api_paths(report: Report) -> list[str]:
         "/api/v1/cases?sort=-updated_at&limit=200",
         *views,
         *[f"{v}?where=enterprise_id=" for v in views if v.endswith("/cases/cases")],
+        "/api/v1/inbox",
         "/open311/v2/requests.json",
         "/open311/v2/requests.xml",
         f"/open311/v2/requests/{report.case_id}.json",
@@ -72,6 +74,8 @@ def pages(report: Report) -> list[str]:
     return [
         "/desk",
         f"/cases/{report.case_id}",
+        f"/cases/{report.case_id}/dossier",
+        "/inbox",
         "/inspect",
         f"/inspect/cases/{report.case_id}",
         f"/inspect/cases/{report.case_id}?version=1",
@@ -82,6 +86,7 @@ def pages(report: Report) -> list[str]:
         "/dashboards/lists",
         "/dashboards/coverage",
         "/dashboards/ranking",
+        *[f"/dashboards/{name}.csv" for name in DASHBOARDS],
     ]
 
 
@@ -112,8 +117,9 @@ def test_no_route_page_view_or_figure_shows_the_filer(world: World, login: str) 
         baseline = before.get(path.replace(report.case_id, "0" * 32), [])
         assert set(leaked(text)) <= set(baseline), f"{login} sees {leaked(text)} at {path}"
     opened = sum(SUMMARY in t for p, t in after.items() if p.startswith("web /cases/"))
+    # The case page and its dossier, for whoever sees the case.
     listed = SUMMARY in after["/api/v1/cases"]
-    assert (opened == 1 and listed) == (login in SEES_CASE), "the check above is not vacuous"
+    assert (opened == 2 and listed) == (login in SEES_CASE), "the check above is not vacuous"
 
 
 @pytest.mark.parametrize("login", WHO)
