@@ -311,7 +311,7 @@ class Case(Tracked):
         policy_version: str,
         filer_subject: UUID | None = None,
         location: dict[str, Any] | None = None,
-            reported_unit_id: UUID | None = None,
+        reported_unit_id: UUID | None = None,
     ) -> None:
         self.case_type, self.channel, self.summary = case_type, channel, summary
         self.location = Location.from_data(location)

@@ -22,8 +22,9 @@ from domain.actors import Role
 CONFIDENTIAL = "[confidential]"
 """What stands in for a withheld value where a blank would read as "none" (an actor)."""
 
-FILER_FIELDS = frozenset({"enterprise_id", "source_visit_id", "rater"})
-"""Fields that name a confidential case's filer, or lead to them."""
+FILER_FIELDS = frozenset({"enterprise_id", "source_visit_id", "rater", "location"})
+"""Fields that name a confidential case's filer, or lead to them (the place a demand is about
+may be the filer's own premises)."""
 
 FILER_ROLES = frozenset({Role.ENTERPRISE.value, Role.LEADER.value})
 """Roles in which the filer itself acts on the record: an enterprise filing online or rating,

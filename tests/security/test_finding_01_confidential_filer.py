@@ -196,3 +196,29 @@ def test_a_report_opened_from_a_visit_is_not_tied_back_to_the_visit(world: World
         assert ENTERPRISE_ID not in case, login
     for login in ("county-01", "chen.jie", "zhou.min"):
         assert opened["id"] not in world.get(login, f"/api/v1/visits/{visit['id']}").text
+
+
+def test_the_place_of_a_confidential_request_is_not_read_back(world: World) -> None:
+    """A report filed over Open311 with the filer's own address: no ordinary read shows it."""
+    open_desk(world)
+    place = "深圳市南山区举报人公司所在路1号"
+    created = world.client.post(
+        "/open311/v2/requests.json",
+        data={"api_key": world.tokens["example-co"], "service_code": "report",
+              "description": "窗口索要好处费", "address_string": place, "lat": "22.5",
+              "long": "113.9", "attribute[confidential]": "true"},
+    )
+    assert created.status_code == 201, created.text
+    case_id = created.json()[0]["service_request_id"]
+    paths = [f"/api/v1/cases/{case_id}", f"/api/v1/cases/{case_id}/history",
+             f"/api/v1/records/{case_id}/history", "/api/v1/views/cases/cases",
+             "/api/v1/cases", "/open311/v2/requests.json"]
+    for login in ("chen.jie", "zhou.min", "root", DESK_CLERK, "data-platform"):
+        for path in paths:
+            answer = world.get(login, path)
+            assert answer.status_code < 500, answer.text
+            assert place not in answer.text, f"{login} reads the place at {path}"
+    for login in ("chen.jie", DESK_CLERK):
+        page = web_session(world, login).get(f"/cases/{case_id}")
+        assert page.status_code == 200
+        assert place not in page.text

@@ -51,3 +51,12 @@ def test_a_visit_s_tie_to_a_confidential_case_is_not_published() -> None:
     open_tie = sample_event(Visit.FindingCaseOpened, role="leader", confidential=False)
     published = publication_of(open_tie).data(open_tie)  # type: ignore[union-attr]
     assert published["case_id"] == str(open_tie.case_id)
+
+
+def test_the_place_a_confidential_demand_is_about_is_withheld_from_its_history() -> None:
+    place = {"address_string": "深圳市南山区某路1号", "lat": 22.5, "long": 113.9}
+    fields = {"case_type": "report", "location": place}
+    assert disclosure.event_fields(fields, confidential=True)["location"] == (
+        disclosure.CONFIDENTIAL
+    )
+    assert disclosure.event_fields(fields, confidential=False)["location"] == place
