@@ -165,3 +165,26 @@ def _reads(world: World, subject: str) -> list[tuple[Any, ...]]:
         for e in history
         if isinstance(e, DataSubject.Revealed)
     ]
+
+
+def test_nobody_signed_out_reads_the_case_or_its_filer(world: World) -> None:
+    """Open311 lets anyone read requests without a key; a confidential one is never among them."""
+    open_desk(world)
+    report = file_report(world)
+    for path in (
+        "/open311/v2/requests.json",
+        "/open311/v2/requests.xml",
+        f"/open311/v2/requests/{report.case_id}.json",
+        f"/open311/v2/requests/{report.case_id}.xml",
+        f"/api/v1/cases/{report.case_id}",
+        f"/cases/{report.case_id}",
+    ):
+        answer = world.client.get(path)
+        assert answer.status_code < 500, f"{path}: {answer.text}"
+        if path.startswith("/open311/v2/requests."):  # (a refusal quotes the path it refused)
+            assert report.case_id not in answer.text, path
+        elif path.startswith("/api/"):
+            assert answer.status_code == 401, path
+        else:  # the page sends a signed-out browser to the sign-in form
+            assert SUMMARY not in answer.text, path
+        assert not leaked(answer.text), path
