@@ -95,3 +95,29 @@ class ConflictError(DomainError):
             " reload it and try again",
             params={"expected": expected, "current": current},
         )
+
+
+class TooManyAttemptsError(DomainError):
+    """Too many failed sign-ins for a login or from an address: refused until the lock ends."""
+
+    default_code = "sign-in-locked"
+
+    def __init__(self, retry_after_seconds: int, until: str) -> None:
+        self.retry_after_seconds = max(1, retry_after_seconds)
+        super().__init__(
+            f"too many failed sign-ins; try again after {until} (in {self.retry_after_seconds} s)",
+            params={"until": until, "retry_after_seconds": self.retry_after_seconds},
+        )
+
+
+class BusyError(DomainError):
+    """The server is at its limit for an expensive step (password hashing); retry shortly."""
+
+    default_code = "busy"
+
+    def __init__(self, what: str, retry_after_seconds: int = 1) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(
+            f"too many {what} at once; try again in {retry_after_seconds} s",
+            params={"what": what, "retry_after_seconds": retry_after_seconds},
+        )

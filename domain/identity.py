@@ -21,6 +21,8 @@ from domain.refusals import StepRefusedError, iso, require_role, require_text, u
 USER_ROLES = frozenset(Role) - {Role.SYSTEM}
 UNIT_ROLES = frozenset({Role.WINDOW_STAFF, Role.UNIT_HEAD})
 STEWARDS = (Role.ADMIN, Role.SYSTEM)
+SESSION_LABEL = "session"
+"""The label of the tokens signing in issues."""
 
 
 class User(Tracked):
@@ -40,13 +42,22 @@ class User(Tracked):
         password_hash: str
 
         def apply(self, aggregate: Aggregate) -> None:
-            _user(aggregate).password_hash = self.password_hash
+            user = _user(aggregate)
+            user.password_hash = self.password_hash
+            user.password_set_at = self.timestamp
 
     class Disabled(Tracked.Event):
         reason: str
 
         def apply(self, aggregate: Aggregate) -> None:
-            _user(aggregate).disabled = True
+            user = _user(aggregate)
+            user.disabled, user.disabled_at = True, self.timestamp
+
+    class Enabled(Tracked.Event):
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            _user(aggregate).disabled = False
 
     def __init__(
         self,
@@ -62,6 +73,10 @@ class User(Tracked):
         self.unit_id, self.enterprise_id = unit_id, enterprise_id
         self.password_hash = password_hash
         self.disabled = False
+        # Tokens issued up to these moments stop working: every token at a disabling (also
+        # after the user is enabled again), the sign-in sessions at a password change.
+        self.disabled_at: datetime | None = None
+        self.password_set_at: datetime | None = None
 
     @staticmethod
     def id_for(login: str) -> UUID:
@@ -116,6 +131,26 @@ class User(Tracked):
             raise StepRefusedError("disable", "disabled", f"user {self.login} is already disabled")
         self._record(self.Disabled, actor=actor, at=at, reason=require_text("a reason", reason))
 
+    def enable(self, reason: str, *, actor: Actor, at: datetime) -> None:
+        require_role(actor, STEWARDS, "enable users")
+        if not self.disabled:
+            raise StepRefusedError("enable", "enabled", f"user {self.login} is not disabled")
+        self._record(self.Enabled, actor=actor, at=at, reason=require_text("a reason", reason))
+
+    def honours(self, token: ApiToken, at: datetime) -> bool:
+        """Whether ``token`` acts for this user now: not disabled, the token active and issued
+        after the last disabling (and, for a sign-in session, after the last password change)."""
+        if self.disabled or token.login != self.login or not token.active(at):
+            return False
+        if self.disabled_at is not None and token.created_on <= self.disabled_at:
+            return False
+        is_session = token.label == SESSION_LABEL
+        return not (
+            is_session
+            and self.password_set_at is not None
+            and token.created_on <= self.password_set_at
+        )
+
     @property
     def actor(self) -> Actor:
         return Actor(self.acts_as, self.role)
@@ -130,6 +165,8 @@ class User(Tracked):
             "enterprise_id": uid(self.enterprise_id),
             "has_password": self.password_hash is not None,
             "disabled": self.disabled,
+            "disabled_at": iso(self.disabled_at),
+            "password_set_at": iso(self.password_set_at),
         }
 
 
@@ -218,6 +255,83 @@ class ApiToken(Tracked):
             "expires_at": iso(self.expires_at),
             "revoked_at": iso(self.revoked_at),
         }
+
+
+class SignInLock(Tracked):
+    """A lock on a login or a client address after too many failed sign-ins, recorded so that
+    who was locked, from where and until when is part of the record (等保 2.0)."""
+
+    kind: ClassVar[str] = "sign_in_lock"
+
+    class Recorded(Tracked.Created):
+        locked: str
+        login: str
+        address: str
+        failures: int
+        until: datetime
+        lock_number: int
+
+    def __init__(
+        self,
+        *,
+        locked: str,
+        login: str,
+        address: str,
+        failures: int,
+        until: datetime,
+        lock_number: int,
+    ) -> None:
+        self.locked, self.login, self.address = locked, login, address
+        self.failures, self.until, self.lock_number = failures, until, lock_number
+
+    @classmethod
+    def record(
+        cls,
+        lock_id: UUID,
+        *,
+        locked: str,
+        login: str,
+        address: str,
+        failures: int,
+        until: datetime,
+        lock_number: int,
+        at: datetime,
+    ) -> Self:
+        """Record a lock: ``locked`` says what is locked (``login`` or ``address``); the
+        other names the attempt that reached the limit."""
+        if locked not in LOCKABLE:
+            raise InvalidInputError(f"a sign-in lock is on a login or an address, not {locked!r}")
+        if until <= at:
+            raise InvalidInputError("a sign-in lock must end after it begins")
+        return cls._create_by(
+            cls.Recorded,
+            id=lock_id,
+            actor=SIGN_IN_GUARD,
+            at=at,
+            locked=locked,
+            login=login,
+            address=address,
+            failures=failures,
+            until=until,
+            lock_number=lock_number,
+        )
+
+    def state(self) -> dict[str, Any]:
+        return {
+            **super().state(),
+            "locked": self.locked,
+            "login": self.login,
+            "address": self.address,
+            "failures": self.failures,
+            "since": iso(self.created_on),
+            "until": iso(self.until),
+            "lock_number": self.lock_number,
+        }
+
+
+LOCKABLE = ("login", "address")
+SIGN_IN_GUARD = Actor("sign-in-guard", Role.SYSTEM)
+"""Who records sign-in locks: the system, on its own account."""
 
 
 def _user(aggregate: Aggregate) -> User:

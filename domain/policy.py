@@ -59,8 +59,7 @@ class ListPolicy:
         ):
             if getattr(self, red) <= getattr(self, black):
                 raise InvalidInputError(
-                    f"lists.{red} must be above lists.{black}, so that nobody can be on both"
-                    " lists",
+                    f"lists.{red} must be above lists.{black}, so that nobody can be on both lists",
                     code="list-floor-above-ceiling",
                     params={"floor": red, "ceiling": black},
                 )
@@ -132,6 +131,62 @@ class PrivacyPolicy:
 
 
 @dataclass(frozen=True)
+class SignInPolicy:
+    """Failed sign-ins (等保 2.0: handle failed logins): how many a login and an address may
+    have within the window before a lock, how long locks last and how they grow, and how long
+    a session token lives."""
+
+    failures_per_login: int = 5
+    failures_per_address: int = 30
+    window_minutes: int = 15
+    lock_minutes: int = 5
+    lock_growth: int = 2
+    """Each further lock of the same login or address lasts this many times the last."""
+    max_lock_minutes: int = 240
+    forget_after_hours: int = 24
+    """A login or address with no failure and no lock for this long starts afresh."""
+    session_hours: int = 12
+
+    def __post_init__(self) -> None:
+        for name in (
+            "failures_per_login",
+            "failures_per_address",
+            "window_minutes",
+            "lock_minutes",
+            "lock_growth",
+            "max_lock_minutes",
+            "forget_after_hours",
+            "session_hours",
+        ):
+            if getattr(self, name) < 1:
+                raise InvalidInputError(
+                    f"sign_in.{name} must be at least 1",
+                    code="policy-number-too-small",
+                    params={"key": f"sign_in.{name}", "minimum": 1},
+                )
+
+    def lock_for(self, earlier_locks: int) -> timedelta:
+        """How long the next lock lasts, given how many the login or address had before."""
+        minutes = self.lock_minutes * self.lock_growth ** min(earlier_locks, 32)
+        return timedelta(minutes=min(minutes, self.max_lock_minutes))
+
+
+@dataclass(frozen=True)
+class IdempotencyPolicy:
+    """How long an ``Idempotency-Key`` is remembered; after that it is purged and free again."""
+
+    keep_hours: int = 24
+
+    def __post_init__(self) -> None:
+        if self.keep_hours < 1:
+            raise InvalidInputError(
+                "idempotency.keep_hours must be at least 1",
+                code="policy-number-too-small",
+                params={"key": "idempotency.keep_hours", "minimum": 1},
+            )
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     name: str
@@ -160,6 +215,8 @@ class Policy:
     rates: RatePolicy = field(default_factory=RatePolicy)
     open311: Open311Policy = field(default_factory=Open311Policy)
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    sign_in: SignInPolicy = field(default_factory=SignInPolicy)
+    idempotency: IdempotencyPolicy = field(default_factory=IdempotencyPolicy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

@@ -9,31 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 
 from domain.application import Casetrail
 from domain.services.base import Clock
 from infra.bootstrap import ArrangementSource, bootstrap
-from infra.idempotency import (
-    IdempotencyStore,
-    MemoryIdempotencyStore,
-    postgres_idempotency,
-    sqlite_idempotency,
-)
-from infra.identity import Accounts
+from infra.idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
+from infra.idempotency import IdempotencyStore
+from infra.identity import Accounts, HashGate
 from infra.kafka.service import RelayThread, start_relay
 from infra.notify import NotifyStore, SenderThread, open_notify_store, open_sender
 from infra.notify.channels import configured_channels
 from infra.notify.inbox import Inbox
-from infra.persistence import persistence_env
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
 from infra.publishing import Publisher
 from infra.readside import ReadSide
 from infra.runtime import Background
 from infra.settings import Settings
-from infra.views import open_view_store, postgres_conninfo
+from infra.side_tables import open_side_table
+from infra.sign_in_limits import SCHEMA as SIGN_IN_SCHEMA
+from infra.sign_in_limits import SignInGuard, SignInLimits
+from infra.views import open_view_store
 from projections.registry import log_projections
 
 PUBLISH_WAIT_SECONDS = 30.0
@@ -98,6 +97,7 @@ class Container:
             self.background = None
         self.idempotency.close()
         self.notify.close()
+        self.accounts.guard.close()
         self.read.store.close()
         self.app.close()
 
@@ -115,18 +115,22 @@ def build_container(
     return Container(
         settings=settings,
         app=app,
-        accounts=Accounts(app, hasher),
+        accounts=open_accounts(settings, app, hasher),
         read=ReadSide(runner.log, views, runner),
-        idempotency=open_idempotency(settings, app.clock),
+        idempotency=open_idempotency(settings, app),
         notify=open_notify_store(settings),
     )
 
 
-def open_idempotency(settings: Settings, clock: Clock) -> IdempotencyStore:
-    backend = settings.backend
-    if backend == "memory":
-        return MemoryIdempotencyStore(clock)
-    if backend == "sqlite":
-        return sqlite_idempotency(str(settings.sqlite_path), clock)
-    conninfo, schema = postgres_conninfo(persistence_env(settings))
-    return postgres_idempotency(conninfo, schema, clock)
+def open_accounts(
+    settings: Settings, app: Casetrail, hasher: PasswordHasher | None = None
+) -> Accounts:
+    """Accounts whose sign-in counts are shared by every process on the store."""
+    limits = SignInLimits(open_side_table(settings, SIGN_IN_SCHEMA))
+    gate = HashGate(settings.sign_in_concurrency, settings.sign_in_wait_seconds)
+    return Accounts(app, hasher, guard=SignInGuard(app, limits), gate=gate)
+
+
+def open_idempotency(settings: Settings, app: Casetrail) -> IdempotencyStore:
+    keep = timedelta(hours=app.policy.idempotency.keep_hours)
+    return IdempotencyStore(open_side_table(settings, IDEMPOTENCY_SCHEMA), app.clock, keep)

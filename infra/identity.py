@@ -1,8 +1,15 @@
-"""Accounts: add users, issue and revoke bearer tokens, sign in with a password, authenticate.
+"""Accounts: add, list, disable and enable users, set passwords, issue and revoke bearer
+tokens, sign in with a password, authenticate.
 
 Passwords are hashed with argon2; a token's secret has 256 bits of entropy, so a SHA-256 digest
 is enough to store it. A token reads ``ctk_<token id>_<secret>``: the id finds the record, the
 secret proves possession. Nothing secret is ever recorded in the clear.
+
+Every request is authenticated against the stored token *and* its user, read afresh: a token
+revoked, a user disabled or a password changed takes effect on the next request, in every
+process. Signing in is limited twice over: failed attempts per login and per client address
+(``infra.sign_in_limits``), and how many argon2 hashes run at once (``HashGate``; each takes
+64 MiB, so unbounded concurrent sign-ins would exhaust the server's memory).
 """
 
 from __future__ import annotations
@@ -10,22 +17,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from eventsourcing.utils import get_topic
 
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import STAFF_ROLES, Enterprise, Leader, Staff
-from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError
-from domain.identity import ApiToken, User
+from domain.errors import AlreadyExistsError, BusyError, InvalidInputError, NotFoundError
+from domain.identity import SESSION_LABEL, ApiToken, User
 from domain.services.base import Saved
+from infra.sign_in_limits import SignInGuard, memory_limits
 
 TOKEN_PREFIX = "ctk"
-SESSION_HOURS = 12
 # Verified when a login is unknown, so a wrong login takes as long as a wrong password.
 _DUMMY_HASH = PasswordHasher().hash("casetrail-dummy-password")
 
@@ -62,10 +73,57 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class HashGate:
+    """At most ``size`` password hashes at once in this process; a caller waits ``wait``
+    seconds for a turn, then is told the server is busy (503 with Retry-After)."""
+
+    def __init__(self, size: int, wait: float) -> None:
+        self.size, self.wait = size, wait
+        self._slots = threading.BoundedSemaphore(size)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self.wait):
+            raise BusyError("password checks")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 class Accounts:
-    def __init__(self, app: Casetrail, hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        app: Casetrail,
+        hasher: PasswordHasher | None = None,
+        *,
+        guard: SignInGuard | None = None,
+        gate: HashGate | None = None,
+    ) -> None:
         self.app = app
         self.hasher = hasher or PasswordHasher()
+        self.guard = guard or SignInGuard(app, memory_limits())
+        self.gate = gate or HashGate(2, 10.0)
+
+    def _hash(self, password: str) -> str:
+        with self.gate.turn():
+            return self.hasher.hash(_checked(password))
+
+    def _verify(self, stored: str | None, password: str) -> bool:
+        with self.gate.turn():
+            try:
+                return bool(self.hasher.verify(stored or _DUMMY_HASH, password))
+            except (VerificationError, InvalidHashError):
+                return False
+
+    @property
+    def session_hours(self) -> int:
+        return self.app.policy.sign_in.session_hours
+
+    def users(self) -> list[User]:
+        """Every user, in the order they were added."""
+        found = [self.app.load(User, i) for i in self.app.iter_ids([get_topic(User.Added)])]
+        return [u for u in found if isinstance(u, User)]
 
     def user(self, login: str) -> User:
         try:
@@ -105,7 +163,7 @@ class Accounts:
             enterprise_id, acts_as = found.id, found.credit_code
         if role is Role.LEADER:
             acts_as = self.app.load(Leader, Leader.id_for(leader or login)).code
-        password_hash = self.hasher.hash(_checked(password)) if password is not None else None
+        password_hash = self._hash(password) if password is not None else None
         user = User.add(
             login,
             role,
@@ -119,8 +177,21 @@ class Accounts:
         return self.app.commit(user)[0]
 
     def set_password(self, login: str, password: str, *, actor: Actor) -> Saved:
+        """A new password; the user's sign-in sessions end (tokens for systems stay)."""
         user = self.user(login)
-        user.set_password(self.hasher.hash(_checked(password)), actor=actor, at=self.app.now())
+        user.set_password(self._hash(password), actor=actor, at=self.app.now())
+        return self.app.commit(user)[0]
+
+    def disable(self, login: str, reason: str, *, actor: Actor) -> Saved:
+        """Disable a user: every token and web session of theirs stops working at once, and
+        stays dead if the user is enabled again."""
+        user = self.user(login)
+        user.disable(reason, actor=actor, at=self.app.now())
+        return self.app.commit(user)[0]
+
+    def enable(self, login: str, reason: str, *, actor: Actor) -> Saved:
+        user = self.user(login)
+        user.enable(reason, actor=actor, at=self.app.now())
         return self.app.commit(user)[0]
 
     def issue_token(
@@ -153,18 +224,26 @@ class Accounts:
         token.revoke(reason, actor=actor, at=self.app.now())
         return self.app.commit(token)[0]
 
-    def sign_in(self, login: str, password: str, *, hours: int = SESSION_HOURS) -> IssuedToken:
-        """A session token for a correct login and password."""
+    def sign_in(self, login: str, password: str, *, address: str) -> IssuedToken:
+        """A session token for a correct login and password, from the client at ``address``.
+
+        Refused with ``TooManyAttemptsError`` while the login or the address is locked (the
+        password is not even checked then), and with ``BusyError`` when too many hashes run."""
+        now, subject = self.app.now(), login.strip().lower()[:200]
+        self.guard.admit(subject, address, now)
         user = self._user_or_none(login)
         stored = user.password_hash if user is not None else None
         try:
-            self.hasher.verify(stored or _DUMMY_HASH, password)
-        except (VerificationError, InvalidHashError):
-            raise AuthenticationError("wrong login or password") from None
-        if user is None or stored is None or user.disabled:
+            right = self._verify(stored, password)
+        except BusyError:
+            self.guard.give_back(subject, address)
+            raise
+        if not right or user is None or stored is None or user.disabled:
+            self.guard.failed(subject, address, now)
             raise AuthenticationError("wrong login or password")
-        expires = self.app.now() + timedelta(hours=hours)
-        return self.issue_token(login, actor=user.actor, label="session", expires_at=expires)
+        self.guard.succeeded(subject, address)
+        expires = self.app.now() + timedelta(hours=self.session_hours)
+        return self.issue_token(login, actor=user.actor, label=SESSION_LABEL, expires_at=expires)
 
     def authenticate(self, token: str) -> Principal:
         token_id, secret = _parse(token)
@@ -174,11 +253,12 @@ class Accounts:
             raise AuthenticationError("unknown or revoked token") from None
         if not hmac.compare_digest(record.secret_digest, digest(secret)):
             raise AuthenticationError("unknown or revoked token")
-        if not record.active(self.app.now()):
+        now = self.app.now()
+        if not record.active(now):
             raise AuthenticationError("the token was revoked or has expired")
         user = self._user_or_none(record.login)
-        if user is None or user.disabled:
-            raise AuthenticationError("the token's user is disabled")
+        if user is None or not user.honours(record, now):
+            raise AuthenticationError("the token's user is disabled or the token was ended")
         return Principal(user.login, user.actor, user.unit_id, user.enterprise_id, token_id)
 
     def _user_or_none(self, login: str) -> User | None:

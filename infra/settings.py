@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     notify_max_attempts: int = Field(default=10, ge=1)
     """Attempts before a delivery is dead-lettered (an admin replays it)."""
 
+    sign_in_concurrency: int = Field(default=2, ge=1, le=64)
+    """How many password hashes (argon2, 64 MiB each) one server process runs at once; further
+    sign-ins wait their turn."""
+
+    sign_in_wait_seconds: float = Field(default=10.0, gt=0, le=300)
+    """How long a sign-in waits for a turn before it is answered 503 with Retry-After."""
+
+    token_days: int = Field(default=90, ge=1, le=3650)
+    """How long a token issued by an admin (``casetrail tokens issue``, the API) lives unless
+    its issuer says otherwise (``--expires``)."""
+
     @field_validator("policy_file", mode="before")
     @classmethod
     def _default_policy_when_unset(cls, value: Any) -> Any:

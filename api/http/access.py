@@ -68,6 +68,11 @@ ACCESS: dict[str, frozenset[Role]] = {
     "session.show": EVERYONE,
     "session.close": EVERYONE,
     "users.add": frozenset({A}),
+    "users.list": frozenset({A}),
+    "users.show": frozenset({A}),
+    "users.disable": frozenset({A}),
+    "users.enable": frozenset({A}),
+    "users.set_password": frozenset({A}),
     "users.issue_token": frozenset({A}),
     "tokens.revoke": frozenset({A}),
     # Case commands (the roles mirror domain/case_rules.STEPS; a test keeps them in step).

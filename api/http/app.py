@@ -27,6 +27,7 @@ from api.http.routers import (
     publications,
     reviews,
     session,
+    users,
     views,
 )
 from api.web import site as web_site
@@ -47,6 +48,7 @@ commands over an event store, and queries over read models that follow its log.
 MODULES = (
     health,
     session,
+    users,
     cases,
     case_queries,
     inspector,
@@ -66,6 +68,7 @@ ERROR_STATUSES = {
     409: "A version conflict, a step not allowed now, or a duplicate",
     413: "The body is too large",
     422: "A field is invalid",
+    429: "Too many failed sign-ins: wait the Retry-After seconds",
     500: "Something failed on our side",
     503: "The store is unreachable for now; retry after the Retry-After seconds",
 }
@@ -110,7 +113,9 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     _check_every_route_is_declared(app)
     web_site.mount(app)  # the web pages (api/web) share this app's container and identity
     problems.install(app)
-    app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
+    app.add_middleware(
+        IdempotencyMiddleware, store=container.idempotency, accounts=container.accounts
+    )
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(PlainTextMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
@@ -169,6 +174,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             for status, text in ERROR_STATUSES.items():
                 signs_in = route.name in SIGN_IN_OPTIONAL and status == 401
                 if public and status in (401, 403) and not signs_in:
+                    continue
+                if status == 429 and route.name != "session.open":
                     continue
                 content: dict[str, Any] = {
                     problems.MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}

@@ -1,9 +1,14 @@
 """``Idempotency-Key`` on POST: a retried request gets the first response, not a second effect.
 
-A key belongs to the caller who sent it (a digest of their credentials), and to one request:
-the same key with another method, path, ``If-Match`` or body is refused with 422. Responses
-below 500 are stored (a refusal is an answer too); after a 5xx the key is released so the retry
-runs again. Two requests racing under one key: the second is told to retry (409).
+The key is looked at only once the caller is authenticated: it belongs to that user (their
+login), and a request that is not authenticated runs as if it had no key, so it adds nothing
+to the store (the route answers it: 401, or a public route's own answer). A key names one
+request: the same key with another method, path, ``If-Match`` or body is refused with 422.
+Responses below 500 are stored (a refusal is an answer too); after a 5xx the key is released so
+the retry runs again. Two requests racing under one key: the second is told to retry (409).
+
+A response that carries a secret (marked ``Cache-Control: no-store``: a bearer token) is not
+stored; a retry is told, with 409, that the first request succeeded and its answer is not kept.
 """
 
 from __future__ import annotations
@@ -16,15 +21,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.middleware import BODY_KEY, send_problem
 from infra.idempotency import IdempotencyStore, StoredResponse
+from infra.identity import Accounts, AuthenticationError, Principal
 
 HEADER = b"idempotency-key"
 KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 PREFIX = "/api/v1/"
+TOKEN_MARK = b'"ctk_'
+"""A bearer token in a JSON body: never stored, even if a route forgot to mark its answer."""
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
-        self.app, self.store = app, store
+    def __init__(self, app: ASGIApp, store: IdempotencyStore, accounts: Accounts) -> None:
+        self.app, self.store, self.accounts = app, store, accounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", ()))
@@ -43,11 +51,27 @@ class IdempotencyMiddleware:
                 "use 1 to 200 visible ASCII characters, for example a UUID",
             )
             return
-        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()
+        principal = await to_thread.run_sync(self._authenticate, headers)
+        if principal is None:
+            await self.app(scope, receive, send)
+            return
+        # The route's guard finds the caller here and does not authenticate a second time.
+        scope.setdefault("state", {})["principal"] = principal
+        caller = principal.login
         fingerprint = _fingerprint(scope, headers)
         found = await to_thread.run_sync(self.store.reserve, caller, key, fingerprint)
         if found.outcome == "replay":
             assert found.response is not None
+            if found.response.withheld:
+                await send_problem(
+                    send,
+                    409,
+                    "idempotent-response-not-kept",
+                    "The first request with this key succeeded; its answer is not kept",
+                    f"it was answered {found.response.status} with a secret (a token), which is"
+                    " shown once and never stored: sign in again or have a new token issued",
+                )
+                return
             await _send_stored(send, found.response)
             return
         if found.outcome == "different_request":
@@ -69,6 +93,15 @@ class IdempotencyMiddleware:
             )
             return
         await self._run(scope, receive, send, caller, key)
+
+    def _authenticate(self, headers: dict[bytes, bytes]) -> Principal | None:
+        scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            return self.accounts.authenticate(token.strip())
+        except AuthenticationError:
+            return None
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, caller: str, key: str) -> None:
         status, headers, body = 500, list[tuple[str, str]](), bytearray()
@@ -93,7 +126,15 @@ class IdempotencyMiddleware:
             await to_thread.run_sync(self.store.release, caller, key)
             return
         stored = StoredResponse(status, headers, bytes(body))
+        if _carries_secret(headers) or TOKEN_MARK in body:
+            stored = StoredResponse.withholding(status)
         await to_thread.run_sync(self.store.complete, caller, key, stored)
+
+
+def _carries_secret(headers: list[tuple[str, str]]) -> bool:
+    return any(
+        name.lower() == "cache-control" and "no-store" in value.lower() for name, value in headers
+    )
 
 
 def _fingerprint(scope: Scope, headers: dict[bytes, bytes]) -> str:

@@ -25,12 +25,14 @@ from api.http.schemas.common import CONTROL_CHARACTER
 from domain.errors import (
     AlreadyExistsError,
     BrokenRecordError,
+    BusyError,
     ConflictError,
     DomainError,
     IllegalStepError,
     InvalidInputError,
     NotFoundError,
     NotPermittedError,
+    TooManyAttemptsError,
 )
 from infra.identity import AuthenticationError
 
@@ -41,6 +43,8 @@ TYPE_PREFIX = "urn:casetrail:problem:"
 
 # Domain error -> (status, problem type, title). Looked up along the error's class hierarchy.
 STATUS: dict[type[DomainError], tuple[int, str, str]] = {
+    TooManyAttemptsError: (429, "too-many-attempts", "Too many failed sign-ins"),
+    BusyError: (503, "busy", "The server is busy"),
     ConflictError: (409, "version-conflict", "The record changed since you read it"),
     # Data damaged outside the application: the server's fault, and retrying will not help.
     BrokenRecordError: (500, "record-broken", "The record's stored history is damaged"),
@@ -139,7 +143,10 @@ def _domain_error(request: Request, error: Exception) -> Response:
     elif isinstance(error, IllegalStepError):
         extra["allowed"] = error.allowed
     extra["code"], extra["params"] = error.code, _json_params(error.params)
-    return problem_response(request, status, slug, title, str(error), **extra)
+    headers = None
+    if isinstance(error, TooManyAttemptsError | BusyError):
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+    return problem_response(request, status, slug, title, str(error), headers=headers, **extra)
 
 
 def _json_params(params: dict[str, object]) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from api.http.access import CurrentPrincipal, guarded, scope_of
 from api.http.deps import CommandDep, ContainerDep, done
@@ -24,16 +25,35 @@ from infra.identity import IssuedToken
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
 
-def _issued(token: IssuedToken) -> TokenIssued:
+SECRET_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+"""On every answer that carries a token: no cache keeps it, nor the idempotency-key store."""
+
+
+def client_address(request: Request) -> str:
+    """The address sign-in attempts are counted by (the proxy's, unless the server is told to
+    trust its X-Forwarded-For: ``uvicorn --forwarded-allow-ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _issued(token: IssuedToken, response: Response) -> TokenIssued:
+    response.headers.update(SECRET_HEADERS)
     return TokenIssued(
         token_id=token.token_id, token=token.token, login=token.login, expires_at=token.expires_at
     )
 
 
 @router.post("/session", status_code=201, response_model=TokenIssued, **guarded("session.open"))
-def sign_in(body: SignIn, container: ContainerDep) -> TokenIssued:
-    """Sign in with login and password; the answer is a bearer token for 12 hours."""
-    return _issued(container.accounts.sign_in(body.login, body.password))
+def sign_in(
+    body: SignIn, container: ContainerDep, request: Request, response: Response
+) -> TokenIssued:
+    """Sign in with login and password; the answer is a bearer token for 12 hours (policy).
+
+    Too many failed attempts for a login or from an address lock it for a while: 429 with
+    Retry-After, and the lock is recorded."""
+    issued = container.accounts.sign_in(
+        body.login, body.password, address=client_address(request)
+    )
+    return _issued(issued, response)
 
 
 @router.get("/session", response_model=Me, **guarded("session.show"))
@@ -85,13 +105,17 @@ def issue_token(
     body: TokenRequest,
     container: ContainerDep,
     cmd: CommandDep,
+    response: Response,
 ) -> TokenIssued:
-    """Issue a bearer token to a user (for another system, say); only its digest is kept."""
-    return _issued(
-        container.accounts.issue_token(
-            login, actor=cmd.actor, label=body.label, expires_at=body.expires_at
-        )
+    """Issue a bearer token to a user (for another system, say); only its digest is kept.
+
+    It expires when asked, or after the server's token lifetime (CASETRAIL_TOKEN_DAYS)."""
+    lifetime = timedelta(days=container.settings.token_days)
+    expires_at = body.expires_at or cmd.app.now() + lifetime
+    issued = container.accounts.issue_token(
+        login, actor=cmd.actor, label=body.label, expires_at=expires_at
     )
+    return _issued(issued, response)
 
 
 @router.post(

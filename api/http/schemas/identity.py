@@ -87,7 +87,42 @@ class UserCreate(Body):
 class TokenRequest(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"label": "12345 platform"}]})
     label: str = Field(default="token", min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    expires_at: datetime | None = Field(
+        default=None,
+        description="when the token stops working; left out, after the server's"
+        " CASETRAIL_TOKEN_DAYS (90 days unless configured)",
+    )
+
+
+class UserPublic(BaseModel):
+    """A user: who signs in, in which role, and whether they may."""
+
+    login: str = Field(examples=["li.na"])
+    role: str = Field(examples=["window_staff"])
+    acts_as: str = Field(examples=["li.na"])
+    unit_id: UUID | None
+    enterprise_id: UUID | None
+    has_password: bool
+    disabled: bool
+    disabled_at: datetime | None
+    password_set_at: datetime | None
+    version: int
+
+
+class UsersPublic(BaseModel):
+    items: list[UserPublic]
+
+
+class AccountChange(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "left the unit"}]})
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class PasswordChange(Body):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"password": "a new long passphrase"}]}
+    )
+    password: str = Field(min_length=8, max_length=1000)
 
 
 class Revocation(Body):

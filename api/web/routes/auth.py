@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Response
 
-from api.web.context import HOME, WebDep
+from api.http.routers.session import client_address
+from api.web.context import HOME, Web, WebDep
 from api.web.i18n import LANGUAGES
 from api.web.render import WebRoute, local_path, page, redirect
 from api.web.security import LANG_COOKIE, SESSION_COOKIE
-from infra.identity import SESSION_HOURS, AuthenticationError
+from domain.errors import BusyError, TooManyAttemptsError
+from infra.identity import AuthenticationError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
@@ -41,30 +43,44 @@ def login(
     next: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
+    accounts = web.container.accounts
     try:
-        issued = web.container.accounts.sign_in(login.strip(), password)
+        issued = accounts.sign_in(login.strip(), password, address=client_address(web.request))
     except AuthenticationError:
-        return page(
-            web,
-            "login.html",
-            status=401,
-            next=local_path(next, ""),
-            error=True,
-            login=login,
-            expired=False,
-        )
-    principal = web.container.accounts.authenticate(issued.token)
+        return _refused(web, 401, login, next, "login.failed")
+    except TooManyAttemptsError as locked:
+        minutes = max(1, (locked.retry_after_seconds + 59) // 60)
+        response = _refused(web, 429, login, next, "login.locked", minutes=minutes)
+        response.headers["Retry-After"] = str(locked.retry_after_seconds)
+        return response
+    except BusyError as busy:
+        response = _refused(web, 503, login, next, "login.busy")
+        response.headers["Retry-After"] = str(busy.retry_after_seconds)
+        return response
+    principal = accounts.authenticate(issued.token)
     response = redirect(web, local_path(next, HOME[principal.role]))
     response.set_cookie(
         SESSION_COOKIE,
         web.signer.sign(issued.token),
-        max_age=SESSION_HOURS * 3600,
+        max_age=accounts.session_hours * 3600,
         httponly=True,
         samesite="lax",
         secure=web.request.url.scheme == "https",
         path="/",
     )
     return response
+
+
+def _refused(web: Web, status: int, login: str, next: str, message: str, **values: int) -> Response:
+    return page(
+        web,
+        "login.html",
+        status=status,
+        next=local_path(next, ""),
+        error=web.locale.t(message, **values),
+        login=login,
+        expired=False,
+    )
 
 
 @router.post("/logout")

@@ -6,7 +6,7 @@ installation alone; another system has no use for them and every reason to be de
 
 from __future__ import annotations
 
-from domain.identity import ApiToken, User
+from domain.identity import ApiToken, SignInLock, User
 from infra.kafka.public.spec import Publication, Withheld
 
 CREDENTIALS = "sign-in accounts and credentials are this installation's own"
@@ -17,6 +17,8 @@ WITHHELD = (
     Withheld(User.Added, CREDENTIALS, ("password_hash",)),
     Withheld(User.PasswordSet, CREDENTIALS, ("password_hash",)),
     Withheld(User.Disabled, CREDENTIALS),
+    Withheld(User.Enabled, CREDENTIALS),
+    Withheld(SignInLock.Recorded, CREDENTIALS),
     Withheld(ApiToken.Issued, CREDENTIALS, ("secret_digest",)),
     Withheld(ApiToken.Revoked, CREDENTIALS),
 )
