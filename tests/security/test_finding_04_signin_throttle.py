@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +21,9 @@ from fastapi.testclient import TestClient
 
 from api.http import create_app
 from domain.actors import Role
+from domain.errors import InvalidInputError
 from domain.identity import SignInLock
+from domain.policy import SignInPolicy
 from infra.container import Container, build_container
 from infra.settings import Settings
 from tests.e2e.api_world import PASSWORD, World, open_world, settings_for, world
@@ -192,3 +195,12 @@ def test_the_limits_are_policy_numbers(tmp_path: Path) -> None:
     policy = Settings(store="memory", home=tmp_path).policy_file.read_text(encoding="utf-8")
     assert "[sign_in]" in policy
     assert "failures_per_login" in policy
+
+
+def test_locks_grow_by_the_policys_factor_up_to_its_ceiling() -> None:
+    policy = SignInPolicy(lock_minutes=5, lock_growth=2, max_lock_minutes=60)
+    assert [policy.lock_for(n) for n in range(6)] == [
+        timedelta(minutes=m) for m in (5, 10, 20, 40, 60, 60)
+    ]
+    with pytest.raises(InvalidInputError):
+        SignInPolicy(failures_per_login=0)

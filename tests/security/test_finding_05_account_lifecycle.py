@@ -13,13 +13,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.http import create_app
+from domain.actors import Actor, Role
+from domain.errors import NotPermittedError
+from domain.identity import SESSION_LABEL, ApiToken, User
+from domain.refusals import StepRefusedError
 from infra.container import build_container
 from tests.e2e.api_world import PASSWORD, World, open_world, settings_for, world
-from tests.support.app import official_years
+from tests.support.app import ADMIN, official_years
 from tests.support.cli import ROOT, CommandRunner
 from tests.support.clock import FakeClock
 
@@ -192,3 +198,25 @@ def test_tokens_issued_on_the_command_line_expire_by_default(tmp_path: Path) -> 
     configured = casetrail(run, "tokens", "issue", "ops")
     assert expiry(configured) - now() <= timedelta(days=7)
 
+
+
+def test_a_user_honours_only_tokens_issued_after_their_last_disabling() -> None:
+    clock = FakeClock()
+    user = User.add("li.na", Role.API_CONSUMER, acts_as="li.na", actor=ADMIN, at=clock())
+    before = ApiToken.issue(uuid4(), user, "d", label="cli", expires_at=None, actor=ADMIN,
+                            at=clock.advance(seconds=1))
+    session = ApiToken.issue(uuid4(), user, "d", label=SESSION_LABEL, expires_at=None,
+                             actor=ADMIN, at=clock())
+    assert user.honours(before, clock())
+    user.set_password("hash", actor=ADMIN, at=clock.advance(seconds=1))
+    assert (user.honours(before, clock()), user.honours(session, clock())) == (True, False)
+    user.disable("left", actor=ADMIN, at=clock.advance(seconds=1))
+    assert not user.honours(before, clock())
+    with pytest.raises(StepRefusedError):
+        ApiToken.issue(uuid4(), user, "d", label="x", expires_at=None, actor=ADMIN, at=clock())
+    user.enable("back", actor=ADMIN, at=clock.advance(seconds=1))
+    after = ApiToken.issue(uuid4(), user, "d", label="cli", expires_at=None, actor=ADMIN,
+                           at=clock.advance(seconds=1))
+    assert (user.honours(before, clock()), user.honours(after, clock())) == (False, True)
+    with pytest.raises(NotPermittedError):
+        user.disable("spite", actor=Actor("li.na", Role.WINDOW_STAFF), at=clock())
