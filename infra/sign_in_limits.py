@@ -191,4 +191,4 @@ def memory_limits() -> SignInLimits:
 
 def _refusal(until: datetime, now: datetime) -> TooManyAttemptsError:
     wait = int((until - now).total_seconds() + 0.999)
-    return TooManyAttemptsError(wait, until.isoformat(timespec="seconds"))
+    return TooManyAttemptsError(wait, until.astimezone(now.tzinfo).isoformat(timespec="seconds"))
