@@ -229,6 +229,8 @@ class Accounts:
 
         Refused with ``TooManyAttemptsError`` while the login or the address is locked (the
         password is not even checked then), and with ``BusyError`` when too many hashes run."""
+        if "\x00" in login:  # no login holds one, and PostgreSQL text cannot store it
+            raise AuthenticationError("wrong login or password")
         now, subject = self.app.now(), login.strip().lower()[:200]
         self.guard.admit(subject, address, now)
         user = self._user_or_none(login)

@@ -8,6 +8,7 @@ lock: the statements are single, short and autocommitted.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -18,6 +19,13 @@ import psycopg
 from infra.persistence import persistence_env
 from infra.settings import Settings
 from infra.views import postgres_conninfo
+
+SCHEMA_RACES = (
+    psycopg.errors.UniqueViolation,
+    psycopg.errors.DuplicateTable,
+    psycopg.errors.DuplicateObject,
+)
+"""Two PostgreSQL sessions running CREATE ... IF NOT EXISTS at once: one of them fails so."""
 
 
 class Connection(Protocol):
@@ -51,7 +59,9 @@ class SideTable:
         if self._conn is None or getattr(self._conn, "closed", False):
             self._conn = self._connect()
             for statement in self.schema:
-                self._run(statement)
+                # Another process may create it between our look and our create.
+                with contextlib.suppress(*SCHEMA_RACES):
+                    self._run(statement)
         return self._run(sql.replace("?", self.marker), params)
 
     def _run(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
