@@ -7,8 +7,9 @@ request: the same key with another method, path, ``If-Match`` or body is refused
 Responses below 500 are stored (a refusal is an answer too); after a 5xx the key is released so
 the retry runs again. Two requests racing under one key: the second is told to retry (409).
 
-A response that carries a secret (marked ``Cache-Control: no-store``: a bearer token) is not
-stored; a retry is told, with 409, that the first request succeeded and its answer is not kept.
+A response that carries a secret (a bearer token, a receipt's rating code: routes mark it with
+``withhold``, which sends ``Cache-Control: no-store``) is not stored; a retry is told, with 409,
+that the first request succeeded and its answer is not kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import re
 
 from anyio import to_thread
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.middleware import BODY_KEY, send_problem
@@ -28,6 +30,15 @@ KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 PREFIX = "/api/v1/"
 TOKEN_MARK = b'"ctk_'
 """A bearer token in a JSON body: never stored, even if a route forgot to mark its answer."""
+
+
+SECRET_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def withhold(response: Response) -> None:
+    """Mark an answer that carries a secret shown once: no cache keeps it, and no
+    idempotency key stores it."""
+    response.headers.update(SECRET_HEADERS)
 
 
 class IdempotencyMiddleware:
@@ -68,8 +79,9 @@ class IdempotencyMiddleware:
                     409,
                     "idempotent-response-not-kept",
                     "The first request with this key succeeded; its answer is not kept",
-                    f"it was answered {found.response.status} with a secret (a token), which is"
-                    " shown once and never stored: sign in again or have a new token issued",
+                    f"it was answered {found.response.status} with a secret (a token or a rating"
+                    " code), which is shown once and never stored: sign in again, or have a new"
+                    " token issued",
                 )
                 return
             await _send_stored(send, found.response)

@@ -154,3 +154,14 @@ def test_keys_survive_a_restart_scoped_to_the_user(tmp_path: Path, clock: FakeCl
         assert replayed.json() == first.json()
     finally:
         container.close()
+
+
+def test_a_receipts_rating_code_is_not_kept_with_its_key_either(world: World) -> None:
+    body = {"service_item": "GSC-help"}
+    first = world.post("li.na", "/api/v1/window-services", body, **{"Idempotency-Key": "w-1"})
+    assert first.status_code == 201, first.text
+    code = first.json()["rating_code"]
+    replay = world.post("li.na", "/api/v1/window-services", body, **{"Idempotency-Key": "w-1"})
+    assert replay.status_code == 409
+    assert code not in replay.text
+    assert code not in repr(rows(world))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
 from api.http.deps import AppDep, CommandDep, check_version, done, etag, in_scope, shown
+from api.http.idempotency import withhold
 from api.http.routers.cases import rating_result
 from api.http.schemas.cases import Decision
 from api.http.schemas.common import CommandResult, RatingResult, Record
@@ -59,6 +60,7 @@ def record_window_service(
     )
     saved = done(recorded.service, response)
     response.headers["Location"] = f"/api/v1/window-services/{saved.id}"
+    withhold(response)  # only the code's digest is kept anywhere
     return WindowServiceRecorded(**saved.model_dump(), rating_code=recorded.rating_code)
 
 

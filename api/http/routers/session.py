@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from api.http.access import CurrentPrincipal, guarded, scope_of
 from api.http.deps import CommandDep, ContainerDep, done
+from api.http.idempotency import withhold
 from api.http.schemas.common import CommandResult
 from api.http.schemas.identity import (
     Me,
@@ -25,10 +26,6 @@ from infra.identity import IssuedToken
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
 
-SECRET_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-"""On every answer that carries a token: no cache keeps it, nor the idempotency-key store."""
-
-
 def client_address(request: Request) -> str:
     """The address sign-in attempts are counted by (the proxy's, unless the server is told to
     trust its X-Forwarded-For: ``uvicorn --forwarded-allow-ips``)."""
@@ -36,7 +33,7 @@ def client_address(request: Request) -> str:
 
 
 def _issued(token: IssuedToken, response: Response) -> TokenIssued:
-    response.headers.update(SECRET_HEADERS)
+    withhold(response)
     return TokenIssued(
         token_id=token.token_id, token=token.token, login=token.login, expires_at=token.expires_at
     )
