@@ -106,8 +106,9 @@ class Accounts:
         self.gate = gate or HashGate(2, 10.0)
 
     def _hash(self, password: str) -> str:
+        checked = _checked(password)
         with self.gate.turn():
-            return self.hasher.hash(_checked(password))
+            return self.hasher.hash(checked)
 
     def _verify(self, stored: str | None, password: str) -> bool:
         with self.gate.turn():
@@ -122,8 +123,7 @@ class Accounts:
 
     def users(self) -> list[User]:
         """Every user, in the order they were added."""
-        found = [self.app.load(User, i) for i in self.app.iter_ids([get_topic(User.Added)])]
-        return [u for u in found if isinstance(u, User)]
+        return [self.app.load(User, i) for i in self.app.iter_ids([get_topic(User.Added)])]
 
     def user(self, login: str) -> User:
         try:
