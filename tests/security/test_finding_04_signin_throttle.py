@@ -110,7 +110,7 @@ def test_the_counts_are_shared_by_every_process_on_the_store(
     second = build_container(settings, clock=clock, official_years=official_years)
     try:
         other = TestClient(create_app(second), raise_server_exceptions=False)
-        assert sign_in(other, "li\u0000na", "guess").status_code == 401, "not a 500"
+        assert sign_in(other, "li\u0000na", "guess").status_code in (401, 422), "not a 500"
         for n in range(4):
             client = first.client if n % 2 else other
             assert sign_in(client, "li.na", f"guess-{n}").status_code == 401
