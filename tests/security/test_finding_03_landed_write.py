@@ -8,7 +8,7 @@ an Idempotency-Key would then replay for ever.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -17,8 +17,9 @@ import pytest
 from domain.actors import Actor, Role
 from domain.errors import ConflictError
 from infra.bootstrap import bootstrap
-from infra.idempotency import StoredResponse, postgres_idempotency
+from infra.idempotency import SCHEMA, IdempotencyStore, StoredResponse
 from infra.settings import Settings, shipped_policy_path
+from infra.side_tables import postgres_table
 from tests.fault.conftest import private_postgres  # noqa: F401  (the fixture, for this module)
 from tests.fault.private_postgres import PrivatePostgres
 from tests.support.clock import FakeClock
@@ -95,7 +96,9 @@ def test_a_key_whose_request_was_cut_by_an_outage_is_usable_once_the_store_is_ba
     private_postgres: PrivatePostgres,  # noqa: F811
 ) -> None:
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    store = postgres_idempotency(private_postgres.url, None, lambda: at)
+    store = IdempotencyStore(
+        postgres_table(private_postgres.url, None, SCHEMA), lambda: at, timedelta(hours=24)
+    )
     try:
         assert store.reserve("caller", "key-1", "request").outcome == "reserved"
         private_postgres.stop("fast")
