@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.services.administration import AdministrationService
 from domain.services.calendar import CalendarService
 from domain.services.case_clock import CaseClockService
 from domain.services.cases import CaseService
@@ -15,6 +16,7 @@ from domain.services.reviews import ReviewService
 
 
 class Casetrail(
+    AdministrationService,
     ReviewService,
     EngagementService,
     OversightService,

@@ -1,42 +1,55 @@
 """The directory as tables: units, windows, staff, leaders and enterprises.
 
 Units and windows also count their staff (and units their windows), kept up to date as staff
-are enrolled and reassigned, so a unit's head count is a query, not a scan.
+are enrolled and reassigned, so a unit's head count is a query, not a scan. Each entry says
+whether it is active. (Users are not here: their events never leave the store, and every read
+model must be buildable from the published stream.)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from domain.directory import Enterprise, Leader, Staff, Unit, Window
+from domain.directory import UNSPECIFIED, DirectoryEntry, Enterprise, Leader, Staff, Unit, Window
 from projections.base import Projection, Table, ViewTx, handles
+
+ENTRY_TABLES: dict[type[DirectoryEntry], str] = {
+    Unit: "units", Window: "windows", Staff: "staff", Leader: "leaders", Enterprise: "enterprises",
+}  # fmt: skip
+
+
+def _table_of(event: DirectoryEntry.Event) -> str:
+    """The table of the entry kind whose (per-kind) event class this is."""
+    return next(t for kind, t in ENTRY_TABLES.items() if isinstance(event, kind.Event))
 
 
 class DirectoryProjection(Projection):
     name = "directory"
-    version = "2"
+    version = "3"
     tables = (
         Table.of(
             "units", key="id", id="text", code="text", name="text", window_count="integer",
-            staff_count="integer", registered_at="timestamp",
+            staff_count="integer", registered_at="timestamp", active="boolean",
         ),
         Table.of(
             "windows", key="id", id="text", code="text", name="text", unit_id="text",
-            staff_count="integer", opened_at="timestamp",
+            staff_count="integer", opened_at="timestamp", active="boolean",
         ),
         Table.of(
             "staff", key="id", id="text", login="text", name="text", role="text",
-            unit_id="text", window_id="text", enrolled_at="timestamp",
+            unit_id="text", window_id="text", enrolled_at="timestamp", active="boolean",
         ),
         Table.of(
             "leaders", key="id", id="text", code="text", name="text", title="text",
-            level="text", unit_id="text", appointed_at="timestamp",
+            level="text", unit_id="text", appointed_at="timestamp", active="boolean",
         ),
         Table.of(
             "enterprises", key="id", id="text", credit_code="text", name="text",
-            key_enterprise="boolean", registered_at="timestamp",
+            key_enterprise="boolean", registered_at="timestamp", ownership="text",
+            active="boolean",
         ),
     )
+
 
     @handles(Unit.Registered)
     def _unit_registered(self, event: Unit.Registered, view: ViewTx) -> None:
@@ -47,6 +60,7 @@ class DirectoryProjection(Projection):
             "id": event.originator_id, "code": event.code, "name": event.name,
             "window_count": counted.get("window_count") or 0,
             "staff_count": counted.get("staff_count") or 0, "registered_at": event.timestamp,
+            "active": True,
         })
 
     @handles(Unit.Renamed)
@@ -59,7 +73,7 @@ class DirectoryProjection(Projection):
         view.upsert("windows", {
             "id": event.originator_id, "code": event.code, "name": event.name,
             "unit_id": event.unit_id, "staff_count": counted.get("staff_count") or 0,
-            "opened_at": event.timestamp,
+            "opened_at": event.timestamp, "active": True,
         })
         view.increment("units", event.unit_id, "window_count")
 
@@ -68,7 +82,7 @@ class DirectoryProjection(Projection):
         view.upsert("staff", {
             "id": event.originator_id, "login": event.login, "name": event.name,
             "role": event.role, "unit_id": event.unit_id, "window_id": event.window_id,
-            "enrolled_at": event.timestamp,
+            "enrolled_at": event.timestamp, "active": True,
         })
         _count_staff(view, event.unit_id, event.window_id, +1)
 
@@ -87,7 +101,7 @@ class DirectoryProjection(Projection):
         view.upsert("leaders", {
             "id": event.originator_id, "code": event.code, "name": event.name,
             "title": event.title, "level": event.level, "unit_id": event.unit_id,
-            "appointed_at": event.timestamp,
+            "appointed_at": event.timestamp, "active": True,
         })
 
     @handles(Enterprise.Registered)
@@ -95,6 +109,7 @@ class DirectoryProjection(Projection):
         view.upsert("enterprises", {
             "id": event.originator_id, "credit_code": event.credit_code, "name": event.name,
             "key_enterprise": event.key_enterprise, "registered_at": event.timestamp,
+            "ownership": getattr(event, "ownership", UNSPECIFIED), "active": True,
         })
 
     @handles(Enterprise.KeyFlagSet)
@@ -102,6 +117,20 @@ class DirectoryProjection(Projection):
         view.upsert("enterprises", {
             "id": event.originator_id, "key_enterprise": event.key_enterprise,
         })
+
+
+    @handles(*(kind.Amended for kind in ENTRY_TABLES))
+    def _amended(self, event: DirectoryEntry.Amended, view: ViewTx) -> None:
+        changes = {k: (v or None) for k, v in event.changes.items()}
+        view.upsert(_table_of(event), {"id": event.originator_id, **changes})
+
+    @handles(*(kind.Deactivated for kind in ENTRY_TABLES))
+    def _deactivated(self, event: DirectoryEntry.Deactivated, view: ViewTx) -> None:
+        view.upsert(_table_of(event), {"id": event.originator_id, "active": False})
+
+    @handles(*(kind.Reactivated for kind in ENTRY_TABLES))
+    def _reactivated(self, event: DirectoryEntry.Reactivated, view: ViewTx) -> None:
+        view.upsert(_table_of(event), {"id": event.originator_id, "active": True})
 
 
 def _count_staff(view: ViewTx, unit_id: Any, window_id: Any, by: int) -> None:

@@ -102,6 +102,7 @@ class MemoryViewStore:
             for s in self._tables.get(table.name, {}).values()
             if all(s.get(k) == v for k, v in equals.items())
             and all(s.get(k) in vs for k, vs in any_of.items())
+            and _found(s, query.search)
         ]
 
         def key(s: dict[str, Stored]) -> tuple[str, str]:
@@ -121,3 +122,11 @@ class MemoryViewStore:
         self._positions[projection.name] = Position(
             projection.name, position, projection.version, at
         )
+
+
+def _found(stored: dict[str, Any], search: tuple[tuple[str, ...], str] | None) -> bool:
+    if search is None:
+        return True
+    columns, text = search
+    needle = text.lower()
+    return any(needle in str(stored.get(c) or "").lower() for c in columns)

@@ -53,8 +53,9 @@ class ProjectionFailedError(Exception):
 @dataclass(frozen=True)
 class PageQuery:
     """One page of a table keyed by ``id``: rows whose columns equal ``equals`` (and are one of
-    ``any_of``), ordered by ``order`` then ``id``, after the keyset ``after`` (the stored value
-    of ``order`` and the id of the last row of the previous page), at most ``limit`` rows."""
+    ``any_of``) and, with ``search``, whose text columns named there contain its words (case
+    aside), ordered by ``order`` then ``id``, after the keyset ``after`` (the stored value of
+    ``order`` and the id of the last row of the previous page), at most ``limit`` rows."""
 
     order: str
     descending: bool
@@ -62,6 +63,8 @@ class PageQuery:
     equals: dict[str, Any] = field(default_factory=dict)
     any_of: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     after: tuple[str, str] | None = None
+    search: tuple[tuple[str, ...], str] | None = None
+    """(columns, text): a row matches when one of the columns contains the text."""
 
 
 class ViewStore(Protocol):

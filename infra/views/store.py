@@ -8,6 +8,7 @@ because it commits on its own connection, which would split that transaction in 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -138,6 +139,15 @@ class SqlViewStore(ABC):
             column = table.column(name)
             clauses.append(f'"{column.name}" IN ({self._markers(len(values))})')
             params.extend(encode(column, v) for v in values)
+        if query.search is not None:
+            columns, text = query.search
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text.lower()) + "%"
+            found = [
+                f'LOWER("{table.column(c).name}") LIKE {self.marker} ESCAPE \'\\\''
+                for c in columns
+            ]
+            clauses.append(f"({' OR '.join(found)})")
+            params.extend([pattern] * len(columns))
         order = f'"{table.column(query.order).name}"'
         if query.after is not None:
             sign = "<" if query.descending else ">"

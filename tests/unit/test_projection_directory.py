@@ -86,5 +86,6 @@ def test_the_directory_reads_only_directory_events() -> None:
 
     assert "domain.directory:Staff.Enrolled" in topics
     assert "domain.directory:Enterprise.KeyFlagSet" in topics
-    assert len(topics) == 8
+    assert "domain.directory:Window.Deactivated" in topics
+    assert len(topics) == 8 + 5 * 3  # each kind of entry is amended, deactivated, reactivated
     assert all(t.startswith("domain.directory:") for t in topics)

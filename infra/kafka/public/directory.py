@@ -7,11 +7,11 @@ published. Staff are published by login and role only; their personal names stay
 from __future__ import annotations
 
 from domain.calendar import WorkCalendar
-from domain.directory import Enterprise, Leader, Staff, Unit, Window
+from domain.directory import DirectoryEntry, Enterprise, Leader, Staff, Unit, Window
 from domain.engagement import Engagement
 from infra.kafka.public.spec import Field, Publication, Withheld
 
-PUBLICATIONS = (
+PUBLICATIONS: tuple[Publication, ...] = (
     Publication(
         Unit.Registered, "unit.registered", "A unit (department) was registered.",
         (Field("code", "string"), Field("name", "string")),
@@ -102,4 +102,30 @@ PUBLICATIONS = (
     ),
 )
 
-WITHHELD: tuple[Withheld, ...] = ()
+ENTRIES: tuple[tuple[type[DirectoryEntry], str], ...] = (
+    (Unit, "unit"), (Window, "window"), (Staff, "staff"), (Leader, "leader"),
+    (Enterprise, "enterprise"),
+)  # fmt: skip
+# Amendments name the attributes that changed, not their values: a staff member's name is
+# personal, and one public shape for every kind is simpler for consumers, who re-read the entry.
+PUBLICATIONS += tuple(
+    publication
+    for kind, name in ENTRIES
+    for publication in (
+        Publication(
+            kind.Amended, f"{name}.amended", f"A {name}'s details were amended.",
+            (Field("changed", "strings", read=lambda e: sorted(e.changes),
+                   description="the attributes that changed"),),
+        ),
+        Publication(
+            kind.Deactivated, f"{name}.deactivated",
+            f"A {name} was deactivated: it keeps its history and takes no new work.",
+        ),
+        Publication(kind.Reactivated, f"{name}.reactivated", f"A {name} was brought back."),
+    )
+)  # fmt: skip
+
+WITHHELD: tuple[Withheld, ...] = tuple(
+    Withheld(base, "the shared base of each kind's event; never recorded itself")
+    for base in (DirectoryEntry.Amended, DirectoryEntry.Deactivated, DirectoryEntry.Reactivated)
+)
