@@ -50,7 +50,7 @@ KIND_HEADERS: dict[str, dict[str, str]] = {
     "windows": {"窗口代码": "code", "窗口名称": "name", "单位代码": "unit"},
     "staff": {"单位代码": "unit", "窗口代码": "window"},
     "enterprises": {"企业名称": "name"},
-    "leaders": {"单位代码": "unit"},
+    "leaders": {"领导代码": "code", "单位代码": "unit"},
     "links": {},
     "stationed": {"工作人员": "login"},
 }

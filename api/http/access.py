@@ -73,6 +73,12 @@ ACCESS: dict[str, frozenset[Role]] = {
     "users.disable": frozenset({A}),
     "users.enable": frozenset({A}),
     "users.set_password": frozenset({A}),
+    # The directory's administration.
+    "directory.list": frozenset({A}),
+    "directory.create": frozenset({A}),
+    "directory.amend": frozenset({A}),
+    "directory.deactivate": frozenset({A}),
+    "directory.import": frozenset({A}),
     "users.issue_token": frozenset({A}),
     "tokens.revoke": frozenset({A}),
     # Case commands (the roles mirror domain/case_rules.STEPS; a test keeps them in step).

@@ -18,6 +18,7 @@ from api.http.plain_text import PlainTextMiddleware
 from api.http.routers import (
     case_queries,
     cases,
+    directory,
     engagement,
     health,
     inbox,
@@ -54,6 +55,7 @@ MODULES = (
     inspector,
     reviews,
     engagement,
+    directory,
     oversight,
     publications,
     views,

@@ -16,6 +16,8 @@ from api.http.metrics import Metrics
 from api.http.problems import MEDIA_TYPE, problem_bytes
 
 BODY_LIMIT = 64 * 1024
+UPLOAD_LIMIT = 6 * 1024 * 1024
+"""Directory imports (a city's workbook) may be larger; their paths end in ``/import``."""
 BODY_KEY = "casetrail.body"
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -43,8 +45,9 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] not in WITH_BODY:
             await self.app(scope, receive, send)
             return
+        limit = UPLOAD_LIMIT if str(scope.get("path", "")).endswith("/import") else self.limit
         announced = dict(scope["headers"]).get(b"content-length")
-        if announced is not None and announced.isdigit() and int(announced) > self.limit:
+        if announced is not None and announced.isdigit() and int(announced) > limit:
             await self._too_large(send)
             return
         chunks, size, more = [], 0, True
@@ -54,7 +57,7 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
+            if size > limit:
                 await self._too_large(send)
                 return
             chunks.append(chunk)
