@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from api.cli import (
+    admin,
     bench,
     calendar,
     deadline,
@@ -47,6 +48,7 @@ COMMANDS = (
     privacy,
     serve,
     users,
+    admin,
     relay,
     notify,
     worker,
