@@ -55,7 +55,10 @@ _ALIASES: dict[str, dict[str, str]] = {
         "外资": "foreign", "外商投资": "foreign", "外资企业": "foreign", "港澳台": "hmt",
         "港澳台资": "hmt", "其他": "other",
     },
-    "level": {"县级": "county", "县级领导": "county", "部门": "department", "窗口": "window"},
+    "level": {
+        "县级": "county", "县级领导": "county", "部门": "department", "部门领导": "department",
+        "窗口": "window", "窗口负责人": "window",
+    },
     "role": {
         "窗口工作人员": "window_staff", "部门负责人": "unit_head", "督查室": "supervisor",
         "纪检监察": "inspector", "领导干部": "leader", "管理员": "admin",

@@ -78,6 +78,7 @@ ACCESS: dict[str, frozenset[Role]] = {
     "directory.create": frozenset({A}),
     "directory.amend": frozenset({A}),
     "directory.deactivate": frozenset({A}),
+    "directory.reactivate": frozenset({A}),
     "directory.import": frozenset({A}),
     "users.issue_token": frozenset({A}),
     "tokens.revoke": frozenset({A}),

@@ -86,7 +86,7 @@ def deactivate_entry(
 
 @router.post(
     "/directory/{kind}/{entry}/reactivation", response_model=EntryResult,
-    **guarded("directory.deactivate"),
+    **guarded("directory.reactivate"),
 )  # fmt: skip
 def reactivate_entry(
     kind: EntryKind, entry: Key, body: Activity, cmd: CommandDep, response: Response
