@@ -3,6 +3,8 @@ must exist and be active, amendments, deactivation, and imports that are safe to
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from domain.actors import Actor, Role
@@ -12,6 +14,7 @@ from domain.directory import Enterprise, Unit
 from domain.errors import AlreadyExistsError, DomainError, InvalidInputError, NotPermittedError
 from tests.support.app import ADMIN, memory_app
 from tests.support.clock import START, FakeClock
+from tests.unit.test_case_events_stored_before import as_stored_before
 
 GOOD = "91350100M000100Y43"
 SECOND = "91440300MA5F00001" + check_character("91440300MA5F00001")
@@ -163,3 +166,20 @@ def test_only_an_admin_edits_the_directory_and_deactivation_keeps_the_entry() ->
     assert (unit.active, unit.name) == (False, "市场监管局")
     again = refusal(lambda: app.set_entry_active("units", "AMR", False, "x", actor=ADMIN))
     assert again.code == "already-inactive"
+
+
+def test_an_enterprise_registered_before_ownership_was_recorded_replays_as_unspecified() -> None:
+    app = empty_city()
+    app.register_enterprise(GOOD, "老企业", key_enterprise=True, actor=ADMIN)
+    stored = [
+        as_stored_before(s, "ownership")
+        for s in app.recorder.select_events(Enterprise.id_for(GOOD))
+    ]
+    replayed: Any = None
+    for event in (app.mapper.to_domain_event(s) for s in stored):
+        assert isinstance(event, Enterprise.Event | Enterprise.Registered)
+        replayed = event.mutate(replayed)
+    assert isinstance(replayed, Enterprise)
+    assert (replayed.ownership, replayed.active, replayed.key_enterprise) == (
+        "unspecified", True, True,
+    )  # fmt: skip
