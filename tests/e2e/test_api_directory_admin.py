@@ -30,8 +30,9 @@ def upload(world: World, kind: str, name: str, content: bytes) -> Any:
 
 def workbook(rows: list[list[object]]) -> bytes:
     book = Workbook()
+    sheet = book.worksheets[0]
     for row in rows:
-        book.active.append(row)
+        sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
