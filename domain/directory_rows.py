@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from domain.credit_code import checked_credit_code
 from domain.directory import LEADER_LEVELS, OWNERSHIPS, STAFF_ROLES
 from domain.errors import InvalidInputError
 
@@ -135,8 +134,10 @@ def _text(value: object) -> str:
 
 
 def _value(kind: str, name: str, text: str) -> str | bool:
-    if name == "credit_code" or (name == "enterprise" and kind in ("links", "stationed")):
-        return checked_credit_code(text, field=name)
+    if name in ("credit_code", "enterprise"):
+        # Checked in full when an enterprise is registered; a reference (or an amendment of an
+        # enterprise registered earlier) only has to name one that exists.
+        return text.upper()
     if name in ("code", "login", "unit", "window", "leader"):
         if not _CODE.match(text):
             raise InvalidInputError(

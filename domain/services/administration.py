@@ -14,6 +14,7 @@ from typing import Literal
 from uuid import UUID
 
 from domain.actors import Actor, Role
+from domain.credit_code import checked_credit_code
 from domain.directory import DirectoryEntry, Enterprise, Leader, Staff, Unit, Window
 from domain.directory_rows import DirectoryRow, check_kind, read_row
 from domain.engagement import Engagement
@@ -100,8 +101,9 @@ class AdministrationService(EngagementService):
             )  # fmt: skip
         elif kind == "enterprises":
             entry = Enterprise.register(
-                row.text("credit_code"), row.text("name"), ownership=row.text("ownership"),
-                key_enterprise=bool(values["key_enterprise"]), actor=actor, at=at,
+                checked_credit_code(row.text("credit_code")), row.text("name"),
+                ownership=row.text("ownership"), key_enterprise=bool(values["key_enterprise"]),
+                actor=actor, at=at,
             )  # fmt: skip
         else:
             unit = row.optional("unit")
