@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
@@ -22,6 +22,7 @@ from infra.calendar_loader import read_arrangement_file
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 MAX_FILE = 32 * 1024
+GLANCE = 10
 
 
 @router.get("/admin")
@@ -32,17 +33,25 @@ def admin(web: WebDep) -> Response:
 
 @router.get("/admin/directory")
 def directory(web: WebDep) -> Response:
+    """At a glance: the first entries of each kind and how many there are; each kind's own
+    page (/admin/directory/<kind>) searches and pages through all of them."""
     web.require(ADMIN)
     names = load_names(web.container.read)
+    kinds = {
+        "units": names.sorted_units(),
+        "windows": sorted(names.windows.values(), key=lambda r: str(r["code"])),
+        "staff": sorted(names.staff.values(), key=lambda r: str(r["login"])),
+        "leaders": sorted(names.leaders.values(), key=lambda r: str(r["code"])),
+        "enterprises": sorted(names.enterprises.values(), key=lambda r: str(r["credit_code"])),
+    }
+    firsts: dict[str, Any] = {kind: rows[:GLANCE] for kind, rows in kinds.items()}
     return page(
         web,
         "admin_directory.html",
         names=names,
-        units=names.sorted_units(),
-        windows=sorted(names.windows.values(), key=lambda r: str(r["code"])),
-        staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),
-        leaders=sorted(names.leaders.values(), key=lambda r: str(r["code"])),
-        enterprises=sorted(names.enterprises.values(), key=lambda r: str(r["credit_code"])),
+        totals={kind: len(rows) for kind, rows in kinds.items()},
+        shown=GLANCE,
+        **firsts,
     )
 
 
