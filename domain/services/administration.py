@@ -14,11 +14,13 @@ from typing import Literal
 from uuid import UUID
 
 from domain.actors import Actor, Role
+from domain.base import Tracked
 from domain.credit_code import checked_credit_code
 from domain.directory import DirectoryEntry, Enterprise, Leader, Staff, Unit, Window
 from domain.directory_rows import DirectoryRow, check_kind, read_row
 from domain.engagement import Engagement
 from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError
+from domain.identity import User
 from domain.services.engagement import EngagementService
 
 Mode = Literal["create", "update", "upsert"]
@@ -74,12 +76,26 @@ class AdministrationService(EngagementService):
                 params={"field": "kind", "value": kind},
             )
         entry = self.load(ENTRY_TYPES[kind], ENTRY_TYPES[kind].id_for(key))
+        changed: list[Tracked] = [entry]
         if active:
             entry.reactivate(reason, actor=actor, at=self.now())
         else:
             entry.deactivate(reason, actor=actor, at=self.now())
-        saved = self.commit(entry)[0]
-        return Put(kind, key, "updated", saved.position)
+            changed += self._disable_login(entry, reason, actor)
+        saved = self.commit(*changed)
+        return Put(kind, key, "updated", saved[-1].position)
+
+    def _disable_login(self, entry: DirectoryEntry, reason: str, actor: Actor) -> list[User]:
+        """A staff member who leaves stops signing in, in the same commit: a login that
+        outlives its holder's place in the directory is a way in for no one's work.
+        (Bringing the entry back does not enable the login again; that is a separate step.)"""
+        if not isinstance(entry, Staff) or not self.exists(User.id_for(entry.login)):
+            return []
+        user = self.load(User, User.id_for(entry.login))
+        if user.disabled:
+            return []
+        user.disable(f"staff deactivated: {reason}", actor=actor, at=self.now())
+        return [user]
 
     # Creating.
 

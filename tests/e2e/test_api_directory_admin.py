@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from domain.credit_code import check_character
-from tests.e2e.api_world import World, open_world, settings_for, world
+from tests.e2e.api_world import PASSWORD, World, open_world, settings_for, world
 from tests.support.clock import FakeClock
 
 __all__ = ["world"]
@@ -175,3 +175,14 @@ def test_directory_search_and_import_on_postgresql(
         assert literal == []  # a % is searched for, not a wildcard
     finally:
         pg.container.close()
+
+
+def test_a_deactivated_staff_member_can_no_longer_sign_in(world: World) -> None:
+    assert world.get("zhao.lei", "/api/v1/session").status_code == 200
+    gone = world.post("root", "/api/v1/directory/staff/zhao.lei/deactivation", {"reason": "调离"})
+    assert gone.status_code == 200, gone.text
+    assert world.get("zhao.lei", "/api/v1/session").status_code == 401
+    signing_in = world.client.post(
+        "/api/v1/session", json={"login": "zhao.lei", "password": PASSWORD}
+    )
+    assert signing_in.status_code == 401

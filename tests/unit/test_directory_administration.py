@@ -12,6 +12,7 @@ from domain.application import Casetrail
 from domain.credit_code import check_character, checked_credit_code
 from domain.directory import Enterprise, Unit
 from domain.errors import AlreadyExistsError, DomainError, InvalidInputError, NotPermittedError
+from domain.identity import User
 from tests.support.app import ADMIN, memory_app
 from tests.support.clock import START, FakeClock
 from tests.unit.test_case_events_stored_before import as_stored_before
@@ -183,3 +184,15 @@ def test_an_enterprise_registered_before_ownership_was_recorded_replays_as_unspe
     assert (replayed.ownership, replayed.active, replayed.key_enterprise) == (
         "unspecified", True, True,
     )  # fmt: skip
+
+
+def test_deactivating_a_staff_member_disables_their_login_in_the_same_commit() -> None:
+    app = empty_city()
+    app.put_entry("units", {"code": "AMR", "name": "市场监管局"}, actor=ADMIN)
+    app.put_entry("staff", {"login": "li.na", "name": "李娜", "role": "window_staff",
+                            "unit": "AMR"}, actor=ADMIN)  # fmt: skip
+    app.commit(User.add("li.na", Role.WINDOW_STAFF, acts_as="li.na", unit_id=Unit.id_for("AMR"),
+                        password_hash="x", actor=ADMIN, at=app.now()))  # fmt: skip
+    app.set_entry_active("staff", "li.na", False, "调离", actor=ADMIN)
+    assert app.load(User, User.id_for("li.na")).disabled
+    assert not app.staff("li.na").active
