@@ -4,7 +4,6 @@ section like every other refusal (``api.web.refusals``)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,7 +26,10 @@ def field_label(locale: Locale, field: str | None) -> str:
 
 def refusal(locale: Locale, error: DomainError) -> Refusal:
     field = error.params.get("field")
-    worded = copy.copy(error)
+    # The same refusal with the field's label in place of its name (built without __init__,
+    # whose arguments differ between refusal classes).
+    worded = type(error).__new__(type(error))
+    worded.__dict__.update(error.__dict__)
     worded.params = {**error.params, "field": field_label(locale, str(field) if field else None)}
     return Refusal(str(field) if field else None, sentence(locale, worded))
 

@@ -74,7 +74,7 @@ def test_a_refused_form_says_why_beside_the_field_in_the_pages_language(
         root, "/admin/directory/windows", "/admin/directory/windows",
         code="W9", name="Window nine", unit="",
     )  # fmt: skip
-    assert "Unit must be filled in." in english.text  # type: ignore[attr-defined]
+    assert "Unit must not be empty." in english.text  # type: ignore[attr-defined]
 
 
 def test_links_and_stationed_staff_read_by_name_and_end_with_a_reason(

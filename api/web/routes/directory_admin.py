@@ -14,8 +14,8 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from pydantic import BaseModel
 
 from api.web.context import ADMIN, WebDep
-from api.web.names import Names, load_names
 from api.web.field_refusals import Refusal, field_label, refusal, refusal_text
+from api.web.names import Names, load_names
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
 from domain.directory import LEADER_LEVELS, OWNERSHIPS
