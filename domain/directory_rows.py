@@ -75,6 +75,9 @@ class DirectoryRow:
 
     kind: str
     values: dict[str, str | bool | None]
+    given: frozenset[str] = frozenset()
+    """The fields the row names at all (a sheet's columns, a request's keys), empty or not: an
+    amendment changes only those, so a sheet without a column leaves that attribute alone."""
 
     def text(self, name: str) -> str:
         value = self.values.get(name)
@@ -100,14 +103,18 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def read_row(kind: str, raw: Mapping[str, object]) -> DirectoryRow:
-    """The row's fields, checked one by one; the first wrong field is refused by name."""
+def read_row(kind: str, raw: Mapping[str, object], *, partial: bool = False) -> DirectoryRow:
+    """The row's fields, checked one by one; the first wrong field is refused by name. A
+    ``partial`` row (an amendment) needs only the key and the fields it names."""
     check_kind(kind)
+    required = [
+        n for n in REQUIRED[kind] if not partial or n in KEYS[kind] or n in raw
+    ]
     values: dict[str, str | bool | None] = {}
     for name in FIELDS[kind]:
         text = _text(raw.get(name))
         if not text:
-            if name in REQUIRED[kind]:
+            if name in required:
                 raise InvalidInputError(
                     f"{name.replace('_', ' ')} must not be empty",
                     code="required",
@@ -122,7 +129,7 @@ def read_row(kind: str, raw: Mapping[str, object]) -> DirectoryRow:
                 params={"field": name, "max": MAX_TEXT},
             )
         values[name] = _value(kind, name, text)
-    return DirectoryRow(kind, values)
+    return DirectoryRow(kind, values, frozenset(n for n in FIELDS[kind] if n in raw))
 
 
 def _text(value: object) -> str:

@@ -49,7 +49,7 @@ class AdministrationService(EngagementService):
     def put_entry(
         self, kind: str, raw: Mapping[str, object], *, actor: Actor, mode: Mode = "create"
     ) -> Put:
-        row = read_row(kind, raw)
+        row = read_row(kind, raw, partial=mode == "update")
         if kind in ENTRY_TYPES:
             entry_id = ENTRY_TYPES[kind].id_for(row.text(_key_field(kind)))
             if self.exists(entry_id) and mode == "create":
@@ -173,16 +173,17 @@ class AdministrationService(EngagementService):
     # Amending.
 
     def _update(self, row: DirectoryRow, entry: DirectoryEntry, actor: Actor) -> Put:
+        """Amend what the row names; an attribute the row leaves out stays as it is."""
         at, reason, kind = self.now(), IMPORT_REASON, row.kind
         changes = {
             name: row.text(name)
             for name in entry.EDITABLE
-            if name in row.values and row.values[name] is not None
+            if name in row.given and row.values[name] is not None
         }
-        if isinstance(entry, Leader):
+        if isinstance(entry, Leader) and "unit" in row.given:
             unit = row.optional("unit")
             changes["unit_id"] = str(self._active_ref(Unit, unit, "unit")) if unit else ""
-        if isinstance(entry, Window) and self._active_ref(
+        if isinstance(entry, Window) and row.optional("unit") and self._active_ref(
             Unit, row.text("unit"), "unit"
         ) != entry.unit_id:
             raise InvalidInputError(
@@ -192,16 +193,23 @@ class AdministrationService(EngagementService):
             )
         entry.amend(changes, actor=actor, at=at)
         if isinstance(entry, Staff):
-            unit_id, window_id = self._staff_place(row)
-            role = Role(row.text("role"))
-            if (role, unit_id, window_id) != (entry.role, entry.unit_id, entry.window_id):
-                entry.reassign(role, unit_id, window_id, reason, actor=actor, at=at)
-        if isinstance(entry, Enterprise):
+            self._reassign(row, entry, actor)
+        if isinstance(entry, Enterprise) and "key_enterprise" in row.given:
             entry.set_key_flag(bool(row.values["key_enterprise"]), reason, actor=actor, at=at)
         if not entry.pending_events:
             return Put(kind, row.key, "unchanged", None)
         saved = self.commit(entry)[0]
         return Put(kind, row.key, "updated", saved.position)
+
+    def _reassign(self, row: DirectoryRow, staff: Staff, actor: Actor) -> None:
+        """A new role, unit or window; a row without the unit and window columns keeps them."""
+        if not {"unit", "window"} & row.given:
+            unit_id, window_id = staff.unit_id, staff.window_id
+        else:
+            unit_id, window_id = self._staff_place(row)
+        role = Role(row.text("role")) if row.optional("role") else staff.role
+        if (role, unit_id, window_id) != (staff.role, staff.unit_id, staff.window_id):
+            staff.reassign(role, unit_id, window_id, IMPORT_REASON, actor=actor, at=self.now())
 
     # Links between leaders, stationed staff and enterprises.
 

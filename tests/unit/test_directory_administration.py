@@ -196,3 +196,39 @@ def test_deactivating_a_staff_member_disables_their_login_in_the_same_commit() -
     app.set_entry_active("staff", "li.na", False, "调离", actor=ADMIN)
     assert app.load(User, User.id_for("li.na")).disabled
     assert not app.staff("li.na").active
+
+
+def test_an_import_without_a_column_leaves_that_attribute_as_it_is() -> None:
+    app = empty_city()
+    app.put_entry("units", {"code": "AMR", "name": "市场监管局"}, actor=ADMIN)
+    app.put_entry("enterprises", {"credit_code": GOOD, "name": "A", "ownership": "state",
+                                  "key_enterprise": "是"}, actor=ADMIN)  # fmt: skip
+    app.put_entry("leaders", {"code": "L1", "name": "刘", "title": "局长", "level": "department",
+                              "unit": "AMR"}, actor=ADMIN)  # fmt: skip
+    # Sheets that leave out the key-enterprise and unit columns.
+    same = app.put_entry("enterprises", {"credit_code": GOOD, "name": "A", "ownership": "state"},
+                         actor=ADMIN, mode="upsert")  # fmt: skip
+    assert same.outcome == "unchanged"
+    assert app.load(Enterprise, Enterprise.id_for(GOOD)).key_enterprise is True
+    leader = {"code": "L1", "name": "刘建国", "title": "局长", "level": "department"}
+    renamed = app.put_entry("leaders", leader, actor=ADMIN, mode="upsert")
+    assert renamed.outcome == "updated"
+    assert app.leader("L1").unit_id == Unit.id_for("AMR")
+    # A column that is there but empty says "no" / "none".
+    app.put_entry("enterprises", {"credit_code": GOOD, "name": "A", "ownership": "state",
+                                  "key_enterprise": ""}, actor=ADMIN, mode="upsert")  # fmt: skip
+    assert app.load(Enterprise, Enterprise.id_for(GOOD)).key_enterprise is False
+
+
+def test_an_amendment_names_only_what_changes() -> None:
+    app = empty_city()
+    app.put_entry("enterprises", {"credit_code": GOOD, "name": "A", "ownership": "state"},
+                  actor=ADMIN)  # fmt: skip
+    app.put_entry("enterprises", {"credit_code": GOOD, "ownership": "私营"}, actor=ADMIN,
+                  mode="update")  # fmt: skip
+    enterprise = app.load(Enterprise, Enterprise.id_for(GOOD))
+    assert (enterprise.name, enterprise.ownership) == ("A", "private")
+    emptied = refusal(lambda: app.put_entry(
+        "enterprises", {"credit_code": GOOD, "name": " "}, actor=ADMIN, mode="update"
+    ))  # fmt: skip
+    assert (emptied.code, emptied.params["field"]) == ("required", "name")
