@@ -126,7 +126,7 @@ def read_row(kind: str, raw: Mapping[str, object], *, partial: bool = False) -> 
             raise InvalidInputError(
                 f"{name.replace('_', ' ')} is longer than {MAX_TEXT} characters",
                 code="too-long",
-                params={"field": name, "max": MAX_TEXT},
+                params={"field": name, "length": len(text), "most": MAX_TEXT},
             )
         values[name] = _value(kind, name, text)
     return DirectoryRow(kind, values, frozenset(n for n in FIELDS[kind] if n in raw))
