@@ -1,6 +1,6 @@
-"""A refusal shown beside the form field it concerns: the field (``params["field"]``) is named
-by its label in the page's language, and the sentence comes from the catalogue's ``[refusal]``
-section like every other refusal (``api.web.refusals``)."""
+"""A refusal shown beside the form field it concerns (``params["field"]``), worded from the
+catalogue's ``[refusal]`` sentences like every other refusal (``api.web.refusals``, which names
+the field by its words in ``[refused_field]``)."""
 
 from __future__ import annotations
 
@@ -26,14 +26,9 @@ def field_label(locale: Locale, field: str | None) -> str:
 
 def refusal(locale: Locale, error: DomainError) -> Refusal:
     field = error.params.get("field")
-    # The same refusal with the field's label in place of its name (built without __init__,
-    # whose arguments differ between refusal classes).
-    worded = type(error).__new__(type(error))
-    worded.__dict__.update(error.__dict__)
-    worded.params = {**error.params, "field": field_label(locale, str(field) if field else None)}
-    return Refusal(str(field) if field else None, sentence(locale, worded))
+    return Refusal(str(field) if field else None, sentence(locale, error))
 
 
 def refusal_text(locale: Locale, code: str, params: Mapping[str, object]) -> str:
     """The sentence for a refusal known by its code and parameters (an import's report)."""
-    return refusal(locale, DomainError("", code=code, params=params)).text
+    return sentence(locale, DomainError("", code=code, params=params))
