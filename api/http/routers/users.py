@@ -1,4 +1,5 @@
-"""The admin's users: list them, disable and enable them, set their passwords.
+"""The admin's users: show one, disable and enable them, set their passwords (the paged, searchable
+list is the directory's, ``GET /api/v1/users`` in ``routers/directory.py``).
 
 Disabling a user ends every token and web session of theirs at once: each request checks the
 token's user afresh. A new password ends the user's sign-in sessions.
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Path, Response
 from api.http.access import guarded
 from api.http.deps import CommandDep, ContainerDep, done
 from api.http.schemas.common import CommandResult
-from api.http.schemas.identity import AccountChange, PasswordChange, UserPublic, UsersPublic
+from api.http.schemas.identity import AccountChange, PasswordChange, UserPublic
 from domain.identity import User
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
@@ -22,12 +23,6 @@ Login = Annotated[str, Path(max_length=100, examples=["li.na"])]
 
 def _public(user: User) -> UserPublic:
     return UserPublic.model_validate(user.state())
-
-
-@router.get("/users", response_model=UsersPublic, **guarded("users.list"))
-def list_users(container: ContainerDep) -> UsersPublic:
-    """Every user, in the order they were added, with whether they may sign in."""
-    return UsersPublic(items=[_public(u) for u in container.accounts.users()])
 
 
 @router.get("/users/{login}", response_model=UserPublic, **guarded("users.show"))

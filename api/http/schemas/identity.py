@@ -109,10 +109,6 @@ class UserPublic(BaseModel):
     version: int
 
 
-class UsersPublic(BaseModel):
-    items: list[UserPublic]
-
-
 class AccountChange(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "left the unit"}]})
     reason: str = Field(min_length=1, max_length=1000)
