@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from eventsourcing.utils import get_topic
@@ -68,10 +69,20 @@ class Table:
         return cls(name, columns, (key,) if isinstance(key, str) else key)
 
     def column(self, name: str) -> Column:
-        for column in self.columns:
-            if column.name == name:
-                return column
-        raise KeyError(f"table {self.name} has no column {name!r}")
+        found = self._by_name.get(name)
+        if found is None:
+            raise KeyError(f"table {self.name} has no column {name!r}")
+        return found
+
+    @cached_property
+    def converted_columns(self) -> tuple[Column, ...]:
+        """Columns whose stored form differs from their value (not text or integer)."""
+        return tuple(c for c in self.columns if c.type not in ("text", "integer"))
+
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        # Looked up for every value a handler writes: a replay does it millions of times.
+        return {c.name: c for c in self.columns}
 
     def key_values(self, key: Key) -> tuple[Any, ...]:
         """The key as a tuple in key-column order, whichever way the caller gave it."""

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infra.views.postgres import PostgresViewStore
-from infra.views.sql import Cursor, SqlViewTx
+from infra.views.sql import Cursor, apply_events
 from infra.views.sqlite import SqliteViewStore
 from infra.views.store import SqlViewStore
 from projections.base import Projection
-from projections.store import EventAt, run_handlers
+from projections.store import EventAt
 
 OFFSETS_TABLE = "kafka_offset"
 
@@ -110,7 +110,7 @@ class KafkaOffsetsMixin:
                     if d.position > last and d.event is not None
                     and type(d.event) in projection._handlers
                 ]
-                run_handlers(projection, SqlViewTx(projection, cursor, store.marker), events)
+                apply_events(projection, cursor, store.marker, events)
                 applied += len(events)
                 self._save_offset(
                     cursor, key, max(next_offset, batch[-1].offset + 1),

@@ -17,9 +17,16 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
-from infra.views.sql import Cursor, SqlViewTx, create_table_sql, order_sql, select_sql, view_table
+from infra.views.sql import (
+    Cursor,
+    apply_events,
+    create_table_sql,
+    order_sql,
+    select_sql,
+    view_table,
+)
 from projections.base import ColumnType, Projection, Row, Table
-from projections.store import EventAt, PageQuery, Position, PositionMovedError, run_handlers
+from projections.store import EventAt, PageQuery, Position, PositionMovedError
 from projections.values import decode_row, encode
 
 Clock = Callable[[], datetime]
@@ -105,7 +112,7 @@ class SqlViewStore(ABC):
             found = cursor.fetchone()
             if found is None or found[0] != expected:
                 raise PositionMovedError(projection.name, expected, found and found[0])
-            run_handlers(projection, SqlViewTx(projection, cursor, self.marker), events)
+            apply_events(projection, cursor, self.marker, events)
             self._set_position(cursor, projection, new_position)
 
     def reset(self, projection: Projection) -> None:
