@@ -17,6 +17,7 @@ from projections.store import (
     Position,
     PositionMovedError,
     RowOpsBase,
+    next_name,
     run_handlers,
 )
 from projections.values import Stored, decode_row, encode, encode_row
@@ -64,6 +65,8 @@ class MemoryViewStore:
         self._clock = clock
         self._tables: dict[str, TableData] = {}
         self._positions: dict[str, Position] = {}
+        self._next: dict[str, TableData] = {}
+        """The tables of rebuilds under way."""
 
     def ensure(self, projection: Projection) -> Position:
         for table in projection.tables:
@@ -76,14 +79,38 @@ class MemoryViewStore:
         return self._positions.get(name)
 
     def apply_batch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int,
+        *, rebuilding: bool = False,
+    ) -> None:
+        name = next_name(projection.name) if rebuilding else projection.name
+        tables = self._next if rebuilding else self._tables
+        stored = self._positions.get(name)
+        if stored is None or stored.position != expected:
+            raise PositionMovedError(name, expected, stored.position if stored else None)
+        copies = {t.name: dict(tables[t.name]) for t in projection.tables}
+        run_handlers(projection, MemoryViewTx(projection, copies), events)
+        tables.update(copies)
+        self._set_position(projection, new_position, name)
+
+    def begin_rebuild(self, projection: Projection) -> Position:
+        name = next_name(projection.name)
+        found = self._positions.get(name)
+        if found is None or found.definition_version != projection.version:
+            for table in projection.tables:
+                self._next[table.name] = {}
+            self._set_position(projection, 0, name)
+        return self._positions[name]
+
+    def rebuilding(self, projection: Projection) -> Position | None:
+        return self._positions.get(next_name(projection.name))
+
+    def switch(
         self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
     ) -> None:
-        stored = self._positions.get(projection.name)
-        if stored is None or stored.position != expected:
-            raise PositionMovedError(projection.name, expected, stored.position if stored else None)
-        copies = {t.name: dict(self._tables[t.name]) for t in projection.tables}
-        run_handlers(projection, MemoryViewTx(projection, copies), events)
-        self._tables.update(copies)
+        self.apply_batch(projection, expected, events, new_position, rebuilding=True)
+        for table in projection.tables:
+            self._tables[table.name] = self._next.pop(table.name)
+        del self._positions[next_name(projection.name)]
         self._set_position(projection, new_position)
 
     def reset(self, projection: Projection) -> None:
@@ -117,11 +144,12 @@ class MemoryViewStore:
     def close(self) -> None:
         pass
 
-    def _set_position(self, projection: Projection, position: int) -> None:
+    def _set_position(
+        self, projection: Projection, position: int, name: str | None = None
+    ) -> None:
         at = self._clock() if self._clock else None
-        self._positions[projection.name] = Position(
-            projection.name, position, projection.version, at
-        )
+        name = name or projection.name
+        self._positions[name] = Position(name, position, projection.version, at)
 
 
 def _found(stored: dict[str, Any], search: tuple[tuple[str, ...], str] | None) -> bool:

@@ -74,9 +74,11 @@ class ViewStore(Protocol):
     def position(self, name: str) -> Position | None: ...
 
     def apply_batch(
-        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int,
+        *, rebuilding: bool = False,
     ) -> None:
-        """Handle ``events`` and set the position to ``new_position``, all or nothing.
+        """Handle ``events`` and set the position to ``new_position``, all or nothing; to the
+        tables of the rebuild under way (``begin_rebuild``) when ``rebuilding``.
 
         Raises ``PositionMovedError`` if the stored position is not ``expected`` and
         ``ProjectionFailedError`` if a handler raises.
@@ -84,6 +86,20 @@ class ViewStore(Protocol):
 
     def reset(self, projection: Projection) -> None:
         """Drop and recreate the tables, position 0 under the current definition version."""
+
+    def begin_rebuild(self, projection: Projection) -> Position:
+        """Tables for the projection's next version beside the serving ones; their position
+        (where an unfinished rebuild under the same definition stopped, else 0)."""
+
+    def rebuilding(self, projection: Projection) -> Position | None:
+        """The position of the rebuild under way, if any."""
+
+    def switch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+    ) -> None:
+        """Apply the last ``events`` to the rebuilt tables and serve them instead of the old
+        ones at ``new_position``, atomically; ``PositionMovedError`` if the rebuild's position
+        is not ``expected``."""
 
     def rows(self, table: Table) -> list[Row]: ...
 
@@ -133,3 +149,11 @@ def run_handlers(projection: Projection, tx: RowOpsBase, events: Sequence[EventA
             projection.handle(event, tx)
         except Exception as error:
             raise ProjectionFailedError(projection.name, position, error) from error
+
+
+NEXT = ":next"
+
+
+def next_name(projection: str) -> str:
+    """The position row of a rebuild of ``projection`` under way beside the serving view."""
+    return projection + NEXT

@@ -15,9 +15,10 @@ from rich.progress import Progress
 from api.cli.common import UsageError
 from infra.bootstrap import bootstrap
 from infra.projections import ProjectionRunner, open_runner
-from infra.projections.operations import checksums, rebuild, status
+from infra.projections.operations import REBUILD_BATCH_SIZE, checksums, rebuild, status
+from infra.projections.parallel import rebuild_in_processes
 from infra.settings import Settings
-from projections.registry import find
+from projections.registry import all_projections, find
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +42,14 @@ def register(subparsers: Any) -> None:
     rebuild = actions.add_parser("rebuild", help="empty read models and replay the whole log")
     rebuild.add_argument("name", nargs="?", help="the read model to rebuild")
     rebuild.add_argument("--all", action="store_true", help="rebuild every read model")
+    rebuild.add_argument(
+        "--batch-size", type=int, default=REBUILD_BATCH_SIZE, metavar="N",
+        help=f"events per transaction (default {REBUILD_BATCH_SIZE})",
+    )
+    rebuild.add_argument(
+        "--jobs", type=int, default=None, metavar="N",
+        help="with --all: read models rebuilt at once, one process each (default: the CPU count)",
+    )
     rebuild.set_defaults(handler=rebuild_projections)
 
     checksum = actions.add_parser("checksum", help="print NAME SHA256 for each read model")
@@ -99,6 +108,19 @@ def show_status(_args: argparse.Namespace) -> int:
 def rebuild_projections(args: argparse.Namespace) -> int:
     if bool(args.name) == bool(args.all):
         raise UsageError("name one read model to rebuild, or give --all")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be at least 1")
+    settings = Settings()
+    if args.all and settings.backend != "memory" and args.jobs != 1:
+        names = [p.name for p in all_projections()]
+        print(f"rebuilding {len(names)} read models beside the serving ones")
+        rebuild_in_processes(
+            settings, names, jobs=args.jobs, batch_size=args.batch_size,
+            done=lambda name, applied: print(f"rebuilt {name}: {applied} events", flush=True),
+        )
+        return 0
     with _opened() as runner:
         try:
             chosen = runner.projections if args.all else [find(args.name, runner.projections)]
@@ -111,7 +133,10 @@ def rebuild_projections(args: argparse.Namespace) -> int:
                 def advance(position: int, head: int, task: Any = task) -> None:
                     bar.update(task, completed=position, total=head)
 
-                applied = rebuild(runner.log, runner.store, projection, progress=advance)
+                applied = rebuild(
+                    runner.log, runner.store, projection, batch_size=args.batch_size,
+                    progress=advance,
+                )
                 bar.update(task, completed=1, total=1)
                 bar.console.print(f"rebuilt {projection.name}: {applied} events")
     return 0

@@ -1,8 +1,9 @@
 """``rebuild_events_per_s`` and ``rebuild_vs_copy``: every read model rebuilt from the whole log,
 against a COPY of as many event rows.
 
-The rebuild empties each view and replays the log into it with the projection runner, a batch
-per transaction, exactly as ``casetrail projections rebuild --all`` does. Its rate is log
+The rebuild replays the log into fresh tables beside each view with the projection runner, a
+batch per transaction, one process per read model, exactly as ``casetrail projections rebuild
+--all`` does. Its rate is log
 events per second of wall time for all read models together. The baseline streams the same
 event rows out of the events table with ``COPY ... TO STDOUT`` and into a table of the same
 shape (keys included) with ``COPY ... FROM STDIN``: the fastest the database moves those rows.
@@ -20,8 +21,8 @@ from domain.application import Casetrail
 from infra.bench.stats import rate
 from infra.integrity.tables import chain_of
 from infra.projections.log import EventLog
-from infra.projections.operations import rebuild
-from infra.views.postgres import PostgresViewStore
+from infra.projections.parallel import rebuild_in_processes
+from infra.settings import Settings
 from projections.registry import all_projections
 
 SCRATCH = "bench_copied_events"
@@ -50,19 +51,15 @@ class RebuildResult:
         return self.events_per_s / self.copy_rows_per_s
 
 
-def measure_rebuild(app: Casetrail, conninfo: str) -> RebuildResult:
-    log = EventLog.of(app)
-    head = log.head()
+def measure_rebuild(app: Casetrail, conninfo: str, settings: Settings) -> RebuildResult:
+    head = EventLog.of(app).head()
     events_table = chain_of(app.recorder).events_table_sql
     copy_before = copy_rows(conninfo, events_table, head)
-    store = PostgresViewStore(conninfo, app.clock)
-    try:
-        began, applied = time.perf_counter(), 0
-        for projection in all_projections():
-            applied += rebuild(log, store, projection)
-        seconds = time.perf_counter() - began
-    finally:
-        store.close()
+    began = time.perf_counter()
+    applied = sum(rebuild_in_processes(
+        settings, [p.name for p in all_projections()]
+    ).values())
+    seconds = time.perf_counter() - began
     copy_after = copy_rows(conninfo, events_table, head)
     return RebuildResult(head, seconds, (copy_before + copy_after) / 2, applied)
 

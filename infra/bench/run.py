@@ -107,7 +107,7 @@ def _measure(
     )
     app.clock = MovingClock(clock.now)
     say(f"seeded in {seeded.seconds:.0f} s; rebuilding every read model")
-    rebuilt = measure_rebuild(app, conninfo)
+    rebuilt = measure_rebuild(app, conninfo, bench)
     say(f"rebuilt in {rebuilt.seconds:.0f} s; writing {sizes.lifecycles} case lifecycles")
     written = measure_writes(app, conninfo, sizes.lifecycles)
     say("replaying a 200-event case")

@@ -52,17 +52,20 @@ class ProjectionRunner:
         self.follower: Follower | None = None
         self._stopping = threading.Event()
         self._prepared = False
+        self._changed: set[str] = set()
+        """Projections whose definition changed: rebuilt beside the view they replace."""
 
     def prepare(self) -> None:
-        """Create missing tables; rebuild from the start any view whose definition changed."""
+        """Create missing tables; rebuild beside the serving view any view whose definition
+        changed (the old rows keep answering until the new ones have caught up)."""
         for projection in self.projections:
             stored = self.store.ensure(projection)
             if stored.definition_version != projection.version:
                 logger.warning(
-                    "projection %s changed (definition %s, the view holds %s): rebuilding",
-                    projection.name, projection.version, stored.definition_version,
+                    "projection %s changed (definition %s, the view holds %s): rebuilding"
+                    " beside it", projection.name, projection.version, stored.definition_version,
                 )
-                self.store.reset(projection)
+                self._changed.add(projection.name)
         self._prepared = True
 
     def catch_up(self) -> int:
@@ -73,19 +76,62 @@ class ProjectionRunner:
         return sum(self.advance(projection, head) for projection in self.projections)
 
     def advance(self, projection: Projection, head: int) -> int:
-        found = self.store.position(projection.name)
-        position = found.position if found else 0
+        if projection.name in self._changed:
+            applied = self.rebuild(projection)
+            if not self._stopping.is_set():
+                self._changed.discard(projection.name)
+            return applied
+        return self._advance(projection, head, rebuilding=False)
+
+    def rebuild(self, projection: Projection) -> int:
+        """Build the projection's view afresh beside the serving one, from where an earlier
+        rebuild under this definition stopped, and switch to it once caught up; returns the
+        events applied. Stopping leaves the rebuild to be carried on later."""
+        self.store.begin_rebuild(projection)
+        applied = 0
+        while not self._stopping.is_set():
+            applied += self._advance(projection, self.log.head(), rebuilding=True)
+            found = self.store.rebuilding(projection)
+            if found is None or self._stopping.is_set():
+                break
+            # Caught up with the head as it was: the events since then (few) are applied in
+            # the switch's own transaction, so the view that starts serving misses none.
+            head = self.log.head()
+            tail = self.log.read(found.position, self.batch_size, head, projection.topics)
+            if len(tail) == self.batch_size:
+                continue  # the log ran ahead again: another round of batches first
+            try:
+                self.store.switch(projection, found.position, tail, head)
+            except PositionMovedError as moved:
+                logger.info("%s", moved)
+                continue
+            applied += len(tail)
+            if self.progress is not None:
+                self.progress(projection, head, head)
+            break
+        return applied
+
+    def _position(self, projection: Projection, rebuilding: bool) -> int:
+        if rebuilding:
+            found = self.store.rebuilding(projection)
+        else:
+            found = self.store.position(projection.name)
+        return found.position if found else 0
+
+    def _advance(self, projection: Projection, head: int, *, rebuilding: bool) -> int:
+        position = self._position(projection, rebuilding)
         applied = 0
         while position < head and not self._stopping.is_set():
             page = self.log.read(position, self.batch_size, head, projection.topics)
             # A short page means nothing more of interest up to the head: skip straight to it.
             new_position = page[-1][0] if len(page) == self.batch_size else head
             try:
-                self.store.apply_batch(projection, position, page, new_position)
+                self.store.apply_batch(
+                    projection, position, page, new_position, rebuilding=rebuilding
+                )
             except PositionMovedError as moved:
                 logger.info("%s", moved)
-                found = self.store.position(projection.name)
-                position = found.position if found else 0
+                position = self._position(projection, rebuilding)
                 continue
             applied += len(page)
             position = new_position

@@ -8,9 +8,9 @@ from typing import ClassVar
 
 import psycopg
 
-from infra.views.sql import Cursor
-from infra.views.store import Clock, SqlViewStore
-from projections.base import ColumnType
+from infra.views.sql import VIEW_PREFIX, Cursor
+from infra.views.store import NEXT_SUFFIX, Clock, SqlViewStore
+from projections.base import ColumnType, Table
 
 
 class PostgresViewStore(SqlViewStore):
@@ -48,6 +48,21 @@ class PostgresViewStore(SqlViewStore):
     def _read(self) -> Iterator[Cursor]:
         with self._connection().cursor() as cursor:
             yield cursor
+
+    def _rename(self, cursor: Cursor, table: Table) -> None:
+        # DDL is transactional here: readers keep the old table until the switch commits.
+        serving = f"{VIEW_PREFIX}{table.name}"
+        built = serving + NEXT_SUFFIX
+        cursor.execute(f'ALTER TABLE "{built}" RENAME TO "{serving}"')
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND tablename = %s", [serving],
+        )
+        for (index,) in cursor.fetchall():
+            if built in index:
+                cursor.execute(
+                    f'ALTER INDEX "{index}" RENAME TO "{index.replace(built, serving)}"'
+                )
 
     def close(self) -> None:
         if self._conn is not None:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
-from infra.views.sql import Cursor
-from infra.views.store import Clock, SqlViewStore
-from projections.base import ColumnType
+from infra.views.sql import VIEW_PREFIX, Cursor
+from infra.views.store import NEXT_SUFFIX, Clock, SqlViewStore
+from projections.base import ColumnType, Table
 
 # Writers queue for the file's single write lock; a batch is short, so wait rather than fail.
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -55,6 +55,22 @@ class SqliteViewStore(SqlViewStore):
             yield cursor
         finally:
             cursor.close()
+
+    def _rename(self, cursor: Cursor, table: Table) -> None:
+        # SQLite cannot rename an index: drop the built table's own indexes and create them
+        # again under the serving table's names (the primary key's index follows the table).
+        serving = f"{VIEW_PREFIX}{table.name}"
+        built = serving + NEXT_SUFFIX
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [built],
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(f'ALTER TABLE "{built}" RENAME TO "{serving}"')
+        for _name, sql in indexes:
+            cursor.execute(str(sql).replace(built, serving))
 
     def close(self) -> None:
         self._conn.close()

@@ -4,6 +4,13 @@
 the handlers through a cursor in the same transaction and writes the new position: the rows and
 the position commit together or not at all. The library's ``insert_tracking()`` is not used
 because it commits on its own connection, which would split that transaction in two.
+
+Rebuilds are blue/green: ``begin_rebuild`` creates the *next* tables (``view_NAME__next``) and
+a position row of their own (``NAME:next``) beside the serving ones, batches fill them while
+readers keep reading the serving tables, and ``switch`` applies the last events, drops the
+serving tables and renames the next ones in their place, all in one transaction. An
+interrupted rebuild leaves the next tables and their position behind, and the next
+``begin_rebuild`` under the same definition carries on from there.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from infra.views.sql import (
+    VIEW_PREFIX,
     Cursor,
     apply_events,
     create_table_sql,
@@ -26,11 +34,17 @@ from infra.views.sql import (
     view_table,
 )
 from projections.base import ColumnType, Projection, Row, Table
-from projections.store import EventAt, PageQuery, Position, PositionMovedError
+from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
 from projections.values import decode_row, encode
 
 Clock = Callable[[], datetime]
 POSITION_TABLE = "projection_position"
+NEXT_SUFFIX = "__next"
+
+
+def next_table(table: Table) -> str:
+    """Where a table's next version is built during a rebuild."""
+    return f'"{VIEW_PREFIX}{table.name}{NEXT_SUFFIX}"'
 
 
 class SqlViewStore(ABC):
@@ -76,11 +90,8 @@ class SqlViewStore(ABC):
         with self._write() as cursor:
             for table in projection.tables:
                 cursor.execute(create_table_sql(table, self.types))
-            cursor.execute(
-                f"INSERT INTO {POSITION_TABLE} VALUES ({self._markers(4)})"
-                " ON CONFLICT (projection) DO NOTHING",
-                [projection.name, 0, projection.version, self._now()],
-            )
+                self._add_missing_columns(cursor, table)
+            self._insert_position(cursor, projection, projection.name)
             found = self._position(cursor, projection.name)
         assert found is not None
         return found
@@ -99,21 +110,29 @@ class SqlViewStore(ABC):
                 return [_position_of(found) for found in cursor.fetchall()]
 
     def apply_batch(
-        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int,
+        *, rebuilding: bool = False,
     ) -> None:
+        name = next_name(projection.name) if rebuilding else projection.name
         with self._lock:
             self._ready()
         with self._lock, self._write() as cursor:
-            cursor.execute(
-                f"SELECT position FROM {POSITION_TABLE} WHERE projection = {self.marker}"
-                + self.lock_suffix,
-                [projection.name],
+            self._check_position(cursor, name, expected)
+            apply_events(
+                projection, cursor, self.marker, events, next_table if rebuilding else view_table
             )
-            found = cursor.fetchone()
-            if found is None or found[0] != expected:
-                raise PositionMovedError(projection.name, expected, found and found[0])
-            apply_events(projection, cursor, self.marker, events)
-            self._set_position(cursor, projection, new_position)
+            self._set_position(cursor, projection, new_position, name)
+
+    def _check_position(self, cursor: Cursor, name: str, expected: int) -> None:
+        """Lock the position row ``name`` and check it still says ``expected``."""
+        cursor.execute(
+            f"SELECT position FROM {POSITION_TABLE} WHERE projection = {self.marker}"
+            + self.lock_suffix,
+            [name],
+        )
+        found = cursor.fetchone()
+        if found is None or found[0] != expected:
+            raise PositionMovedError(name, expected, found and found[0])
 
     def reset(self, projection: Projection) -> None:
         with self._lock:
@@ -122,12 +141,75 @@ class SqlViewStore(ABC):
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
                 cursor.execute(create_table_sql(table, self.types))
-            cursor.execute(
-                f"INSERT INTO {POSITION_TABLE} VALUES ({self._markers(4)})"
-                " ON CONFLICT (projection) DO NOTHING",
-                [projection.name, 0, projection.version, self._now()],
-            )
+            self._insert_position(cursor, projection, projection.name)
             self._set_position(cursor, projection, 0)
+
+    def begin_rebuild(self, projection: Projection) -> Position:
+        """Next tables beside the serving ones, and their position: where an interrupted
+        rebuild under this definition stopped, or 0 on fresh tables."""
+        with self._lock:
+            self._ready()
+            return _creating(lambda: self._begin_rebuild(projection))
+
+    def _begin_rebuild(self, projection: Projection) -> Position:
+        name = next_name(projection.name)
+        with self._write() as cursor:
+            found = self._position(cursor, name, lock=True)
+            if found is None or found.definition_version != projection.version:
+                for table in projection.tables:
+                    cursor.execute(f"DROP TABLE IF EXISTS {next_table(table)}")
+                cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
+                               [name])
+                self._insert_position(cursor, projection, name)
+            for table in projection.tables:
+                cursor.execute(create_table_sql(table, self.types, next_table))
+            started = self._position(cursor, name)
+        assert started is not None
+        return started
+
+    def rebuilding(self, projection: Projection) -> Position | None:
+        """The position of an unfinished rebuild of ``projection``, if one was begun."""
+        return self.position(next_name(projection.name))
+
+    def switch(
+        self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int
+    ) -> None:
+        """Apply the last ``events`` to the next tables and put them in the serving tables'
+        place at ``new_position``, in one transaction.
+
+        The serving position row is locked first, so a runner's batch on the old tables either
+        committed before (and is replaced) or finds the position moved and re-reads.
+        """
+        name = next_name(projection.name)
+        with self._lock, self._write() as cursor:
+            self._insert_position(cursor, projection, projection.name)
+            cursor.execute(
+                f"SELECT position FROM {POSITION_TABLE} WHERE projection = {self.marker}"
+                + self.lock_suffix,
+                [projection.name],
+            )
+            self._check_position(cursor, name, expected)
+            apply_events(projection, cursor, self.marker, events, next_table)
+            for table in projection.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
+                self._rename(cursor, table)
+            cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
+                           [name])
+            self._set_position(cursor, projection, new_position)
+
+    @abstractmethod
+    def _rename(self, cursor: Cursor, table: Table) -> None:
+        """Rename ``table``'s next table (and its indexes) to the serving names."""
+
+    def _add_missing_columns(self, cursor: Cursor, table: Table) -> None:
+        """Give a serving table the columns a new definition added (empty until its rebuild
+        switches in), so reads under the new definition work meanwhile."""
+        cursor.execute(f"SELECT * FROM {view_table(table)} LIMIT 0")
+        have = {d[0] for d in cursor.description or ()}
+        for column in table.columns:
+            if column.name not in have:
+                cursor.execute(f'ALTER TABLE {view_table(table)} ADD COLUMN "{column.name}"'
+                               f" {self.types[column.type]}")
 
     def rows(self, table: Table) -> list[Row]:
         names = [c.name for c in table.columns]
@@ -174,16 +256,26 @@ class SqlViewStore(ABC):
             found = cursor.fetchall()
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 
-    def _set_position(self, cursor: Cursor, projection: Projection, position: int) -> None:
+    def _insert_position(self, cursor: Cursor, projection: Projection, name: str) -> None:
+        cursor.execute(
+            f"INSERT INTO {POSITION_TABLE} VALUES ({self._markers(4)})"
+            " ON CONFLICT (projection) DO NOTHING",
+            [name, 0, projection.version, self._now()],
+        )
+
+    def _set_position(
+        self, cursor: Cursor, projection: Projection, position: int, name: str | None = None
+    ) -> None:
         cursor.execute(
             f"UPDATE {POSITION_TABLE} SET position = {self.marker},"
             f" definition_version = {self.marker}, updated_at = {self.marker}"
             f" WHERE projection = {self.marker}",
-            [position, projection.version, self._now(), projection.name],
+            [position, projection.version, self._now(), name or projection.name],
         )
 
-    def _position(self, cursor: Cursor, name: str) -> Position | None:
-        cursor.execute(f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name])
+    def _position(self, cursor: Cursor, name: str, *, lock: bool = False) -> Position | None:
+        cursor.execute(f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}"
+                       + (self.lock_suffix if lock else ""), [name])
         found = cursor.fetchone()
         return None if found is None else _position_of(found)
 
