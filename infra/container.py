@@ -7,6 +7,7 @@ database. ``close()`` releases them; ``serve`` also starts the background thread
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +21,13 @@ from infra.idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
 from infra.idempotency import IdempotencyStore
 from infra.identity import Accounts, HashGate
 from infra.kafka.service import RelayThread, start_relay
+from infra.leader import (
+    ADVISORY_KEY,
+    AdvisoryLeadership,
+    AlwaysLeader,
+    FileLeadership,
+    Leadership,
+)
 from infra.notify import NotifyStore, SenderThread, open_notify_store, open_sender
 from infra.notify.channels import configured_channels
 from infra.notify.inbox import Inbox
@@ -73,28 +81,37 @@ class Container:
     ) -> Background:
         if self.background is None:
             self.background = Background(
-                self.app, self.read, watch_every=watch_every, on_alerts=on_alerts
+                self.app, self.read, watch_every=watch_every, on_alerts=on_alerts,
+                leadership=open_leadership(self.settings),
+                on_lead=self._start_once_per_store, on_follow=self._stop_once_per_store,
             )
             self.background.start()
-            # The event stream, when a broker is configured (CASETRAIL_KAFKA_BOOTSTRAP).
-            self.relay = start_relay(self.app, self.settings)
-            # Notifications, when a channel is configured (docs/notifications.md).
-            if configured_channels(self.settings):
-                self.sender = SenderThread(open_sender(
-                    self.app, self.settings, self.read.store, self.notify, follow_log=False,
-                )).start()
         return self.background
 
-    def close(self) -> None:
+    def _start_once_per_store(self) -> None:
+        """The work beside the runner that must run once per store, started by the holder of
+        the background lock: the event stream, when a broker is configured
+        (CASETRAIL_KAFKA_BOOTSTRAP), and notifications, when a channel is
+        (docs/notifications.md)."""
+        self.relay = start_relay(self.app, self.settings)
+        if configured_channels(self.settings):
+            self.sender = SenderThread(open_sender(
+                self.app, self.settings, self.read.store, self.notify, follow_log=False,
+            )).start()
+
+    def _stop_once_per_store(self) -> None:
         if self.sender is not None:
             self.sender.stop()
             self.sender = None
         if self.relay is not None:
             self.relay.stop()
             self.relay = None
+
+    def close(self) -> None:
         if self.background is not None:
             self.background.stop()
             self.background = None
+        self._stop_once_per_store()
         self.idempotency.close()
         self.notify.close()
         self.accounts.guard.close()
@@ -120,6 +137,19 @@ def build_container(
         idempotency=open_idempotency(settings, app),
         notify=open_notify_store(settings),
     )
+
+
+def open_leadership(settings: Settings) -> Leadership:
+    """The lock that decides which process runs the background work on this store."""
+    backend = settings.backend
+    if backend == "memory":
+        return AlwaysLeader()
+    if backend == "sqlite":
+        return FileLeadership(settings.home / "background.lock")
+    conninfo, schema = postgres_conninfo(persistence_env(settings))
+    # Stores in different schemas of one database each have their own holder.
+    key = ADVISORY_KEY ^ zlib.crc32((schema or "").encode())
+    return AdvisoryLeadership(conninfo, key=key)
 
 
 def open_accounts(

@@ -3,15 +3,22 @@
 Both are daemon threads. The runner follows the log (polling SQLite, LISTEN on PostgreSQL) so
 views stay fresh; the watcher periodically records the warnings open cases have reached
 (yellow, red, reminder, criticism) as the system actor, each exactly once per threshold.
+
+They run in one process per store, however many serve it (``serve --workers N``, or several
+``serve`` processes): every process asks for the store's leadership lock (``infra.leader``),
+the one that holds it runs them (and the event relay, through ``on_lead``/``on_follow``), and
+the others ask again every ``retry_every`` seconds, taking over when the holder is gone.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
 from domain.application import Casetrail
+from infra.leader import AlwaysLeader, Leadership
 from infra.readside import ReadSide
 from infra.watcher import warn_open_cases
 
@@ -32,19 +39,30 @@ class Background:
         *,
         watch_every: float = 60.0,
         on_alerts: Callable[[int], None] | None = None,
+        leadership: Leadership | None = None,
+        on_lead: Callable[[], None] | None = None,
+        on_follow: Callable[[], None] | None = None,
+        retry_every: float = 2.0,
     ) -> None:
         self.app, self.read, self.watch_every = app, read, watch_every
-        self.on_alerts = on_alerts
+        self.on_alerts, self.on_lead, self.on_follow = on_alerts, on_lead, on_follow
+        self.leadership = leadership or AlwaysLeader()
+        self.retry_every = retry_every
+        self.leading = threading.Event()
+        """Set while this process holds the lock and runs the background work."""
+        self.terms = 0
+        """How many times this process took the lead (tests and logs watch it)."""
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         self.read.prepare()
+        # Some process follows the log (this one or the holder of the lock): requests wait for
+        # the views rather than catching them up themselves.
         self.read.following.set()
-        for target, name in ((self._follow, "projections"), (self._watch, "deadline-watcher")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self._lead, name="leadership", daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
@@ -53,20 +71,64 @@ class Background:
             thread.join(timeout)
         self.read.following.clear()
 
-    def _follow(self) -> None:
+    def _lead(self) -> None:
         while not self._stop.is_set():
+            try:
+                acquired = self.leadership.try_acquire()
+            except Exception:
+                logger.exception("could not ask for the background lock; asking again")
+                acquired = False
+            if acquired:
+                self._hold()
+            self._stop.wait(self.retry_every)
+
+    def _hold(self) -> None:
+        """Run the background work until stopped or the lock is lost, then release it."""
+        self.terms += 1
+        term = threading.Event()
+        self.read.runner.resume()
+        threads = [
+            threading.Thread(target=target, args=(term,), name=name, daemon=True)
+            for target, name in ((self._follow, "projections"), (self._watch, "deadline-watcher"))
+        ]
+        logger.info("process %d runs the projection runner, deadline watcher and relay",
+                    os.getpid())
+        self.leading.set()
+        for thread in threads:
+            thread.start()
+        if self.on_lead:
+            self.on_lead()
+        try:
+            while not self._stop.wait(self.retry_every):
+                if not self.leadership.still_held():
+                    logger.warning("process %d lost the background lock; stopping its work",
+                                   os.getpid())
+                    break
+        finally:
+            term.set()
+            self.read.runner.stop()
+            for thread in threads:
+                thread.join(10.0)
+            if self.on_follow:
+                self.on_follow()
+            self.leading.clear()
+            self.leadership.release()
+
+    def _follow(self, term: threading.Event) -> None:
+        while not term.is_set():
             try:
                 self.read.runner.run()
             except Exception:  # a projection's bug: log it, keep serving, try again later
                 logger.exception("the projection runner stopped; restarting in 5 s")
-                self._stop.wait(5.0)
+                term.wait(5.0)
 
-    def _watch(self) -> None:
-        while not self._stop.wait(self.watch_every):
+    def _watch(self, term: threading.Event) -> None:
+        while not term.wait(self.watch_every):
             try:
                 issued = issue_due_alerts(self.app, self.read)
             except Exception:
                 logger.exception("the deadline watcher's pass failed; trying again next time")
                 continue
+            logger.info("deadline watcher pass in process %d: %d warnings", os.getpid(), issued)
             if issued and self.on_alerts:
                 self.on_alerts(issued)

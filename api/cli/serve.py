@@ -1,21 +1,30 @@
-"""``casetrail serve``: the HTTP API, the projection runner and the deadline watcher, in one
-process.
+"""``casetrail serve``: the HTTP API, the projection runner and the deadline watcher.
 
 SQLite by default (``CASETRAIL_HOME``), PostgreSQL with ``CASETRAIL_DATABASE_URL``. On a store
 with no users yet it creates an ``admin`` user and prints its password once; ``--demo`` first
 seeds the demo data (when the store is empty) and gives a few demo staff a login.
+
+``--workers N`` (default: the CPU count) answers requests in N processes (uvicorn's workers);
+the projection runner, deadline watcher and relay run in one of them at a time, whichever holds
+the store's background lock (``infra.leader``), and another takes over if it dies.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
 from eventsourcing.utils import get_topic
+from fastapi import FastAPI
 
 from api.cli import demo
+from api.cli.common import UsageError
 from api.cli.users import operator
 from api.http import create_app, log_redaction
 from api.http.metrics import Metrics, clear_multiprocess_dir
@@ -50,6 +59,13 @@ def register(subparsers: Any) -> None:
         help="how often the deadline watcher looks at open cases (default 60)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="server processes (default: the CPU count; 1 on the in-memory store)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="seed demo data first if the store is empty, and give demo staff a login",
@@ -58,27 +74,85 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    workers = args.workers or (1 if settings.backend == "memory" else os.cpu_count() or 1)
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if workers > 1 and settings.backend == "memory":
+        raise UsageError("--workers above 1 needs a store the processes share (SQLite or"
+                         " PostgreSQL), not the in-memory one")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if args.demo:
         seed_demo_if_empty()
     clear_multiprocess_dir()  # values of an earlier run's workers (multiprocess mode only)
+    address = f"http://{args.host}:{args.port}"
+    if workers > 1:
+        container = build_container(settings)
+        try:
+            announce(address, container, first_logins(container, demo=args.demo), workers)
+        finally:
+            container.close()
+        os.environ[WATCH_EVERY_ENV] = str(args.watch_every)  # the workers read it
+        uvicorn.run(
+            f"{__name__}:worker_app", factory=True, workers=workers, host=args.host,
+            port=args.port, log_level="info",
+            # A worker imports the whole application before it can answer the supervisor's
+            # health check; on a busy machine that takes longer than uvicorn's 5 s default,
+            # and a worker killed for it would be started again forever.
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
+        )
+        return 0
     metrics = Metrics()
-    container = build_container(Settings())
+    container = build_container(settings)
     try:
         logins = first_logins(container, demo=args.demo)
         container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
         app = create_app(container, metrics=metrics)
-        address = f"http://{args.host}:{args.port}"
-        print(f"Casetrail at {address}  (web desk: {address}/  API docs: {address}/docs)")
-        print(f"store: {container.settings.backend}; read models follow the log in the background")
-        for login, password in logins:
-            print(f"sign in at {address}/login (or POST /api/v1/session): login {login}"
-                  f"  password {password}")
-        if not logins:
-            print("sign in with a user's password, or: casetrail tokens issue LOGIN")
+        announce(address, container, logins, workers)
         uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         container.close()
     return 0
+
+
+WATCH_EVERY_ENV = "CASETRAIL_SERVE_WATCH_EVERY"
+WORKER_START_SECONDS = 60
+
+
+def worker_app() -> FastAPI:
+    """One worker process's app (uvicorn calls this in each): its own container and
+    connections, the background work only while it holds the lock."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    metrics = Metrics()
+    container = build_container(Settings())
+    container.start_background(
+        watch_every=float(os.environ.get(WATCH_EVERY_ENV, "60")), on_alerts=metrics.alerted
+    )
+    app = create_app(container, metrics=metrics)
+    log_redaction.install()  # uvicorn configured this worker's logging before calling us
+    serving = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(started: Any) -> AsyncIterator[Any]:
+        async with serving(started) as state:
+            yield state
+        container.close()  # releases the background lock for another worker at once
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def announce(
+    address: str, container: Container, logins: list[tuple[str, str]], workers: int
+) -> None:
+    print(f"Casetrail at {address}  (web desk: {address}/  API docs: {address}/docs)")
+    print(f"store: {container.settings.backend}; {workers} server process(es); read models"
+          " follow the log in the background")
+    for login, password in logins:
+        print(f"sign in at {address}/login (or POST /api/v1/session): login {login}"
+              f"  password {password}")
+    if not logins:
+        print("sign in with a user's password, or: casetrail tokens issue LOGIN")
 
 
 def seed_demo_if_empty() -> None:

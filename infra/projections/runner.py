@@ -175,6 +175,10 @@ class ProjectionRunner:
         if self.follower is not None:
             self.follower.interrupt()
 
+    def resume(self) -> None:
+        """Allow ``run`` again after ``stop`` (a server that takes the lead a second time)."""
+        self._stopping.clear()
+
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
