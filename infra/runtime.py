@@ -54,65 +54,82 @@ class Background:
         """How many times this process took the lead (tests and logs watch it)."""
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._term: threading.Event | None = None
+        """Set to end the current term of leadership; None while not leading."""
+        self._term_threads: list[threading.Thread] = []
 
     def start(self) -> None:
         self.read.prepare()
         # Some process follows the log (this one or the holder of the lock): requests wait for
         # the views rather than catching them up themselves.
         self.read.following.set()
+        self._ask()  # at once: a lone server leads from its first request on
         thread = threading.Thread(target=self._lead, name="leadership", daemon=True)
         thread.start()
         self._threads.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self.read.runner.stop()
         for thread in self._threads:
             thread.join(timeout)
+        self._end_term()
         self.read.following.clear()
 
     def _lead(self) -> None:
-        while not self._stop.is_set():
-            try:
-                acquired = self.leadership.try_acquire()
-            except Exception:
-                logger.exception("could not ask for the background lock; asking again")
-                acquired = False
-            if acquired:
-                self._hold()
-            self._stop.wait(self.retry_every)
+        while not self._stop.wait(self.retry_every):
+            if self._term is None:
+                self._ask()
+            elif not self._still_held():
+                logger.warning("process %d lost the background lock; stopping its work",
+                               os.getpid())
+                self._end_term()
 
-    def _hold(self) -> None:
-        """Run the background work until stopped or the lock is lost, then release it."""
+    def _ask(self) -> None:
+        try:
+            acquired = self.leadership.try_acquire()
+        except Exception:
+            logger.exception("could not ask for the background lock; asking again")
+            return
+        if acquired:
+            self._begin_term()
+
+    def _still_held(self) -> bool:
+        try:
+            return self.leadership.still_held()
+        except Exception:
+            return False
+
+    def _begin_term(self) -> None:
+        """Run the background work: this process holds the lock."""
         self.terms += 1
-        term = threading.Event()
+        term = self._term = threading.Event()
         self.read.runner.resume()
-        threads = [
+        self._term_threads = [
             threading.Thread(target=target, args=(term,), name=name, daemon=True)
             for target, name in ((self._follow, "projections"), (self._watch, "deadline-watcher"))
         ]
         logger.info("process %d runs the projection runner, deadline watcher and relay",
                     os.getpid())
         self.leading.set()
-        for thread in threads:
+        for thread in self._term_threads:
             thread.start()
         if self.on_lead:
             self.on_lead()
-        try:
-            while not self._stop.wait(self.retry_every):
-                if not self.leadership.still_held():
-                    logger.warning("process %d lost the background lock; stopping its work",
-                                   os.getpid())
-                    break
-        finally:
-            term.set()
-            self.read.runner.stop()
-            for thread in threads:
-                thread.join(10.0)
-            if self.on_follow:
-                self.on_follow()
-            self.leading.clear()
-            self.leadership.release()
+
+    def _end_term(self) -> None:
+        """Stop the background work and give the lock up."""
+        term = self._term
+        if term is None:
+            return
+        term.set()
+        self.read.runner.stop()
+        for thread in self._term_threads:
+            thread.join(10.0)
+        if self.on_follow:
+            self.on_follow()
+        self._term = None
+        self.leading.clear()
+        self.leadership.release()
 
     def _follow(self, term: threading.Event) -> None:
         while not term.is_set():
