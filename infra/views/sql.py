@@ -61,6 +61,8 @@ def order_sql(table: Table) -> str:
 
 
 StoredKey = tuple[Stored, ...]
+Fetched = dict[str, dict[StoredKey, dict[str, Stored] | None]]
+"""Rows in stored form by table and key, as the table holds them (None: no such row)."""
 
 
 class _TableBuffer:
@@ -90,7 +92,7 @@ class SqlViewTx(RowOpsBase):
 
     def __init__(
         self, projection: Projection, cursor: Cursor, marker: str, name: TableName = view_table,
-        *, fetched: dict[str, dict[StoredKey, dict[str, Stored] | None]] | None = None,
+        *, fetched: Fetched | None = None,
         offline: bool = False,
     ) -> None:
         super().__init__(projection)
@@ -100,8 +102,7 @@ class SqlViewTx(RowOpsBase):
         """Answer reads only from ``fetched`` (rows read before, None for absent ones) and note
         the keys it lacks in ``missing``, instead of asking the table."""
         self.missing: dict[str, dict[StoredKey, None]] = {t.name: {} for t in projection.tables}
-        for table, rows in (fetched or {}).items():
-            self._buffers[table].known.update(rows)
+        self._fetched = fetched if fetched is not None else {}
 
     def _key(self, spec: Table, key: Key) -> StoredKey:
         values = spec.key_values(key)
@@ -140,10 +141,21 @@ class SqlViewTx(RowOpsBase):
         stored = self._known(spec, self._key(spec, key))
         return None if stored is None else decode_row(spec, stored)
 
+    def _lookup(self, table: str, key: StoredKey) -> tuple[bool, dict[str, Stored] | None]:
+        """Whether the row's whole state is known (this batch's, or fetched), and that state."""
+        buffer = self._buffers[table]
+        if key in buffer.known:
+            return True, buffer.known[key]
+        fetched = self._fetched.get(table)
+        if fetched is not None and key in fetched:
+            return True, fetched[key]
+        return False, None
+
     def _known(self, spec: Table, key: StoredKey) -> dict[str, Stored] | None:
         buffer = self._buffers[spec.name]
-        if key in buffer.known:
-            return buffer.known[key]
+        found, row = self._lookup(spec.name, key)
+        if found:
+            return row
         if self.offline:
             self.missing[spec.name][key] = None
             return None
@@ -160,8 +172,9 @@ class SqlViewTx(RowOpsBase):
         stored = encode_row(spec, row)
         key = tuple(stored[k] for k in spec.key)
         buffer = self._buffers[table]
-        if key in buffer.known:
-            buffer.known[key] = {**(buffer.known[key] or _empty(spec)), **stored}
+        found, base = self._lookup(table, key)
+        if found:
+            buffer.known[key] = {**(base or _empty(spec)), **stored}
         else:
             buffer.blind[key] = {**buffer.blind.get(key, {}), **stored}
         buffer.dirty[key] = None
@@ -233,7 +246,7 @@ class _NeedsTableError(Exception):
 
 
 def _fetch(
-    tx: SqlViewTx, fetched: dict[str, dict[StoredKey, dict[str, Stored] | None]]
+    tx: SqlViewTx, fetched: Fetched
 ) -> None:
     """Read the rows ``tx`` missed, one query per table and chunk, into ``fetched``."""
     for spec in tx.projection.tables:
@@ -252,10 +265,11 @@ def _empty(spec: Table) -> dict[str, Stored]:
 
 def apply_events(
     projection: Projection, cursor: Cursor, marker: str, events: Sequence[EventAt],
-    name: TableName = view_table,
-) -> None:
+    name: TableName = view_table, *, warm: Fetched | None = None,
+) -> Fetched:
     """Run the handlers for ``events`` and write what they changed, each row once, on
-    ``cursor`` (the caller's transaction).
+    ``cursor`` (the caller's transaction). Returns every row whose state the batch knows when
+    it ends (what it read and what it wrote).
 
     The batch is first run *dry*: reads are answered from rows already fetched, and a row not
     fetched yet is noted and taken as absent. If anything was missing, those rows are read in
@@ -263,8 +277,12 @@ def apply_events(
     depend on what the earlier ones found). A run that missed nothing is exactly the run with
     every read on the table, and it is the one written. Handlers are pure, so running them
     again costs time only; after a few runs, the batch runs reading rows as it goes.
+
+    ``warm`` is what the previous batch returned, when the caller knows nobody has written the
+    tables since (it committed, and the position is still where it left it): rows known there
+    need not be read again.
     """
-    fetched: dict[str, dict[StoredKey, dict[str, Stored] | None]] = {}
+    fetched: Fetched = warm if warm is not None else {}
     for _ in range(OFFLINE_PASSES):
         tx = SqlViewTx(projection, cursor, marker, name, fetched=fetched, offline=True)
         failed = False
@@ -277,9 +295,19 @@ def apply_events(
         if not any(tx.missing.values()):
             if failed:
                 break  # nothing was missing: run it again below to report the failure
-            tx.flush()
-            return
+            return _written(tx, fetched)
         _fetch(tx, fetched)
     tx = SqlViewTx(projection, cursor, marker, name, fetched=fetched)
     run_handlers(projection, tx, events)
+    return _written(tx, fetched)
+
+
+def _written(tx: SqlViewTx, fetched: Fetched) -> Fetched:
+    """Write the batch; what the tables hold now, as far as the batch knows it."""
     tx.flush()
+    for table, buffer in tx._buffers.items():
+        known = fetched.setdefault(table, {})
+        known.update(buffer.known)
+        for key in buffer.blind:  # written in part: the rest of the row is not known here
+            known.pop(key, None)
+    return fetched

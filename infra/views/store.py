@@ -27,6 +27,7 @@ from typing import Any, ClassVar, TypeVar
 from infra.views.sql import (
     VIEW_PREFIX,
     Cursor,
+    Fetched,
     apply_events,
     create_table_sql,
     order_sql,
@@ -40,6 +41,8 @@ from projections.values import decode_row, encode
 Clock = Callable[[], datetime]
 POSITION_TABLE = "projection_position"
 NEXT_SUFFIX = "__next"
+WARM_ROWS = 100_000
+"""Rows a store keeps known between batches of one view (beyond that it reads them again)."""
 
 
 def next_table(table: Table) -> str:
@@ -56,6 +59,9 @@ class SqlViewStore(ABC):
         self._clock = clock
         self._lock = threading.Lock()  # one connection: one batch at a time
         self._position_table_ready = False
+        self._warm: dict[str, tuple[int, Fetched]] = {}
+        """Per position row: the position this store's last batch committed, and the rows it
+        knew then."""
 
     @abstractmethod
     def _write(self) -> AbstractContextManager[Cursor]:
@@ -116,12 +122,19 @@ class SqlViewStore(ABC):
         name = next_name(projection.name) if rebuilding else projection.name
         with self._lock:
             self._ready()
+            # What this store's last batch of the view left, if nobody has moved it since: the
+            # position check below proves it, and the rows need not be read again.
+            after, warm = self._warm.pop(name, (None, None))
         with self._lock, self._write() as cursor:
             self._check_position(cursor, name, expected)
-            apply_events(
-                projection, cursor, self.marker, events, next_table if rebuilding else view_table
+            known = apply_events(
+                projection, cursor, self.marker, events, next_table if rebuilding else view_table,
+                warm=warm if after == expected and expected > 0 else None,
             )
             self._set_position(cursor, projection, new_position, name)
+        if sum(len(rows) for rows in known.values()) <= WARM_ROWS:
+            with self._lock:
+                self._warm[name] = (new_position, known)
 
     def _check_position(self, cursor: Cursor, name: str, expected: int) -> None:
         """Lock the position row ``name`` and check it still says ``expected``."""
@@ -134,9 +147,15 @@ class SqlViewStore(ABC):
         if found is None or found[0] != expected:
             raise PositionMovedError(name, expected, found and found[0])
 
+    def _forget(self, projection: Projection) -> None:
+        """The tables are being replaced: rows known from them are no longer."""
+        self._warm.pop(projection.name, None)
+        self._warm.pop(next_name(projection.name), None)
+
     def reset(self, projection: Projection) -> None:
         with self._lock:
             self._ready()
+            self._forget(projection)
         with self._lock, self._write() as cursor:
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
@@ -149,6 +168,7 @@ class SqlViewStore(ABC):
         rebuild under this definition stopped, or 0 on fresh tables."""
         with self._lock:
             self._ready()
+            self._forget(projection)
             return _creating(lambda: self._begin_rebuild(projection))
 
     def _begin_rebuild(self, projection: Projection) -> Position:
@@ -181,6 +201,8 @@ class SqlViewStore(ABC):
         committed before (and is replaced) or finds the position moved and re-reads.
         """
         name = next_name(projection.name)
+        with self._lock:
+            self._forget(projection)
         with self._lock, self._write() as cursor:
             self._insert_position(cursor, projection, projection.name)
             cursor.execute(
