@@ -18,7 +18,7 @@ from infra.projections import ProjectionRunner, open_runner
 from infra.projections.operations import REBUILD_BATCH_SIZE, checksums, rebuild, status
 from infra.projections.parallel import rebuild_in_processes
 from infra.settings import Settings
-from projections.registry import all_projections, find
+from projections.registry import find, log_projections
 
 
 def register(subparsers: Any) -> None:
@@ -114,7 +114,7 @@ def rebuild_projections(args: argparse.Namespace) -> int:
         raise UsageError("--batch-size must be at least 1")
     settings = Settings()
     if args.all and settings.backend != "memory" and args.jobs != 1:
-        names = [p.name for p in all_projections()]
+        names = [p.name for p in log_projections()]
         print(f"rebuilding {len(names)} read models beside the serving ones")
         rebuild_in_processes(
             settings, names, jobs=args.jobs, batch_size=args.batch_size,

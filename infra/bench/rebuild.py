@@ -23,7 +23,7 @@ from infra.integrity.tables import chain_of
 from infra.projections.log import EventLog
 from infra.projections.parallel import rebuild_in_processes
 from infra.settings import Settings
-from projections.registry import all_projections
+from projections.registry import log_projections
 
 SCRATCH = "bench_copied_events"
 COLUMNS = "originator_id, originator_version, topic, state, notification_id"
@@ -57,7 +57,7 @@ def measure_rebuild(app: Casetrail, conninfo: str, settings: Settings) -> Rebuil
     copy_before = copy_rows(conninfo, events_table, head)
     began = time.perf_counter()
     applied = sum(rebuild_in_processes(
-        settings, [p.name for p in all_projections()]
+        settings, [p.name for p in log_projections()]
     ).values())
     seconds = time.perf_counter() - began
     copy_after = copy_rows(conninfo, events_table, head)

@@ -20,7 +20,7 @@ from infra.projections.log import EventLog
 from infra.projections.operations import REBUILD_BATCH_SIZE, rebuild
 from infra.settings import Settings
 from infra.views import open_view_store
-from projections.registry import all_projections, find
+from projections.registry import find, log_projections
 
 Done = Callable[[str, int], None]
 """Told each read model's name and events applied as it finishes."""
@@ -87,7 +87,7 @@ def _rebuild_one(settings: Settings, name: str, batch_size: int) -> int:
     store = open_view_store(settings, app.clock)
     try:
         return rebuild(
-            EventLog.of(app), store, find(name, all_projections()), batch_size=batch_size
+            EventLog.of(app), store, find(name, log_projections()), batch_size=batch_size
         )
     finally:
         store.close()

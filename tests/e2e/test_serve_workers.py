@@ -43,7 +43,7 @@ JOURNEYS: list[Callable[[World], None]] = [
     test_api_enterprise_journey.test_an_enterprise_files_follows_and_rates_its_case,
     test_api_enterprise_journey.test_an_enterprise_cannot_file_for_another_enterprise,
     test_api_open311.test_services_are_the_demand_types_in_json_and_xml,
-    test_api_open311.test_errors_come_as_problems_in_the_requested_format,
+    test_api_open311.test_errors_come_in_the_specs_format_for_the_requested_suffix,
     test_api_consumer_journey.test_a_position_past_the_end_of_the_log_is_refused,
 ]
 
