@@ -31,6 +31,7 @@ from infra.leader import (
 from infra.notify import NotifyStore, SenderThread, open_notify_store, open_sender
 from infra.notify.channels import configured_channels
 from infra.notify.inbox import Inbox
+from infra.persistence import persistence_env
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
 from infra.publishing import Publisher
@@ -40,7 +41,7 @@ from infra.settings import Settings
 from infra.side_tables import open_side_table
 from infra.sign_in_limits import SCHEMA as SIGN_IN_SCHEMA
 from infra.sign_in_limits import SignInGuard, SignInLimits
-from infra.views import open_view_store
+from infra.views import open_view_store, postgres_conninfo
 from projections.registry import log_projections
 
 PUBLISH_WAIT_SECONDS = 30.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from dataclasses import replace
 from typing import ClassVar
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from infra.projections import open_runner
 from infra.projections.operations import checksums, rebuild
 from infra.views import open_view_store
-from projections.base import Table
+from projections.base import Column, Table
 from projections.directory import DirectoryProjection
 from projections.store import next_name
 from tests.integration.test_projection_runner import (
@@ -178,9 +179,9 @@ class DirectoryWithInitials(DirectoryProjection):
 
     version = "2-test"
     tables: ClassVar[tuple[Table, ...]] = (  # type: ignore[assignment]
-        Table.of(
-            "units", key="id", id="text", code="text", name="text", window_count="integer",
-            staff_count="integer", registered_at="timestamp", initial="text",
+        replace(
+            DirectoryProjection.tables[0],
+            columns=(*DirectoryProjection.tables[0].columns, Column("initial", "text")),
         ),
         *DirectoryProjection.tables[1:],
     )
