@@ -174,6 +174,9 @@ QUERIES: list[Any] = [
 
 
 def _is_problem(response: Any) -> bool:
+    """A problem document, or on the Open311 routes an error in GeoReport v2's own format."""
+    if response.request.url.path.startswith("/open311/"):
+        return _is_open311_error(response)
     media = response.headers.get("content-type", "").split(";")[0]
     if media not in PROBLEM_TYPES:
         return False
@@ -181,6 +184,13 @@ def _is_problem(response: Any) -> bool:
         return b"<status>" in response.content
     body = response.json()
     return body.get("status") == response.status_code and bool(body.get("type"))
+
+
+def _is_open311_error(response: Any) -> bool:
+    if "xml" in response.headers.get("content-type", ""):
+        return f"<code>{response.status_code}</code>".encode() in response.content
+    errors = response.json()
+    return isinstance(errors, list) and errors[0].get("code") == response.status_code
 
 
 @pytest.mark.parametrize("request_", REFUSED)
