@@ -117,6 +117,8 @@ class Web:
             ("/desk", "nav.desk", DESK),
             ("/desk/new", "nav.new_case", DESK - {S}),
             ("/portal", "nav.portal", PORTAL),
+            ("/supervision", "nav.supervision", frozenset({S, H, W})),
+            ("/approvals", "nav.approvals", frozenset({H})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),

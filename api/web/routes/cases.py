@@ -17,6 +17,7 @@ from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from api.web.steps import FIELDS, PRIMARY, Values, offered_steps, take_step
+from api.web.supervision_data import orders_for, orders_on
 from domain.case import Case
 from domain.errors import ConflictError, DomainError, IllegalStepError, InvalidInputError
 from infra.identity import Principal
@@ -57,9 +58,7 @@ def _take(web: Web, case_id: UUID, step: str, values: Values) -> Response:
     except DomainError as error:
         status = 409 if isinstance(error, IllegalStepError) else 422
         said = refusal(web.locale, error)
-        return render_case(
-            web, caller, case, failed=step, error=said, values=values, status=status
-        )
+        return render_case(web, caller, case, failed=step, error=said, values=values, status=status)
     web.read_your_write(saved.position, ["cases"])
     return redirect(web, f"/cases/{case_id}?done={step}")
 
@@ -102,6 +101,8 @@ def render_case(
         conflict=conflict,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),
         units=names.sorted_units(),
+        orders=orders_on(orders_for(web.container.read, caller, app.now()), case.id),
+        case_rows={str(case.id): {"summary": case.summary}},
     )
 
 

@@ -12,6 +12,7 @@ from api.web.desk_data import load_desk
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
+from api.web.supervision_data import orders_for
 from domain.case_rules import CASE_TYPES, CHANNELS
 from domain.errors import DomainError
 
@@ -39,7 +40,18 @@ def desk(web: WebDep, done: str = "") -> Response:
     data = load_desk(web.app, web.container.read, caller, web.app.now())
     names = load_names(web.container.read)
     sent = done == "sent-to-desk"
-    return page(web, "desk.html", desk=data, names=names, sent_to_desk=sent)
+    orders = [
+        o for o in orders_for(web.container.read, caller, web.app.now()) if o.state != "closed"
+    ]
+    return page(
+        web,
+        "desk.html",
+        desk=data,
+        names=names,
+        sent_to_desk=sent,
+        orders=orders,
+        case_rows=_rows(web),
+    )
 
 
 @router.get("/desk/new")
@@ -103,6 +115,11 @@ def file_case(
         # A confidential demand recorded outside the receiving desk goes there, out of sight.
         return redirect(web, "/desk?done=sent-to-desk")
     return redirect(web, f"/cases/{saved.id}?done=filed")
+
+
+def _rows(web: WebDep) -> dict[str, dict[str, object]]:
+    """Cases by id, so a 督办 on a case is named by its summary."""
+    return {str(r["id"]): r for r in web.container.read.rows("cases", "cases")}
 
 
 def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
