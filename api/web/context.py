@@ -119,6 +119,7 @@ class Web:
             ("/portal", "nav.portal", PORTAL),
             ("/supervision", "nav.supervision", frozenset({S, H, W})),
             ("/approvals", "nav.approvals", frozenset({H})),
+            ("/circulars", "nav.circulars", frozenset({S})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),

@@ -9,7 +9,7 @@ page would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -48,6 +48,12 @@ class Order:
     @property
     def late(self) -> bool:
         return self.state in LATE
+
+    @property
+    def last_day(self) -> datetime:
+        """An instant of the deadline's last day: the order runs out at 24:00 of it."""
+        due_at: datetime = self.row["due_at"]
+        return due_at - timedelta(microseconds=1)
 
 
 LATE = frozenset({"overdue", "answered_late"})

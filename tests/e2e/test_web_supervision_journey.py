@@ -41,6 +41,7 @@ WORDS: dict[str, dict[str, str | None]] = {
         "reason": "理由",
         "decide_extension": "审批延期",
         "nothing_waiting": "目前没有等待您审批的事项。",
+        "due_by": "2026年3月5日 24:00 前",
     },
     "en": {
         "supervise": "Supervise this case",
@@ -64,6 +65,7 @@ WORDS: dict[str, dict[str, str | None]] = {
         "reason": None,
         "decide_extension": None,
         "nothing_waiting": "Nothing is waiting for your decision.",
+        "due_by": "by the end of 5 Mar 2026",
     },
 }
 
@@ -128,6 +130,8 @@ def supervise_answer_and_close(chromium: Any, world: WebWorld, lang: str) -> Non
     office.submit(w["issue"])
     assert w["issued"] in form.content()
     assert w["awaiting"] in form.locator(".badges").inner_text()
+    # Three working days from Monday 2 March: it runs out at the end of Thursday 5 March.
+    assert w["due_by"] in form.locator(".facts").inner_text()
     no_ids_on(office)
     office.goto(f"/cases/{case_id}")
     assert "请于三日内报告办理进展" in form.locator("#supervision").inner_text()
@@ -181,6 +185,8 @@ def approve_from_the_queue(chromium: Any, world: WebWorld, lang: str) -> None:
     assert "社保卡补办进度" not in queue
     assert w["decide_extension"] in queue
     no_ids_on(head)
+    if lang == "zh-CN":
+        head.shot("approvals")
     with head.page.expect_navigation():
         head.page.get_by_role("link", name=w["decide"]).click()
     head.check()
@@ -192,11 +198,41 @@ def approve_from_the_queue(chromium: Any, world: WebWorld, lang: str) -> None:
     assert w["nothing_waiting"] in head.page.locator("main").inner_text()
 
 
+def publish_a_circular(chromium: Any, world: WebWorld, lang: str) -> None:
+    """From a period whose ranking is not published: refused beside the form, what was chosen
+    kept. From a board: published, and listed naming the unit by its name."""
+    from api.web.i18n import catalogue  # noqa: PLC0415 - read when the test runs
+
+    messages = catalogue(lang)
+    office = signed_in(chromium, world, "chen.jie", lang)
+    office.goto("/circulars")
+    form = office.page
+    form.locator("#title").fill("2026年第一季度超期办理通报")
+    form.locator("#source_kind").select_option("period")
+    form.locator("#source_ref").fill("2026-Q1")
+    form.locator("#who_0").select_option("unit:AMR")
+    form.locator("#why_0").fill("超期办结三件")
+    office.submit(messages["circular.publish"])
+    refused = form.locator(".flash-error").inner_text()
+    assert messages["refusal.circular-cites-publication"].split("{")[0] in refused
+    assert form.locator("#who_0").input_value() == "unit:AMR"
+    form.locator("#source_kind").select_option("board")
+    office.submit(messages["circular.publish"])
+    assert messages["circular.done"] in form.content()
+    listed = form.locator("table.circulars").inner_text()
+    assert "2026年第一季度超期办理通报" in listed
+    assert "超期办结三件" in listed
+    assert "AMR" not in listed.replace("Market Regulation", "")  # named, not coded
+    no_ids_on(office)
+
+
 def test_supervision_and_approvals_in_chinese(web_world: WebWorld, chromium: Any) -> None:
     supervise_answer_and_close(chromium, web_world, "zh-CN")
     approve_from_the_queue(chromium, web_world, "zh-CN")
+    publish_a_circular(chromium, web_world, "zh-CN")
 
 
 def test_supervision_and_approvals_in_english(web_world: WebWorld, chromium: Any) -> None:
     supervise_answer_and_close(chromium, web_world, "en")
     approve_from_the_queue(chromium, web_world, "en")
+    publish_a_circular(chromium, web_world, "en")
