@@ -69,6 +69,10 @@ def test_late_orders_are_marked_first_and_the_list_is_paged(
     assert re.findall(r"<tr class=\"([a-z]*)\">", second) == ["late", "", ""]
     assert "待回复" in second
     assert UUID_TEXT.search(visible_text(first)) is None
+    # The unit's desk shows the most pressing ten and says how many more there are.
+    desk = signed_in(container, "sun.li").get("/desk").text
+    assert desk.count(">逾期未回复</span>") == 10
+    assert "另有 13 件" in desk
 
 
 def test_the_approvals_queue_holds_only_what_this_head_may_decide(

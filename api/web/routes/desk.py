@@ -16,6 +16,7 @@ from api.web.supervision_data import orders_for
 from domain.case_rules import CASE_TYPES, CHANNELS
 from domain.errors import DomainError
 
+DESK_ORDERS = 10
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 Flag = Annotated[str, Form(max_length=10)]
@@ -43,13 +44,15 @@ def desk(web: WebDep, done: str = "") -> Response:
     orders = [
         o for o in orders_for(web.container.read, caller, web.app.now()) if o.state != "closed"
     ]
+    # The most pressing few; the 督办 page lists them all, a page at a time.
     return page(
         web,
         "desk.html",
         desk=data,
         names=names,
         sent_to_desk=sent,
-        orders=orders,
+        orders=orders[:DESK_ORDERS],
+        more_orders=len(orders) - DESK_ORDERS,
         case_rows=_rows(web),
     )
 
