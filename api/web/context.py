@@ -120,6 +120,8 @@ class Web:
             ("/supervision", "nav.supervision", frozenset({S, H, W})),
             ("/approvals", "nav.approvals", frozenset({H})),
             ("/circulars", "nav.circulars", frozenset({S})),
+            ("/portal/visits", "nav.visits", PORTAL),
+            ("/leader", "nav.leader", frozenset({L})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),
