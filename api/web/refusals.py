@@ -61,6 +61,9 @@ def _word(loc: Locale, name: str, value: Any) -> str:
             return "—"
         joiner = "、" if loc.chinese else ", "
         return joiner.join(_word(loc, name, item) for item in value)
+    if isinstance(value, str) and f"distinction.{value}" in catalogue(loc.lang):
+        # One of the three distinctions (三个区分开来), named by its words, never by its key.
+        return loc.t(f"distinction.{value}")
     group = LABELLED.get(name)
     if group is not None:
         return loc.label(group, LABEL_KEY.sub("_", str(value).lower()).strip("_"))

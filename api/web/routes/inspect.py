@@ -1,5 +1,6 @@
 """The inspector's view: replay a case version by version or as of a moment, the state then,
-the clock proof then, and opening an accountability matter (问责) on what was found."""
+the clock proof then, and an accountability matter (问责) on what was found, from opening it to
+its findings, the three distinctions (三个区分开来) and its outcome."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from api.web.context import INSPECT, WebDep
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
-from domain.accountability import SubjectKind
+from domain.accountability import DISTINCTIONS, AccountabilityMatter, Outcome, Side, SubjectKind
 from domain.actors import Role
 from domain.case import Case
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFoundError
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
@@ -121,6 +122,58 @@ def open_matter(
     return redirect(web, f"/inspect/cases/{case_id}?done=matter#accountability")
 
 
+@router.post("/inspect/matters/{matter_id}/{step}")
+def matter_step(
+    matter_id: UUID,
+    step: str,
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    text: Text = "",
+    outcome: Text = "",
+    inexperience_vs_knowing: Text = "",
+    experiment_vs_ban: Text = "",
+    development_vs_private_gain: Text = "",
+) -> Response:
+    """Findings, the classification or the outcome of a matter on a case the inspector sees."""
+    web.check_csrf(csrf)
+    caller = web.require({Role.INSPECTOR})
+    matter = web.app.accountability_matter(matter_id)
+    case_id = _matter_case(web, matter)
+    visible_case(web.app, caller, case_id)
+    sides = {
+        "inexperience_vs_knowing": inexperience_vs_knowing,
+        "experiment_vs_ban": experiment_vs_ban,
+        "development_vs_private_gain": development_vs_private_gain,
+    }
+    app, actor = web.app, caller.actor
+    try:
+        if step == "findings":
+            saved = app.record_accountability_findings(matter_id, text, actor=actor)
+        elif step == "classification":
+            chosen = {k: v for k, v in sides.items() if v}
+            saved = app.classify_accountability_matter(matter_id, chosen, text, actor=actor)
+        elif step == "outcome":
+            saved = app.decide_accountability_outcome(matter_id, outcome, text, actor=actor)
+        else:
+            raise NotFoundError(f"no step {step!r} on an accountability matter")
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        values = {"step": step, "text": text, "outcome": outcome, **sides}
+        said = refusal(web.locale, error)
+        return _replay(web, case_id, matter_error=(str(matter_id), said), matter_values=values)
+    web.read_your_write(saved.position, ["oversight"])
+    return redirect(web, f"/inspect/cases/{case_id}?done=matter-{step}#matter-{matter_id}")
+
+
+def _matter_case(web: WebDep, matter: AccountabilityMatter) -> UUID:
+    """The case a matter is about; matters on a person or a unit are followed elsewhere."""
+    if matter.subject_kind is not SubjectKind.CASE:
+        raise NotFoundError(f"no accountability matter on a case with id {matter.id}")
+    return matter.subject_id
+
+
 def _replay(
     web: WebDep,
     case_id: UUID,
@@ -130,6 +183,8 @@ def _replay(
     done: str = "",
     error: str = "",
     values: dict[str, str] | None = None,
+    matter_error: tuple[str, str] | None = None,
+    matter_values: dict[str, str] | None = None,
 ) -> Response:
     app, problem = web.app, ""
     try:
@@ -154,12 +209,15 @@ def _replay(
         for r in read.rows("oversight", "accountability_matters")
         if r["subject_id"] == str(case_id)
     ]
+    matters.sort(key=lambda r: r["opened_at"])
     names = load_names(read)
     current = app.case(case_id)
+    # Each matter in full (its findings, sides and outcome): the row only says where it stands.
+    steps = [app.accountability_matter(UUID(str(r["id"]))).state() for r in matters]
     return page(
         web,
         "replay.html",
-        status=422 if error else 200,
+        status=422 if error or matter_error else 200,
         replay=replayed,
         full=timeline(app, case_id),
         state=_ordered(replayed["state"]),
@@ -172,6 +230,13 @@ def _replay(
         values={"subject_kind": "case", "subject": "", "allegation": "", "source": ""}
         | (values or {}),
         matters=matters,
+        matter_states=steps,
+        case_summary=current.summary,
+        distinctions=list(DISTINCTIONS),
+        sides=[side.value for side in Side],
+        outcomes=[o.value for o in Outcome],
+        matter_error=matter_error or ("", ""),
+        matter_values=matter_values or {},
         names=names,
         handlers=current.handlers,
         units=names.sorted_units(),
