@@ -116,6 +116,7 @@ class Web:
         sections = [
             ("/desk", "nav.desk", DESK),
             ("/desk/new", "nav.new_case", DESK - {S}),
+            ("/desk/rectifications", "nav.rectifications", DESK),
             ("/portal", "nav.portal", PORTAL),
             ("/supervision", "nav.supervision", frozenset({S, H, W})),
             ("/approvals", "nav.approvals", frozenset({H})),

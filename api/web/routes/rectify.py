@@ -1,0 +1,146 @@
+"""Rectification of a 差评 (差评整改) from the desk: the rated unit's list with both clocks (the
+callback and the rectification itself), and each step the unit takes (callback or, for an
+anonymous rater, verification; measures; an extension request; completion). The rules are the
+application's; a refusal is shown beside the step's form in the page's language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Response
+
+from api.http.access import Scope, scope_of
+from api.web.context import DESK, WebDep
+from api.web.names import load_names
+from api.web.refusals import refusal
+from api.web.render import WebRoute, page, redirect
+from domain.actors import Role
+from domain.errors import DomainError, NotFoundError
+from domain.rectification import Outcome, Rectification
+from infra.identity import Principal
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+Text = Annotated[str, Form(max_length=4000)]
+STEPS = ("callback", "verification", "measures", "extension", "completion")
+
+
+@router.get("/desk/rectifications")
+def listing(web: WebDep) -> Response:
+    caller = web.require(DESK)
+    read = web.container.read
+    read.refresh(["reviews", "directory"])
+    names = load_names(read)
+    rows = read.rows("reviews", "rectifications")
+    if scope_of(caller.role) is not Scope.ALL:
+        unit = names.unit_of(caller.login)
+        rows = [r for r in rows if str(r["unit_id"]) == unit]
+    rows.sort(key=lambda r: (r["completed_at"] is not None, r["rectification_due_at"]))
+    return page(web, "rectifications.html", rows=rows, names=names, now=web.app.now())
+
+
+@router.get("/desk/rectifications/{rectification_id}")
+def show(rectification_id: UUID, web: WebDep, done: str = "") -> Response:
+    caller = web.require(DESK)
+    return _page(web, _visible(web, caller, rectification_id), done=done)
+
+
+@router.post("/desk/rectifications/{rectification_id}/{step}")
+def take_step(
+    rectification_id: UUID,
+    step: str,
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    reached: Text = "",
+    verified: Text = "",
+    note: Text = "",
+    measures: Text = "",
+    working_days: Text = "",
+    outcome: Text = "",
+) -> Response:
+    web.check_csrf(csrf)
+    caller = web.require(DESK)
+    rectification = _visible(web, caller, rectification_id)
+    if step not in STEPS:
+        raise NotFoundError(f"no step {step!r} on a rectification")
+    app, actor = web.app, caller.actor
+    values = {
+        "step": step,
+        "reached": reached,
+        "verified": verified,
+        "note": note,
+        "measures": measures,
+        "working_days": working_days,
+        "outcome": outcome,
+    }
+    try:
+        if step == "callback":
+            saved = app.record_rectification_callback(
+                rectification_id,
+                reached=reached == "yes",
+                complaint_verified=None if reached != "yes" else verified == "yes",
+                note=note,
+                actor=actor,
+            )
+        elif step == "verification":
+            saved = app.record_rectification_verification(
+                rectification_id, complaint_verified=verified == "yes", note=note, actor=actor
+            )
+        elif step == "measures":
+            lines = [line.strip() for line in measures.splitlines() if line.strip()]
+            saved = app.record_rectification_measures(rectification_id, lines, actor=actor)
+        elif step == "extension":
+            days = int(working_days) if working_days.strip().isdigit() else 0
+            saved = app.request_rectification_extension(
+                rectification_id, days, note, actor=actor
+            )
+        else:
+            saved = app.complete_rectification(rectification_id, outcome, note, actor=actor)
+    except DomainError as error:
+        said = refusal(web.locale, error)
+        return _page(web, rectification, error=said, values=values)
+    web.read_your_write(saved.position, ["reviews"])
+    return redirect(web, f"/desk/rectifications/{rectification_id}?done={step}#{step}")
+
+
+def _visible(web: WebDep, caller: Principal, rectification_id: UUID) -> Rectification:
+    """The rectification when the caller's unit was rated (a supervisor sees every one)."""
+    rectification = web.app.rectification(rectification_id)
+    if scope_of(caller.role) is not Scope.ALL:
+        unit = load_names(web.container.read).unit_of(caller.login)
+        if unit != str(rectification.unit_id):
+            raise NotFoundError(f"no rectification with id {rectification_id}")
+    return rectification
+
+
+def _page(
+    web: WebDep,
+    rectification: Rectification,
+    *,
+    done: str = "",
+    error: str = "",
+    values: dict[str, str] | None = None,
+) -> Response:
+    app = web.app
+    evaluation = app.evaluation(rectification.evaluation_id)
+    case = app.case(evaluation.case_id) if evaluation.case_id else None
+    now = app.now()
+    blank = {"step": "", "reached": "yes", "verified": "yes", "note": "", "measures": ""}
+    return page(
+        web,
+        "rectification.html",
+        status=422 if error else 200,
+        r=rectification.state(),
+        rating=evaluation.state(),
+        case_summary=case.summary if case else None,
+        overdue=rectification.is_overdue(now),
+        callback_overdue=rectification.callback_overdue(now),
+        outcomes=[o.value for o in Outcome],
+        # Only the rated unit's head asks for more time; a supervisor decides.
+        may_extend=web.principal is not None and web.principal.role is Role.UNIT_HEAD,
+        names=load_names(web.container.read),
+        error=error,
+        values=blank | {"working_days": "", "outcome": ""} | (values or {}),
+        done=done if done in STEPS else "",
+    )

@@ -1,0 +1,114 @@
+"""Rectification of a 差评 in the browser, from the desk: the unit's clerk calls the rater back
+and records the measures (in Chinese), its head asks for more time and completes it (in
+English), each step against the clocks shown on the page."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from domain.evaluation import Level
+from tests.e2e.api_world import PASSWORD
+from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
+from tests.support.clock import CHINA
+from tests.support.oversight_world import ENTERPRISE, window_service
+
+__all__ = ["chromium", "web_world"]
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def visible(pages: Any) -> str:
+    text: str = pages.page.locator("body").inner_text()
+    assert not UUID_TEXT.search(text), f"{pages.page.url} shows an id"
+    return text
+
+
+def test_staff_call_back_take_measures_and_complete_a_rectification(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    app = web_world.app
+    service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
+    web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
+    rated = app.rate_service(
+        service, Level.DISSATISFIED, actor=ENTERPRISE, reason="材料被退回三次", real_name=True
+    )
+    assert rated.rectification is not None
+    rectification_id = rated.rectification.id
+    web_world.clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=CHINA))
+
+    clerk = open_pages(chromium, web_world.server)
+    sign_in(clerk, "li.na", PASSWORD)
+    with clerk.page.expect_navigation():
+        clerk.page.get_by_role("link", name="差评整改", exact=True).click()
+    clerk.check()
+    assert "待回访" in visible(clerk)
+    with clerk.page.expect_navigation():
+        clerk.page.locator("table.rectifications a").first.click()
+    clerk.check()
+    text = visible(clerk)
+    assert "营业执照变更登记" in clerk.page.locator("h1").inner_text()
+    assert "不满意 · 材料被退回三次" in text
+    assert "回访期限" in text
+
+    # Measures before the callback are refused beside the form... there is no such form yet:
+    # the page offers the callback first, as the rules require.
+    assert clerk.page.get_by_role("button", name="记录整改措施").count() == 0
+    clerk.page.get_by_label("回访记录").fill("电话联系企业，核实材料退回原因")
+    clerk.submit("记录回访")
+    assert "回访已记录。" in visible(clerk)
+    assert "整改中" in clerk.page.locator("td.stage").inner_text()
+    clerk.page.get_by_label("采取的整改措施").fill("一次性告知清单上墙\n窗口人员培训")
+    clerk.submit("记录整改措施")
+    assert "窗口人员培训" in clerk.page.locator("td.measures").inner_text()
+
+    # The head, in English, asks for more time and completes it.
+    head = open_pages(chromium, web_world.server)
+    sign_in(head, "wang.qiang", PASSWORD)
+    head.submit("English")
+    head.goto(f"/desk/rectifications/{rectification_id}")
+    head.page.get_by_label("More working days").fill("2")
+    head.page.get_by_label("Why more time is needed").fill("Training is scheduled next week")
+    head.submit("Ask for the extension")
+    assert "awaiting a supervisor" in visible(head)
+    head.page.get_by_label("Outcome").select_option(label="Rectified")
+    head.page.get_by_label("What was done").fill("Checklist posted, staff trained")
+    head.submit("Complete")
+    text = visible(head)
+    assert "The rectification is completed." in text
+    assert "Rectified · Checklist posted, staff trained" in text
+    assert app.rectification(rectification_id).stage.value == "completed"
+
+
+def test_a_step_the_rules_refuse_is_explained_beside_its_form(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    app = web_world.app
+    service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
+    web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
+    rated = app.rate_service(
+        service, Level.DISSATISFIED, actor=ENTERPRISE, reason="排队太久", real_name=True
+    )
+    assert rated.rectification is not None
+    clerk = open_pages(chromium, web_world.server)
+    sign_in(clerk, "li.na", PASSWORD)
+    clerk.goto(f"/desk/rectifications/{rated.rectification.id}")
+    # A call that did not reach the rater is kept as an attempt, saying so.
+    clerk.page.get_by_label("否").check()
+    clerk.page.get_by_label("回访记录").fill("电话无人接听")
+    clerk.submit("记录回访")
+    assert "未联系上评价人 · 电话无人接听" in clerk.page.locator("td.callback").inner_text()
+    # Only the unit's head asks for more time; more working days than the policy allows are
+    # refused beside the request, in Chinese, with what was typed kept.
+    assert clerk.page.get_by_role("button", name="申请延期").count() == 0
+    head = open_pages(chromium, web_world.server)
+    sign_in(head, "wang.qiang", PASSWORD)
+    head.goto(f"/desk/rectifications/{rated.rectification.id}")
+    head.page.get_by_label("延长工作日数").fill("99")
+    head.page.get_by_label("延期理由").fill("人手不足")
+    head.submit("申请延期")
+    error = head.page.locator("#extension [role=alert]").inner_text()
+    assert error.startswith("未记录：")
+    assert not re.search(r"[A-Za-z]{4,}", error)
+    assert head.page.get_by_label("延期理由").input_value() == "人手不足"
+    assert app.rectification(rated.rectification.id).pending_extension is None
