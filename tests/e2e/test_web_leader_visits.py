@@ -13,6 +13,7 @@ from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_inspector_journey import handled_case
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
+from tests.support.app import ADMIN
 from tests.support.clock import CHINA
 
 __all__ = ["chromium", "web_world"]
@@ -29,6 +30,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
     web_world: WebWorld, chromium: Any
 ) -> None:
     web_world.clock.set(datetime(2026, 3, 10, 16, 0, tzinfo=CHINA))
+    web_world.app.link_leader("county-01", "91440300MA5EXAMPLE", actor=ADMIN)
     pages = open_pages(chromium, web_world.server)
     sign_in(pages, "county-01", PASSWORD)
     with pages.page.expect_navigation():
@@ -37,6 +39,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
     quota = pages.page.locator("#quota").inner_text()
     assert "2026年3月 走访任务" in quota
     assert "本月已完成 0 次" in quota
+    assert "深圳示例科技有限公司" in pages.page.locator(".linked-enterprises").inner_text()
 
     pages.page.locator("#enterprise").select_option(label="深圳示例科技有限公司")
     pages.page.get_by_label("地点").fill("科技园厂区")
@@ -55,6 +58,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
     pages.page.locator("#finding-2").get_by_label("现场解决情况").fill("已通知路灯所当场修复")
     pages.submit("记为现场解决", within="#finding-2")
     assert "已现场解决：已通知路灯所当场修复" in visible(pages)
+    pages.shot("leader-visit")
     opened = web_world.container.read.rows("cases", "cases")
     assert [r["summary"] for r in opened] == ["消防通道被货物占用"]
 
@@ -62,6 +66,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
     quota = pages.page.locator("#quota").inner_text()
     assert "本月已完成 1 次" in quota
     assert "待企业确认" in visible(pages)
+    pages.shot("leader-visits")
 
     # The enterprise visited confirms it from its portal.
     firm = open_pages(chromium, web_world.server)
@@ -70,6 +75,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
         firm.page.get_by_role("link", name="领导走访", exact=True).click()
     firm.check()
     assert "刘建国（副县长） · 科技园厂区" in visible(firm)
+    firm.shot("portal-visits")
     firm.submit("提交")
     assert "已提交确认。" in visible(firm)
     assert "企业已确认" in firm.page.locator(".visit-card").inner_text()
@@ -149,6 +155,7 @@ def test_an_inspector_records_findings_classification_and_outcome_in_english(
     text = visible(pages)
     assert "The outcome is recorded." in text
     assert "Exemption · All three on the lenient side" in text
+    pages.shot("inspect-matter")
     assert pages.page.get_by_role("button", name="Decide the outcome").count() == 0
     rows = web_world.container.read.rows("oversight", "accountability_matters")
     assert [r["outcome"] for r in rows] == ["exemption"]

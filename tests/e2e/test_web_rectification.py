@@ -61,6 +61,7 @@ def test_staff_call_back_take_measures_and_complete_a_rectification(
     clerk.page.get_by_label("采取的整改措施").fill("一次性告知清单上墙\n窗口人员培训")
     clerk.submit("记录整改措施")
     assert "窗口人员培训" in clerk.page.locator("td.measures").inner_text()
+    clerk.shot("rectification")
 
     # The head, in English, asks for more time and completes it.
     head = open_pages(chromium, web_world.server)
