@@ -92,7 +92,7 @@ def test_a_visit_in_the_future_is_refused_beside_the_form_in_english(
     sign_in(pages, "county-01", PASSWORD)
     pages.submit("English")
     pages.goto("/leader")
-    assert "Visit quota, March 2026" in pages.page.locator("#quota").inner_text()
+    assert "Visit quota, Mar 2026" in pages.page.locator("#quota").inner_text()
     pages.page.get_by_label("Place").fill("Industrial park")
     pages.page.get_by_label("Started").fill("2026-03-20T09:30")
     pages.page.get_by_label("Duration", exact=True).fill("3")

@@ -194,9 +194,7 @@ def _home(
         linked=linked,
         visits=visits,
         quota=quota,
-        month=web.locale.t(
-            "visit.month", year=month[0], month=web.locale.t(f"visit.month_{month[1]}")
-        ),
+        month=web.locale.month(f"{month[0]}-{month[1]:02d}"),
         kinds=KINDS,
         units=UNITS,
         enterprises=sorted(names.enterprises.values(), key=lambda e: str(e["name"])),
