@@ -187,3 +187,33 @@ def test_an_inspector_records_an_outcome_in_chinese(web_world: WebWorld, chromiu
     matter.get_by_label("决定理由").fill("初次失误")
     pages.submit("作出处理决定", within="article.matter")
     assert "处理决定已记录。" in visible(pages)
+
+
+def test_a_visit_is_seen_only_by_its_leader_and_the_enterprise_visited(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    web_world.container.accounts.add_user(
+        "county-02", Role.LEADER, actor=ADMIN, unit=None, enterprise=None, leader=None,
+        password=PASSWORD,
+    )  # fmt: skip
+    recorded = web_world.app.record_visit(
+        kind="visit",
+        place="科技园厂区",
+        started_at=datetime(2026, 3, 2, 8, 0, tzinfo=CHINA),
+        duration=1,
+        enterprise="91440300MA5EXAMPLE",
+        findings=["门前道路破损"],
+        actor=Actor("county-01", Role.LEADER),
+    )
+    other = open_pages(chromium, web_world.server)
+    sign_in(other, "county-02", PASSWORD)
+    response = other.page.goto(f"{web_world.server.base}/leader/visits/{recorded.id}")
+    assert response is not None
+    assert response.status == 404
+    assert "门前道路破损" not in other.page.content()
+
+    firm = open_pages(chromium, web_world.server)
+    sign_in(firm, "other-co", PASSWORD)
+    firm.goto("/portal/visits")
+    assert "科技园厂区" not in visible(firm)
+    assert firm.page.get_by_role("button", name="提交").count() == 0

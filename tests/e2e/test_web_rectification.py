@@ -113,3 +113,24 @@ def test_a_step_the_rules_refuse_is_explained_beside_its_form(
     assert not re.search(r"[A-Za-z]{4,}", error)
     assert head.page.get_by_label("延期理由").input_value() == "人手不足"
     assert app.rectification(rated.rectification.id).pending_extension is None
+
+
+def test_another_units_staff_neither_list_nor_open_the_rectification(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    app = web_world.app
+    service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
+    web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
+    rated = app.rate_service(
+        service, Level.DISSATISFIED, actor=ENTERPRISE, reason="排队太久", real_name=True
+    )
+    assert rated.rectification is not None
+    other = open_pages(chromium, web_world.server)
+    sign_in(other, "zhao.lei", PASSWORD)  # a clerk of HRS; AMR was rated
+    other.goto("/desk/rectifications")
+    assert "暂无差评整改。" in visible(other)
+    response = other.page.goto(
+        f"{web_world.server.base}/desk/rectifications/{rated.rectification.id}"
+    )
+    assert response is not None
+    assert response.status == 404
