@@ -134,3 +134,10 @@ def test_another_units_staff_neither_list_nor_open_the_rectification(
     )
     assert response is not None
     assert response.status == 404
+
+    # A supervisor follows it, without the unit's steps.
+    supervisor = open_pages(chromium, web_world.server)
+    sign_in(supervisor, "chen.jie", PASSWORD)
+    supervisor.goto(f"/desk/rectifications/{rated.rectification.id}")
+    assert "排队太久" in visible(supervisor)
+    assert supervisor.page.get_by_role("button", name="记录回访").count() == 0

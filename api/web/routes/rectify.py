@@ -137,7 +137,9 @@ def _page(
         overdue=rectification.is_overdue(now),
         callback_overdue=rectification.callback_overdue(now),
         outcomes=[o.value for o in Outcome],
-        # Only the rated unit's head asks for more time; a supervisor decides.
+        # The rated unit takes the steps; a supervisor follows them (and decides extensions).
+        may_act=web.principal is not None and web.principal.role is not Role.SUPERVISOR,
+        # Only the rated unit's head asks for more time.
         may_extend=web.principal is not None and web.principal.role is Role.UNIT_HEAD,
         names=load_names(web.container.read),
         error=error,
