@@ -24,6 +24,7 @@ from projections.figures.handling import handling_rates_by
 from projections.figures.lists import red_black_lists
 from projections.figures.periods import Period
 from projections.figures.ranking import annual_ranking
+from projections.figures.rates import Rate
 from projections.figures.reviews import review_rates_by
 from projections.reviews import ReviewProjection
 from projections.store import ViewStore
@@ -99,13 +100,18 @@ class Figures:
         handling = handling_rates_by(facts, group, span, ctx)
         reviews = review_rates_by(group, facts, span, ctx)
         members = sorted(set(handling) | set(reviews))
+        # Every member carries every rate, nothing counted where it had none (a group with cases
+        # but no rating still shows 好评率 0/0), so a reader never meets a missing key.
+        names = {k for found in (handling, reviews) for rates in found.values() for k in rates}
+        nothing = Rate(0, 0)
         return {
             **ctx.stamp(),
             "period": period,
             "group": group,
             "rates": {
                 m: {
-                    k: r.as_dict() for k, r in {**handling.get(m, {}), **reviews.get(m, {})}.items()
+                    k: {**handling.get(m, {}), **reviews.get(m, {})}.get(k, nothing).as_dict()
+                    for k in sorted(names)
                 }
                 for m in members
             },
