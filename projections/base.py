@@ -39,11 +39,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A view table: its columns and the columns of its primary key (never null)."""
+    """A view table: its columns, the columns of its primary key (never null), and the
+    secondary indexes its reads need (each a tuple of columns, in order)."""
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -53,20 +55,22 @@ class Table:
             raise ValueError(f"table {self.name} names a column twice")
         if not self.key or any(k not in names for k in self.key):
             raise ValueError(f"table {self.name}: key {self.key} must name its columns")
+        if any(not index or c not in names for index in self.indexes for c in index):
+            raise ValueError(f"table {self.name}: indexes {self.indexes} must name its columns")
 
     @classmethod
     def of(
         cls, name: str, /, *, key: str | tuple[str, ...], positions: tuple[str, ...] = (),
-        **types: ColumnType,
+        indexes: tuple[tuple[str, ...], ...] = (), **types: ColumnType,
     ) -> Table:
         """A table from ``column=type`` pairs in order; ``positions`` names position columns.
 
-        (``key`` and ``positions`` are thus not available as column names here.)
+        (``key``, ``positions`` and ``indexes`` are thus not available as column names here.)
 
         ``Table.of("units", key="id", id="text", name="text")``
         """
         columns = tuple(Column(c, kind, c in positions) for c, kind in types.items())
-        return cls(name, columns, (key,) if isinstance(key, str) else key)
+        return cls(name, columns, (key,) if isinstance(key, str) else key, indexes)
 
     def column(self, name: str) -> Column:
         found = self._by_name.get(name)

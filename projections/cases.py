@@ -39,6 +39,12 @@ class CaseProjection(Projection):
         Table.of(
             "cases",
             key="id",
+            # What the lists filter and order by: every list page is one index range.
+            indexes=(
+                ("filed_at",), ("due_at",), ("updated_at",), ("status", "due_at"),
+                ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
+                ("enterprise_id", "filed_at"), ("first_asker",),
+            ),
             id="text",
             case_type="text",
             channel="text",

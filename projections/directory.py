@@ -36,8 +36,9 @@ class DirectoryProjection(Projection):
             staff_count="integer", opened_at="timestamp", active="boolean",
         ),
         Table.of(
-            "staff", key="id", id="text", login="text", name="text", role="text",
-            unit_id="text", window_id="text", enrolled_at="timestamp", active="boolean",
+            "staff", key="id", indexes=(("login",), ("unit_id", "login")), id="text",
+            login="text", name="text", role="text", unit_id="text", window_id="text",
+            enrolled_at="timestamp", active="boolean",
         ),
         Table.of(
             "leaders", key="id", id="text", code="text", name="text", title="text",

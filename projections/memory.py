@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from projections.base import Key, Projection, Row, Table
+from projections.query import All, Filter, matches
 from projections.store import (
     EventAt,
     PageQuery,
@@ -20,7 +21,7 @@ from projections.store import (
     next_name,
     run_handlers,
 )
-from projections.values import Stored, decode_row, encode, encode_row
+from projections.values import Stored, decode, decode_row, encode, encode_row
 
 TableData = dict[tuple[Any, ...], dict[str, Stored]]
 
@@ -122,24 +123,35 @@ class MemoryViewStore:
         return [decode_row(table, s) for _, s in sorted(self._tables.get(table.name, {}).items())]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
-        equals = {k: encode(table.column(k), v) for k, v in query.equals.items()}
-        any_of = {k: {encode(table.column(k), v) for v in vs} for k, vs in query.any_of.items()}
-        stored = [
-            s
-            for s in self._tables.get(table.name, {}).values()
-            if all(s.get(k) == v for k, v in equals.items())
-            and all(s.get(k) in vs for k, vs in any_of.items())
-            and _found(s, query.search)
-        ]
+        stored = self._matching(table, query.filter())
 
-        def key(s: dict[str, Stored]) -> tuple[str, str]:
-            return str(s.get(query.order) or ""), str(s["id"])
+        def key(s: dict[str, Stored]) -> tuple[Any, ...]:
+            return (_sortable(s.get(query.order)), *(_sortable(s.get(k)) for k in table.key))
 
         if query.after is not None:
-            after = query.after
+            after = tuple(_sortable(v) for v in query.after)
             stored = [s for s in stored if (key(s) < after if query.descending else key(s) > after)]
         stored.sort(key=key, reverse=query.descending)
         return [decode_row(table, s) for s in stored[: query.limit]]
+
+    def count(self, table: Table, where: Filter | None = None) -> int:
+        return len(self._matching(table, where or All()))
+
+    def counts(
+        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        found: dict[tuple[Any, ...], int] = {}
+        for s in self._matching(table, where or All()):
+            group = tuple(decode(table.column(c), s.get(c)) for c in by)
+            found[group] = found.get(group, 0) + 1
+        return found
+
+    def _matching(self, table: Table, where: Filter) -> list[dict[str, Stored]]:
+        return [
+            s
+            for s in self._tables.get(table.name, {}).values()
+            if matches(table, s, where, self._tables)
+        ]
 
     def close(self) -> None:
         pass
@@ -152,9 +164,6 @@ class MemoryViewStore:
         self._positions[name] = Position(name, position, projection.version, at)
 
 
-def _found(stored: dict[str, Any], search: tuple[tuple[str, ...], str] | None) -> bool:
-    if search is None:
-        return True
-    columns, text = search
-    needle = text.lower()
-    return any(needle in str(stored.get(c) or "").lower() for c in columns)
+def _sortable(value: Any) -> tuple[int, Any]:
+    """Nulls first, then values of one kind: how the stores order a column (ascending)."""
+    return (0, "") if value is None else (1, value)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from projections.base import Key, Projection, Row, Table
+from projections.query import Compare, Filter, In, all_of, search
 
 EventAt = tuple[int, object]
 """An event and its log position (notification id)."""
@@ -52,19 +53,30 @@ class ProjectionFailedError(Exception):
 
 @dataclass(frozen=True)
 class PageQuery:
-    """One page of a table keyed by ``id``: rows whose columns equal ``equals`` (and are one of
-    ``any_of``) and, with ``search``, whose text columns named there contain its words (case
-    aside), ordered by ``order`` then ``id``, after the keyset ``after`` (the stored value of
-    ``order`` and the id of the last row of the previous page), at most ``limit`` rows."""
+    """One page of a table: rows whose columns equal ``equals`` (and are one of ``any_of``),
+    that match ``where`` and, with ``search``, whose text columns named there contain its text
+    (case aside), ordered by ``order`` then the table's key, after the keyset ``after`` (the
+    stored values of ``order`` and of the key columns of the previous page's last row), at most
+    ``limit`` rows. The store answers it in one statement on its indexes."""
 
     order: str
     descending: bool
     limit: int
     equals: dict[str, Any] = field(default_factory=dict)
     any_of: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    after: tuple[str, str] | None = None
+    after: tuple[Any, ...] | None = None
     search: tuple[tuple[str, ...], str] | None = None
     """(columns, text): a row matches when one of the columns contains the text."""
+    where: Filter | None = None
+
+    def filter(self) -> Filter:
+        """``equals``, ``any_of``, ``search`` and ``where`` as one filter."""
+        return all_of(
+            *(Compare(k, "=", v) for k, v in self.equals.items()),
+            *(In(k, tuple(vs)) for k, vs in self.any_of.items()),
+            None if self.search is None else search(*self.search),
+            self.where,
+        )
 
 
 class ViewStore(Protocol):
@@ -105,6 +117,14 @@ class ViewStore(Protocol):
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
         """A page of rows, filtered, ordered and limited by the store (not by the caller)."""
+
+    def count(self, table: Table, where: Filter | None = None) -> int:
+        """How many rows match, counted by the store."""
+
+    def counts(
+        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        """How many rows match per distinct value of the ``by`` columns (decoded)."""
 
     def close(self) -> None: ...
 

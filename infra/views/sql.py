@@ -7,6 +7,7 @@ were checked against ``[a-z][a-z0-9_]*`` by the table spec, so quoting them is e
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -15,6 +16,9 @@ from projections.store import EventAt, RowOpsBase, run_handlers
 from projections.values import Stored, decode_row, encode, encode_row
 
 VIEW_PREFIX = "view_"
+NEXT_SUFFIX = "__next"
+"""What a table being rebuilt beside the serving one adds to its name."""
+MAX_NAME = 63
 
 
 class Cursor(Protocol):
@@ -49,6 +53,27 @@ def create_table_sql(
     key = ", ".join(f'"{k}"' for k in table.key)
     columns.append(f"PRIMARY KEY ({key})")
     return f"CREATE TABLE IF NOT EXISTS {name(table)} ({', '.join(columns)})"
+
+
+def create_index_sql(table: Table, name: TableName = view_table) -> list[str]:
+    """The table's secondary indexes (what its reads filter and order by), made if missing.
+
+    Each index is named after the table it is made on, so a rebuild's next table gets its own
+    indexes and switching renames them with the table (the store's ``_rename``: every name
+    holding the built table's name). Whether a name is shortened is decided on the longer,
+    rebuilt name, so the serving and built names of one index always correspond.
+    """
+    table_name = name(table).strip('"')
+    statements = []
+    for columns in table.indexes:
+        suffix = "_".join(columns)
+        longest = f"{VIEW_PREFIX}{table.name}{NEXT_SUFFIX}__{suffix}"
+        if len(longest) > MAX_NAME:  # PostgreSQL cuts longer names, which could then collide
+            suffix = hashlib.sha1(suffix.encode()).hexdigest()[:8]
+        index = f"{table_name}__{suffix}"
+        listed = ", ".join(f'"{table.column(c).name}"' for c in columns)
+        statements.append(f'CREATE INDEX IF NOT EXISTS "{index}" ON {name(table)} ({listed})')
+    return statements
 
 
 def select_sql(table: Table, name: TableName = view_table) -> str:

@@ -24,23 +24,26 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
+from infra.views.filters import compile_filter
 from infra.views.sql import (
+    NEXT_SUFFIX,
     VIEW_PREFIX,
     Cursor,
     Fetched,
     apply_events,
+    create_index_sql,
     create_table_sql,
     order_sql,
     select_sql,
     view_table,
 )
 from projections.base import ColumnType, Projection, Row, Table
+from projections.query import All, Filter
 from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
-from projections.values import decode_row, encode
+from projections.values import decode, decode_row
 
 Clock = Callable[[], datetime]
 POSITION_TABLE = "projection_position"
-NEXT_SUFFIX = "__next"
 WARM_ROWS = 100_000
 """Rows a store keeps known between batches of one view (beyond that it reads them again)."""
 
@@ -97,6 +100,8 @@ class SqlViewStore(ABC):
             for table in projection.tables:
                 cursor.execute(create_table_sql(table, self.types))
                 self._add_missing_columns(cursor, table)
+                for index in create_index_sql(table):
+                    cursor.execute(index)
             self._insert_position(cursor, projection, projection.name)
             found = self._position(cursor, projection.name)
         assert found is not None
@@ -160,6 +165,8 @@ class SqlViewStore(ABC):
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
                 cursor.execute(create_table_sql(table, self.types))
+                for index in create_index_sql(table):
+                    cursor.execute(index)
             self._insert_position(cursor, projection, projection.name)
             self._set_position(cursor, projection, 0)
 
@@ -183,6 +190,10 @@ class SqlViewStore(ABC):
                 self._insert_position(cursor, projection, name)
             for table in projection.tables:
                 cursor.execute(create_table_sql(table, self.types, next_table))
+                # The next table's own indexes (named after it): ``_rename`` gives them the
+                # serving names when the rebuild switches in.
+                for index in create_index_sql(table, next_table):
+                    cursor.execute(index)
             started = self._position(cursor, name)
         assert started is not None
         return started
@@ -241,42 +252,46 @@ class SqlViewStore(ABC):
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, value in query.equals.items():
-            clauses.append(f'"{table.column(name).name}" = {self.marker}')
-            params.append(encode(table.column(name), value))
-        for name, values in query.any_of.items():
-            column = table.column(name)
-            clauses.append(f'"{column.name}" IN ({self._markers(len(values))})')
-            params.extend(encode(column, v) for v in values)
-        if query.search is not None:
-            columns, text = query.search
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text.lower()) + "%"
-            found = [
-                f'LOWER("{table.column(c).name}") LIKE {self.marker} ESCAPE \'\\\''
-                for c in columns
-            ]
-            clauses.append(f"({' OR '.join(found)})")
-            params.extend([pattern] * len(columns))
-        order = f'"{table.column(query.order).name}"'
+        where, params = compile_filter(query.filter(), table, self.marker)
+        ordered = [f'"{c}"' for c in (table.column(query.order).name, *table.key)]
         if query.after is not None:
+            if len(query.after) != len(ordered):
+                raise ValueError(f"a keyset of {table.name} has {len(ordered)} values")
             sign = "<" if query.descending else ">"
-            clauses.append(
-                f"({order} {sign} {self.marker} OR ({order} = {self.marker}"
-                f' AND "id" {sign} {self.marker}))'
-            )
-            value, last_id = query.after
-            params.extend([value, value, last_id])
-        direction = "DESC" if query.descending else "ASC"
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = (f"{select_sql(table)}{where} ORDER BY {order} {direction}, \"id\" {direction}"
-               f" LIMIT {int(query.limit)}")
+            where += f" AND ({', '.join(ordered)}) {sign} ({self._markers(len(ordered))})"
+            params.extend(query.after)
+        direction = " DESC" if query.descending else ""
+        sql = (f"{select_sql(table)} WHERE {where}"
+               f" ORDER BY {', '.join(c + direction for c in ordered)} LIMIT {int(query.limit)}")
         names = [c.name for c in table.columns]
-        with self._lock, self._read() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
+        found = self._fetch(sql, params)
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
+
+    def count(self, table: Table, where: Filter | None = None) -> int:
+        condition, params = compile_filter(where or All(), table, self.marker)
+        found = self._fetch(f"SELECT COUNT(*) FROM {view_table(table)} WHERE {condition}", params)
+        return int(found[0][0])
+
+    def counts(
+        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        condition, params = compile_filter(where or All(), table, self.marker)
+        columns = [table.column(c) for c in by]
+        group = ", ".join(f'"{c.name}"' for c in columns)
+        found = self._fetch(
+            f"SELECT {group}, COUNT(*) FROM {view_table(table)} WHERE {condition}"
+            f" GROUP BY {group}",
+            params,
+        )
+        return {
+            tuple(decode(c, v) for c, v in zip(columns, values[:-1], strict=True)): int(values[-1])
+            for values in found
+        }
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock, self._read() as cursor:
+            cursor.execute(sql, list(params))
+            return cursor.fetchall()
 
     def _insert_position(self, cursor: Cursor, projection: Projection, name: str) -> None:
         cursor.execute(
