@@ -23,6 +23,8 @@ from domain.directory import Leader
 from domain.errors import NotFoundError
 from domain.services.staffing import unit_of_staff
 from infra.identity import Principal
+from projections.directory import DirectoryProjection
+from projections.query import NOTHING, All, AnyOf, Compare, Contains, Filter, InSelect, Not
 
 
 def sees(
@@ -101,6 +103,45 @@ def row_visible(
         confidential=bool(row.get("confidential")),
         desk=desk,
     )
+
+
+def visible_filter(caller: Principal, *, desk: Any) -> Filter | None:
+    """``row_visible`` as a filter the view store answers on the case view (``None``: every
+    case; ``desk``: the confidential desk's unit id). A unit-scoped caller sees a case their
+    unit leads, co-handles or whose owner is one of its staff (a sub-select on the staff view),
+    cases they own or first asked, and the intake queue; but a confidential case only if their
+    unit is the desk, leads it or co-handles it (as ``sees``)."""
+    scope = scope_of(caller.role)
+    if scope is Scope.ALL:
+        return None
+    if scope is Scope.OWN:
+        if caller.enterprise_id is None:
+            return NOTHING
+        return Compare("enterprise_id", "=", str(caller.enterprise_id))
+    me = caller.actor.id
+    parts: list[Filter] = [
+        All((Compare("owner", "=", None), Compare("status", "=", CaseStatus.RECEIVED.value))),
+        Compare("owner", "=", me),
+        Compare("first_asker", "=", me),
+    ]
+    confidential: Filter = NOTHING
+    if caller.unit_id is not None:
+        unit = str(caller.unit_id)
+        staff = DirectoryProjection().table("staff")
+        parts += [
+            Compare("lead_unit_id", "=", unit),
+            Contains("co_unit_ids", unit),
+            InSelect("owner", staff, "login", Compare("unit_id", "=", unit)),
+        ]
+        routed = AnyOf((Compare("lead_unit_id", "=", unit), Contains("co_unit_ids", unit)))
+        confidential = All((
+            Compare("confidential", "=", True),
+            All(()) if _same(desk, unit) else routed,
+        ))
+    # ``Not`` of a comparison with a null is true: a row without the flag is not confidential,
+    # as ``row_visible`` reads it.
+    ordinary = All((Not(Compare("confidential", "=", True)), AnyOf(tuple(parts))))
+    return AnyOf((ordinary, confidential))
 
 
 def _same(a: Any, b: Any) -> bool:

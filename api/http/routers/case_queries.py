@@ -15,13 +15,15 @@ from api.http.deps import ContainerDep, MinPosition, etag
 from api.http.problems import ProblemError
 from api.http.routers.cases import CaseId
 from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
-from api.http.scope import confidential_desk, row_visible, visible_case
+from api.http.scope import confidential_desk, visible_case, visible_filter
 from domain import disclosure
 from domain.actors import Role
 from domain.directory import Enterprise, Unit
 from infra.readside import ReadSide
+from projections.figures import time_filters
 from projections.figures.board import case_state
 from projections.figures.context import Context
+from projections.query import Filter, Not, all_of
 from projections.store import PageQuery
 
 router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
@@ -65,27 +67,16 @@ def list_cases(
         # Nobody but the filer learns which confidential cases an enterprise filed.
         equals["confidential"] = False
     ctx = Context(app.now(), app.work_calendar(), app.policy)
-    if scope_of(caller.role) is Scope.ALL and due_soon is None and overdue is None:
-        # Everything the page depends on is stored: let the view store filter, sort and page.
-        page, next_cursor = _page_in_store(
-            read, equals=equals, status=status, sort=sort, limit=limit, cursor=cursor
-        )
-    else:
-        rows = read.rows("cases", "cases")
-        if scope_of(caller.role) is not Scope.ALL:
-            staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-            desk = confidential_desk(app)
-            rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
-        rows = [r for r in rows if all(r.get(k) == v for k, v in equals.items())]
-        if status:
-            rows = [r for r in rows if r.get("status") in status]
-        for row in rows:
-            row["time_state"] = case_state(row, ctx)
-        if due_soon is not None:
-            rows = [r for r in rows if (r["time_state"] == "due_soon") == due_soon]
-        if overdue is not None:
-            rows = [r for r in rows if (r["time_state"] == "overdue") == overdue]
-        page, next_cursor = _page(rows, sort, limit, cursor)
+    # Everything is answered by the view store: who may see a case, the filters, the time
+    # states against now (as parameters), the order and the keyset page.
+    where = all_of(
+        visible_filter(caller, desk=confidential_desk(app)),
+        _state_filter(due_soon, time_filters.due_soon(ctx)),
+        _state_filter(overdue, time_filters.overdue(ctx)),
+    )
+    page, next_cursor = _page_in_store(
+        read, equals=equals, status=status, where=where, sort=sort, limit=limit, cursor=cursor
+    )
     for row in page:
         row["time_state"] = case_state(row, ctx)
     return CasesPage(
@@ -104,6 +95,7 @@ def _page_in_store(
     *,
     equals: dict[str, Any],
     status: list[str] | None,
+    where: Filter,
     sort: str,
     limit: int,
     cursor: str | None,
@@ -116,6 +108,7 @@ def _page_in_store(
         equals=equals,
         any_of={"status": tuple(status)} if status else {},
         after=_decode_cursor(cursor, sort) if cursor is not None else None,
+        where=where,
     )
     found = read.page("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
@@ -133,21 +126,10 @@ def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:
     return text, str(row["id"])
 
 
-def _page(
-    rows: list[dict[str, Any]], sort: str, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
-    field, descending = sort.lstrip("-"), sort.startswith("-")
-
-    def key(row: dict[str, Any]) -> tuple[str, str]:
-        return _sort_key(row, field)
-
-    ordered = sorted(rows, key=key, reverse=descending)
-    if cursor is not None:
-        after = _decode_cursor(cursor, sort)
-        ordered = [r for r in ordered if (key(r) < after if descending else key(r) > after)]
-    page = ordered[:limit]
-    more = len(ordered) > limit
-    return page, _encode_cursor(sort, key(page[-1])) if more and page else None
+def _state_filter(wanted: bool | None, state: Filter) -> Filter | None:
+    if wanted is None:
+        return None
+    return state if wanted else Not(state)
 
 
 def _encode_cursor(sort: str, last: tuple[str, str]) -> str:

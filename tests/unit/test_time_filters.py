@@ -1,0 +1,61 @@
+"""The overdue and due-soon filters the view store answers select exactly the cases the board
+(``case_state``) puts in those states, at every moment of a month: each kind of limit (2, 10 and
+15 working days, a service commitment, an emergency's hours), paused, answered and
+long-overdue cases, across weekends and a holiday."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from projections.cases import CaseProjection
+from projections.figures import time_filters
+from projections.figures.board import case_state
+from projections.figures.context import Context
+from projections.query import Filter, Not
+from projections.store import PageQuery
+from tests.support.city import city as open_city
+from tests.support.city import clerk, complaint, handled_by
+from tests.support.clock import FakeClock
+from tests.support.views import project
+
+CASES = CaseProjection().table("cases")
+
+
+def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
+    app = open_city(clock)
+    start = clock.now
+    for case_type in ("consultation", "help", "suggestion", "complaint"):
+        complaint(app, case_type=case_type)
+        clock.advance(hours=5)
+    complaint(app, case_type="help", emergency=True)
+    complaint(app, case_type="help", service_item="GSC-consultation")
+    paused = handled_by(app, "TAX")
+    app.pause(paused, "supplement", "缺材料", actor=clerk("TAX"))
+    answered = handled_by(app, "NRP")
+    clock.advance(days=1)
+    app.reply(answered, "已答复", actor=clerk("NRP"))
+    emergency = complaint(app, case_type="complaint", emergency=True)
+    app.dispatch(emergency, "AMR", actor=clerk("GSC"))
+    clock.advance(hours=3)
+    for _ in range(3):
+        handled_by(app, "AMR")
+        clock.advance(days=2, hours=7)
+    store = project(app, CaseProjection())
+    rows = store.rows(CASES)
+    assert {r["status"] for r in rows} >= {"received", "in_progress", "paused", "replied"}
+    seen: set[str] = set()
+    for step in range(0, 24 * 40, 5):
+        ctx = Context(start + timedelta(hours=step), app.work_calendar(), app.policy)
+        states = {str(r["id"]): case_state(r, ctx) for r in rows}
+        seen |= set(states.values())
+        for name, state in (("overdue", time_filters.overdue), ("due_soon", time_filters.due_soon)):
+            wanted = {i for i, s in states.items() if s == name}
+            found = {str(r["id"]) for r in store.page(CASES, _all(state(ctx)))}
+            assert found == wanted, (name, ctx.now)
+            others = {str(r["id"]) for r in store.page(CASES, _all(Not(state(ctx))))}
+            assert others == set(states) - wanted, (name, ctx.now)
+    assert {"on_time", "due_soon", "overdue", "paused", "answered_on_time"} <= seen
+
+
+def _all(where: Filter) -> PageQuery:
+    return PageQuery("filed_at", False, 10_000, where=where)
