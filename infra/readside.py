@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from infra.projections.log import EventLog
 from infra.projections.operations import Status, status
 from infra.projections.runner import ProjectionRunner
 from projections.base import Projection, Row
+from projections.query import Filter, In
 from projections.store import PageQuery, ViewStore
 
 
@@ -59,6 +61,30 @@ class ReadSide:
         """One page of a view, filtered and ordered by the store."""
         self.prepare()
         return self.store.page(self.projection(name).table(table), query)
+
+    def count(self, name: str, table: str, where: Filter | None = None) -> int:
+        """How many rows of a view match, counted by the store."""
+        self.prepare()
+        return self.store.count(self.projection(name).table(table), where)
+
+    def counts(
+        self, name: str, table: str, by: tuple[str, ...], where: Filter | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        """Matching rows counted per value of the ``by`` columns, by the store."""
+        self.prepare()
+        return self.store.counts(self.projection(name).table(table), by, where)
+
+    def lookup(
+        self, name: str, table: str, column: str, values: Iterable[Any]
+    ) -> dict[str, Row]:
+        """The rows whose ``column`` is one of ``values`` (one per value, keyed by its text):
+        a page's names, never the whole directory."""
+        wanted = tuple({str(v) for v in values if v is not None})
+        if not wanted:
+            return {}
+        spec = self.projection(name).table(table)
+        query = PageQuery(spec.key[0], False, len(wanted), where=In(column, wanted))
+        return {str(r[column]): r for r in self.page(name, table, query)}
 
     def wait_for(self, position: int, names: Sequence[str], timeout: float) -> bool:
         """True once every named view reflects ``position``; False if ``timeout`` ran out."""

@@ -28,11 +28,13 @@ class DirectoryProjection(Projection):
     version = "3"
     tables = (
         Table.of(
-            "units", key="id", id="text", code="text", name="text", window_count="integer",
+            "units", key="id", indexes=(("code",),),
+            id="text", code="text", name="text", window_count="integer",
             staff_count="integer", registered_at="timestamp", active="boolean",
         ),
         Table.of(
-            "windows", key="id", id="text", code="text", name="text", unit_id="text",
+            "windows", key="id", indexes=(("code",),),
+            id="text", code="text", name="text", unit_id="text",
             staff_count="integer", opened_at="timestamp", active="boolean",
         ),
         Table.of(
@@ -41,11 +43,13 @@ class DirectoryProjection(Projection):
             enrolled_at="timestamp", active="boolean",
         ),
         Table.of(
-            "leaders", key="id", id="text", code="text", name="text", title="text",
+            "leaders", key="id", indexes=(("code",),),
+            id="text", code="text", name="text", title="text",
             level="text", unit_id="text", appointed_at="timestamp", active="boolean",
         ),
         Table.of(
-            "enterprises", key="id", id="text", credit_code="text", name="text",
+            "enterprises", key="id", indexes=(("credit_code",),),
+            id="text", credit_code="text", name="text",
             key_enterprise="boolean", registered_at="timestamp", ownership="text",
             active="boolean",
         ),

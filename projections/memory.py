@@ -132,7 +132,7 @@ class MemoryViewStore:
             after = tuple(_sortable(v) for v in query.after)
             stored = [s for s in stored if (key(s) < after if query.descending else key(s) > after)]
         stored.sort(key=key, reverse=query.descending)
-        return [decode_row(table, s) for s in stored[: query.limit]]
+        return [decode_row(table, s) for s in stored[query.offset : query.offset + query.limit]]
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return len(self._matching(table, where or All()))

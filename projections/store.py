@@ -68,6 +68,8 @@ class PageQuery:
     search: tuple[tuple[str, ...], str] | None = None
     """(columns, text): a row matches when one of the columns contains the text."""
     where: Filter | None = None
+    offset: int = 0
+    """Rows to skip first: for numbered pages (a keyset ``after`` is cheaper deep in a list)."""
 
     def filter(self) -> Filter:
         """``equals``, ``any_of``, ``search`` and ``where`` as one filter."""

@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.http.access import Scope, scope_of
-from api.http.scope import confidential_desk, row_visible
+from api.http.scope import confidential_desk, visible_filter
 from domain.actors import Role
 from domain.application import Casetrail
 from infra.identity import Principal
 from infra.readside import ReadSide
+from projections.figures import time_filters
 from projections.figures.board import BoardEntry, board
 from projections.figures.context import Context
+from projections.query import All, AnyOf, Compare, Filter, In, Not, all_of
+from projections.store import PageQuery
 
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
-ORDER = {state: index for index, state in enumerate(OPEN_STATES)}
+DESK_LIMIT = 100
+"""The most cases a desk lists (each list); its counters count them all."""
 Row = dict[str, Any]
 
 
@@ -38,40 +41,70 @@ class DeskCase:
 @dataclass
 class Desk:
     mine: list[DeskCase] = field(default_factory=list)
+    """The first ``DESK_LIMIT`` of them, most pressing first; ``counts`` has them all."""
     queue: list[DeskCase] = field(default_factory=list)
     position: int = 0
     stamp: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
 
     def count(self, state: str) -> int:
-        return sum(1 for c in self.mine if c.state == state)
+        return self.counts.get(state, 0)
+
+    @property
+    def open(self) -> int:
+        return sum(self.counts.values())
 
 
 def load_desk(app: Casetrail, read: ReadSide, caller: Principal, now: datetime) -> Desk:
+    """The caller's open cases by state (counted, and the most pressing listed, by the view
+    store) and the intake queue, each a few indexed queries whatever the number of cases."""
     read.refresh(["cases", "directory"])
     position = read.position("cases")
-    rows = read.rows("cases", "cases")
-    if scope_of(caller.role) is not Scope.ALL:
-        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        to_desk = confidential_desk(app)
-        rows = [r for r in rows if row_visible(caller, r, staff_units, to_desk)]
     ctx = Context(now, app.work_calendar(), app.policy, position)
-    entries = {e.case_id: e for e in board(rows, ctx)}
-    cases = [DeskCase(r, entries[str(r["id"])]) for r in rows]
-    open_cases = [c for c in cases if c.state in ORDER]
+    visible = visible_filter(caller, desk=confidential_desk(app))
+    mine_filter = all_of(visible, _answers_for(caller))
+    queue_filter = all_of(visible, Compare("owner", "=", None))
     desk = Desk(position=position, stamp=ctx.stamp())
-    desk.queue = _by_due([c for c in open_cases if c.row["owner"] is None])
-    desk.mine = _by_due([c for c in open_cases if _answers_for(caller, c.row)])
+    for state, where in _open_states(ctx).items():
+        desk.counts[state] = read.count("cases", "cases", all_of(mine_filter, where))
+        room = DESK_LIMIT - len(desk.mine)
+        if desk.counts[state] and room > 0:
+            desk.mine += _cases(read, all_of(mine_filter, where), room, ctx)
+        desk.queued += read.count("cases", "cases", all_of(queue_filter, where))
+        room = DESK_LIMIT - len(desk.queue)
+        if room > 0:
+            desk.queue += _cases(read, all_of(queue_filter, where), room, ctx)
     return desk
 
 
-def _answers_for(caller: Principal, row: Row) -> bool:
+def _open_states(ctx: Context) -> dict[str, Filter]:
+    """Each open board state as a filter, in the desk's order; together, every open case."""
+    overdue, due_soon = time_filters.overdue(ctx), time_filters.due_soon(ctx)
+    running = All((
+        In("status", time_filters.OPEN), Compare("status", "!=", "paused"), Not(overdue),
+        Not(due_soon),
+    ))
+    provisional = Compare("provisional", "=", True)
+    return {
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "paused": All((Compare("status", "=", "paused"), Not(overdue))),
+        "provisional": All((running, provisional)),
+        "on_time": All((running, Not(provisional))),
+    }
+
+
+def _cases(read: ReadSide, where: Filter, limit: int, ctx: Context) -> list[DeskCase]:
+    rows = read.page("cases", "cases", PageQuery("due_at", False, limit, where=where))
+    entries = {e.case_id: e for e in board(rows, ctx)}
+    return [DeskCase(r, entries[str(r["id"])]) for r in rows]
+
+
+def _answers_for(caller: Principal) -> Filter:
     if caller.role is Role.SUPERVISOR:
-        return row["owner"] is not None or row["lead_unit_id"] is not None
-    if row["owner"] == caller.actor.id:
-        return True
-    unit = str(caller.unit_id) if caller.unit_id else None
-    return unit is not None and row["lead_unit_id"] == unit
-
-
-def _by_due(cases: list[DeskCase]) -> list[DeskCase]:
-    return sorted(cases, key=lambda c: (ORDER[c.state], c.row["due_at"], str(c.row["id"])))
+        return AnyOf((Compare("owner", "!=", None), Compare("lead_unit_id", "!=", None)))
+    parts: list[Filter] = [Compare("owner", "=", caller.actor.id)]
+    if caller.unit_id:
+        parts.append(Compare("lead_unit_id", "=", str(caller.unit_id)))
+    return AnyOf(tuple(parts))

@@ -15,7 +15,6 @@ interrupted rebuild leaves the next tables and their position behind, and the ne
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -262,7 +261,8 @@ class SqlViewStore(ABC):
             params.extend(query.after)
         direction = " DESC" if query.descending else ""
         sql = (f"{select_sql(table)} WHERE {where}"
-               f" ORDER BY {', '.join(c + direction for c in ordered)} LIMIT {int(query.limit)}")
+               f" ORDER BY {', '.join(c + direction for c in ordered)} LIMIT {int(query.limit)}"
+               + (f" OFFSET {int(query.offset)}" if query.offset else ""))
         names = [c.name for c in table.columns]
         found = self._fetch(sql, params)
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]

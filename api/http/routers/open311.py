@@ -20,17 +20,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http import georeport
-from api.http.access import CurrentPrincipal, Scope, guarded, open311_api_key, principal, scope_of
+from api.http.access import CurrentPrincipal, guarded, open311_api_key, principal
 from api.http.deps import ContainerDep
 from api.http.middleware import BODY_KEY
 from api.http.problems import ProblemError
-from api.http.scope import confidential_desk, row_visible
+from api.http.scope import confidential_desk, visible_filter
 from domain.actors import Role
 from domain.case_rules import CASE_TYPES
 from domain.location import Location
 from domain.text import forbidden_character
 from infra.container import Container
 from infra.identity import Principal
+from projections.query import Compare, Filter, In, Not, all_of
+from projections.store import PageQuery
 
 V2 = "/open311/v2"
 router = APIRouter(tags=["Open311 GeoReport v2"])
@@ -218,10 +220,10 @@ def list_requests(
     last 90 days. Confidential cases are never listed; without a key, only public fields."""
     del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
-    rows = _visible_rows(container, caller)
+    parts: list[Filter | None] = [_visible(container, caller)]
     if service_request_id:
         wanted = {i.strip() for i in service_request_id.split(",") if i.strip()}
-        rows = [r for r in rows if str(r["id"]) in wanted]
+        parts.append(In("id", tuple(wanted)))
     else:
         start, end = start_date, end_date
         if start is None and end is None:
@@ -229,21 +231,20 @@ def list_requests(
         for bound in (start, end):
             if bound is not None and bound.tzinfo is None:
                 raise ProblemError(400, "date-without-zone", "Give dates with their time zone")
-        rows = [r for r in rows if _within(r.get("filed_at"), start, end)]
+        parts.append(Compare("filed_at", ">=", start) if start is not None else None)
+        parts.append(Compare("filed_at", "<=", end) if end is not None else None)
     if service_code:
-        codes = {c.strip() for c in service_code.split(",")}
-        rows = [r for r in rows if r.get("case_type") in codes]
+        parts.append(In("case_type", tuple({c.strip() for c in service_code.split(",")})))
     if status:
         states = {s.strip() for s in status.split(",")}
         if not states <= {"open", "closed"}:
             raise ProblemError(400, "bad-status", "status is open, closed or both")
-        rows = [
-            r
-            for r in rows
-            if ("open" if r["status"] in georeport.OPEN_VALUES else "closed") in states
-        ]
-    rows.sort(key=_newest_first, reverse=True)
-    found = _as_requests(container, rows[:MOST], caller)
+        if states == {"open"}:
+            parts.append(In("status", tuple(sorted(georeport.OPEN_VALUES))))
+        elif states == {"closed"}:
+            parts.append(Not(In("status", tuple(sorted(georeport.OPEN_VALUES)))))
+    rows = _rows(container, all_of(*parts), MOST)
+    found = _as_requests(container, rows, caller)
     return _render(fmt, "service_requests", "request", found)
 
 
@@ -264,7 +265,7 @@ def show_request(
     """One service request (a list of one, as the spec has it)."""
     del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
-    rows = [r for r in _visible_rows(container, caller) if str(r["id"]) == str(service_request_id)]
+    rows = _rows(container, _one(container, caller, service_request_id), 1)
     if not rows:
         raise ProblemError(404, "not-found", "No such service request")
     return _render(fmt, "service_requests", "request", _as_requests(container, rows, caller))
@@ -287,7 +288,7 @@ def show_token(
     """The request a token stands for. Requests are created at once, so the token is the id."""
     del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
-    if not any(str(r["id"]) == str(token_id) for r in _visible_rows(container, caller)):
+    if not _rows(container, _one(container, caller, token_id), 1):
         raise ProblemError(404, "not-found", "No such token")
     data = [{"service_request_id": str(token_id), "token": str(token_id)}]
     return _render(fmt, "service_requests", "request", data)
@@ -466,8 +467,9 @@ def _location(form: dict[str, str]) -> Location | None:
     )
 
 
-def _visible_rows(container: Container, caller: Principal | None) -> list[dict[str, Any]]:
-    read = container.read
+def _visible(container: Container, caller: Principal | None) -> Filter:
+    """The cases the caller may see (anonymous callers, where policy allows it, see what a
+    caller who sees every case does), never a confidential one: a filter the store answers."""
     if caller is None and not container.app.policy.open311.public_requests:
         raise ProblemError(
             401,
@@ -476,30 +478,29 @@ def _visible_rows(container: Container, caller: Principal | None) -> list[dict[s
             "requests are not public here; send api_key (a Casetrail token)",
             headers={"WWW-Authenticate": 'Bearer realm="casetrail"'},
         )
+    scope = (
+        None if caller is None
+        else visible_filter(caller, desk=confidential_desk(container.app))
+    )
+    return all_of(Not(Compare("confidential", "=", True)), scope)
+
+
+def _one(container: Container, caller: Principal | None, case_id: UUID) -> Filter:
+    return all_of(_visible(container, caller), Compare("id", "=", str(case_id)))
+
+
+def _rows(container: Container, where: Filter, limit: int) -> list[dict[str, Any]]:
+    """Newest first, at most ``limit``: one page the view store filters, orders and cuts."""
+    read = container.read
     read.refresh(["cases", "directory"])
-    rows = [r for r in read.rows("cases", "cases") if not r.get("confidential")]
-    if caller is not None and scope_of(caller.role) is not Scope.ALL:
-        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        desk = confidential_desk(container.app)
-        rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
-    return rows
+    return read.page("cases", "cases", PageQuery("filed_at", True, limit, where=where))
 
 
 def _as_requests(
     container: Container, rows: list[dict[str, Any]], caller: Principal | None
 ) -> list[dict[str, Any]]:
-    units = {str(u["id"]): str(u["name"]) for u in container.read.rows("directory", "units")}
+    found = container.read.lookup("directory", "units", "id", (r.get("lead_unit_id") for r in rows))
+    units = {key: str(u["name"]) for key, u in found.items()}
     policy = container.app.policy
     described = caller is not None or policy.open311.public_descriptions
     return [georeport.request_of(r, units, policy.tz, description=described) for r in rows]
-
-
-def _within(filed: Any, start: datetime | None, end: datetime | None) -> bool:
-    if not isinstance(filed, datetime):
-        return False
-    return (start is None or filed >= start) and (end is None or filed <= end)
-
-
-def _newest_first(row: dict[str, Any]) -> tuple[str, str]:
-    filed = row.get("filed_at")
-    return (filed.isoformat() if isinstance(filed, datetime) else "", str(row["id"]))

@@ -12,8 +12,7 @@ from fastapi import APIRouter, Form, Query, Response
 
 from api.cli.common import UsageError
 from api.cli.replay import build_replay
-from api.http.access import Scope, scope_of
-from api.http.scope import confidential_desk, row_visible, visible_case
+from api.http.scope import confidential_desk, visible_case, visible_filter
 from api.web.casefacts import clock_proof, timeline
 from api.web.context import INSPECT, WebDep
 from api.web.names import load_names
@@ -23,10 +22,13 @@ from domain.accountability import DISTINCTIONS, AccountabilityMatter, Outcome, S
 from domain.actors import Role
 from domain.case import Case
 from domain.errors import DomainError, NotFoundError
+from projections.query import AnyOf, Compare, Like, all_of
+from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 PAGE_SIZE = 50
+MATTERS_LIMIT = 100
 # Replayed state fields an inspector reads first, in this order; the rest follow.
 STATE_ORDER = (
     "status",
@@ -58,25 +60,22 @@ def cases(
     caller = web.require(INSPECT)
     read = web.container.read
     read.refresh(["cases", "directory"])
-    rows = read.rows("cases", "cases")
-    if scope_of(caller.role) is not Scope.ALL:
-        staff_units = {r["login"]: r["unit_id"] for r in read.rows("directory", "staff")}
-        desk = confidential_desk(web.app)
-        rows = [r for r in rows if row_visible(caller, r, staff_units, desk)]
     needle = q.strip().lower()
-    if needle:
-        rows = [r for r in rows if needle in str(r["id"]) or needle in (r["summary"] or "").lower()]
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    rows.sort(key=lambda r: r["filed_at"], reverse=True)
-    shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
+    where = all_of(
+        visible_filter(caller, desk=confidential_desk(web.app)),
+        AnyOf((Like("id", needle), Like("summary", needle))) if needle else None,
+        Compare("status", "=", status) if status else None,
+    )
+    total = read.count("cases", "cases", where)
+    query = PageQuery("filed_at", True, PAGE_SIZE, where=where, offset=(page_no - 1) * PAGE_SIZE)
+    shown = read.page("cases", "cases", query)
     return page(
         web,
         "inspect.html",
         rows=shown,
-        total=len(rows),
+        total=total,
         page_no=page_no,
-        pages=max(1, -(-len(rows) // PAGE_SIZE)),
+        pages=max(1, -(-total // PAGE_SIZE)),
         q=q,
         status_filter=status,
         names=load_names(read),
@@ -204,12 +203,13 @@ def _replay(
     assert isinstance(case_then, Case)
     read = web.container.read
     read.refresh(["oversight"])
-    matters = [
-        r
-        for r in read.rows("oversight", "accountability_matters")
-        if r["subject_id"] == str(case_id)
-    ]
-    matters.sort(key=lambda r: r["opened_at"])
+    matters = read.page(
+        "oversight",
+        "accountability_matters",
+        PageQuery(
+            "opened_at", False, MATTERS_LIMIT, where=Compare("subject_id", "=", str(case_id))
+        ),
+    )
     names = load_names(read)
     current = app.case(case_id)
     # Each matter in full (its findings, sides and outcome): the row only says where it stands.

@@ -23,6 +23,8 @@ from domain.case_rules import CASE_TYPES, CaseStatus
 from domain.clock import natural_day_deadline
 from domain.errors import DomainError
 from domain.evaluation import Evaluation, Level
+from projections.query import NOTHING, Compare, Filter
+from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
@@ -58,15 +60,21 @@ FIELDS = (
 )
 
 
+PORTAL_LIMIT = 200
+"""The enterprise's newest cases the portal lists."""
+
+
+def _own(enterprise_id: UUID | None) -> Filter:
+    return Compare("enterprise_id", "=", str(enterprise_id)) if enterprise_id else NOTHING
+
+
 @router.get("/portal")
 def portal(web: WebDep, done: str = "") -> Response:
     caller = web.require(PORTAL)
     read = web.container.read
     read.refresh(["cases"])
-    mine = [
-        r for r in read.rows("cases", "cases") if r["enterprise_id"] == str(caller.enterprise_id)
-    ]
-    mine.sort(key=lambda r: r["filed_at"], reverse=True)
+    own = _own(caller.enterprise_id)
+    mine = read.page("cases", "cases", PageQuery("filed_at", True, PORTAL_LIMIT, where=own))
     return page(web, "portal.html", cases=mine, done=done == "filed")
 
 
