@@ -164,6 +164,14 @@ def leader_owns(caller: Principal, leader_id: Any) -> bool:
     return _same(leader_id, Leader.id_for(caller.actor.id))
 
 
+def view_row_filter(caller: Principal, view: str, table: str) -> Filter | None:
+    """``view_row_visible`` as a filter the view store answers (``None``: every row)."""
+    column = LEADER_OWN_ROWS.get((view, table))
+    if column is None or caller.role is not Role.LEADER:
+        return None
+    return Compare(column, "=", str(Leader.id_for(caller.actor.id)))
+
+
 def view_row_visible(caller: Principal, view: str, table: str, row: Mapping[str, Any]) -> bool:
     """The single-read scope applied to a row of a read model."""
     column = LEADER_OWN_ROWS.get((view, table))

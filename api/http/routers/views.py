@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -18,12 +19,14 @@ from api.http.access import CurrentPrincipal, guarded
 from api.http.deps import ContainerDep, wait_for_position
 from api.http.problems import ProblemError
 from api.http.schemas.common import Page
-from api.http.scope import view_row_visible
+from api.http.scope import view_row_filter
 from domain import disclosure
 from infra.readside import ReadSide
-from projections.base import Table
+from projections.base import Column, Table
+from projections.cases import CaseProjection
+from projections.query import NOTHING, Compare, Filter, InSelect, Not, all_of
 from projections.store import PageQuery
-from projections.values import checksum_form
+from projections.values import checksum_form, encode
 
 router = APIRouter(prefix="/api/v1/views", tags=["read models"])
 
@@ -97,52 +100,96 @@ def view_rows(
         wait_for_position(container, min_position, [view])
     read.refresh([view])
     position = read.position(view)
-    # Withheld before filtering and sorting, so no filter can pick a confidential filer out.
-    rows = [
-        disclosure.row(checksum_form(spec, r))
-        for r in read.rows(view, table)
-        if view_row_visible(caller, view, table, r)  # the scope of the single read
-    ]
-    link = disclosure.FILER_LINKS.get((view, table))
-    if link is not None:
-        hidden = confidential_cases(container.read)
-        rows = [disclosure.unlinked(r, link, hidden) for r in rows]
+    # The scope of the single read, in the store (a leader's own visits and findings).
+    conditions = [view_row_filter(caller, view, table)]
     for condition in where or []:
         column, _, value = condition.partition("=")
         _column(spec, column)
-        rows = [r for r in rows if _text(r.get(column)) == value]
+        conditions.append(_equals(spec.column(column), value))
     column = (sort or "").lstrip("-")
     if column:
         _column(spec, column)
-    descending = bool(sort and sort.startswith("-"))
-
-    def key(row: dict[str, Any]) -> list[str]:
-        own = [_text(row.get(column))] if column else []
-        return own + [_text(row.get(k)) for k in spec.key]
-
-    rows.sort(key=key, reverse=descending)
-    if cursor is not None:
-        after = _cursor(cursor)
-        rows = [r for r in rows if (key(r) < after if descending else key(r) > after)]
-    page = rows[:limit]
-    more = len(rows) > limit and page
+    link = disclosure.FILER_LINKS.get((view, table))
+    filtered = {c.partition("=")[0] for c in where or []} | ({column} if column else set())
+    conditions.append(_no_filer(spec, link, filtered))
+    # The store filters, orders (the column, then the key) and cuts the page on its indexes.
+    query = PageQuery(
+        column or spec.key[0],
+        bool(sort and sort.startswith("-")),
+        limit + 1,
+        after=_cursor(cursor, 1 + len(spec.key)) if cursor is not None else None,
+        where=all_of(*conditions),
+    )
+    found = read.page(view, table, query)
+    # Withheld as the rows leave: what names a confidential filer, and ties to such a case.
+    page = [disclosure.row(checksum_form(spec, r)) for r in found[:limit]]
+    if link is not None:
+        hidden = confidential_cases(read, {str(r[link]) for r in page if r.get(link)})
+        page = [disclosure.unlinked(r, link, hidden) for r in page]
+    last = found[limit - 1] if len(found) > limit else None
     return Page(
         items=page,
-        next_cursor=base64.urlsafe_b64encode(json.dumps(key(page[-1])).encode()).decode()
-        if more
-        else None,
+        next_cursor=_encode_cursor(spec, query.order, last) if last is not None else None,
         position=position,
         definition_version=read.projection(view).version,
     )
 
 
-def confidential_cases(read: ReadSide) -> frozenset[str]:
-    """The ids of the confidential cases, from the case read model (its index answers)."""
+def _equals(column: Column, text: str) -> Filter:
+    """``column=text`` as the export shows values (true/false, numbers, ISO times, JSON)."""
+    try:
+        value: Any = text
+        if column.type == "boolean":
+            if text not in ("true", "false"):
+                return NOTHING
+            value = text == "true"
+        elif column.type == "integer":
+            value = int(text)
+        elif column.type == "real":
+            value = float(text)
+        elif column.type == "timestamp":
+            value = datetime.fromisoformat(text)
+            if value.tzinfo is None:
+                return NOTHING
+        elif column.type == "json":
+            value = json.loads(text)
+    except ValueError:
+        return NOTHING
+    return Compare(column.name, "=", None if text == "" else value)
+
+
+def _encode_cursor(spec: Table, order: str, row: dict[str, Any]) -> str:
+    names = (order, *spec.key)
+    stored = [encode(spec.column(n), row.get(n)) for n in names]
+    return base64.urlsafe_b64encode(json.dumps(stored).encode()).decode()
+
+
+def confidential_cases(read: ReadSide, ids: set[str]) -> frozenset[str]:
+    """Which of the case ``ids`` are confidential, from the case read model (its key answers)."""
+    if not ids:
+        return frozenset()
     read.refresh(["cases"])
     query = PageQuery(
-        order="filed_at", descending=False, limit=2**31, equals={"confidential": True}
+        order="filed_at", descending=False, limit=len(ids),
+        equals={"confidential": True}, any_of={"id": tuple(sorted(ids))},
     )
     return frozenset(str(r["id"]) for r in read.page("cases", "cases", query))
+
+
+def _no_filer(spec: Table, link: str | None, columns: set[str]) -> Filter | None:
+    """What a query filtering or sorting on ``columns`` leaves out so that it cannot pick out a
+    confidential filer (the rows show those columns withheld, which the store does not see):
+    confidential rows when the columns name the filer, and rows tied to a confidential case when
+    they hold the tie."""
+    parts: list[Filter] = []
+    names = {c.name for c in spec.columns}
+    if "confidential" in names and disclosure.filters_filer(columns):
+        parts.append(Not(Compare("confidential", "=", True)))
+    if link is not None and link in columns:
+        cases = CaseProjection().table("cases")
+        hidden = InSelect(link, cases, "id", Compare("confidential", "=", True))
+        parts.append(Not(hidden))
+    return all_of(*parts) if parts else None
 
 
 def _column(spec: Table, name: str) -> None:
@@ -155,21 +202,11 @@ def _column(spec: Table, name: str) -> None:
         ) from None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return str(value)
-
-
-def _cursor(cursor: str) -> list[str]:
+def _cursor(cursor: str, size: int) -> tuple[Any, ...]:
     try:
         found = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(found, list) and all(isinstance(v, str) for v in found):
-            return found
+        if isinstance(found, list) and len(found) == size:
+            return tuple(found)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
     raise ProblemError(422, "bad-cursor", "The cursor is not one this list gave")
