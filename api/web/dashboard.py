@@ -12,7 +12,8 @@ from api.web.names import Names, load_names
 from domain.application import Casetrail
 from infra.figures import Figures
 from infra.readside import ReadSide
-from projections.figures.board import board, counts_by
+from projections.figures import time_filters
+from projections.figures.board import STATES
 from projections.figures.context import Context
 from projections.figures.coverage import Coverage, Quota, coverage, monthly_quota
 from projections.figures.facts import Facts
@@ -48,9 +49,35 @@ def open_dashboard(app: Casetrail, read: ReadSide, now: datetime | None = None) 
     return Dashboard(facts, ctx, load_names(read))
 
 
-def board_by_unit(d: Dashboard) -> list[tuple[str, dict[str, int]]]:
+@dataclass(frozen=True)
+class BoardFigure:
+    """The time-limit board's counts per lead unit and state, counted by the view store."""
+
+    ctx: Context
+    counts: dict[str, dict[str, int]]
+    names: Names
+
+    @property
+    def stamp(self) -> dict[str, object]:
+        return self.ctx.stamp()
+
+
+def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> BoardFigure:
+    """One grouped count per board state (the moment a parameter of each), not a pass over
+    every case: the figure costs the same at a million cases as at a hundred."""
+    read.refresh(["cases", "directory"])
+    ctx = Context(now or app.now(), app.work_calendar(), app.policy, read.position("cases"))
+    counts: dict[str, dict[str, int]] = {}
+    for state, where in time_filters.states(ctx).items():
+        for (unit,), count in read.counts("cases", "cases", ("lead_unit_id",), where).items():
+            counts.setdefault(unit or "-", {})[state] = count
+    ordered = {u: {s: c[s] for s in STATES if c.get(s)} for u, c in sorted(counts.items())}
+    return BoardFigure(ctx, ordered, load_names(read))
+
+
+def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:
     """State counts per lead unit (unrouted cases last), from the time-limit board."""
-    counts = counts_by(board(d.facts.cases, d.ctx), "lead_unit_id")
+    counts = d.counts
     rows = [(d.names.unit(unit), c) for unit, c in counts.items() if unit != "-"]
     rows.sort(key=lambda r: (-r[1].get("overdue", 0), -r[1].get("due_soon", 0), r[0]))
     if "-" in counts:

@@ -19,7 +19,7 @@ from infra.readside import ReadSide
 from projections.figures import time_filters
 from projections.figures.board import BoardEntry, board
 from projections.figures.context import Context
-from projections.query import All, AnyOf, Compare, Filter, In, Not, all_of
+from projections.query import AnyOf, Compare, Filter, all_of
 from projections.store import PageQuery
 
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
@@ -80,19 +80,8 @@ def load_desk(app: Casetrail, read: ReadSide, caller: Principal, now: datetime) 
 
 def _open_states(ctx: Context) -> dict[str, Filter]:
     """Each open board state as a filter, in the desk's order; together, every open case."""
-    overdue, due_soon = time_filters.overdue(ctx), time_filters.due_soon(ctx)
-    running = All((
-        In("status", time_filters.OPEN), Compare("status", "!=", "paused"), Not(overdue),
-        Not(due_soon),
-    ))
-    provisional = Compare("provisional", "=", True)
-    return {
-        "overdue": overdue,
-        "due_soon": due_soon,
-        "paused": All((Compare("status", "=", "paused"), Not(overdue))),
-        "provisional": All((running, provisional)),
-        "on_time": All((running, Not(provisional))),
-    }
+    every = time_filters.states(ctx)
+    return {state: every[state] for state in OPEN_STATES}
 
 
 def _cases(read: ReadSide, where: Filter, limit: int, ctx: Context) -> list[DeskCase]:

@@ -62,6 +62,33 @@ def due_soon(ctx: Context) -> Filter:
     ))
 
 
+def states(ctx: Context) -> dict[str, Filter]:
+    """Every board state (``board.STATES``) as a filter: each case matches exactly one, the
+    one ``case_state`` gives it under the current definitions."""
+    late, soon = overdue(ctx), due_soon(ctx)
+    running = All((In("status", OPEN), Compare("status", "!=", "paused"), Not(late), Not(soon)))
+    provisional = Compare("provisional", "=", True)
+
+    def finished(status: str, on_time: str) -> tuple[Filter, Filter]:
+        kept = All((Compare("status", "=", status), Compare(on_time, "=", True)))
+        return kept, All((Compare("status", "=", status), Not(Compare(on_time, "=", True))))
+
+    answered_on_time, answered_late = finished("replied", "answered_on_time")
+    closed_on_time, closed_late = finished("closed", "closed_on_time")
+    return {
+        "on_time": All((running, Not(provisional))),
+        "due_soon": soon,
+        "overdue": late,
+        "paused": All((Compare("status", "=", "paused"), Not(late))),
+        "provisional": All((running, provisional)),
+        "answered_on_time": answered_on_time,
+        "answered_late": answered_late,
+        "closed_on_time": closed_on_time,
+        "closed_late": closed_late,
+        "terminated": Compare("status", "=", "terminated"),
+    }
+
+
 def _hour_bounds(ctx: Context) -> dict[int, object]:
     """Per period in hours: the latest ``due_at`` already in the yellow (the share used)."""
     policy, share = ctx.policy, ctx.policy.warnings.yellow_fraction_elapsed

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from projections.cases import CaseProjection
 from projections.figures import time_filters
-from projections.figures.board import case_state
+from projections.figures.board import STATES, case_state
 from projections.figures.context import Context
 from projections.query import Filter, Not
 from projections.store import PageQuery
@@ -54,7 +54,11 @@ def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
             assert found == wanted, (name, ctx.now)
             others = {str(r["id"]) for r in store.page(CASES, _all(Not(state(ctx))))}
             assert others == set(states) - wanted, (name, ctx.now)
+        for name, where in time_filters.states(ctx).items():
+            found = {str(r["id"]) for r in store.page(CASES, _all(where))}
+            assert found == {i for i, s in states.items() if s == name}, (name, ctx.now)
     assert {"on_time", "due_soon", "overdue", "paused", "answered_on_time"} <= seen
+    assert set(time_filters.states(ctx)) == set(STATES)
 
 
 def _all(where: Filter) -> PageQuery:

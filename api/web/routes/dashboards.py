@@ -29,7 +29,7 @@ def dashboards(web: WebDep) -> Response:
 @router.get("/dashboards/board")
 def time_limits(web: WebDep) -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    d = figures.open_board(web.app, web.container.read)
     loc = web.locale
     rows = figures.board_by_unit(d)
     shown = [(name if name != "-" else loc.t("board.unrouted"), c) for name, c in rows]
