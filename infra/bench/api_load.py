@@ -2,14 +2,22 @@
 
 ``casetrail serve`` runs in its own process on the bench store (the deadline watcher switched
 off, so nothing writes during the run). Sixteen client threads, each on a kept-alive
-connection, take turns at the two queries staff make all day, for a fixed time:
+connection, take turns at the reads people make all day, for a fixed time:
 
 * ``show``: one case as it stands (``GET /api/v1/cases/{id}``), read from its history;
-* ``list``: a unit's cases, newest first, a page of 50 (``GET /api/v1/cases?unit=...``), from
-  the case read model.
+* ``list``: a unit's cases, newest first, a page of 50 (``GET /api/v1/cases?unit=...``), as a
+  supervisor (who sees every unit);
+* ``unit_list``: a window clerk's own list, a page of 50: every case their unit leads,
+  co-handles or owns, and the intake queue (the scope filter of ``api.http.scope``);
+* ``overdue``: the open cases past their deadline now, most overdue first
+  (``?overdue=true&sort=due_at``);
+* ``open311``: a week of open service requests in GeoReport v2 JSON;
+* ``board``: the time-limit board dashboard (``/dashboards/board``, a web page signed in as a
+  supervisor): its counts per unit and state.
 
-Every request is signed in with a supervisor's token (who sees every unit). The baseline is the
-same reads in SQL (the case's events; the page of the view) from 16 threads for as long.
+The baseline of each is the same statements run directly on PostgreSQL from 16 threads for as
+long: the case's events for ``show``; for the others the very SQL the view store sends (built
+by the same functions from the same filters), the board's ten grouped counts included.
 """
 
 from __future__ import annotations
@@ -17,25 +25,38 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
 
 import psycopg
 
+from api.http.georeport import OPEN_VALUES
+from api.http.scope import visible_filter
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import Unit
+from infra.bench.clock import SEEDED_UNTIL
 from infra.bench.stats import Latency
 from infra.demo.people import UNITS
 from infra.identity import Accounts
+from infra.views.store import counts_sql, page_sql
+from projections.cases import CaseProjection
+from projections.figures import time_filters
+from projections.figures.context import Context
+from projections.query import Compare, In, Not, all_of
+from projections.store import PageQuery
 
 READER = "bench.reader"
 ADMIN = Actor("bench", Role.ADMIN)
 CODES = tuple(code for code, _, _ in UNITS)
-Request = tuple[str, str]
-"""(route name, path)."""
+OPEN_311 = tuple(sorted(OPEN_VALUES))
 
 
 @dataclass
@@ -52,6 +73,9 @@ class Observed:
         with self.lock:
             self.failures.append(what)
 
+    def latency_of(self, routes: tuple[str, ...]) -> Latency:
+        return Latency.of_seconds([s for r in routes for s in self.seconds.get(r, [])])
+
     def latency(self, route: str | None = None) -> Latency:
         chosen = (
             [s for found in self.seconds.values() for s in found]
@@ -61,10 +85,27 @@ class Observed:
         return Latency.of_seconds(chosen)
 
 
-def reader_token(app: Casetrail) -> str:
-    """A supervisor who may read every case, and a token for them."""
-    Accounts(app).add_user(READER, Role.SUPERVISOR, actor=ADMIN)
-    return Accounts(app).issue_token(READER, actor=ADMIN, label="bench").token
+@dataclass(frozen=True)
+class Readers:
+    """Who reads: a supervisor's token, one clerk's token per unit, and the supervisor's
+    password for the web session the board needs."""
+
+    supervisor: str
+    clerks: dict[str, str]
+    password: str
+
+
+def readers(app: Casetrail) -> Readers:
+    accounts = Accounts(app)
+    password = secrets.token_urlsafe(16)
+    accounts.add_user(READER, Role.SUPERVISOR, actor=ADMIN, password=password)
+    clerks = {}
+    for code in CODES:
+        login = f"{code.lower()}.clerk1"  # the demo directory's first clerk of each unit
+        accounts.add_user(login, Role.WINDOW_STAFF, actor=ADMIN)
+        clerks[code] = accounts.issue_token(login, actor=ADMIN, label="bench").token
+    supervisor = accounts.issue_token(READER, actor=ADMIN, label="bench").token
+    return Readers(supervisor, clerks, password)
 
 
 def sample_cases(conninfo: str, count: int) -> list[str]:
@@ -75,29 +116,56 @@ def sample_cases(conninfo: str, count: int) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-def requests_for(case_ids: list[str], rng: random.Random) -> Callable[[int], Request]:
-    def pick(number: int) -> Request:
-        if number % 2 == 0:
-            return "show", f"/api/v1/cases/{rng.choice(case_ids)}"
-        return "list", f"/api/v1/cases?unit={rng.choice(CODES)}&limit=50"
+ROUTES = ("show", "list", "unit_list", "overdue", "open311", "board")
+LISTS = ("list", "unit_list", "overdue", "open311")
+"""The routes whose latency the scale ratio follows (a page of a view each)."""
+WEEK = timedelta(days=7)
+
+
+def requests_for(
+    case_ids: list[str], readers: Readers, rng: random.Random
+) -> Callable[[int], tuple[str, str, str]]:
+    """(route, path, bearer token or "" for the web session) of the n-th request."""
+    start = quote((SEEDED_UNTIL - WEEK).isoformat())
+
+    def pick(number: int) -> tuple[str, str, str]:
+        route = ROUTES[number % len(ROUTES)]
+        code = rng.choice(CODES)
+        if route == "show":
+            return route, f"/api/v1/cases/{rng.choice(case_ids)}", readers.supervisor
+        if route == "list":
+            return route, f"/api/v1/cases?unit={code}&limit=50", readers.supervisor
+        if route == "unit_list":
+            return route, "/api/v1/cases?limit=50", readers.clerks[code]
+        if route == "overdue":
+            return route, "/api/v1/cases?overdue=true&sort=due_at&limit=50", readers.supervisor
+        if route == "open311":
+            path = f"/open311/v2/requests.json?status=open&start_date={start}"
+            return route, path, readers.supervisor
+        return route, "/dashboards/board", ""
 
     return pick
 
 
 def load_http(
-    port: int, token: str, case_ids: list[str], *, clients: int, seconds: float
+    port: int, readers: Readers, case_ids: list[str], *, clients: int, seconds: float
 ) -> Observed:
     observed = Observed()
+    # One web session for every client, signed in before the clock starts (argon2 is slow on
+    # purpose, and a dashboard reader signs in once a day, not once a page).
+    signing_in = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    session = web_session(signing_in, READER, readers.password)
+    signing_in.close()
     deadline = time.monotonic() + seconds
 
     def client(number: int) -> None:
-        pick = requests_for(case_ids, random.Random(number))
+        pick = requests_for(case_ids, readers, random.Random(number))
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": f"Bearer {token}"}
         sent = number
         while time.monotonic() < deadline:
-            route, path = pick(sent)
+            route, path, token = pick(sent)
             sent += 1
+            headers = {"Authorization": f"Bearer {token}"} if token else {"Cookie": session}
             began = time.perf_counter()
             try:
                 connection.request("GET", path, headers=headers)
@@ -117,37 +185,95 @@ def load_http(
     return observed
 
 
-def load_sql(conninfo: str, case_ids: list[str], *, clients: int, seconds: float) -> Observed:
-    """The same two reads, straight from PostgreSQL, as the physical floor."""
+def web_session(connection: http.client.HTTPConnection, login: str, password: str) -> str:
+    """Sign in through the login form; the cookies to send with each page."""
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    form = response.read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    if csrf is None:
+        raise ValueError("the login form has no CSRF token")
+    cookies = _cookies(response)
+    body = urlencode({"login": login, "password": password, "csrf": csrf.group(1)})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies,
+    })
+    response = connection.getresponse()
+    response.read()
+    if response.status not in (302, 303):
+        raise ValueError(f"signing in answered {response.status}")
+    return "; ".join(c for c in (cookies, _cookies(response)) if c)
+
+
+def _cookies(response: http.client.HTTPResponse) -> str:
+    return "; ".join(
+        value.split(";", 1)[0] for name, value in response.getheaders() if name == "set-cookie"
+    )
+
+
+def load_sql(
+    conninfo: str, statements: Statements, case_ids: list[str], *, clients: int, seconds: float
+) -> Observed:
+    """The same reads, straight from PostgreSQL, as the physical floor."""
     observed = Observed()
     deadline = time.monotonic() + seconds
-    unit_ids = {code: _unit_id(code) for code in CODES}
 
     def client(number: int) -> None:
         rng = random.Random(number)
         with psycopg.connect(conninfo, autocommit=True) as connection:
             sent = number
             while time.monotonic() < deadline:
+                route = ROUTES[sent % len(ROUTES)]
+                sent += 1
                 began = time.perf_counter()
-                if sent % 2 == 0:
+                if route == "show":
                     connection.execute(
                         "SELECT originator_version, topic, state FROM casetrail_events"
                         " WHERE originator_id = %s ORDER BY originator_version",
                         (rng.choice(case_ids),), prepare=True,
                     ).fetchall()
-                    route = "show"
                 else:
-                    connection.execute(
-                        'SELECT * FROM "view_cases" WHERE lead_unit_id = %s'
-                        " ORDER BY filed_at DESC, id DESC LIMIT 51",
-                        (unit_ids[rng.choice(CODES)],), prepare=True,
-                    ).fetchall()
-                    route = "list"
-                sent += 1
+                    for sql, params in statements(route, rng.choice(CODES)):
+                        connection.execute(sql, params, prepare=True).fetchall()
                 observed.add(route, time.perf_counter() - began)
 
     _in_threads(client, clients)
     return observed
+
+
+Statements = Callable[[str, str], list[tuple[str, list[Any]]]]
+"""(route, unit code) -> the statements the view store sends for that read."""
+
+
+def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statements:
+    """The SQL of each list and of the board, built as the API builds it, for the baseline
+    (``now``: the server's moment, which the time filters take as a parameter)."""
+    accounts, cases = Accounts(app), CaseProjection().table("cases")
+    clerks = {code: accounts.authenticate(token) for code, token in readers.clerks.items()}
+    supervisor = accounts.authenticate(readers.supervisor)
+    ctx = Context(now, app.work_calendar(), app.policy)
+    open311 = all_of(
+        Not(Compare("confidential", "=", True)), visible_filter(supervisor),
+        Compare("filed_at", ">=", SEEDED_UNTIL - WEEK), In("status", OPEN_311),
+    )
+
+    def statements(route: str, code: str) -> list[tuple[str, list[Any]]]:
+        if route == "list":
+            query = PageQuery("filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)})
+        elif route == "unit_list":
+            query = PageQuery("filed_at", True, 51, where=visible_filter(clerks[code]))
+        elif route == "overdue":
+            query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx))
+        elif route == "open311":
+            query = PageQuery("filed_at", True, 1000, where=open311)
+        else:
+            return [
+                counts_sql(cases, ("lead_unit_id",), where, "%s")
+                for where in time_filters.states(ctx).values()
+            ]
+        return [page_sql(cases, query, "%s")]
+
+    return statements
 
 
 def wait_ready(port: int, timeout: float) -> None:

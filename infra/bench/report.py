@@ -32,11 +32,12 @@ TARGETS = (
     Target("kafka_freshness_p99_ms", "committed → in the read model, p99 (via Kafka)", 500, False),
     Target("api_p99_ms", "query latency, 16 clients, p99", 50, False),
     Target("replay_ms", "a 200-event case at an earlier version", 10, False),
+    Target("list_scale_ratio", "list p99 at the full size ÷ at the small size", 2, False),
 )
 FIGURE_KEYS = (
     "write_vs_raw", "rebuild_events_per_s", "rebuild_vs_copy", "freshness_p50_ms",
     "freshness_p99_ms", "kafka_freshness_p50_ms", "kafka_freshness_p99_ms", "api_p50_ms",
-    "api_p99_ms", "replay_ms",
+    "api_p99_ms", "replay_ms", "list_scale_ratio",
 )
 
 
@@ -138,7 +139,25 @@ def lines_of(result: dict[str, Any]) -> list[Line]:
         Line("api_p99_ms", result["api_p99_ms"], "",
              f"{s['api_requests']} requests ({d['api_requests_per_s']}/s), {d['api_failures']}"
              " failed"),
+        *_route_lines(d),
         Line("replay_ms", result["replay_ms"],
              f"raw read of {s['replay_at_version']} rows {b['replay_raw_read_ms']} ms",
              f"median of {s['replay_runs']}; p99 {d['replay_p99_ms']} ms"),
+        Line("list_scale_ratio", result["list_scale_ratio"],
+             f"lists p99 {d['lists_small_p99_ms']} ms at {s['small_events'] or 0:,} events",
+             f"lists p99 {d['lists_p99_ms']} ms at {s['events']:,} events"),
+    ]
+
+
+ROUTE_PREFIX = "route "
+
+
+def _route_lines(d: dict[str, Any]) -> list[Line]:
+    """One row per read of the mix: its p99 under the 16 clients beside the same SQL's."""
+    return [
+        Line(f"{ROUTE_PREFIX}{name}", r["p99_ms"],
+             f"same SQL p50 {r['sql']['p50_ms']:.1f} / p99 {r['sql']['p99_ms']:.1f} ms",
+             f"p50 {r['p50_ms']:.1f} ms, {r['samples']} requests; alone p50"
+             f" {d['api_one_client'].get(name, {}).get('p50_ms', 0):.1f} ms")
+        for name, r in d["api_routes"].items()
     ]

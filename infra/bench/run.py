@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,9 @@ from infra.bench.processes import casetrail_env, free_port, running, tail
 from infra.bench.rebuild import measure_rebuild
 from infra.bench.replay import AT_VERSION, CASE_EVENTS, measure_replay
 from infra.bench.report import Line, lines_of, rounded, targets_met
-from infra.bench.seed import seed_store
+from infra.bench.seed import grow_store, seed_store
 from infra.bench.write import measure_writes
-from infra.bootstrap import bootstrap
+from infra.bootstrap import bootstrap, utc_now
 from infra.demo.run import SimClock
 from infra.persistence import persistence_env
 from infra.settings import Settings
@@ -53,15 +54,20 @@ class Sizes:
     api_clients: int
     api_seconds: float
     replay_runs: int
+    small_events: int | None = None
+    """A first, smaller store whose list latency the full size is compared with."""
+    small_seconds: float = 10.0
 
 
 FULL = Sizes(
     events=1_000_000, template_cases=200, lifecycles=150, freshness_samples=300,
     kafka_samples=100, api_clients=16, api_seconds=60.0, replay_runs=100,
+    small_events=20_000, small_seconds=20.0,
 )
 QUICK = Sizes(
     events=20_000, template_cases=30, lifecycles=20, freshness_samples=60,
     kafka_samples=30, api_clients=16, api_seconds=10.0, replay_runs=30,
+    small_events=5_000, small_seconds=5.0,
 )
 
 
@@ -100,12 +106,28 @@ def _measure(
 ) -> tuple[dict[str, Any], list[Line]]:
     assert bench.database_url is not None
     url, (conninfo, _) = bench.database_url, postgres_conninfo(persistence_env(bench))
-    say(f"seeding a store of {sizes.events:,} events")
+    def progress(head: int, wanted: int) -> None:
+        say(f"  {head:,} of {wanted:,} events")
+
+    small_size = sizes.small_events if (sizes.small_events or 0) < sizes.events else None
+    say(f"seeding a store of {small_size or sizes.events:,} events")
     seeded = seed_store(
-        app, clock, conninfo, sizes.events, template_cases=sizes.template_cases,
-        progress=lambda head, wanted: say(f"  {head:,} of {wanted:,} events"),
+        app, clock, conninfo, small_size or sizes.events, template_cases=sizes.template_cases,
+        progress=progress,
     )
     app.clock = MovingClock(clock.now)
+    readers = api_load.readers(app)
+    small: api_load.Observed | None = None
+    if small_size:
+        say(f"queries at {seeded.events:,} events, {sizes.small_seconds:g} s")
+        small = _api_small(conninfo, url, sizes, logs, readers)
+        small_events, began = seeded.events, time.perf_counter()
+        say(f"growing the store to {sizes.events:,} events")
+        grown, cloned = grow_store(app, conninfo, sizes.events, progress=progress)
+        seeded = replace(
+            seeded, events=grown, cases=seeded.cases + cloned,
+            seconds=seeded.seconds + time.perf_counter() - began,
+        )
     say(f"seeded in {seeded.seconds:.0f} s; rebuilding every read model")
     rebuilt = measure_rebuild(app, conninfo, bench)
     say(f"rebuilt in {rebuilt.seconds:.0f} s; writing {sizes.lifecycles} case lifecycles")
@@ -119,7 +141,11 @@ def _measure(
         say(f"freshness through Kafka at {bench.kafka_bootstrap}")
         kafka = measure_kafka_freshness(app, bench, conninfo, sizes.kafka_samples)
     say(f"queries from {sizes.api_clients} clients for {sizes.api_seconds:g} s")
-    api, sql, alone = _api(app, url, conninfo, sizes, logs)
+    api, sql, alone = _api(
+        app, url, conninfo, sizes, logs, readers=readers, seconds=sizes.api_seconds
+    )
+    lists = api.latency_of(api_load.LISTS)
+    scale = small.latency_of(api_load.LISTS) if small else None
     figures = {
         "write_vs_raw": written.ratio,
         "rebuild_events_per_s": rebuilt.events_per_s,
@@ -131,6 +157,7 @@ def _measure(
         "api_p50_ms": api.latency().p50_ms,
         "api_p99_ms": api.latency().p99_ms,
         "replay_ms": replayed.median_ms,
+        "list_scale_ratio": lists.p99_ms / scale.p99_ms if scale and scale.p99_ms else None,
     }
     result: dict[str, Any] = {k: rounded(v) for k, v in figures.items()}
     result["sizes"] = {
@@ -141,6 +168,7 @@ def _measure(
         "api_clients": sizes.api_clients, "api_seconds": sizes.api_seconds,
         "api_requests": api.latency().samples, "replay_case_events": CASE_EVENTS,
         "replay_at_version": AT_VERSION, "replay_runs": replayed.runs,
+        "small_events": small_events if small else None,
     }
     result["baselines"] = {
         "app_commands_per_s": rounded(written.app_per_s, 1),
@@ -167,6 +195,12 @@ def _measure(
         "api_requests_per_s": round(api.latency().samples / sizes.api_seconds, 1),
         "api_failures": len(api.failures),
         "api_failure_examples": api.failures[:3],
+        "lists_p99_ms": rounded(lists.p99_ms),
+        "lists_small_p99_ms": rounded(scale.p99_ms) if scale else None,
+        "api_routes_small": (
+            {route: asdict(small.latency(route)) for route in sorted(small.seconds)}
+            if small else {}
+        ),
     }
     result["targets"] = targets_met(figures)
     result["machine"] = machine(conninfo)
@@ -188,11 +222,41 @@ def _direct_freshness(
 
 
 def _api(
-    app: Casetrail, url: str, conninfo: str, sizes: Sizes, logs: Path
+    app: Casetrail, url: str, conninfo: str, sizes: Sizes, logs: Path, *,
+    readers: api_load.Readers, seconds: float,
 ) -> tuple[api_load.Observed, api_load.Observed, api_load.Observed]:
     """16 clients at once, the same reads in SQL, and one client alone (the service time)."""
-    token = api_load.reader_token(app)
-    cases = api_load.sample_cases(conninfo, 500)
+    with _serving(url, logs) as port:
+        cases = api_load.sample_cases(conninfo, 500)  # once the server built the views
+        api_load.load_http(port, readers, cases, clients=sizes.api_clients, seconds=2.0)
+        alone = api_load.load_http(port, readers, cases, clients=1, seconds=3.0)
+        api = api_load.load_http(
+            port, readers, cases, clients=sizes.api_clients, seconds=seconds
+        )
+    _check_answered(api)
+    statements = api_load.view_statements(app, readers, utc_now())
+    sql = api_load.load_sql(
+        conninfo, statements, cases, clients=sizes.api_clients, seconds=min(seconds, 10.0)
+    )
+    return api, sql, alone
+
+
+def _api_small(
+    conninfo: str, url: str, sizes: Sizes, logs: Path, readers: api_load.Readers
+) -> api_load.Observed:
+    """The same mix at the small size, 16 clients only: what the scale ratio compares with."""
+    with _serving(url, logs) as port:
+        cases = api_load.sample_cases(conninfo, 500)
+        api_load.load_http(port, readers, cases, clients=sizes.api_clients, seconds=1.0)
+        api = api_load.load_http(
+            port, readers, cases, clients=sizes.api_clients, seconds=sizes.small_seconds
+        )
+    return _check_answered(api)
+
+
+@contextmanager
+def _serving(url: str, logs: Path) -> Iterator[int]:
+    """``casetrail serve`` on the bench store, once its views caught up; yields the port."""
     port, log = free_port(), logs / "serve.log"
     args = ["serve", "--port", str(port), "--watch-every", "1e9"]
     with running(args, casetrail_env(url), log):
@@ -200,14 +264,10 @@ def _api(
             api_load.wait_ready(port, READY_SECONDS)
         except TimeoutError as error:
             raise TimeoutError(f"{error}; the server's log ends:\n{tail(log)}") from None
-        api_load.load_http(port, token, cases, clients=sizes.api_clients, seconds=2.0)
-        alone = api_load.load_http(port, token, cases, clients=1, seconds=3.0)
-        api = api_load.load_http(
-            port, token, cases, clients=sizes.api_clients, seconds=sizes.api_seconds
-        )
+        yield port
+
+
+def _check_answered(api: api_load.Observed) -> api_load.Observed:
     if not api.seconds:
-        raise RuntimeError(f"no query answered: {api.failures[:3]}; the log ends:\n{tail(log)}")
-    sql = api_load.load_sql(
-        conninfo, cases, clients=sizes.api_clients, seconds=min(sizes.api_seconds, 10.0)
-    )
-    return api, sql, alone
+        raise RuntimeError(f"no query answered: {api.failures[:3]}")
+    return api

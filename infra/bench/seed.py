@@ -118,6 +118,15 @@ def seed_store(
     )
 
 
+def grow_store(
+    app: Casetrail, conninfo: str, events: int, *, seed: int = 2026,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
+    """Clone the store's cases on until its log holds about ``events`` events: a store seeded
+    small, measured, then grown to the full size. Returns (events, cases cloned)."""
+    return Cloner(app, conninfo, random.Random(seed + 1)).clone_until(events, progress)
+
+
 class Cloner:
     def __init__(self, app: Casetrail, conninfo: str, rng: random.Random) -> None:
         chain = chain_of(app.recorder)

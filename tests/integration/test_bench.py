@@ -8,6 +8,7 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from domain.case import Case
+from infra.bench.api_load import ROUTES
 from infra.bench.clock import SEEDED_UNTIL
 from infra.bench.report import FIGURE_KEYS
 from infra.bench.run import Sizes, run_bench
@@ -60,7 +61,7 @@ def test_a_tiny_bench_run_reports_every_figure_beside_its_baseline(
 ) -> None:
     tiny = Sizes(
         events=3000, template_cases=5, lifecycles=2, freshness_samples=5, kafka_samples=0,
-        api_clients=4, api_seconds=1.0, replay_runs=3,
+        api_clients=4, api_seconds=1.0, replay_runs=3, small_events=1000, small_seconds=0.5,
     )
     said: list[str] = []
     result, lines = run_bench(_settings(fresh_postgres_url), tiny, mode="test", say=said.append)
@@ -71,5 +72,11 @@ def test_a_tiny_bench_run_reports_every_figure_beside_its_baseline(
     assert result["sizes"]["events"] >= 3000
     assert result["details"]["api_failures"] == 0
     assert result["targets"]["replay_ms"]["target"] == "≤ 10"
-    assert [line.key for line in lines] == list(FIGURE_KEYS)
-    assert said[0] == "seeding a store of 3,000 events"
+    assert [line.key for line in lines if not line.key.startswith("route ")] == list(FIGURE_KEYS)
+    # Each read of the mix on its own line, beside the same SQL run directly.
+    routes = {line.key.removeprefix("route ") for line in lines if line.key.startswith("route ")}
+    assert routes == set(ROUTES)
+    assert all(result["details"]["api_routes"][r]["sql"]["samples"] > 0 for r in ROUTES)
+    assert result["sizes"]["small_events"] < result["sizes"]["events"]
+    assert said[0] == "seeding a store of 1,000 events"
+    assert "growing the store to 3,000 events" in said
