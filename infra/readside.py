@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from infra.projections.log import EventLog
@@ -68,11 +68,17 @@ class ReadSide:
         return self.store.count(self.projection(name).table(table), where)
 
     def counts(
-        self, name: str, table: str, by: tuple[str, ...], where: Filter | None = None
+        self,
+        name: str,
+        table: str,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
     ) -> dict[tuple[Any, ...], int]:
-        """Matching rows counted per value of the ``by`` columns, by the store."""
+        """Matching rows counted per value of the ``by`` columns (and per label), by the
+        store."""
         self.prepare()
-        return self.store.counts(self.projection(name).table(table), by, where)
+        return self.store.counts(self.projection(name).table(table), by, where, labels)
 
     def lookup(
         self, name: str, table: str, column: str, values: Iterable[Any]

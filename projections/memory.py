@@ -6,7 +6,7 @@ batch to copies of the tables that replace the originals only if every handler s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -138,11 +138,22 @@ class MemoryViewStore:
         return len(self._matching(table, where or All()))
 
     def counts(
-        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+        self,
+        table: Table,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
     ) -> dict[tuple[Any, ...], int]:
         found: dict[tuple[Any, ...], int] = {}
         for s in self._matching(table, where or All()):
             group = tuple(decode(table.column(c), s.get(c)) for c in by)
+            if labels is not None:
+                label = next(
+                    (k for k, f in labels.items() if matches(table, s, f, self._tables)), None
+                )
+                if label is None:
+                    continue
+                group = (*group, label)
             found[group] = found.get(group, 0) + 1
         return found
 

@@ -9,7 +9,7 @@ after the last committed batch: every event is counted exactly once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -124,9 +124,15 @@ class ViewStore(Protocol):
         """How many rows match, counted by the store."""
 
     def counts(
-        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+        self,
+        table: Table,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
     ) -> dict[tuple[Any, ...], int]:
-        """How many rows match per distinct value of the ``by`` columns (decoded)."""
+        """How many rows match per distinct value of the ``by`` columns (decoded); with
+        ``labels``, also per label: the first whose filter a row matches is the last item of
+        its group (rows matching none are not counted). One pass over the rows."""
 
     def close(self) -> None: ...
 

@@ -63,14 +63,14 @@ class BoardFigure:
 
 
 def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> BoardFigure:
-    """One grouped count per board state (the moment a parameter of each), not a pass over
-    every case: the figure costs the same at a million cases as at a hundred."""
+    """One grouped count: each case labelled with its board state by the store (the moment a
+    parameter), counted per unit and state in one pass, not judged one by one in Python."""
     read.refresh(["cases", "directory"])
     ctx = Context(now or app.now(), app.work_calendar(), app.policy, read.position("cases"))
     counts: dict[str, dict[str, int]] = {}
-    for state, where in time_filters.states(ctx).items():
-        for (unit,), count in read.counts("cases", "cases", ("lead_unit_id",), where).items():
-            counts.setdefault(unit or "-", {})[state] = count
+    labelled = read.counts("cases", "cases", ("lead_unit_id",), None, time_filters.states(ctx))
+    for (unit, state), count in labelled.items():
+        counts.setdefault(unit or "-", {})[state] = count
     ordered = {u: {s: c[s] for s in STATES if c.get(s)} for u, c in sorted(counts.items())}
     return BoardFigure(ctx, ordered, load_names(read))
 

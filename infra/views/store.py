@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -259,12 +259,20 @@ class SqlViewStore(ABC):
         return int(self._fetch(*counts_sql(table, (), where, self.marker))[0][0])
 
     def counts(
-        self, table: Table, by: tuple[str, ...], where: Filter | None = None
+        self,
+        table: Table,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
     ) -> dict[tuple[Any, ...], int]:
         columns = [table.column(c) for c in by]
-        found = self._fetch(*counts_sql(table, by, where, self.marker))
+        found = self._fetch(*counts_sql(table, by, where, self.marker, labels))
+        width = len(columns)
         return {
-            tuple(decode(c, v) for c, v in zip(columns, values[:-1], strict=True)): int(values[-1])
+            (
+                *(decode(c, v) for c, v in zip(columns, values[:width], strict=True)),
+                *([str(values[width])] if labels is not None else []),
+            ): int(values[-1])
             for values in found
         }
 
@@ -323,16 +331,35 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
 
 
 def counts_sql(
-    table: Table, by: tuple[str, ...], where: Filter | None, marker: str
+    table: Table,
+    by: tuple[str, ...],
+    where: Filter | None,
+    marker: str,
+    labels: Mapping[str, Filter] | None = None,
 ) -> tuple[str, list[Any]]:
-    """``COUNT(*)`` of the matching rows, per value of the ``by`` columns if any."""
-    condition, params = compile_filter(where or All(), table, marker)
-    group = ", ".join(f'"{table.column(c).name}"' for c in by)
-    if not by:
-        return f"SELECT COUNT(*) FROM {view_table(table)} WHERE {condition}", params
-    sql = (f"SELECT {group}, COUNT(*) FROM {view_table(table)} WHERE {condition}"
-           f" GROUP BY {group}")
-    return sql, params
+    """``COUNT(*)`` of the matching rows, per value of the ``by`` columns if any, and per label
+    (a ``CASE`` over the labels' filters, so one scan counts them all)."""
+    groups = [f'"{table.column(c).name}"' for c in by]
+    params: list[Any] = []
+    condition = None
+    if labels is not None:
+        arms = []
+        for label, part in labels.items():
+            sql, found = compile_filter(part, table, marker)
+            arms.append(f"WHEN {sql} THEN {marker}")
+            params += [*found, label]
+        case = f"CASE {' '.join(arms)} END" if arms else "NULL"
+        groups.append(case)
+        condition = f"{case} IS NOT NULL"
+    where_sql, where_params = compile_filter(where or All(), table, marker)
+    if condition is not None:
+        # The label's CASE appears twice (selected and required): its parameters too.
+        where_sql, where_params = f"{where_sql} AND {condition}", [*where_params, *params]
+    select = ", ".join([*groups, "COUNT(*)"])
+    sql = f"SELECT {select} FROM {view_table(table)} WHERE {where_sql}"
+    if groups:
+        sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(groups) + 1))
+    return sql, [*params, *where_params]
 
 
 def _position_of(found: Sequence[object]) -> Position:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from projections.cases import CaseProjection
 from projections.figures import time_filters
-from projections.figures.board import STATES, case_state
+from projections.figures.board import STATES, board, case_state, counts_by
 from projections.figures.context import Context
 from projections.query import Filter, Not
 from projections.store import PageQuery
@@ -54,6 +54,11 @@ def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
             assert found == wanted, (name, ctx.now)
             others = {str(r["id"]) for r in store.page(CASES, _all(Not(state(ctx))))}
             assert others == set(states) - wanted, (name, ctx.now)
+        labelled = store.counts(CASES, ("lead_unit_id",), None, time_filters.states(ctx))
+        assert {(u or "-", st): n for (u, st), n in labelled.items()} == {
+            (u, st): n for u, c in counts_by(board(rows, ctx), "lead_unit_id").items()
+            for st, n in c.items()
+        }
         for name, where in time_filters.states(ctx).items():
             found = {str(r["id"]) for r in store.page(CASES, _all(where))}
             assert found == {i for i, s in states.items() if s == name}, (name, ctx.now)
