@@ -32,7 +32,6 @@ TARGETS = (
     Target("kafka_freshness_p99_ms", "committed → in the read model, p99 (via Kafka)", 500, False),
     Target("api_p99_ms", "query latency, 16 clients, p99", 50, False),
     Target("replay_ms", "a 200-event case at an earlier version", 10, False),
-    Target("list_scale_ratio", "list p99 at the full size ÷ at the small size", 2, False),
 )
 FIGURE_KEYS = (
     "write_vs_raw", "rebuild_events_per_s", "rebuild_vs_copy", "freshness_p50_ms",
