@@ -61,6 +61,10 @@ class BoardFigure:
     def stamp(self) -> dict[str, object]:
         return self.ctx.stamp()
 
+    @property
+    def today(self) -> date:
+        return self.ctx.today
+
 
 def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> BoardFigure:
     """One grouped count: each case labelled with its board state by the store (the moment a

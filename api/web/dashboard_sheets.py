@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from api.web import dashboard as figures
-from api.web.dashboard import Dashboard
+from api.web.dashboard import BoardFigure, Dashboard
 from api.web.i18n import Locale
 from api.web.sheets import Column, Download, Sheet
 from projections.figures.periods import Period
@@ -19,8 +19,8 @@ UNIT_RATES = (
 )
 
 
-def board(d: Dashboard, loc: Locale, period: str) -> Download:
-    del period  # the board is of now
+def board(d: BoardFigure, loc: Locale) -> Download:
+    """The board is of now: it has no period."""
     states = figures.OPEN_STATES + figures.CLOSED_STATES
     sheet = Sheet(
         loc.t("board.table"),
@@ -139,7 +139,6 @@ def ranking(d: Dashboard, loc: Locale, period: str) -> Download:
 
 Builder = Callable[[Dashboard, Locale, str], Download]
 BUILDERS: dict[str, Builder] = {
-    "board": board,
     "reviews": reviews,
     "lists": lists,
     "coverage": coverage,
