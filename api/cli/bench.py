@@ -1,8 +1,9 @@
 """``casetrail bench``: measure each figure beside its baseline on a store of a million events.
 
 Runs against PostgreSQL: the empty database ``CASETRAIL_DATABASE_URL`` names, or a throwaway
-one it creates on the local server and drops. ``--quick`` uses a store of 20,000 events and
-shorter runs (about a minute); the sizes are printed with the results. Progress goes to stderr,
+one it creates on the local server and drops. ``--quick`` measures the queries on 5,000 events,
+grows the store to 20,000 and runs the rest, shorter (a few minutes); the sizes are printed with
+the results. Progress goes to stderr,
 so ``--json`` prints one JSON object and nothing else on stdout.
 """
 
@@ -27,7 +28,7 @@ def register(subparsers: Any) -> None:
         " target. See docs/benchmarks.md.",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="a small store and short runs (under two minutes)"
+        "--quick", action="store_true", help="small stores and short runs (a few minutes)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
