@@ -252,8 +252,9 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
     clerks = {code: accounts.authenticate(token) for code, token in readers.clerks.items()}
     supervisor = accounts.authenticate(readers.supervisor)
     ctx = Context(now, app.work_calendar(), app.policy)
+    desk = app.confidential_desk()
     open311 = all_of(
-        Not(Compare("confidential", "=", True)), visible_filter(supervisor),
+        Not(Compare("confidential", "=", True)), visible_filter(supervisor, desk=desk),
         Compare("filed_at", ">=", SEEDED_UNTIL - WEEK), In("status", OPEN_311),
     )
 
@@ -261,7 +262,7 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
         if route == "list":
             query = PageQuery("filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)})
         elif route == "unit_list":
-            query = PageQuery("filed_at", True, 51, where=visible_filter(clerks[code]))
+            query = PageQuery("filed_at", True, 51, where=visible_filter(clerks[code], desk=desk))
         elif route == "overdue":
             query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx))
         elif route == "open311":

@@ -8,8 +8,8 @@ from typing import ClassVar
 
 import psycopg
 
-from infra.views.sql import VIEW_PREFIX, Cursor
-from infra.views.store import NEXT_SUFFIX, Clock, SqlViewStore
+from infra.views.sql import NEXT_SUFFIX, VIEW_PREFIX, Cursor
+from infra.views.store import Clock, SqlViewStore
 from projections.base import ColumnType, Table
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
-from infra.views.sql import VIEW_PREFIX, Cursor
-from infra.views.store import NEXT_SUFFIX, Clock, SqlViewStore
+from infra.views.sql import NEXT_SUFFIX, VIEW_PREFIX, Cursor
+from infra.views.store import Clock, SqlViewStore
 from projections.base import ColumnType, Table
 
 # Writers queue for the file's single write lock; a batch is short, so wait rather than fail.

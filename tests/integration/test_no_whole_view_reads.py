@@ -233,6 +233,7 @@ def test_the_case_list_pages_as_python_would(city: City) -> None:
     rows = read.store.rows(CaseProjection().table("cases"))
     staff_rows = read.store.rows(DirectoryProjection().table("staff"))
     staff = {r["login"]: r["unit_id"] for r in staff_rows}
+    desk = app.confidential_desk()
     ctx = Context(app.now(), app.work_calendar(), app.policy)
     kept: dict[str, Callable[[str], bool]] = {
         "": lambda state: True,
@@ -246,7 +247,7 @@ def test_the_case_list_pages_as_python_would(city: City) -> None:
             wanted = {
                 str(r["id"])
                 for r in rows
-                if row_visible(caller, r, staff) and keeps(case_state(r, ctx))
+                if row_visible(caller, r, staff, desk) and keeps(case_state(r, ctx))
             }
             found: list[str] = []
             cursor: str | None = ""
