@@ -1,7 +1,8 @@
 """Pages of the directory for the admin: filtered, searched and ordered by the view store.
 
 Entries come from the directory read model, a keyset page at a time. Links and stationed staff
-come from the engagement read model, filtered by the store to the current ones. Users are read
+come from the engagement read model, filtered by the store to the current ones, a keyset page
+(enterprise, then leader or login) at a time. Users are read
 from the log itself (their events hold credentials, so they never leave the store and no read
 model fed by the stream may hold them): the ``User.Added`` notifications, a page at a time.
 """
@@ -51,7 +52,7 @@ def list_entries(
 ) -> ListPage:
     limit = max(1, min(limit, MAX_PAGE))
     if kind in LINKS:
-        return _links(read, kind, search)
+        return _links(read, kind, search, cursor, limit)
     view, table, order, searched = TABLES[kind]
     read.refresh([view])
     position = read.position(view)
@@ -70,15 +71,30 @@ def list_entries(
     return ListPage(rows, following, position)
 
 
-def _links(read: ReadSide, kind: str, search: str) -> ListPage:
-    # Few rows per city (a leader links a handful of enterprises); the whole current set.
+def _links(read: ReadSide, kind: str, search: str, cursor: str | None, limit: int) -> ListPage:
+    """The current links (or stationings), a keyset page at a time in enterprise order, as the
+    store filters and searches them (on the table's text columns: the enterprise and the
+    leader or login)."""
     table, flag = LINKS[kind]
     read.refresh(["engagement", "directory"])
-    rows = [r for r in read.rows("engagement", table) if r.get(flag)]
-    text = search.strip().lower()
-    if text:
-        rows = [r for r in rows if any(text in str(v).lower() for v in r.values())]
-    return ListPage(rows, None, read.position("engagement"))
+    spec = read.projection("engagement").table(table)
+    first, second = spec.key
+    text = search.strip()
+    searched = tuple(c.name for c in spec.columns if c.type == "text")
+    after = _after(cursor)
+    query = PageQuery(
+        order=first,
+        descending=False,
+        limit=limit + 1,
+        equals={flag: True},
+        after=(after[0], after[0], after[1]) if after else None,
+        search=(searched, text) if text else None,
+    )
+    rows = read.page("engagement", table, query)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    following = _cursor(str(rows[-1][first]), str(rows[-1][second])) if more and rows else None
+    return ListPage(rows, following, read.position("engagement"))
 
 
 def list_users(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.routing import APIRoute
@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.http import create_app
 from api.http.app import api_routes
+from api.http.schemas.directory import Kind as DirectoryKind
 from api.http.scope import row_visible
 from api.web import site
 from api.web.dashboard import open_board
@@ -275,7 +276,7 @@ def api_urls(city: City) -> list[str]:
                 for t in p.tables
             ]
             continue
-        urls.append(_concrete(route, samples))
+        urls += _concrete(route, samples)
     # The filters users rely on, each of which must also be answered by the store.
     urls += [
         "/api/v1/cases?overdue=true",
@@ -302,7 +303,7 @@ def web_urls(city: City) -> list[str]:
             if route.path == "/dashboards/{name}.{fmt}":
                 urls += [f"/dashboards/{name}.csv" for name in DASHBOARDS]
             else:
-                urls.append(_concrete(route, samples))
+                urls += _concrete(route, samples)
     return [*urls, "/inspect?q=a&page=2", "/inspect?status=closed"]
 
 
@@ -328,14 +329,25 @@ def _samples(city: City) -> dict[str, str]:
         "fmt": "json",
         "login": "amr.clerk1",
         "finding_id": "1",
+        "subject_id": s["cases"],
     }
 
 
-def _concrete(route: APIRoute, samples: dict[str, str]) -> str:
-    path = re.sub(r"{(\w+)}", lambda m: samples[m.group(1)], route.path)
-    # What some routes require (the purpose of an identity read, a diff's first version);
-    # the others ignore them.
-    return f"{path}?purpose=核查&from=1"
+def _concrete(route: APIRoute, samples: dict[str, str]) -> list[str]:
+    """The route's URLs: one, or one per directory kind for the directory's admin routes."""
+    kinds = get_args(DirectoryKind) if "{kind}" in route.path else (None,)
+    urls = []
+    for kind in kinds:
+        values = {**samples, "kind": str(kind)}
+
+        def value(m: re.Match[str], values: dict[str, str] = values) -> str:
+            return values[m.group(1)]
+
+        path = re.sub(r"{(\w+)}", value, route.path)
+        # What some routes require (the purpose of an identity read, a diff's first version);
+        # the others ignore them.
+        urls.append(f"{path}?purpose=核查&from=1")
+    return urls
 
 
 def sign_in(client: TestClient, login: str) -> None:
