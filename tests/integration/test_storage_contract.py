@@ -41,6 +41,7 @@ def test_registered_unit_and_enrolled_staff_load_back_as_recorded(app: Casetrail
         "version": 1,
         "code": "TAX",
         "name": "税务局",
+        "active": True,
     }
     assert app.staff("li.na").state() == {
         "id": str(Staff.id_for("li.na")),
@@ -51,6 +52,7 @@ def test_registered_unit_and_enrolled_staff_load_back_as_recorded(app: Casetrail
         "role": "window_staff",
         "unit_id": str(Unit.id_for("TAX")),
         "window_id": None,
+        "active": True,
     }
 
 
