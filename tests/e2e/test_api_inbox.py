@@ -3,13 +3,11 @@ through them, and says how to be reached; the admin sees the delivery queue."""
 
 from __future__ import annotations
 
-import re
-
 from tests.e2e.api_world import World, world
 from tests.support.notice_world import red_card, supervision
+from tests.support.text import UUID_TEXT
 
 __all__ = ["world"]
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def test_a_red_card_is_in_the_units_inboxes_in_words_and_nobody_elses(world: World) -> None:

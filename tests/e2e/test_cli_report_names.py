@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from tests.support.cli import CommandRunner
-
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+from tests.support.text import UUID_TEXT
 
 
 def test_every_unit_leader_and_enterprise_id_in_a_report_comes_with_its_name(
@@ -21,7 +19,7 @@ def test_every_unit_leader_and_enterprise_id_in_a_report_comes_with_its_name(
     assert ranking["ranking"]
     for entry in ranking["ranking"]:
         assert entry["unit_name"] == ranking["names"][entry["unit_id"]]
-        assert not UUID.search(entry["unit_name"])
+        assert not UUID_TEXT.search(entry["unit_name"])
     rates = json.loads(casetrail.ok("report", "rates", "--period", year))
     units = [unit for unit in rates["rates"] if unit != "-"]
     assert units
@@ -29,7 +27,7 @@ def test_every_unit_leader_and_enterprise_id_in_a_report_comes_with_its_name(
     month = f"{year}-{json.loads(casetrail.ok('report', 'board'))['as_of'][5:7]}"
     coverage = casetrail.ok("report", "coverage", "--period", month)
     document = json.loads(coverage)
-    unnamed = set(UUID.findall(coverage)) - set(document.get("names", {}))
+    unnamed = set(UUID_TEXT.findall(coverage)) - set(document.get("names", {}))
     assert unnamed == set(), "every id in the coverage report has a name"
     for quota in document["quota"]:
         assert quota["leader_name"]

@@ -18,10 +18,10 @@ from infra.container import build_container
 from tests.e2e.api_world import FAST_HASHER, settings_for
 from tests.e2e.test_web_world import LiveServer, Pages, chromium, open_pages
 from tests.support.app import ADMIN, official_years
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium"]
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ROOT_PASSWORD = "admin password 1"
 PASSWORD = "first password 1"
 RAW_VALUES = ("window_staff", "unit_head", "private", "county", "True", "None")
@@ -88,7 +88,7 @@ def visible_text(pages: Pages) -> str:
 
 def no_ids_nor_raw_values(pages: Pages) -> None:
     text = visible_text(pages)
-    assert UUID.search(text) is None, f"{pages.page.url} shows an id"
+    assert UUID_TEXT.search(text) is None, f"{pages.page.url} shows an id"
     for raw in RAW_VALUES:
         assert not re.search(rf"(?<![\w.-]){raw}(?![\w.-])", text), f"{pages.page.url}: {raw}"
 

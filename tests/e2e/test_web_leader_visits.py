@@ -4,7 +4,6 @@ inspector takes a matter from findings through the three distinctions to its out
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,9 +14,9 @@ from tests.e2e.test_web_inspector_journey import handled_case
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
 from tests.support.app import ADMIN
 from tests.support.clock import CHINA
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def visible(pages: Any) -> str:

@@ -13,9 +13,9 @@ from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
 from tests.support.clock import CHINA
 from tests.support.oversight_world import ENTERPRISE, window_service
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def visible(pages: Any) -> str:

@@ -5,7 +5,6 @@ extension from the approvals queue, which lists only what that head may decide."
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,11 +12,11 @@ from uuid import UUID
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign_in, web_world
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
 LI = Actor("li.na", Role.WINDOW_STAFF)  # AMR clerk
 WANG = Actor("wang.qiang", Role.UNIT_HEAD)  # AMR head
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 WORDS: dict[str, dict[str, str | None]] = {
     "zh-CN": {
         "supervise": "督办此案件",

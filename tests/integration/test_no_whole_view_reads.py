@@ -42,6 +42,7 @@ from tests.e2e.api_world import FAST_HASHER, PASSWORD, settings_for
 from tests.support import postgres
 from tests.support.app import ADMIN, official_years
 from tests.support.clock import CHINA
+from tests.support.text import UUID_TEXT
 
 END = datetime(2026, 11, 20, 17, 0, tzinfo=CHINA)
 CASES = 40
@@ -78,7 +79,6 @@ STILL_WHOLE_PAGES = frozenset({
 STILL_WHOLE = STILL_WHOLE_PAGES | frozenset(
     path for name in STILL_FIGURES for path in (f"/dashboards/{name}", f"/dashboards/{name}.csv")
 )
-ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DASHBOARDS = ("board", *STILL_FIGURES)
 
 
@@ -219,7 +219,7 @@ def test_no_web_page_reads_a_whole_view(city: City) -> None:
             assert response.status_code < 500, (login, url, response.text[:300])
             answered += response.status_code == 200
             whole = [s for s in statements if whole_view_read(s)]
-            if whole and ID.sub("{id}", url.split("?")[0]) not in STILL_WHOLE:
+            if whole and UUID_TEXT.sub("{id}", url.split("?")[0]) not in STILL_WHOLE:
                 read_whole.setdefault(url, whole)
     assert not read_whole, _report(read_whole)
     assert answered > len(urls)

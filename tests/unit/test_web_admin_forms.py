@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from domain.directory import Window
 from infra.container import Container
 from tests.support.app import ADMIN
+from tests.support.text import UUID_TEXT
 from tests.unit.test_web_pages import container, csrf_of, signed_in
 
 __all__ = ["container"]
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 KEY_ENTERPRISE = "91440300MA5KEY0001"
 
 
@@ -51,7 +51,7 @@ def test_an_admin_edits_a_leader_and_deactivates_a_window(container: Container) 
     assert container.app.load(Window, Window.id_for("AMR-W1")).active is False
     page = root.get("/admin/directory/windows").text
     assert "已停用" in page
-    assert UUID.search(visible(page)) is None
+    assert UUID_TEXT.search(visible(page)) is None
 
 
 def test_a_refused_form_says_why_beside_the_field_in_the_pages_language(
@@ -86,7 +86,7 @@ def test_links_and_stationed_staff_read_by_name_and_end_with_a_reason(
     page = root.get("/admin/directory/links").text
     assert "刘建国" in page
     assert "重点示例制造有限公司" in page
-    assert UUID.search(visible(page)) is None
+    assert UUID_TEXT.search(visible(page)) is None
     ended = post(
         root, "/admin/directory/links/end", "/admin/directory/links",
         first="county-01", enterprise=KEY_ENTERPRISE, reason="调任",

@@ -9,10 +9,10 @@ from api.web.security import LANG_COOKIE
 from infra.container import Container
 from tests.support.clock import FakeClock
 from tests.support.notice_world import red_card, supervision
+from tests.support.text import UUID_TEXT
 from tests.unit.test_web_pages import container, csrf_of, signed_in
 
 __all__ = ["container"]
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def visible(html: str) -> str:

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from domain.actors import Actor, Role
 from infra.container import Container
 from tests.support.clock import CHINA, FakeClock
+from tests.support.text import UUID_TEXT
 from tests.unit.test_web_pages import container, csrf_of, signed_in
 
 __all__ = ["container"]
 CHEN = Actor("chen.jie", Role.SUPERVISOR)
 LI = Actor("li.na", Role.WINDOW_STAFF)  # AMR clerk
 ZHAO = Actor("zhao.lei", Role.WINDOW_STAFF)  # HRS clerk
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def visible_text(html: str) -> str:
