@@ -7,23 +7,25 @@ document holds (the keys of figures grouped by unit, lists of leaders or enterpr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api.web.names import Names
 
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
 NAMED_FIELDS = ("owner", "member", "actor", "login")
+RECORD_IDS = ("id", "case_id")
+"""Ids of records, never of directory entries: not looked up (a board lists every case)."""
 
 
-def resolve(names: Names, value: str) -> str | None:
-    """The name of a unit, window, leader, enterprise or staff login, if ``value`` is one."""
-    for rows in (names.units, names.windows, names.leaders, names.enterprises):
-        if value in rows:
-            if rows is names.leaders:
-                return names.leader(value)
-            return str(rows[value]["name"])
-    if value in names.staff:
-        return str(names.staff[value]["name"])
-    return None
+def resolve(names: Names, value: str, *, login: bool = False) -> str | None:
+    """The name of a unit, window, leader or enterprise ``value`` is the id of, or with
+    ``login`` of the staff member it is the login of. Each is one indexed lookup, kept for the
+    document, so a report over a city's enterprises names them without loading the directory."""
+    if UUID_TEXT.fullmatch(value):
+        return names.of_id(value)
+    return names.of_login(value) if login else None
 
 
 def with_names(document: dict[str, Any], names: Names) -> dict[str, Any]:
@@ -33,11 +35,19 @@ def with_names(document: dict[str, Any], names: Names) -> dict[str, Any]:
         if isinstance(node, dict):
             out: dict[str, Any] = {}
             for key, value in node.items():
+                if key in RECORD_IDS:
+                    out[key] = value
+                    continue
                 if isinstance(key, str) and (name := resolve(names, key)):
                     found[key] = name
                 out[key] = walk(value)
-                named_field = key.endswith("_id") or key in NAMED_FIELDS
-                if named_field and isinstance(value, str) and (name := resolve(names, value)):
+                login = key in NAMED_FIELDS
+                named_field = key.endswith("_id") or login
+                if (
+                    named_field
+                    and isinstance(value, str)
+                    and (name := resolve(names, value, login=login))
+                ):
                     out[key.removesuffix("_id") + "_name"] = name
             return out
         if isinstance(node, list):

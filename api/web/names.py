@@ -73,6 +73,19 @@ class Names:
     def enterprise(self, enterprise_id: Any) -> str:
         return self._name("enterprises", enterprise_id)
 
+    def of_id(self, key: str) -> str | None:
+        """The name of the unit, window, leader or enterprise ``key`` is the id of, if any."""
+        for table in ("units", "windows", "enterprises"):
+            row = self._row(table, "id", key)
+            if row:
+                return str(row["name"])
+        return self.leader(key) if self._row("leaders", "id", key) else None
+
+    def of_login(self, login: str) -> str | None:
+        """The name of the staff member who signs in as ``login``, if any."""
+        row = self._row("staff", "login", login)
+        return str(row["name"]) if row else None
+
     def enterprise_by_code(self, credit_code: str) -> str | None:
         found = self._row("enterprises", "credit_code", credit_code)
         return str(found["name"]) if found else None
