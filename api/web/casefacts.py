@@ -113,3 +113,14 @@ def clock_proof(deadline: Deadline, app: Casetrail) -> ClockProof:
         calendar_version=d.get("calendar_version"),
         policy_version=str(d.get("policy_version")),
     )
+
+
+def in_language(name: str, chinese: bool) -> str:
+    """A name written in both languages ("New Year's Day 元旦", as the official calendar names
+    holidays) as the page's language writes it; a name in one language as it is."""
+    words = name.split()
+    han = [w for w in words if any("\u4e00" <= c <= "\u9fff" for c in w)]
+    latin = [w for w in words if w not in han]
+    if not han or not latin:
+        return name
+    return "".join(han) if chinese else " ".join(latin)

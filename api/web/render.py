@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException
 
+from api.web.casefacts import in_language
 from api.web.context import (
     CsrfError,
     ForbiddenPageError,
@@ -52,6 +53,7 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+environment.globals["in_language"] = in_language
 
 
 def page(web: Web, template: str, *, status: int = 200, **values: Any) -> Response:

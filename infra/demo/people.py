@@ -94,8 +94,9 @@ def credit_code(index: int) -> str:
 
 def seed_directory(app: Casetrail) -> Directory:
     directory, n = Directory(), 0
-    for code, name, english in UNITS:
-        app.register_unit(code, f"{name} {english}", actor=ADMIN)
+    for code, name, _english in UNITS:
+        # A unit is registered under its official (Chinese) name, the one every page shows.
+        app.register_unit(code, name, actor=ADMIN)
         window = f"{code}-W1"
         app.open_window(window, f"{name}综合窗口", code, actor=ADMIN)
         directory.windows[code] = window

@@ -403,7 +403,8 @@ def _acts_as(user: dict[str, Any], names: Names) -> str:
         found = next((r for r in names.leaders.values() if r["code"] == acts_as), None)
         return f"{found['name']}（{found['title']}）" if found else acts_as
     row = names.staff.get(acts_as)
-    return str(row["name"]) if row else acts_as
+    # An admin's or a data platform's login acts for no one in the directory.
+    return str(row["name"]) if row else "—"
 
 
 def _people(names: Names, web: WebDep) -> list[tuple[str, list[tuple[str, str]]]]:
