@@ -31,7 +31,7 @@ WORDS: dict[str, dict[str, Any]] = {
     "zh-CN": {
         "login": "登录名", "password": "密码", "sign_in": "登录", "import": "导入",
         "kind": "文件内容", "whole": "整本工作簿（每类一个工作表）", "enterprises_only": "企业",
-        "file": "文件（XLSX 或 CSV 格式）", "counts": "新登记 18 条，修改 0 条，未变 0 条，拒绝 0 条",
+        "file": "文件（XLSX 或 CSV）", "counts": "新登记 18 条，修改 0 条，未变 0 条，拒绝 0 条",
         "again": "新登记 0 条，修改 0 条，未变 18 条，拒绝 0 条",
         "bad_code": "不是有效的统一社会信用代码", "credit_field": "统一社会信用代码",
         "units": "单位", "code": "代码", "name": "名称", "save": "保存",

@@ -1,7 +1,9 @@
 """Rectification of a 差评 (差评整改) from the desk: the rated unit's list with both clocks (the
 callback and the rectification itself), and each step the unit takes (callback or, for an
-anonymous rater, verification; measures; an extension request; completion). The rules are the
-application's; a refusal is shown beside the step's form in the page's language."""
+anonymous rater, verification; measures; an extension request; completion), and the appeal of
+the rating (申诉): filed by the rated unit's head within its window, decided by a supervisor.
+The rules are the application's; a refusal is shown beside the step's form in the page's
+language."""
 
 from __future__ import annotations
 
@@ -16,13 +18,17 @@ from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
+from domain.appeal import Appeal, Grounds
+from domain.clock import Deadline, working_day_deadline, working_days_between
 from domain.errors import DomainError, NotFoundError
+from domain.evaluation import Evaluation
 from domain.rectification import Outcome, Rectification
 from infra.identity import Principal
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 STEPS = ("callback", "verification", "measures", "extension", "completion")
+APPEAL_STEPS = ("appeal", "decide_appeal")
 
 
 @router.get("/desk/rectifications")
@@ -58,11 +64,13 @@ def take_step(
     measures: Text = "",
     working_days: Text = "",
     outcome: Text = "",
+    grounds: Text = "",
+    upheld: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(DESK)
     rectification = _visible(web, caller, rectification_id)
-    if step not in STEPS:
+    if step not in STEPS + APPEAL_STEPS:
         raise NotFoundError(f"no step {step!r} on a rectification")
     app, actor = web.app, caller.actor
     values = {
@@ -73,9 +81,20 @@ def take_step(
         "measures": measures,
         "working_days": working_days,
         "outcome": outcome,
+        "grounds": grounds,
+        "upheld": upheld,
     }
     try:
-        if step == "callback":
+        if step == "appeal":
+            saved = app.appeal_rating(rectification.evaluation_id, grounds, note, actor=actor)
+        elif step == "decide_appeal":
+            saved = app.decide_appeal(
+                Appeal.id_for(rectification.evaluation_id),
+                upheld=upheld == "yes",
+                reason=note,
+                actor=actor,
+            )
+        elif step == "callback":
             saved = app.record_rectification_callback(
                 rectification_id,
                 reached=reached == "yes",
@@ -101,7 +120,8 @@ def take_step(
         said = refusal(web.locale, error)
         return _page(web, rectification, error=said, values=values)
     web.read_your_write(saved.position, ["reviews"])
-    return redirect(web, f"/desk/rectifications/{rectification_id}?done={step}#{step}")
+    anchor = "appeal" if step in APPEAL_STEPS else step
+    return redirect(web, f"/desk/rectifications/{rectification_id}?done={step}#{anchor}")
 
 
 def _visible(web: WebDep, caller: Principal, rectification_id: UUID) -> Rectification:
@@ -126,7 +146,15 @@ def _page(
     evaluation = app.evaluation(rectification.evaluation_id)
     case = app.case(evaluation.case_id) if evaluation.case_id else None
     now = app.now()
-    blank = {"step": "", "reached": "yes", "verified": "yes", "note": "", "measures": ""}
+    blank = {
+        "step": "", "reached": "yes", "verified": "yes", "note": "", "measures": "",
+        "grounds": "", "upheld": "",
+    }  # fmt: skip
+    role = web.principal.role if web.principal is not None else None
+    appeal_id = Appeal.id_for(evaluation.id)
+    appeal = app.appeal(appeal_id) if app.exists(appeal_id) else None
+    window = appeal.window if appeal is not None else _appeal_window(web, evaluation)
+    window_open = now < window.due_at
     return page(
         web,
         "rectification.html",
@@ -144,5 +172,26 @@ def _page(
         names=load_names(web.container.read),
         error=error,
         values=blank | {"working_days": "", "outcome": ""} | (values or {}),
-        done=done if done in STEPS else "",
+        done=done if done in STEPS + APPEAL_STEPS else "",
+        appeal=appeal,
+        appeal_due=window.due_at,
+        appeal_left=working_days_between(app.work_calendar(), now.date(), window.due)
+        if window_open
+        else None,
+        grounds=[g.value for g in Grounds],
+        # The rated unit's head appeals while the window is open; a supervisor decides.
+        may_appeal=role is Role.UNIT_HEAD and appeal is None and window_open,
+        may_decide=role is Role.SUPERVISOR and appeal is not None and appeal.upheld is None,
+    )
+
+
+def _appeal_window(web: WebDep, evaluation: Evaluation) -> Deadline:
+    """The working days the rated unit has to appeal the rating, as ``Appeal.file`` counts."""
+    policy = web.app.policy
+    return working_day_deadline(
+        evaluation.rated_at,
+        policy.evaluation.appeal_window_working_days,
+        web.app.work_calendar(),
+        tz=policy.tz,
+        policy_version=policy.version,
     )
