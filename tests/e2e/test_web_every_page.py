@@ -181,7 +181,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     rectification: Any = app.repository.get(UUID(summary.samples["rectifications"]))
     unit = str(units[str(rectification.unit_id)]["code"])
     visit: Any = app.repository.get(UUID(summary.samples["visits"]))
-    cases = _rows(container, CaseProjection(), "cases")
+    # In the order they were filed, so that each run sweeps the same cases.
+    cases = sorted(_rows(container, CaseProjection(), "cases"), key=lambda c: c["filed_at"])
     ours = [c for c in cases if c["lead_unit_id"] == str(rectification.unit_id)]
     enterprise_id = next(c["enterprise_id"] for c in ours + cases if c["enterprise_id"])
     enterprises = {str(r["id"]): r for r in _rows(container, DirectoryProjection(), "enterprises")}
@@ -240,7 +241,8 @@ def _samples(
         "rectification_id": rectifications,
         "kind": [str(kind) for kind in get_args(DirectoryKind)],
         "unit": [unit],
-        "own_case_id": own[:3],
+        "own_case_id": own[:6],
+        "login": [f"{unit.lower()}.clerk1", "qiye"],
     }
 
 

@@ -20,7 +20,7 @@ from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.case import Case
 from domain.case_rules import CASE_TYPES, CaseStatus
-from domain.clock import natural_day_deadline
+from domain.clock import Deadline, natural_day_deadline
 from domain.errors import DomainError
 from domain.evaluation import Evaluation, Level
 from projections.query import NOTHING, Compare, Filter
@@ -204,7 +204,14 @@ def _progress(web: WebDep, case: Case) -> list[dict[str, Any]]:
         elif isinstance(event, Case.AnsweredDirectly):
             step["text"] = event.answer
         elif isinstance(event, Case.ExtensionDecided):
-            step["text"] = event.enterprise_notice
+            # Said in the page's language from the decision itself (the stored notice is the
+            # text the notification sent, in both languages).
+            loc = web.locale
+            if event.approved and event.deadline:
+                due = loc.date(Deadline.from_data(event.deadline).due)
+                step["text"] = loc.t("portal_extension.approved", due=due)
+            else:
+                step["text"] = loc.t("portal_extension.refused")
         elif isinstance(event, Case.Dispatched):
             step["text"] = names.unit(event.lead_unit_id)
         elif isinstance(event, Case.Closed):
