@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Form, Query, Response
 
 from api.http.scope import visible_case
 from api.web.casefacts import time_state
@@ -23,7 +23,7 @@ from domain.case_rules import CASE_TYPES, CaseStatus
 from domain.clock import Deadline, natural_day_deadline
 from domain.errors import DomainError
 from domain.evaluation import Evaluation, Level
-from projections.query import NOTHING, Compare, Filter
+from projections.query import NOTHING, Compare, Filter, Like, all_of
 from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -60,8 +60,8 @@ FIELDS = (
 )
 
 
-PORTAL_LIMIT = 200
-"""The enterprise's newest cases the portal lists."""
+PORTAL_PAGE = 20
+"""The enterprise's cases the portal lists a page at a time, newest first."""
 
 
 def _own(enterprise_id: UUID | None) -> Filter:
@@ -69,13 +69,38 @@ def _own(enterprise_id: UUID | None) -> Filter:
 
 
 @router.get("/portal")
-def portal(web: WebDep, done: str = "") -> Response:
+def portal(
+    web: WebDep,
+    done: str = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
     caller = web.require(PORTAL)
     read = web.container.read
     read.refresh(["cases"])
-    own = _own(caller.enterprise_id)
-    mine = read.page("cases", "cases", PageQuery("filed_at", True, PORTAL_LIMIT, where=own))
-    return page(web, "portal.html", cases=mine, done=done == "filed")
+    needle = q.strip().lower()
+    where = all_of(
+        _own(caller.enterprise_id),
+        Like("summary", needle) if needle else None,
+        Compare("status", "=", status) if status else None,
+    )
+    total = read.count("cases", "cases", where)
+    offset = (page_no - 1) * PORTAL_PAGE
+    query = PageQuery("filed_at", True, PORTAL_PAGE, where=where, offset=offset)
+    mine = read.page("cases", "cases", query)
+    return page(
+        web,
+        "portal.html",
+        cases=mine,
+        done=done == "filed",
+        q=q,
+        status_filter=status,
+        total=total,
+        page_no=page_no,
+        pages=max(1, -(-total // PORTAL_PAGE)),
+        statuses=[s.value for s in CaseStatus],
+    )
 
 
 @router.get("/portal/new")
