@@ -258,6 +258,25 @@ class Case(Tracked):
             case.start_cycle(self.timestamp, Deadline.from_data(self.deadline))
             case.status = CaseStatus.IN_PROGRESS
 
+    class TerminationRequested(Tracked.Event):
+        """The handler asks the head to end handling (终止办理); the head decides."""
+
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.pending_termination_by, case.pending_termination_reason = (
+                self.actor_id,
+                self.reason,
+            )
+
+    class TerminationRefused(Tracked.Event):
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            case = _case(aggregate)
+            case.pending_termination_by = case.pending_termination_reason = None
+
     class Terminated(Tracked.Event):
         reason: str
         requested_by: str
@@ -265,6 +284,7 @@ class Case(Tracked):
         def apply(self, aggregate: Aggregate) -> None:
             case = _case(aggregate)
             case.status, case.closed_at, case.outcome = CaseStatus.TERMINATED, self.timestamp, None
+            case.pending_termination_by = case.pending_termination_reason = None
 
     class DeadlineRecomputed(Tracked.Event):
         reason: str
@@ -337,6 +357,8 @@ class Case(Tracked):
         self.returning_unit: UUID | None = None
         self.pending_extension: int | None = None
         self.pending_extension_by: str | None = None
+        self.pending_termination_by: str | None = None
+        self.pending_termination_reason: str | None = None
         self.extension_requests = 0
         self.reply_text: str | None = None
         self.replied_at: datetime | None = None
@@ -774,6 +796,36 @@ class Case(Tracked):
             at=at,
             reason=rules.require_reason(reason, "reopening"),
             deadline=deadline.to_data(),
+        )
+
+    def request_termination(self, reason: str, *, actor: Actor, at: datetime) -> None:
+        """Ask the head to end handling (终止办理): one request waits at a time."""
+        rules.check_step("request_termination", self.status, actor)
+        reason = rules.require_reason(reason, "a termination request")
+        if self.pending_termination_by is not None:
+            raise InvalidInputError(
+                "a termination request is already waiting for a decision",
+                code="termination-already-pending",
+            )
+        self._record(self.TerminationRequested, actor=actor, at=at, reason=reason)
+
+    def refuse_termination(
+        self, reason: str, *, actor: Actor, at: datetime, standing: Standing
+    ) -> None:
+        """The head (or a supervisor) refuses a termination request: handling goes on."""
+        rules.check_step("refuse_termination", self.status, actor)
+        if self.pending_termination_by is None:
+            raise InvalidInputError(
+                "no termination request is waiting for a decision",
+                code="no-termination-pending",
+            )
+        rules.check_not_requester(actor, self.pending_termination_by, "termination")
+        rules.check_terminator(actor, standing, self.lead_unit_id)
+        self._record(
+            self.TerminationRefused,
+            actor=actor,
+            at=at,
+            reason=rules.require_reason(reason, "a termination decision"),
         )
 
     def terminate(

@@ -91,6 +91,8 @@ STEPS: dict[str, tuple[frozenset[CaseStatus], frozenset[Role]]] = {
     "close": (frozenset({CaseStatus.REPLIED}), _STAFF),
     "reopen": (frozenset({CaseStatus.CLOSED}), _STAFF | {Role.SUPERVISOR}),
     "terminate": (OPEN_STATUSES, _HEADS),
+    "request_termination": (_HANDLING | {CaseStatus.PAUSED}, _STAFF),
+    "refuse_termination": (OPEN_STATUSES, _HEADS),
     "alert": (OPEN_STATUSES, frozenset({Role.SYSTEM})),
     "recompute_deadline": (OPEN_STATUSES, frozenset({Role.SYSTEM, Role.ADMIN})),
 }
@@ -146,6 +148,8 @@ REASON_STEPS = {
     "closing": "close",
     "reopening": "reopen",
     "terminating": "terminate",
+    "a termination request": "request_termination",
+    "a termination decision": "refuse_termination",
 }
 
 

@@ -315,6 +315,14 @@ class CaseProjection(Projection):
             **_deadline(event.deadline),
         )
 
+    @handles(Case.TerminationRequested)
+    def _termination_requested(self, event: Case.TerminationRequested, view: ViewTx) -> None:
+        _update(view, event)
+
+    @handles(Case.TerminationRefused)
+    def _termination_refused(self, event: Case.TerminationRefused, view: ViewTx) -> None:
+        _update(view, event)
+
     @handles(Case.Terminated)
     def _terminated(self, event: Case.Terminated, view: ViewTx) -> None:
         # A termination ends the case; it does not make an overdue cycle disappear.

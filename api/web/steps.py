@@ -14,7 +14,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.case import Case
 from domain.case_rules import OUTCOMES, CaseStatus
@@ -75,9 +75,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "close": (Field("outcome", "choice", choices=tuple(OUTCOMES), label_group="outcome"), REASON),
     "reopen": (REASON,),
     "terminate": (REASON, Field("requested_by", "text")),
+    "request_termination": (REASON,),
+    "decide_termination": DECISION,
 }
 # Steps that change the clock or end the case are shown as the main actions.
-PRIMARY = frozenset({"receive", "sign_for", "reply", "close", "decide_extension", "dispatch"})
+PRIMARY = frozenset({
+    "receive", "sign_for", "reply", "close", "decide_extension", "dispatch", "decide_termination",
+})  # fmt: skip
 
 Values = Mapping[str, str | list[str]]
 
@@ -96,6 +100,20 @@ def offered_steps(case: Case, actor: Actor) -> list[str]:
         steps = [s for s in steps if s != "decide_return"]
     if case.owner is not None:
         steps = [s for s in steps if s != "receive"]
+    return _termination_steps(case, actor, steps)
+
+
+def _termination_steps(case: Case, actor: Actor, steps: list[str]) -> list[str]:
+    """A handler asks for a termination; a head decides a waiting request (never their own)
+    instead of ending the case outright, and terminates directly only when none waits."""
+    allowed = case.allowed_steps(actor)
+    if actor.role is not Role.WINDOW_STAFF:
+        steps = [s for s in steps if s != "request_termination"]
+    if case.pending_termination_by is None:
+        return steps
+    steps = [s for s in steps if s not in ("request_termination", "terminate")]
+    if "refuse_termination" in allowed and case.pending_termination_by != actor.id:
+        steps.append("decide_termination")
     return steps
 
 
@@ -136,6 +154,16 @@ class _Form:
 
 
 Command = Callable[[Casetrail, UUID, _Form, Actor, int], Saved]
+
+
+def _decide_termination(app: Casetrail, case_id: UUID, f: _Form, actor: Actor, v: int) -> Saved:
+    """Approve a waiting termination request (the case ends, in the requester's name) or
+    refuse it (handling goes on)."""
+    if not f.yes("approved"):
+        return app.refuse_termination(case_id, f.text("reason"), actor=actor, expected_version=v)
+    requested_by = app.case(case_id).pending_termination_by or ""
+    return app.terminate(case_id, f.text("reason"), requested_by, actor=actor, expected_version=v)
+
 
 COMMANDS: dict[str, Command] = {
     "receive": lambda app, c, f, a, v: app.receive(c, actor=a, expected_version=v),
@@ -193,4 +221,8 @@ COMMANDS: dict[str, Command] = {
     "terminate": lambda app, c, f, a, v: app.terminate(
         c, f.text("reason"), f.text("requested_by"), actor=a, expected_version=v
     ),
+    "request_termination": lambda app, c, f, a, v: app.request_termination(
+        c, f.text("reason"), actor=a, expected_version=v
+    ),
+    "decide_termination": _decide_termination,
 }

@@ -16,7 +16,12 @@ from uuid import UUID
 from domain.actors import Role
 from domain.application import Casetrail
 from domain.case import Case
-from domain.case_rules import CaseStatus, check_extension_decider, check_return_decider
+from domain.case_rules import (
+    CaseStatus,
+    check_extension_decider,
+    check_return_decider,
+    check_terminator,
+)
 from domain.errors import DomainError
 from domain.supervision import Supervision
 from infra.identity import Principal
@@ -110,24 +115,36 @@ class Awaiting:
 
 
 def approvals_for(app: Casetrail, read: ReadSide, caller: Principal) -> list[Awaiting]:
-    """Extensions and returns this head may decide now, oldest request first."""
+    """Extensions, returns and terminations this head may decide now, oldest request first."""
     read.refresh(["cases"])
+    handling = (CaseStatus.IN_PROGRESS.value, CaseStatus.PAUSED.value)
     candidates = [
         r
         for r in read.rows("cases", "cases")
-        if r["status"] in (CaseStatus.IN_PROGRESS.value, CaseStatus.RETURN_REQUESTED.value)
+        if r["status"] in (*handling, CaseStatus.RETURN_REQUESTED.value)
     ]
     waiting: list[Awaiting] = []
     for row in candidates:
-        if row["status"] == CaseStatus.IN_PROGRESS.value and row["lead_unit_id"] != str(
-            caller.unit_id
-        ):
-            continue  # only the lead unit's head decides its extensions
+        if row["status"] in handling and row["lead_unit_id"] != str(caller.unit_id):
+            continue  # only the lead unit's head decides its extensions and terminations
         case = app.case(UUID(str(row["id"])))
         step = _decision(app, case, caller)
         if step is not None:
             waiting.append(Awaiting(row, step, case))
-    return sorted(waiting, key=lambda a: (a.row["updated_at"], str(a.row["id"])))
+        if _may_decide_termination(app, case, caller):
+            waiting.append(Awaiting(row, "decide_termination", case))
+    return sorted(waiting, key=lambda a: (a.row["updated_at"], str(a.row["id"]), a.step))
+
+
+def _may_decide_termination(app: Casetrail, case: Case, caller: Principal) -> bool:
+    actor = caller.actor
+    if case.pending_termination_by is None or case.pending_termination_by == actor.id:
+        return False
+    try:
+        check_terminator(actor, app.standing(case, actor), case.lead_unit_id)
+    except DomainError:
+        return False
+    return "refuse_termination" in case.allowed_steps(actor)
 
 
 def _decision(app: Casetrail, case: Case, caller: Principal) -> str | None:
@@ -141,6 +158,8 @@ def _decision(app: Casetrail, case: Case, caller: Principal) -> str | None:
                 actor, standing, dispatcher=case.dispatched_by, returning_unit=case.returning_unit
             )
             return "decide_return"
+        if case.status is not CaseStatus.IN_PROGRESS:
+            return None
         if case.pending_extension is None or case.pending_extension_by == actor.id:
             return None
         check_extension_decider(actor, standing, case.lead_unit_id)

@@ -173,6 +173,26 @@ class HandlingService(CaseService):
             lambda case, at: case.reopen(reason, actor=actor, at=at, time=self.timekeeping()),
         )
 
+    def request_termination(
+        self, case_id: UUID, reason: str, *, actor: Actor, expected_version: int | None = None
+    ) -> Saved:
+        return self._step(
+            case_id,
+            expected_version,
+            lambda case, at: case.request_termination(reason, actor=actor, at=at),
+        )
+
+    def refuse_termination(
+        self, case_id: UUID, reason: str, *, actor: Actor, expected_version: int | None = None
+    ) -> Saved:
+        return self._step(
+            case_id,
+            expected_version,
+            lambda case, at: case.refuse_termination(
+                reason, actor=actor, at=at, standing=self.standing(case, actor)
+            ),
+        )
+
     def terminate(
         self,
         case_id: UUID,

@@ -92,6 +92,14 @@ PUBLICATIONS = (
         Case.Reopened, "case.reopened", "The case was reopened (重办): a new cycle.", (DEADLINE,)
     ),
     Publication(
+        Case.TerminationRequested, "case.termination_requested",
+        "The handler asked the head to end handling (终止办理).",
+    ),
+    Publication(
+        Case.TerminationRefused, "case.termination_refused",
+        "The head refused the termination request: handling goes on.",
+    ),
+    Publication(
         Case.Terminated, "case.terminated", "Handling was ended with approval (终止办理).",
         (Field("requested_by", "string"),),
     ),
