@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.web.context import Web, WebDep
 from api.web.names import load_names
+from api.web.paging import paginate
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
@@ -80,11 +81,13 @@ def _page(
         read.rows("oversight", "publications"), key=lambda r: (r["what"], r["period"])
     )
     names = load_names(read)
+    shown, paging = paginate(web, published, path="/circulars")
     return page(
         web,
         "circulars.html",
         status=status,
-        circulars=published,
+        circulars=shown,
+        paging=paging,
         editions=editions,
         names=names,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),

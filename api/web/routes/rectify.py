@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Response
 from api.http.access import Scope, scope_of
 from api.web.context import DESK, WebDep
 from api.web.names import load_names
+from api.web.paging import paginate
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
@@ -42,7 +43,10 @@ def listing(web: WebDep) -> Response:
         unit = names.unit_of(caller.login)
         rows = [r for r in rows if str(r["unit_id"]) == unit]
     rows.sort(key=lambda r: (r["completed_at"] is not None, r["rectification_due_at"]))
-    return page(web, "rectifications.html", rows=rows, names=names, now=web.app.now())
+    shown, paging = paginate(web, rows)
+    return page(
+        web, "rectifications.html", rows=shown, paging=paging, names=names, now=web.app.now()
+    )
 
 
 @router.get("/desk/rectifications/{rectification_id}")

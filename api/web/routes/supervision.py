@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Query, Response
 
 from api.web.context import Web, WebDep
 from api.web.names import load_names
+from api.web.paging import paginate
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from api.web.supervision_data import LATE, approvals_for, orders_for, page_of, state_of
@@ -142,7 +143,11 @@ def close(order_id: UUID, web: WebDep, csrf: Text = "", conclusion: Text = "") -
 def approvals(web: WebDep) -> Response:
     caller = web.require(HEADS)
     waiting = approvals_for(web.app, web.container.read, caller)
-    return page(web, "approvals.html", waiting=waiting, names=load_names(web.container.read))
+    shown, paging = paginate(web, waiting)
+    return page(
+        web, "approvals.html", waiting=shown, paging=paging,
+        names=load_names(web.container.read),
+    )  # fmt: skip
 
 
 def _visible(web: Web, caller: Principal, order_id: UUID) -> Supervision:

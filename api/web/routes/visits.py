@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Response
 from api.web import dashboard as figures
 from api.web.context import PORTAL, WebDep
 from api.web.names import load_names
+from api.web.paging import paginate
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
@@ -186,6 +187,7 @@ def _home(
     )
     visits = [r for r in read.rows("engagement", "visits") if str(r["leader_id"]) == leader_id]
     visits.sort(key=lambda r: r["started_at"], reverse=True)
+    visits, paging = paginate(web, visits, path="/leader")
     quota, month = _quota(web, leader_id)
     return page(
         web,
@@ -193,6 +195,7 @@ def _home(
         status=status or (422 if error else 200),
         linked=linked,
         visits=visits,
+        paging=paging,
         quota=quota,
         month=web.locale.month(f"{month[0]}-{month[1]:02d}"),
         kinds=KINDS,
@@ -244,11 +247,13 @@ def _enterprise(web: WebDep, *, done: str = "", error: str = "", failed: str = "
         if str(r["enterprise_id"]) == str(caller.enterprise_id)
     ]
     mine.sort(key=lambda r: r["started_at"], reverse=True)
+    shown, paging = paginate(web, mine, path="/portal/visits")
     return page(
         web,
         "portal_visits.html",
         status=422 if error else 200,
-        visits=mine,
+        visits=shown,
+        paging=paging,
         names=load_names(read),
         error=error,
         failed=failed,
