@@ -4,7 +4,7 @@ the field by its words in ``[refused_field]``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from api.web.i18n import Locale, catalogue
@@ -32,3 +32,20 @@ def refusal(locale: Locale, error: DomainError) -> Refusal:
 def refusal_text(locale: Locale, code: str, params: Mapping[str, object]) -> str:
     """The sentence for a refusal known by its code and parameters (an import's report)."""
     return sentence(locale, DomainError("", code=code, params=params))
+
+
+FILING_FIELDS = {
+    "summary-required": "summary",
+    "filer-name-required": "filer_name",
+    "unit-not-found": "reported_unit",
+    "not-found": "enterprise",
+}
+"""The field of the filing forms (the desk's and the portal's) each refusal of a filing is about."""
+CHOICE_FIELDS = {"case type": "case_type", "channel": "channel"}
+
+
+def filing_refusal(locale: Locale, error: DomainError, fields: Collection[str]) -> Refusal:
+    """A refused filing, placed beside the field it concerns when the form has that field."""
+    found = refusal(locale, error)
+    field = FILING_FIELDS.get(error.code) or CHOICE_FIELDS.get(found.field or "")
+    return Refusal(field if field in fields else None, found.text)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Response
 
 from api.web.context import DESK, WebDep
 from api.web.desk_data import load_desk
+from api.web.field_refusals import Refusal, filing_refusal
 from api.web.names import load_names
-from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from api.web.supervision_data import orders_for
 from domain.case_rules import CASE_TYPES, CHANNELS
@@ -112,7 +112,7 @@ def file_case(
             reported_unit=reported_unit.strip() or None,
         )
     except DomainError as error:
-        return _form(web, values, error=refusal(web.locale, error), status=422)
+        return _form(web, values, refused=filing_refusal(web.locale, error, FIELDS), status=422)
     web.read_your_write(saved.position, ["cases"])
     if app.case(saved.id).owner != caller.actor.id:
         # A confidential demand recorded outside the receiving desk goes there, out of sight.
@@ -125,14 +125,18 @@ def _rows(web: WebDep) -> dict[str, dict[str, object]]:
     return {str(r["id"]): r for r in web.container.read.rows("cases", "cases")}
 
 
-def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
+def _form(
+    web: WebDep, values: dict[str, str], refused: Refusal | None = None, status: int = 200
+) -> Response:
     names = load_names(web.container.read)
     return page(
         web,
         "new_case.html",
         status=status,
         values=dict.fromkeys(FIELDS, "") | values,
-        error=error,
+        # A refusal about one field is said beside it; any other above the form.
+        refused=refused,
+        error=refused.text if refused and refused.field is None else "",
         case_types=list(CASE_TYPES),
         channels=list(CHANNELS),
         enterprises=sorted(names.enterprises.values(), key=lambda r: str(r["name"])),

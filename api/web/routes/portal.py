@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Query, Response
 from api.http.scope import visible_case
 from api.web.casefacts import time_state
 from api.web.context import PORTAL, WebDep
+from api.web.field_refusals import Refusal, filing_refusal
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
@@ -147,7 +148,7 @@ def file_demand(
             reported_unit=reported_unit.strip() or None,
         )
     except DomainError as error:
-        return _form(web, values, error=refusal(web.locale, error), status=422)
+        return _form(web, values, refused=filing_refusal(web.locale, error, FIELDS), status=422)
     web.read_your_write(saved.position, ["cases"])
     return redirect(web, f"/portal/cases/{saved.id}?done=filed")
 
@@ -273,13 +274,17 @@ def _rating(web: WebDep, case: Case) -> dict[str, Any]:
     return shut | {"open": True, "ends": last_day}
 
 
-def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:
+def _form(
+    web: WebDep, values: dict[str, str], refused: Refusal | None = None, status: int = 200
+) -> Response:
     return page(
         web,
         "portal_new.html",
         status=status,
         values=dict.fromkeys(FIELDS, "") | values,
-        error=error,
+        # A refusal about one field is said beside it; any other above the form.
+        refused=refused,
+        error=refused.text if refused and refused.field is None else "",
         case_types=list(CASE_TYPES),
         units=load_names(web.container.read).sorted_units(),
     )
