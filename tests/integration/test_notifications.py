@@ -131,7 +131,7 @@ def test_a_red_card_a_supervision_order_and_a_rectification_due_each_arrive_once
     red = [m for m in mails if m["to"] == ["li.na@amr.example"] and "红牌" in str(m["subject"])]
     assert len(red) == 1
     english = [m for m in mails if m["to"] == ["zhao.lei@hrs.example"]]
-    hrs = "人力资源和社会保障局 Human Resources"
+    hrs = "人力资源和社会保障局"
     assert [m["subject"] for m in english] == [f"Supervision order: {hrs}"]
     for mail in mails:  # words, not ids or enum values
         assert "complaint" not in str(mail["text"]).split()

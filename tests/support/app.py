@@ -41,8 +41,8 @@ def memory_app(clock: FakeClock, policy: Policy | None = None) -> Casetrail:
 
 def seed_directory(app: Casetrail) -> None:
     """Two units, each with a window clerk and a head; a supervisor; one enterprise."""
-    app.register_unit("AMR", "市场监督管理局 Market Regulation", actor=ADMIN)
-    app.register_unit("HRS", "人力资源和社会保障局 Human Resources", actor=ADMIN)
+    app.register_unit("AMR", "市场监督管理局", actor=ADMIN)
+    app.register_unit("HRS", "人力资源和社会保障局", actor=ADMIN)
     app.enrol_staff("li.na", "李娜", Role.WINDOW_STAFF, unit_code="AMR", actor=ADMIN)
     app.enrol_staff("wang.qiang", "王强", Role.UNIT_HEAD, unit_code="AMR", actor=ADMIN)
     app.enrol_staff("zhao.lei", "赵磊", Role.WINDOW_STAFF, unit_code="HRS", actor=ADMIN)
