@@ -102,6 +102,8 @@ ACCESS: dict[str, frozenset[Role]] = {
     "cases.close": STAFF,
     "cases.reopen": STAFF | {S},
     "cases.terminate": HEADS,
+    "cases.request_termination": STAFF,
+    "cases.refuse_termination": HEADS,
     "cases.rate": frozenset({E}),
     # Case queries and the inspector's views.
     "cases.list": EVERYONE,

@@ -61,6 +61,8 @@ def test_every_route_has_an_access_rule_and_every_rule_a_route() -> None:
         ("cases.close", "close"),
         ("cases.reopen", "reopen"),
         ("cases.terminate", "terminate"),
+        ("cases.request_termination", "request_termination"),
+        ("cases.refuse_termination", "refuse_termination"),
     ],
 )
 def test_case_routes_admit_exactly_the_roles_the_domain_allows(route: str, step: str) -> None:

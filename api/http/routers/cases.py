@@ -291,6 +291,38 @@ def terminate(
 
 
 @router.post(
+    "/{case_id}/termination-requests",
+    response_model=CommandResult,
+    **guarded("cases.request_termination"),
+)
+def request_termination(
+    case_id: CaseId, body: Reason, cmd: CommandDep, response: Response
+) -> CommandResult:
+    """Ask the unit's head to end handling (终止办理); it waits in their approvals queue."""
+    visible_case(cmd.app, cmd.caller, case_id)
+    saved = cmd.app.request_termination(
+        case_id, body.reason, actor=cmd.actor, expected_version=cmd.version
+    )
+    return done(saved, response)
+
+
+@router.post(
+    "/{case_id}/termination-refusals",
+    response_model=CommandResult,
+    **guarded("cases.refuse_termination"),
+)
+def refuse_termination(
+    case_id: CaseId, body: Reason, cmd: CommandDep, response: Response
+) -> CommandResult:
+    """Refuse the waiting termination request: handling goes on (approve it by terminating)."""
+    visible_case(cmd.app, cmd.caller, case_id)
+    saved = cmd.app.refuse_termination(
+        case_id, body.reason, actor=cmd.actor, expected_version=cmd.version
+    )
+    return done(saved, response)
+
+
+@router.post(
     "/{case_id}/ratings", status_code=201, response_model=RatingResult, **guarded("cases.rate")
 )
 def rate_case(
