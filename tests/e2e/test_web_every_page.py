@@ -250,6 +250,16 @@ def _projection(name: str) -> Any:
     return next(p for p in all_projections() if p.name == name)
 
 
+VARIANTS = (
+    "/inspect?q=%E4%BC%81%E4%B8%9A&page=2",
+    "/inspect?status=closed",
+    "/portal?q=%E4%BC%81%E4%B8%9A",
+    "/portal?status=closed&page=2",
+    "/desk/rectifications?page=2",
+    "/admin/users?q=a",
+    "/admin/directory/staff?q=clerk",
+)
+
 EDIT_KEYS = {
     "units": "AMR",
     "windows": "AMR-W1",
@@ -287,7 +297,8 @@ def _urls(samples: dict[str, list[str]]) -> list[str]:
         if route.path == "/admin/directory/{kind}/edit":
             filled = [f"/admin/directory/{k}/edit?key={v}" for k, v in EDIT_KEYS.items()]
         urls += filled
-    return urls
+    # Lists as a search, a filter or a later page shows them.
+    return [*urls, *VARIANTS]
 
 
 def _client(city: City, login: str, language: str) -> TestClient:
