@@ -46,6 +46,14 @@ CHOICE_FIELDS = {"case type": "case_type", "channel": "channel"}
 
 def filing_refusal(locale: Locale, error: DomainError, fields: Collection[str]) -> Refusal:
     """A refused filing, placed beside the field it concerns when the form has that field."""
+    return placed_refusal(locale, error, FILING_FIELDS | CHOICE_FIELDS, fields)
+
+
+def placed_refusal(
+    locale: Locale, error: DomainError, places: Mapping[str, str], fields: Collection[str]
+) -> Refusal:
+    """The refusal beside the form's field it concerns: ``places`` names that field by the
+    refusal's code or by the field the refusal names; elsewhere (above the form) otherwise."""
     found = refusal(locale, error)
-    field = FILING_FIELDS.get(error.code) or CHOICE_FIELDS.get(found.field or "")
+    field = places.get(error.code) or places.get(found.field or "") or found.field
     return Refusal(field if field in fields else None, found.text)

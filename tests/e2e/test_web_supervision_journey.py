@@ -122,8 +122,9 @@ def supervise_answer_and_close(chromium: Any, world: WebWorld, lang: str) -> Non
     form.get_by_label(w["due"]).fill("2026-03-06")
     form.get_by_label(w["days"]).fill("3")
     office.submit(w["issue"])
-    # Both a date and working days: refused beside the form, what was typed kept.
-    assert w["needs_due"] in form.locator(".flash-error").inner_text()
+    # Both a date and working days: refused beside the due date, what was typed kept.
+    assert w["needs_due"] in form.locator("#err-due").inner_text()
+    assert form.get_by_label(w["due"]).get_attribute("aria-invalid") == "true"
     assert form.get_by_label(w["instruction"]).input_value() == "请于三日内报告办理进展"
     form.get_by_label(w["due"]).fill("")
     office.submit(w["issue"])

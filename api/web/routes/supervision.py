@@ -12,6 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Query, Response
 
 from api.web.context import Web, WebDep
+from api.web.field_refusals import Refusal, placed_refusal
 from api.web.names import load_names
 from api.web.paging import paginate
 from api.web.refusals import refusal
@@ -29,6 +30,16 @@ FOLLOWERS = frozenset({Role.SUPERVISOR, Role.UNIT_HEAD, Role.WINDOW_STAFF})
 ISSUERS = frozenset({Role.SUPERVISOR})
 HEADS = frozenset({Role.UNIT_HEAD})
 DONE = ("issued", "responded", "closed")
+ISSUE_PLACES = {
+    "the instruction": "instruction",
+    "the required response": "required_response",
+    "supervision-deadline-after-issue": "due",
+    "supervision-needs-due": "due",
+    "supervision-due-date": "due",
+    "supervision-working-days": "working_days",
+    "supervise-which-unit": "unit",
+}
+"""The field of the issuing form each refusal of an order is about."""
 
 
 @router.get("/supervision")
@@ -100,7 +111,8 @@ def issue_order(
                 raise InvalidInputError("choose the unit to supervise", code="supervise-which-unit")
             saved = app.supervise_unit(unit, **common)
     except DomainError as error:
-        return _issue_form(web, values, error=refusal(web.locale, error), status=422)
+        said = placed_refusal(web.locale, error, ISSUE_PLACES, values)
+        return _issue_form(web, values, refused=said, status=422)
     web.read_your_write(saved.position, ["oversight"])
     return redirect(web, f"/supervision/{saved.id}?done=issued")
 
@@ -191,7 +203,7 @@ def _order_page(
 
 
 def _issue_form(
-    web: Web, values: dict[str, str], *, error: str = "", status: int = 200
+    web: Web, values: dict[str, str], *, refused: Refusal | None = None, status: int = 200
 ) -> Response:
     names = load_names(web.container.read)
     fields = dict.fromkeys(
@@ -206,7 +218,9 @@ def _issue_form(
         values=values,
         case_row=case_row,
         units=names.sorted_units(),
-        error=error,
+        # A refusal about one field is said beside it; any other above the form.
+        refused=refused,
+        error=refused.text if refused and refused.field is None else "",
     )
 
 
