@@ -84,7 +84,7 @@ def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_
     assert "企业已确认 1 次" in pages.page.locator("#quota").inner_text()
 
 
-def test_a_visit_in_the_future_is_refused_beside_the_form_in_english(
+def test_a_visit_in_the_future_is_refused_beside_its_start_in_english(
     web_world: WebWorld, chromium: Any
 ) -> None:
     pages = open_pages(chromium, web_world.server)
@@ -96,8 +96,9 @@ def test_a_visit_in_the_future_is_refused_beside_the_form_in_english(
     pages.page.get_by_label("Started").fill("2026-03-20T09:30")
     pages.page.get_by_label("Duration", exact=True).fill("3")
     pages.submit("Record the visit")
-    error = pages.page.locator("#visit-error").inner_text()
+    error = pages.page.locator("#err-started_at").inner_text()
     assert error.startswith("Not recorded:")
+    assert pages.page.get_by_label("Started").get_attribute("aria-invalid") == "true"
     assert pages.page.get_by_label("Place").input_value() == "Industrial park"
     assert web_world.container.read.rows("engagement", "visits") == []
     visible(pages)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Response
 
 from api.web import dashboard as figures
 from api.web.context import PORTAL, WebDep
+from api.web.field_refusals import Refusal, placed_refusal
 from api.web.names import load_names
 from api.web.paging import paginate
 from api.web.refusals import refusal
@@ -34,6 +35,15 @@ KINDS = [kind.value for kind in VisitKind]
 UNITS = list(MAX_DURATION)
 VISIT_FIELDS = ("visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit")
 
+VISIT_PLACES = {
+    "visit-in-future": "started_at",
+    "visit-duration-range": "duration",
+    "duration-unit": "duration",
+    "visit-names-no-enterprise": "enterprise",
+    "not-found": "enterprise",
+    "the place of the visit": "place",
+}
+"""The field of the visit form each refusal of a visit is about."""
 
 @router.get("/leader")
 def home(web: WebDep, done: str = "") -> Response:
@@ -84,7 +94,8 @@ def record(
             actor=caller.actor,
         )
     except DomainError as error:
-        return _home(web, values, error=refusal(web.locale, error), status=422)
+        said = placed_refusal(web.locale, error, VISIT_PLACES, values)
+        return _home(web, values, refused=said, status=422)
     web.read_your_write(saved.position, ["engagement"])
     return redirect(web, f"/leader/visits/{saved.id}?done=recorded")
 
@@ -168,8 +179,18 @@ def answer(
 
 
 def _home(
-    web: WebDep, values: dict[str, str], *, done: str = "", error: str = "", status: int = 0
+    web: WebDep,
+    values: dict[str, str],
+    *,
+    done: str = "",
+    error: str = "",
+    refused: Refusal | None = None,
+    status: int = 0,
 ) -> Response:
+    if refused is not None:
+        # A refusal about one field is said beside it; any other above the form.
+        error = refused.text if refused.field is None else ""
+        status = status or 422
     caller = web.require(LEADERS)
     read = web.container.read
     read.refresh(["engagement", "directory"])
@@ -204,6 +225,7 @@ def _home(
         names=names,
         values=values,
         error=error,
+        refused=refused,
         done=done,
     )
 
