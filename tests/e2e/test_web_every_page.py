@@ -10,10 +10,11 @@ for everyone) fails instead of sweeping nothing.
 Visible text is what the browser draws: the text of the document, without attributes, scripts,
 styles and elements marked ``hidden``. On a Chinese page a Latin word is allowed when it is a
 code meant to be Latin (it holds a digit or a dot or is upper case: a credit code, a unit code,
-a login, CSV), in
-the short ``LATIN_ALLOWED`` list, or inside an element that says it is not to be translated
-(``translate="no"``: a login, a key a person types) or is in another language (``lang="en"``:
-the language switch's "English"); any other English word is a message in the wrong language.
+a login, CSV), in the short ``LATIN_ALLOWED`` list, or inside an element that says it is not to
+be translated (``translate="no"``: a login, a key a person types) or is in another language
+(``lang="en"``: the language switch's "English"); any other English word is a message in the
+wrong language. A staff login shows only in brackets after the person's name, never in a
+name's place.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any, get_args
@@ -120,6 +121,21 @@ def visible_text(html: str, language: str = "zh-CN") -> tuple[str, str]:
     return "\n".join(parser.parts), "\n".join(parser.untranslated)
 
 
+LOGIN = re.compile(r"(?<![\w.@-])([a-z][a-z0-9-]*\.[a-z0-9.-]*[a-z0-9])(?![\w@-])")
+
+
+def bare_logins(text: str, logins: frozenset[str]) -> list[str]:
+    """Staff logins shown where a person's name belongs: a login is shown only in brackets
+    after the name ("李娜 (li.na)"), or marked as not to be translated (a login's own page)."""
+    opening, closing = ("(", "（"), (")", "）")
+    return [
+        m.group(1)
+        for m in LOGIN.finditer(text)
+        if m.group(1) in logins
+        and not (text[: m.start()].endswith(opening) and text[m.end() :].startswith(closing))
+    ]
+
+
 def code_like(word: str) -> bool:
     """A code or key meant to be Latin: it holds a digit, it is upper case (AMR, CSV), or it
     is a login, whose parts a dot joins (wang.qiang, shown after the person's name)."""
@@ -158,7 +174,7 @@ class City:
     container: Container
     logins: dict[str, Role]
     urls: list[str]
-    cookies: dict[str, str] = field(default_factory=dict)
+    staff_logins: frozenset[str] = frozenset()
 
 
 def _rows(container: Container, projection: Any, table: str) -> list[dict[str, Any]]:
@@ -205,7 +221,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
         container, demo=summary.samples, cases=cases, ours=ours, enterprise_id=enterprise_id,
         unit=unit,
     )  # fmt: skip
-    city = City(container, {login: p[0] for login, p in people.items()}, _urls(samples))
+    staff = frozenset(str(r["login"]) for r in _rows(container, DirectoryProjection(), "staff"))
+    city = City(container, {login: p[0] for login, p in people.items()}, _urls(samples), staff)
     yield city
     container.close()
 
@@ -334,6 +351,8 @@ def test_every_page_reads_clean_in_its_language(city: City, language: str) -> No
             where = f"{url} as {login or 'visitor'}"
             for uuid in UUID_TEXT.findall(text):
                 found.setdefault(where, set()).add(f"id {uuid}")
+            for bare in bare_logins(own, city.staff_logins):
+                found.setdefault(where, set()).add(f"login {bare}")
             if language == "zh-CN":
                 for word in english_words(own):
                     found.setdefault(where, set()).add(word)

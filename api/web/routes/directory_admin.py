@@ -268,7 +268,7 @@ def _edit(
     error: Refusal | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
     return page(
-        web, "admin_entry_edit.html", status=status, kind=kind, error=error,
+        web, "admin_entry_edit.html", status=status, kind=kind, error=error, names=names,
         fields=_form(kind, names, values, web, editing=True), key=values.get(KEY_FIELD[kind], ""),
     )  # fmt: skip
 
