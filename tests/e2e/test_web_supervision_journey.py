@@ -213,7 +213,7 @@ def publish_a_circular(chromium: Any, world: WebWorld, lang: str) -> None:
     form.locator("#who_0").select_option("unit:AMR")
     form.locator("#why_0").fill("超期办结三件")
     office.submit(messages["circular.publish"])
-    refused = form.locator(".flash-error").inner_text()
+    refused = form.locator("#err-source_ref").inner_text()
     assert messages["refusal.circular-cites-publication"].split("{")[0] in refused
     assert form.locator("#who_0").input_value() == "unit:AMR"
     form.locator("#source_kind").select_option("board")

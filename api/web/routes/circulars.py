@@ -1,7 +1,7 @@
 """Named circulars (实名通报) in the web: the supervision office publishes one from a published
 red/black list, a board or a period's ranking, naming staff or units and why; a circular from a
 list or a period cites the published edition it names them from (the domain refuses a name
-that edition does not carry, and the refusal is shown beside the form)."""
+that edition does not carry, and the refusal is shown beside the field it concerns)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.web.context import Web, WebDep
+from api.web.field_refusals import Refusal, placed_refusal
 from api.web.names import load_names
 from api.web.paging import paginate
-from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
 from domain.circular import SourceKind
@@ -23,6 +23,13 @@ SUBJECT_ROWS = 3
 """Blank subject rows the form offers; rows left blank are skipped."""
 Values = dict[str, str]
 
+PUBLISH_PLACES = {
+    "the title": "title",
+    "the source (which list, board or period)": "source_ref",
+    "circular-cites-publication": "source_ref",
+    "circular-names-someone": "who_0",
+}
+"""The field of the publishing form each refusal of a circular is about."""
 
 @router.get("/circulars")
 def circulars(web: WebDep, done: str = "") -> Response:
@@ -56,7 +63,8 @@ def _publish(web: Web, values: Values) -> Response:
             actor=caller.actor,
         )
     except DomainError as error:
-        return _page(web, values, error=refusal(web.locale, error), status=422)
+        said = placed_refusal(web.locale, error, PUBLISH_PLACES, ("title", "source_ref", "who_0"))
+        return _page(web, values, refused=said, status=422)
     web.read_your_write(saved.position, ["oversight"])
     return redirect(web, "/circulars?done=published")
 
@@ -70,8 +78,17 @@ def _blank() -> Values:
 
 
 def _page(
-    web: Web, values: Values, *, done: bool = False, error: str = "", status: int = 200
+    web: Web,
+    values: Values,
+    *,
+    done: bool = False,
+    error: str = "",
+    refused: Refusal | None = None,
+    status: int = 200,
 ) -> Response:
+    if refused is not None:
+        # A refusal about one field is said beside it; any other above the form.
+        error = refused.text if refused.field is None else ""
     read = web.container.read
     read.refresh(["oversight"])
     published = sorted(
@@ -97,4 +114,5 @@ def _page(
         values=_blank() | values,
         done=done,
         error=error,
+        refused=refused,
     )
