@@ -11,6 +11,7 @@ from domain.services.engagement import EngagementService
 from domain.services.handling import HandlingService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
+from domain.services.projects import ProjectService
 from domain.services.publishing import PublishingService
 from domain.services.reviews import ReviewService
 
@@ -21,6 +22,7 @@ class Casetrail(
     EngagementService,
     OversightService,
     PublishingService,
+    ProjectService,
     PrivacyService,
     HandlingService,
     CaseClockService,

@@ -20,6 +20,7 @@ from infra.kafka.public import (
     integrity,
     oversight,
     privacy,
+    projects,
     reviews,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -29,7 +30,7 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, projects)
 
 
 class UnmappedEventError(LookupError):
