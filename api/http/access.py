@@ -189,6 +189,20 @@ ACCESS: dict[str, frozenset[Role]] = {
     "open311.request": PUBLIC,
     "open311.token": PUBLIC,
     "open311.create": frozenset({W, H, E, L, S}),
+    # Key projects (重点项目): opened by a supervisor, planned by the leader, worked by staff.
+    "projects.open": frozenset({S, A}),
+    "projects.list": STAFF | READERS,
+    "projects.show": STAFF | READERS,
+    "projects.board": STAFF | READERS,
+    "projects.tasks": STAFF | READERS,
+    "projects.set_task_force": frozenset({L, S}),
+    "projects.add_task": frozenset({L, S}),
+    "projects.report_progress": STAFF,
+    "projects.complete_task": STAFF,
+    "projects.block_task": STAFF,
+    "projects.answer_blockage": frozenset({L}),
+    "projects.link": STAFF | {L, S},
+    "projects.close": frozenset({L}),
 }
 
 
