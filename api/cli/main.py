@@ -21,6 +21,7 @@ from api.cli import (
     notify,
     privacy,
     projections,
+    projects,
     publish,
     relay,
     replay,
@@ -53,6 +54,7 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    projects,
 )
 
 
