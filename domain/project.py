@@ -233,12 +233,12 @@ class Project(Tracked):
         kept = [t.strip() for t in targets if t.strip()]
         if not kept:
             raise InvalidInputError(
-                "a key project needs at least one target (目标清单)", code="project-needs-target"
+                "a key project needs at least one target (目标清单)", code="project.needs-target"
             )
         if project_kind is ProjectKind.ENTERPRISE_PROBLEM and enterprise_id is None:
             raise InvalidInputError(
                 "a problem an enterprise raised names the enterprise",
-                code="project-needs-enterprise",
+                code="project.needs-enterprise",
             )
         return cls._create_by(
             cls.Opened,
@@ -247,7 +247,7 @@ class Project(Tracked):
             at=at,
             title=require_text("the title", title),
             project_kind=project_kind.value,
-            leader=require_text("the leader", leader),
+            leader=require_text("leader", leader),
             enterprise_id=enterprise_id,
             targets=kept,
             description=description.strip(),
@@ -263,7 +263,7 @@ class Project(Tracked):
         self._require_planner(actor, "set the task force")
         if not members:
             raise InvalidInputError(
-                "a task force needs at least one member", code="project-task-force-empty"
+                "a task force needs at least one member", code="project.task-force-empty"
             )
         dropped = sorted(
             t["responsible"]
@@ -274,7 +274,7 @@ class Project(Tracked):
             raise InvalidInputError(
                 f"{', '.join(dropped)} still answer(s) for unfinished tasks; keep them in the"
                 " task force",
-                code="project-member-has-tasks",
+                code="project.member-has-tasks",
                 params={"who": dropped},
             )
         self._record(
@@ -301,13 +301,13 @@ class Project(Tracked):
         if responsible not in self.members:
             raise InvalidInputError(
                 f"{responsible} is not in the project's task force; set the task force first",
-                code="project-responsible-not-member",
+                code="project.responsible-not-member",
                 params={"who": responsible},
             )
         if working_days < 1:
             raise InvalidInputError(
                 f"a task needs at least one working day, not {working_days}",
-                code="project-task-days",
+                code="project.task-days",
                 params={"days": working_days},
             )
         task_id = f"T{len(self.tasks) + 1}"
@@ -316,7 +316,7 @@ class Project(Tracked):
             actor=actor,
             at=at,
             task_id=task_id,
-            title=require_text("the task", title),
+            title=require_text("title", title),
             responsible=responsible,
             unit_id=self.members[responsible],
             standard=require_text("the work standard", standard),
@@ -334,7 +334,7 @@ class Project(Tracked):
         if not 0 <= percent < 100:
             raise InvalidInputError(
                 f"progress is a share below 100 (complete the task for 100), not {percent}",
-                code="project-progress-percent",
+                code="project.progress-percent",
                 params={"percent": percent},
             )
         self._record(
@@ -342,7 +342,7 @@ class Project(Tracked):
             actor=actor,
             at=at,
             task_id=task["id"],
-            note=require_text("the progress note", note),
+            note=require_text("note", note),
             percent=percent,
         )
 
@@ -353,7 +353,7 @@ class Project(Tracked):
             actor=actor,
             at=at,
             task_id=task["id"],
-            note=require_text("what was done", note),
+            note=require_text("note", note),
             late=at >= Deadline.from_data(task["deadline"]).due_at,
         )
 
@@ -379,7 +379,7 @@ class Project(Tracked):
                 "answer",
                 task["status"],
                 f"task {task_id} of project {self.id} is not blocked",
-                code="project-task-not-blocked",
+                code="project.task-not-blocked",
                 params={"task": task_id},
             )
         self._record(
@@ -387,7 +387,7 @@ class Project(Tracked):
             actor=actor,
             at=at,
             task_id=task_id,
-            decision=require_text("the decision", decision),
+            decision=require_text("answer", decision),
         )
 
     def close(self, outcome: ProjectOutcome, summary: str, *, actor: Actor, at: datetime) -> None:
@@ -400,7 +400,7 @@ class Project(Tracked):
                 self.status,
                 f"project {self.id} cannot be closed as achieved with tasks unfinished"
                 f" ({', '.join(unfinished) or 'no plan'})",
-                code="project-achieved-needs-tasks-done",
+                code="project.achieved-needs-tasks-done",
                 params={"tasks": unfinished},
             )
         self._record(
@@ -408,7 +408,7 @@ class Project(Tracked):
             actor=actor,
             at=at,
             outcome=outcome.value,
-            summary=require_text("the summary", summary),
+            summary=require_text("summary", summary),
         )
 
     # Links, and the watcher's warnings.
@@ -421,12 +421,12 @@ class Project(Tracked):
             raise NotPermittedError(
                 f"only the project's leader, a supervisor or a member of its task force may link"
                 f" to project {self.id}",
-                code="project-link-who",
+                code="project.link-who",
             )
         if any(link["id"] == str(ref_id) for link in self.links):
             raise InvalidInputError(
                 f"{kind.value} {ref_id} is linked to project {self.id} already",
-                code="project-linked-already",
+                code="project.linked-already",
             )
         self._record(self.Linked, actor=actor, at=at, link_kind=kind.value, ref_id=ref_id)
 
@@ -452,7 +452,7 @@ class Project(Tracked):
         if found is None:
             raise NotFoundError(
                 f"project {self.id} has no task {task_id}",
-                code="project-no-task",
+                code="project.no-task",
                 params={"task": task_id},
             )
         return found
@@ -487,12 +487,12 @@ class Project(Tracked):
         if actor.id != task["responsible"]:
             raise NotPermittedError(
                 f"task {task['id']} is {task['responsible']}'s; only they {step} it",
-                code="project-task-not-yours",
+                code="project.task-not-yours",
                 params={"task": task["id"]},
             )
         if task["status"] == TaskStatus.DONE.value:
             raise StepRefusedError(
-                step, "done", f"task {task['id']} is done", code="project-task-done",
+                step, "done", f"task {task['id']} is done", code="project.task-done",
                 params={"task": task["id"]},
             )
         if task["status"] == TaskStatus.BLOCKED.value:
@@ -500,7 +500,7 @@ class Project(Tracked):
                 step,
                 "blocked",
                 f"task {task['id']} is blocked and waits for the leader's answer",
-                code="project-task-blocked",
+                code="project.task-blocked",
                 params={"task": task["id"]},
             )
         return task
@@ -515,7 +515,7 @@ class Project(Tracked):
             raise NotPermittedError(
                 f"project {self.id} is led by {self.leader}; only its leader or a supervisor"
                 f" may {doing}",
-                code="project-not-your-project",
+                code="project.not-your-project",
             )
 
     def _require_leader(self, actor: Actor, doing: str) -> None:
@@ -523,7 +523,7 @@ class Project(Tracked):
         if actor.id != self.leader:
             raise NotPermittedError(
                 f"project {self.id} is led by {self.leader}; only they may {doing}",
-                code="project-not-your-project",
+                code="project.not-your-project",
             )
 
     def state(self) -> dict[str, Any]:

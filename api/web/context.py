@@ -123,6 +123,7 @@ class Web:
             ("/circulars", "nav.circulars", frozenset({S})),
             ("/portal/visits", "nav.visits", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),
+            ("/projects", "project.nav", frozenset({S, A, N, L, H, W})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),

@@ -39,7 +39,7 @@ class ProjectService(ServiceBase):
         project = Project.open(
             uuid4(),
             title=title,
-            project_kind=choice(ProjectKind, project_kind, "project kind"),
+            project_kind=choice(ProjectKind, project_kind, "kind"),
             leader=leader_code,
             targets=list(targets),
             description=description,
@@ -86,7 +86,7 @@ class ProjectService(ServiceBase):
         if working_days < 1:
             raise InvalidInputError(
                 f"a task needs at least one working day, not {working_days}",
-                code="project-task-days",
+                code="project.task-days",
                 params={"days": working_days},
             )
 
@@ -187,13 +187,13 @@ class ProjectService(ServiceBase):
         expected_version: int | None = None,
     ) -> Saved:
         """Link a recorded case or visit to the project (an unknown id is refused)."""
-        link_kind = choice(LinkKind, kind, "link kind")
+        link_kind = choice(LinkKind, kind, "kind")
         try:
             ref = ref_id if isinstance(ref_id, UUID) else UUID(str(ref_id).strip())
         except ValueError:
             raise InvalidInputError(
                 f"{ref_id!r} is not a record id",
-                code="project-link-not-an-id",
+                code="project.link-not-an-id",
                 params={"value": str(ref_id)},
             ) from None
         self.load(Case if link_kind is LinkKind.CASE else Visit, ref)

@@ -34,7 +34,7 @@ def test_the_project_journey_over_the_api(world: World) -> None:
         "title": "x", "responsible": "sun.li", "standard": "y", "working_days": 2,
     })
     assert not_member.status_code == 422
-    assert not_member.json()["code"] == "project-responsible-not-member"
+    assert not_member.json()["code"] == "project.responsible-not-member"
     progress = world.post("li.na", f"/api/v1/projects/{pid}/tasks/T1/progress",
                           {"note": "材料已齐", "percent": 50})
     assert progress.status_code == 200, progress.text

@@ -83,7 +83,7 @@ def test_only_a_supervisor_or_admin_opens_and_the_leader_must_exist(app: Casetra
         app.open_project(
             title="x", project_kind="investment", leader="county-01", targets=[" "], actor=CHEN
         )
-    assert refused.value.code == "project-needs-target"
+    assert refused.value.code == "project.needs-target"
 
 
 def test_a_tasks_deadline_skips_national_day_and_lands_on_the_make_up_day(
@@ -120,7 +120,7 @@ def test_a_task_needs_a_member_of_the_task_force_and_the_projects_own_leader(
             project_id, title="x", responsible="sun.li", standard="y", working_days=2,
             actor=LEADER,
         )
-    assert refused.value.code == "project-responsible-not-member"
+    assert refused.value.code == "project.responsible-not-member"
     with pytest.raises(NotPermittedError):
         app.set_task_force(project_id, ["sun.li"], actor=OTHER_LEADER)
     with pytest.raises(InvalidInputError):  # li.na still answers for T1
@@ -208,7 +208,7 @@ def test_the_leader_closes_with_an_outcome_achieved_only_when_every_task_is_done
     project_id = planned(app)
     with pytest.raises(StepRefusedError) as refused:
         app.close_project(project_id, "achieved", "全部完成", actor=LEADER)
-    assert refused.value.code == "project-achieved-needs-tasks-done"
+    assert refused.value.code == "project.achieved-needs-tasks-done"
     with pytest.raises(NotPermittedError):
         app.close_project(project_id, "partly_achieved", "x", actor=CHEN)
     app.close_project(project_id, "partly_achieved", "许可延后，转入下一批", actor=LEADER)
