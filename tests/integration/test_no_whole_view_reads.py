@@ -339,6 +339,8 @@ def _samples(city: City) -> dict[str, str]:
         "login": "amr.clerk1",
         "finding_id": "1",
         "subject_id": s["cases"],
+        "project_id": s["projects"],
+        "task_id": "T1",
     }
 
 
