@@ -56,11 +56,14 @@ def task_filter(
     status: str | None = None,
     overdue_now: bool | None = None,
     open_only: bool = False,
+    unit_id: UUID | None = None,
 ) -> Filter | None:
+    """Tasks by person, unit (a code, or ``unit_id``), leader, state, overdue now, running."""
     late = overdue(app.now())
     return all_of(
         Compare("responsible", "=", responsible) if responsible else None,
         Compare("unit_id", "=", str(Unit.id_for(unit))) if unit else None,
+        Compare("unit_id", "=", str(unit_id)) if unit_id else None,
         Compare("leader", "=", leader) if leader else None,
         Compare("status", "=", status) if status else None,
         running() if open_only else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from infra.projects_read import task_filter, task_rows
+from infra.runtime import issue_due_alerts
 from infra.watcher import running_projects, warn_running_tasks
 from tests.e2e.api_world import World, world
 
@@ -55,8 +56,11 @@ def test_the_project_journey_over_the_api(world: World) -> None:
     read.refresh(["projects"])
     report = warn_running_tasks(app, running_projects(read.store))
     assert dict(report.task_issued) == {"yellow": 1, "red": 1, "reminder": 1}
+    world.clock.now += timedelta(days=14)
+    assert issue_due_alerts(app, read) == 1  # what `serve` runs: 通报批评, once
+    assert issue_due_alerts(app, read) == 0
     overdue = task_rows(app, read, task_filter(app, unit="AMR", overdue_now=True))
-    assert [(t["task_id"], t["last_alert"]) for t in overdue] == [("T1", "reminder")]
+    assert [(t["task_id"], t["last_alert"]) for t in overdue] == [("T1", "criticism")]
 
     board = world.get("zhou.min", "/api/v1/projects/board")
     assert board.status_code == 200, board.text

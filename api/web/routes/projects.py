@@ -66,6 +66,11 @@ def projects_home(
             app, read, task_filter(app, responsible=caller.actor.id, open_only=True),
             limit=PAGE_SIZE,
         )
+        if caller.role is H and caller.unit_id is not None:
+            values["unit_tasks"] = task_rows(
+                app, read, task_filter(app, unit_id=caller.unit_id, open_only=True),
+                limit=PAGE_SIZE,
+            )
     else:
         wanted = state if state in STATES else None
         total = count_projects(read, status=wanted)
