@@ -64,6 +64,7 @@ class ProjectProjection(Projection):
             due_at="timestamp",
             status="text",
             percent="integer",
+            reports="integer",
             added_at="timestamp",
             completed_at="timestamp",
             completed_late="boolean",
@@ -120,6 +121,7 @@ class ProjectProjection(Projection):
                 "due_at": datetime.fromisoformat(event.deadline["due_at"]),
                 "status": "open",
                 "percent": 0,
+                "reports": 0,
                 "added_at": event.timestamp,
                 "project_closed": False,
             },
@@ -130,6 +132,7 @@ class ProjectProjection(Projection):
     @handles(Project.ProgressReported)
     def _progress(self, event: Project.ProgressReported, view: ViewTx) -> None:
         self._task(event, view, {"status": "in_progress", "percent": event.percent})
+        view.increment("project_tasks", (str(event.originator_id), event.task_id), "reports")
 
     @handles(Project.TaskCompleted)
     def _completed(self, event: Project.TaskCompleted, view: ViewTx) -> None:
@@ -155,7 +158,7 @@ class ProjectProjection(Projection):
     @handles(Project.BlockageAnswered)
     def _answered(self, event: Project.BlockageAnswered, view: ViewTx) -> None:
         row = view.get("project_tasks", (str(event.originator_id), event.task_id)) or {}
-        status = "in_progress" if row.get("percent") else "open"
+        status = "in_progress" if row.get("reports") else "open"  # as the project has it
         self._task(event, view, {"status": status, "blocked_at": None})
         view.increment("projects", event.originator_id, "tasks_blocked", -1)
         self._restate(event, view)

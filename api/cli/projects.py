@@ -213,8 +213,8 @@ def _add_task(args: argparse.Namespace) -> int:
             working_days=args.working_days,
             actor=actor,
         )
-        task = list(app.project(project).tasks.values())[-1]
-        return {**_saved(saved), "task": task["id"], "due": task["deadline"]["due"]}
+        task = app.project(project).task(saved.task_id)
+        return {**_saved(saved), "task": saved.task_id, "due": task["deadline"]["due"]}
 
     return _with_app(args, act)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -17,6 +18,13 @@ from domain.refusals import choice
 from domain.services.base import Saved, ServiceBase
 from domain.services.staffing import directory_id
 from domain.visit import Visit
+
+
+@dataclass(frozen=True)
+class TaskSaved(Saved):
+    """A task added: the project's new version, the log position and the task's id (T1...)."""
+
+    task_id: str = ""
 
 
 class ProjectService(ServiceBase):
@@ -81,7 +89,7 @@ class ProjectService(ServiceBase):
         working_days: int,
         actor: Actor,
         expected_version: int | None = None,
-    ) -> Saved:
+    ) -> TaskSaved:
         """Add a task, due ``working_days`` working days from now on the work calendar."""
         if working_days < 1:
             raise InvalidInputError(
@@ -89,6 +97,8 @@ class ProjectService(ServiceBase):
                 code="project.task-days",
                 params={"days": working_days},
             )
+
+        added: list[str] = []
 
         def add(project: Project, at: datetime) -> None:
             deadline = working_day_deadline(
@@ -99,7 +109,7 @@ class ProjectService(ServiceBase):
                 policy_version=self.policy.version,
                 basis={"project_task": title.strip()[:80]},
             )
-            project.add_task(
+            added.append(project.add_task(
                 title=title,
                 responsible=responsible.strip(),
                 standard=standard,
@@ -107,9 +117,10 @@ class ProjectService(ServiceBase):
                 deadline=deadline,
                 actor=actor,
                 at=at,
-            )
+            ))
 
-        return self.step(Project, project_id, expected_version, add)
+        saved = self.step(Project, project_id, expected_version, add)
+        return TaskSaved(saved.id, saved.version, saved.position, added[-1])
 
     def report_task_progress(
         self,

@@ -159,9 +159,9 @@ def add_task(project_id: Id, body: TaskCreate, cmd: CommandDep, response: Respon
         expected_version=cmd.version,
     )
     done(saved, response)
-    task_id = f"T{len(cmd.app.project(project_id).tasks)}"
     return TaskAdded(
-        project_id=saved.id, task_id=task_id, version=saved.version, position=saved.position
+        project_id=saved.id, task_id=saved.task_id, version=saved.version,
+        position=saved.position,
     )
 
 
