@@ -19,7 +19,7 @@ from domain.project import LinkKind, ProjectKind, ProjectOutcome
 from infra.bootstrap import bootstrap
 from infra.projections import open_runner
 from infra.projections.log import EventLog
-from infra.projects_read import board, unit_code
+from infra.projects_read import board, task_filter, task_rows, unit_code
 from infra.readside import ReadSide
 from infra.settings import Settings
 
@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     steps = parser.add_subparsers(title="steps", metavar="STEP", required=True)
     _register_planning(steps)
     _register_work(steps)
+    _register_reads(steps)
 
 
 def _register_planning(steps: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -119,6 +120,21 @@ def _register_work(steps: argparse._SubParsersAction[argparse.ArgumentParser]) -
     sub.add_argument("project")
     sub.set_defaults(handler=_show)
 
+
+
+def _register_reads(steps: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def step(name: str, help_text: str) -> argparse.ArgumentParser:
+        return steps.add_parser(name, help=help_text, description=help_text)
+
+    sub = step("tasks", "list tasks, earliest due first: by person, unit, leader, overdue now")
+    sub.add_argument("--responsible", help="a staff login")
+    sub.add_argument("--unit", help="a unit code")
+    sub.add_argument("--leader", help="a leader code")
+    sub.add_argument("--status", choices=("open", "in_progress", "blocked", "done"))
+    sub.add_argument("--overdue", action="store_true", help="only tasks overdue now")
+    sub.add_argument("--limit", type=_limit, default=50, help="at most this many (1-500)")
+    sub.set_defaults(handler=_tasks)
+
     sub = step("board", "projects by state, overdue tasks by unit and person, by leader")
     sub.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
     sub.set_defaults(handler=_board)
@@ -138,6 +154,18 @@ def _days(text: str) -> int:
     if not 1 <= days <= 250:
         raise argparse.ArgumentTypeError(f"working days must be 1 to 250, not {days}")
     return days
+
+
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the limit must be a whole number, not {text!r}"
+        ) from None
+    if not 1 <= limit <= 500:
+        raise argparse.ArgumentTypeError(f"the limit must be 1 to 500, not {limit}")
+    return limit
 
 
 def _percent(text: str) -> int:
@@ -280,6 +308,38 @@ def _close(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     project = parse_id(args.project)
     return _with_app(args, lambda app, _actor: app.project(project).state())
+
+
+def _tasks(args: argparse.Namespace) -> int:
+    settings = Settings()
+    app = bootstrap(settings)
+    runner = open_runner(app, settings)
+    try:
+        runner.catch_up()
+        read = ReadSide(EventLog.of(app), runner.store, runner)
+        where = task_filter(
+            app,
+            responsible=args.responsible,
+            unit=args.unit,
+            leader=args.leader,
+            status=args.status,
+            overdue_now=True if args.overdue else None,
+        )
+        rows = task_rows(app, read, where, limit=args.limit)
+    finally:
+        runner.store.close()
+        app.close()
+    for row in rows:
+        print(json.dumps(
+            {k: row[k] for k in TASK_COLUMNS}, ensure_ascii=False, default=str
+        ))
+    return 0
+
+
+TASK_COLUMNS = (
+    "project_id", "task_id", "project_title", "title", "responsible", "leader", "due", "status",
+    "percent", "last_alert",
+)
 
 
 def _board(args: argparse.Namespace) -> int:

@@ -20,6 +20,10 @@ def test_the_demo_counts_projects_and_the_command_line_runs_a_project(tmp_path: 
     assert board["by_state"] == {"planning": 0, "under_way": 1, "blocked": 1, "closed": 1}
     assert board["overdue_by_unit"] == {"ECO": 1}
     assert board["stamp"]["definitions"] == "projects-2026.1"
+    overdue = [json.loads(line) for line in casetrail.ok(
+        "projects", "tasks", "--overdue", "--unit", "ECO").splitlines()]
+    assert [t["responsible"] for t in overdue] == ["eco.clerk2"]
+    assert overdue[0]["last_alert"] in ("reminder", "criticism")  # warned by the demo's watcher
 
     opened = json.loads(casetrail.ok(
         "projects", "open", "--title", "智联软件研发中心落地", "--kind", "investment",
