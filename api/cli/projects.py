@@ -1,8 +1,9 @@
 """``casetrail projects ...``: key projects (重点项目) from the command line.
 
 Each step acts as a person: ``--as LOGIN`` is a staff login from the directory (their role comes
-from there), or a leader's code for the leader's steps. Bad input exits 2 with a message; a
-refusal of the domain exits 1 with its sentence.
+from there), or a leader's code for the leader's steps. Bad input (an argument that does not
+parse, or a value the domain finds missing or out of range) exits 2 with a message; any other
+refusal of the domain (not permitted, not allowed now, not found) exits 1 with its sentence.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from api.cli.common import UsageError, open_app, parse_id
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import Leader, Staff
+from domain.errors import InvalidInputError
 from domain.project import LinkKind, ProjectKind, ProjectOutcome
 from infra.bootstrap import bootstrap
 from infra.projections import open_runner
@@ -192,10 +194,14 @@ def actor_for(app: Casetrail, who: str) -> Actor:
 
 
 def _with_app(args: argparse.Namespace, act: Any) -> int:
+    """Run one step; a value the domain finds missing or out of range is bad input (exit 2),
+    any other refusal exits 1."""
     app = open_app()
     try:
         result = act(app, actor_for(app, args.login) if hasattr(args, "login") else None)
         print(json.dumps(result, ensure_ascii=False, default=str))
+    except InvalidInputError as error:
+        raise UsageError(str(error)) from None
     finally:
         app.close()
     return 0

@@ -55,6 +55,8 @@ def test_the_demo_counts_projects_and_the_command_line_runs_a_project(tmp_path: 
          "--standard", "y", "--working-days", "zero", "--as", "L-DRC"),
         ("projects", "close", "not-an-id", "--outcome", "achieved", "--summary", "x",
          "--as", "L-DRC"),
+        ("projects", "open", "--title", "x", "--kind", "investment", "--leader", "L-DRC",
+         "--target", " ", "--as", "duchashi1"),
     ):
         done = casetrail(*bad)
         assert done.returncode == 2, (bad, done.stderr)
