@@ -7,6 +7,7 @@ on the board. No page shows an id or a raw value."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,13 +53,15 @@ def run_a_project(chromium: Any, world: WebWorld, lang: str) -> None:
     title = f"电池厂二期扩建（{lang}）"
     office = open_the_project(chromium, world, lang, title)
     leader, clerk = plan_and_work(chromium, world, lang, title)
-    answer_and_close(leader, clerk, lang, title)
+    answer_and_close(world, leader, clerk, lang, title)
     t, label = words(lang)
     office.goto("/projects")
     board = clean(office)
     assert t["board"] in board
     assert title in board
     assert label["project_state.closed"] in board
+    if lang == "zh-CN":
+        office.shot("projects-board")
 
 
 def open_the_project(chromium: Any, world: WebWorld, lang: str, title: str) -> Pages:
@@ -120,6 +123,7 @@ def plan_and_work(
     work.get_by_label(t["percent"]).fill("40")
     clerk.submit(t["report_progress"], within="#work-T1")
     assert t["done_progress"] in clerk.page.content()
+    world.clock.now += timedelta(minutes=20)
     work.get_by_label(t["block_reason"]).fill("规划许可未下达，无法受理")
     clerk.submit(t["block"], within="#work-T1")
     assert t["done_block"] in clerk.page.content()
@@ -128,7 +132,7 @@ def plan_and_work(
     return leader, clerk
 
 
-def answer_and_close(leader: Pages, clerk: Pages, lang: str, title: str) -> None:
+def answer_and_close(world: WebWorld, leader: Pages, clerk: Pages, lang: str, title: str) -> None:
     t, label = words(lang)
     leader.goto("/projects")
     waiting = leader.page.locator("section", has=leader.page.locator("#esc-h"))
@@ -137,10 +141,12 @@ def answer_and_close(leader: Pages, clerk: Pages, lang: str, title: str) -> None
     follow(leader, title)
     answer = leader.page.locator("#answer-T1")
     assert "规划许可未下达" in answer.inner_text()
+    world.clock.now += timedelta(minutes=20)
     answer.get_by_label(t["decision"]).fill("已协调规划局三日内下达")
     leader.submit(t["answer"], within="#answer-T1")
     assert t["done_answer"] in leader.page.content()
 
+    world.clock.now += timedelta(minutes=20)
     clerk.goto(urlsplit(clerk.page.url).path)
     clerk.page.locator("#work-T1").get_by_label(t["what_was_done"]).fill("许可已发放")
     clerk.submit(t["complete"], within="#work-T1")
