@@ -18,6 +18,7 @@ from infra.kafka.public import (
     cases,
     directory,
     integrity,
+    merit,
     oversight,
     privacy,
     reviews,
@@ -29,7 +30,7 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, merit)
 
 
 class UnmappedEventError(LookupError):
