@@ -10,14 +10,19 @@ import pytest
 
 from domain.accountability import DISTINCTIONS
 from domain.application import Casetrail
-from domain.directory import Window
+from domain.directory import Staff, Window
 from domain.errors import DomainError, InvalidInputError
 from domain.list_rules import Measured
 from domain.publication import Kind, Publication, Snapshot
 from domain.refusals import StepRefusedError
+from projections.figures.competition import COMPETITION, standings
+from projections.query import Compare
+from projections.records import RecordProjection
+from projections.store import PageQuery
 from tests.support.app import ADMIN
 from tests.support.clock import CHINA, FakeClock
 from tests.support.oversight_world import CHEN, LI, ZHAO, ZHOU, oversight_app
+from tests.support.views import project
 
 AFTER_Q2 = datetime(2026, 7, 1, 10, 0, tzinfo=CHINA)
 LENIENT = dict.fromkeys(DISTINCTIONS, "lenient")
@@ -294,3 +299,102 @@ def test_a_matter_against_the_accuser_records_the_read_of_their_identity(
             subject_kind="accuser", subject="li.na", allegation="诬告", actor=ZHOU
         )
     assert code(direct) == "accuser-matter-from-clearing"
+
+
+def test_the_competition_stands_windows_and_staff_as_the_published_edition_froze_them(
+    app: Casetrail,
+) -> None:
+    amr, hrs = str(app.unit("AMR").id), str(app.unit("HRS").id)
+    snapshot = Snapshot(
+        {
+            "staff": [measured("li.na", 0.95), measured("zhao.lei", 0.95), measured("x", 0.5)],
+            "window": [measured(str(Window.id_for("AMR-W1")), 0.9)],
+            "unit": [measured(amr, 0.8), measured(hrs, 0.3)],
+        },
+        "test-definitions",
+        7,
+        AFTER_Q2,
+        1,
+    )
+    app.publish(Kind.LISTS, "2026-Q2", snapshot, actor=CHEN)
+    board = standings(app.publication("lists", "2026-Q2"))
+    assert (board["definitions"], board["edition"], board["figures_position"]) == (
+        COMPETITION,
+        1,
+        7,
+    )
+    staff = [(s["place"], s["tied"], s["member"]) for s in board["standings"]["staff"]]
+    assert staff == [(1, True, "li.na"), (1, True, "zhao.lei"), (3, False, "x")]
+    assert [s["member"] for s in board["standings"]["window"]] == [str(Window.id_for("AMR-W1"))]
+    # A ranking or a month is no competition.
+    app.publish(Kind.LISTS, "2026-06", snapshot, actor=CHEN)
+    june = app.publication("lists", "2026-06")
+    with pytest.raises(InvalidInputError) as month:
+        standings(june)
+    assert code(month) == "competition-per-quarter"
+
+
+def test_a_record_lists_what_was_decided_on_its_subject_newest_first(
+    app: Casetrail, clock: FakeClock
+) -> None:
+    publication = publish_lists(app)
+    clock.set(datetime(2026, 7, 2, 9, 0, tzinfo=CHINA))
+    app.decide_merit(
+        "commendation",
+        subject_kind="staff",
+        subject="li.na",
+        reason="二季度好评率第一",
+        publication_id=publication,
+        entry=("staff", "li.na"),
+        actor=CHEN,
+    )
+    clock.advance(minutes=10)
+    app.publish_circular(
+        title="二季度红榜通报",
+        source_kind="list",
+        source_ref="2026-Q2",
+        subjects=[("staff", "li.na", "好评率居首")],
+        actor=CHEN,
+    )
+    clock.advance(minutes=10)
+    matter = app.open_accountability_matter(
+        subject_kind="staff", subject="li.na", allegation="被举报索要好处费", actor=ZHOU
+    ).id
+    app.record_accountability_findings(matter, "查无实据", actor=ZHOU)
+    app.clear_accountability_subject(matter, "举报失实，予以澄清", actor=ZHOU)
+    sanction = app.decide_merit(
+        "ordered_rectification",
+        subject_kind="window",
+        subject="HRS-W1",
+        reason="黑榜",
+        publication_id=publication,
+        entry=("window", "HRS-W1"),
+        actor=CHEN,
+    )
+    app.withdraw_merit(sanction.id, "引用版次有误", actor=CHEN)
+    projection = RecordProjection()
+    store = project(app, projection)
+    table = projection.table("record_entries")
+    rows = store.page(
+        table,
+        PageQuery(
+            "recorded_at",
+            True,
+            10,
+            where=Compare("subject_id", "=", str(Staff.id_for("li.na"))),
+        ),
+    )
+    assert [r["entry_kind"] for r in rows] == ["cleared", "circular", "commendation"]
+    assert rows[2]["detail"]["cites"]["side"] == "red"
+    window = store.page(
+        table,
+        PageQuery(
+            "recorded_at",
+            True,
+            10,
+            where=Compare("subject_id", "=", str(Window.id_for("HRS-W1"))),
+        ),
+    )
+    assert [(r["entry_kind"], r["withdrawn_at"] is not None) for r in window] == [
+        ("ordered_rectification", True)
+    ]

@@ -22,8 +22,8 @@ def _cited(key: str) -> Any:
 PUBLICATIONS = (
     Publication(
         MeritDecision.Decided, "merit.decided",
-        "A supervisor decided a commendation (表彰奖励) or a sanction (批评教育, 责令整改, 组织处理)"
-        " on a staff member, window or unit, citing a published list or ranking entry.",
+        "A supervisor decided a commendation (表彰奖励) or a sanction (批评教育, 责令整改,"
+        " 组织处理) on a staff member, window or unit, citing a published list or ranking entry.",
         (
             Field("decision", "string"),
             Field("subject_kind", "string"),
