@@ -11,13 +11,18 @@ people, so it is private: fed from the log, never served on the public views API
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
 
 from domain.accountability import AccountabilityMatter
 from domain.circular import Circular
 from domain.directory import Staff, Unit, Window
 from domain.merit import MeritDecision
-from projections.base import Projection, Table, ViewTx, handles
+from projections.base import Projection, Row, Table, ViewTx, handles
+from projections.store import PageQuery
+
+if TYPE_CHECKING:
+    from domain.application import Casetrail
 
 _ID_FOR = {"staff": Staff.id_for, "unit": Unit.id_for, "window": Window.id_for}
 RECORDED_MATTERS = ("staff", "unit")
@@ -157,3 +162,46 @@ class RecordProjection(Projection):
                 "recorded_by": event.actor_id,
             },
         )
+
+
+class RecordReader(Protocol):
+    def page(self, name: str, table: str, query: PageQuery) -> list[Row]: ...
+
+
+def subject_id(app: Casetrail, subject_kind: str, who: str) -> UUID:
+    """The directory id of a staff member (login), window or unit (code, or the id itself); an
+    unknown one is not found."""
+    try:
+        wanted = UUID(who)
+    except ValueError:
+        wanted = _ID_FOR[subject_kind](who)
+    if subject_kind == "staff":
+        return app.load(Staff, wanted).id
+    if subject_kind == "window":
+        return app.load(Window, wanted).id
+    return app.load(Unit, wanted).id
+
+
+def record_page(read: RecordReader, subject: UUID, limit: int) -> list[dict[str, Any]]:
+    """A subject's record entries, newest first (one indexed query)."""
+    rows = read.page(
+        "records",
+        "record_entries",
+        PageQuery("recorded_at", True, limit, equals={"subject_id": str(subject)}),
+    )
+    return [
+        {
+            "id": row["id"],
+            "entry_kind": row["entry_kind"],
+            "source_id": row["source_id"],
+            "detail": row["detail"] or {},
+            "recorded_at": _iso(row["recorded_at"]),
+            "recorded_by": row["recorded_by"],
+            "withdrawn_at": _iso(row.get("withdrawn_at")),
+        }
+        for row in rows
+    ]
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat() if hasattr(value, "isoformat") else value
