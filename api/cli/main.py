@@ -18,6 +18,7 @@ from api.cli import (
     deadline,
     demo,
     export,
+    merit,
     notify,
     privacy,
     projections,
@@ -53,6 +54,7 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    merit,
 )
 
 
