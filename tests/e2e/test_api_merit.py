@@ -5,10 +5,11 @@ cleared person's request, and its accuser pursued through a recorded identity re
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.api_world import World, world
+from tests.e2e.api_world import World, open_world, settings_for, world
 from tests.support.clock import CHINA, FakeClock
 
 __all__ = ["world"]
@@ -20,6 +21,21 @@ def clock() -> FakeClock:
 
 
 def test_a_commendation_cites_the_published_line_and_lands_in_the_record(world: World) -> None:
+    commend_and_withdraw(world)
+
+
+@pytest.mark.postgres
+def test_the_record_keeps_decisions_and_withdrawals_on_postgresql(
+    tmp_path: Path, clock: FakeClock, fresh_postgres_url: str
+) -> None:
+    world = open_world(settings_for(tmp_path / "home", "postgres", fresh_postgres_url), clock)
+    try:
+        commend_and_withdraw(world)
+    finally:
+        world.container.close()
+
+
+def commend_and_withdraw(world: World) -> None:
     for _ in range(6):
         served = world.step(
             "li.na",
@@ -61,6 +77,13 @@ def test_a_commendation_cites_the_published_line_and_lands_in_the_record(world: 
     record = world.get("chen.jie", "/api/v1/records/staff/li.na", min_position=decided["position"])
     assert record.status_code == 200, record.text
     assert [e["entry_kind"] for e in record.json()["items"]] == ["commendation"]
+    withdrawn = world.step(
+        "chen.jie",
+        f"/api/v1/merit-decisions/{decided['id']}/withdrawal",
+        {"reason": "引用版次有误"},
+    )
+    again = world.get("zhou.min", "/api/v1/records/staff/li.na", min_position=withdrawn["position"])
+    assert again.json()["items"][0]["withdrawn_at"] is not None
     assert world.get("li.na", "/api/v1/records/staff/li.na").status_code == 403
 
 
