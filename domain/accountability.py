@@ -252,13 +252,20 @@ class AccountabilityMatter(Tracked):
             statement=require_text("the clearing statement", statement),
         )
 
-    def request_clearing_circular(self, request: str, *, actor: Actor, at: datetime) -> None:
-        """Record that the cleared person asked for the clearing to be published (how and when
-        they asked, in ``request``); a clearing is published only at their request."""
-        self._require_cleared("record the request to publish the clearing", actor)
+    def request_clearing_circular(
+        self, request: str, *, actor: Actor, at: datetime, by_the_cleared: bool = False
+    ) -> None:
+        """Record that the cleared person asked for the clearing to be published: they ask
+        themselves (``by_the_cleared``: the staff member cleared, or the head of the unit
+        cleared), or an inspector records how and when they asked (``request``). A clearing is
+        published only at their request."""
+        step = "record the request to publish the clearing"
+        if not by_the_cleared:
+            require_role(actor, INSPECTORS, f"{step} on an accountability matter")
+        self._require_clearing(step)
         if self.circular_request is not None:
             raise StepRefusedError(
-                "record the request to publish the clearing",
+                step,
                 self.status,
                 f"the request to publish the clearing of matter {self.id} is recorded",
                 code="clearing-request-recorded-once",
@@ -317,6 +324,9 @@ class AccountabilityMatter(Tracked):
 
     def _require_cleared(self, step: str, actor: Actor) -> None:
         require_role(actor, INSPECTORS, f"{step} on an accountability matter")
+        self._require_clearing(step)
+
+    def _require_clearing(self, step: str) -> None:
         if self.clearing_statement is None:
             raise StepRefusedError(
                 step,

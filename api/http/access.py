@@ -176,7 +176,7 @@ ACCESS: dict[str, frozenset[Role]] = {
     "merit.withdraw": frozenset({S}),
     "competition.show": EVERYONE,
     "records.show": frozenset({S, N}),
-    "accountability.clearing_request": frozenset({N}),
+    "accountability.clearing_request": frozenset({N, W, H}),
     "accountability.publish_clearing": frozenset({N}),
     "accountability.accuser_matter": frozenset({N}),
     # Read models.

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from domain.accountability import AccountabilityMatter
 from domain.accountability import SubjectKind as MatterSubject
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.case import Case
 from domain.circular import Circular
 from domain.circular import SubjectKind as CircularSubject
@@ -22,7 +22,7 @@ from domain.publication import Publication
 from domain.refusals import StepRefusedError, choice
 from domain.services.base import Saved, ServiceBase
 from domain.services.privacy import Identity
-from domain.services.staffing import directory_id
+from domain.services.staffing import directory_id, unit_of_staff
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,29 @@ class MeritService(ServiceBase):
     def request_clearing_circular(
         self, matter_id: UUID, request: str, *, actor: Actor
     ) -> Saved:
-        """Record the cleared person's request that their clearing be published."""
+        """Record the cleared person's request that their clearing be published: made by the
+        staff member cleared (or the head of the unit cleared), or recorded by an inspector."""
         return self.step(
             AccountabilityMatter,
             matter_id,
             None,
-            lambda matter, at: matter.request_clearing_circular(request, actor=actor, at=at),
+            lambda matter, at: matter.request_clearing_circular(
+                request, actor=actor, at=at, by_the_cleared=self._is_cleared(matter, actor)
+            ),
         )
+
+    def _is_cleared(self, matter: AccountabilityMatter, actor: Actor) -> bool:
+        """Whether ``actor`` is the person the matter is about: the staff member, or the head
+        of the unit."""
+        if matter.subject_kind is MatterSubject.STAFF:
+            if actor.role not in (Role.WINDOW_STAFF, Role.UNIT_HEAD):
+                return False
+            return self.load(Staff, matter.subject_id).login == actor.id
+        if matter.subject_kind is MatterSubject.UNIT:
+            return actor.role is Role.UNIT_HEAD and unit_of_staff(self, actor.id) == (
+                matter.subject_id
+            )
+        return False
 
     def publish_clearing(self, matter_id: UUID, *, title: str, actor: Actor) -> Saved:
         """Publish the clearing as a circular naming the cleared staff member or unit, and note

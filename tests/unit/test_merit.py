@@ -247,6 +247,17 @@ def test_a_clearing_is_published_as_a_circular_when_the_cleared_person_asks(
     assert code(by_hand) == "clearing-published-from-matter"
 
 
+def test_the_cleared_clerk_asks_herself_and_nobody_else_asks_for_her(app: Casetrail) -> None:
+    matter = cleared_matter(app, false_report(app))
+    with pytest.raises(DomainError) as colleague:
+        app.request_clearing_circular(matter, "我替她申请", actor=ZHAO)
+    assert code(colleague) == "role-may-not"
+    app.request_clearing_circular(matter, "本人申请公开澄清", actor=LI)
+    state = app.accountability_matter(matter).state()
+    assert state["circular_request"] == "本人申请公开澄清"
+    app.publish_clearing(matter, title="澄清说明", actor=ZHOU)
+
+
 def test_only_a_cleared_matter_publishes_a_clearing_or_pursues_the_accuser(
     app: Casetrail,
 ) -> None:
