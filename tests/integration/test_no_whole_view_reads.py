@@ -339,6 +339,9 @@ def _samples(city: City) -> dict[str, str]:
         "login": "amr.clerk1",
         "finding_id": "1",
         "subject_id": s["cases"],
+        "decision_id": s.get("commendations", s["cases"]),
+        "subject_kind": "staff",
+        "who": "amr.clerk1",
         "project_id": s["projects"],
         "task_id": "T1",
     }

@@ -18,6 +18,7 @@ from infra.kafka.public import (
     cases,
     directory,
     integrity,
+    merit,
     oversight,
     privacy,
     projects,
@@ -30,7 +31,9 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, projects)
+_MODULES = (
+    directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+)
 
 
 class UnmappedEventError(LookupError):
