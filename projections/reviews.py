@@ -71,6 +71,8 @@ class ReviewProjection(Projection):
         Table.of(
             "rectifications",
             key="id",
+            # The desk's list: a unit's (or every) rectification by its deadline.
+            indexes=(("unit_id", "rectification_due_at"), ("rectification_due_at",)),
             id="text",
             evaluation_id="text",
             round="integer",
