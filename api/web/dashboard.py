@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from api.web.names import Names, load_names
@@ -22,6 +22,8 @@ from projections.figures.lists import Lists, red_black_lists
 from projections.figures.periods import Period
 from projections.figures.ranking import Ranked, annual_ranking
 from projections.figures.reviews import review_rates, review_rates_by
+from projections.query import Compare, In, all_of
+from projections.store import PageQuery
 
 VIEWS = ["cases", "reviews", "directory", "engagement"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
@@ -172,3 +174,45 @@ def chosen(value: str, options: list[str], default: int = 0) -> str:
 LAST_COMPLETE = 1
 """Quarterly and monthly figures open on the last complete period (the current one is still
 running)."""
+
+
+MOST_VISITS_A_MONTH = 1000
+"""More visits than one leader makes in a month (a page's bound, not a rule)."""
+MOST_FINDINGS = 2000
+
+
+def leader_quota(
+    app: Casetrail, read: ReadSide, leader_id: str, now: datetime | None = None
+) -> tuple[Quota | None, Period]:
+    """One leader's quota for the current month, by the coverage figure's own formula over
+    only the rows it counts: the leader, their visits of the month (an index range), those
+    visits' findings and the cases the findings opened (fetched by id)."""
+    read.refresh(VIEWS)
+    ctx = Context(now or app.now(), app.work_calendar(), app.policy, read.position("engagement"))
+    today = ctx.today
+    month = Period.parse(f"{today.year}-{today.month:02d}")
+    leader = read.lookup("directory", "leaders", "id", [leader_id]).get(leader_id)
+    if leader is None:
+        return None, month
+    tz = ctx.policy.tz
+    start = datetime.combine(month.first, time(), tzinfo=tz)
+    end = datetime.combine(month.after, time(), tzinfo=tz)
+    in_month = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    visits = read.page(
+        "engagement",
+        "visits",
+        PageQuery("started_at", False, MOST_VISITS_A_MONTH, equals={"leader_id": leader_id},
+                  where=in_month),
+    )
+    ids = tuple(str(v["id"]) for v in visits)
+    findings = read.page(
+        "engagement",
+        "visit_findings",
+        PageQuery("visit_id", False, MOST_FINDINGS, where=In("visit_id", ids)),
+    ) if ids else []
+    cases = read.lookup("cases", "cases", "id", [f["case_id"] for f in findings])
+    facts = Facts(
+        leaders=[leader], visits=visits, visit_findings=findings, cases=list(cases.values())
+    )
+    mine = monthly_quota(facts, month, ctx)
+    return (mine[0] if mine else None), month
