@@ -8,22 +8,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from api.web.names import Names, load_names
+from api.web.names import DIRECTORY_PAGE, Names, load_names
 from domain.application import Casetrail
 from infra.figures import Figures
 from infra.readside import ReadSide
+from projections.engagement import EngagementProjection
 from projections.figures import time_filters
 from projections.figures.board import STATES
 from projections.figures.context import Context
-from projections.figures.coverage import Coverage, Quota, coverage, monthly_quota
-from projections.figures.facts import Facts
+from projections.figures.coverage import Coverage, Quota, monthly_quota
+from projections.figures.facts import Facts, Row
 from projections.figures.handling import handling_rates_by
 from projections.figures.lists import Lists, red_black_lists
 from projections.figures.periods import Period
 from projections.figures.ranking import Ranked, annual_ranking
 from projections.figures.reviews import review_rates, review_rates_by
-from projections.query import Compare, In, all_of
+from projections.query import Compare, Filter, In, InSelect, Not, all_of
 from projections.store import PageQuery
+from projections.values import encode
 
 VIEWS = ["cases", "reviews", "directory", "engagement"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
@@ -136,18 +138,6 @@ def member_name(d: Dashboard, dimension: str, member: str) -> str:
     return d.names.person(member)
 
 
-def leader_coverage(d: Dashboard, month: Period) -> tuple[Coverage, list[Quota]]:
-    return coverage(d.facts), monthly_quota(d.facts, month, d.ctx)
-
-
-def visits_per_month(d: Dashboard, months: list[str]) -> list[tuple[str, int]]:
-    tz = d.ctx.policy.tz
-    return [
-        (m, sum(1 for v in d.facts.visits if Period.parse(m).contains(v["started_at"], tz)))
-        for m in months
-    ]
-
-
 def ranking(d: Dashboard, year: Period) -> list[Ranked]:
     return annual_ranking(d.facts, year, d.ctx)
 
@@ -216,3 +206,113 @@ def leader_quota(
     )
     mine = monthly_quota(facts, month, ctx)
     return (mine[0] if mine else None), month
+
+
+def figure_context(app: Casetrail, read: ReadSide, now: datetime | None = None) -> Context:
+    """The moment, calendar and policy of a figure, stamped with the position of the views it
+    reads (the least of them, as ``Figures.context`` stamps it), without reading any row."""
+    read.refresh(VIEWS)
+    position = min(read.position(name) for name in VIEWS)
+    return Context(now or app.now(), app.work_calendar(), app.policy, position)
+
+
+MONTH_PAGE = 1000
+"""Visits of a month read a page at a time (keyset, in start order)."""
+IDS_AT_ONCE = 500
+"""The most ids one ``IN`` names."""
+
+
+def month_dashboard(read: ReadSide, month: Period, ctx: Context) -> Dashboard:
+    """The coverage figure's facts for one month, and only those: the leaders, the month's
+    visits (an index range on ``started_at``, a page at a time), their findings and the cases
+    they opened (fetched by id). ``monthly_quota`` over them equals the quota over every row."""
+    names = load_names(read)
+    tz = ctx.policy.tz
+    start = datetime.combine(month.first, time(), tzinfo=tz)
+    end = datetime.combine(month.after, time(), tzinfo=tz)
+    in_month = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    visits: list[Row] = []
+    after: tuple[Any, ...] | None = None
+    while True:
+        query = PageQuery("started_at", False, MONTH_PAGE, where=in_month, after=after)
+        found = read.page("engagement", "visits", query)
+        visits += found
+        if len(found) < MONTH_PAGE:
+            break
+        after = _keyset(found[-1])
+    ids = [str(v["id"]) for v in visits]
+    findings: list[Row] = []
+    for chunk in _chunks(ids):
+        findings += _all_pages(read, "visit_findings", In("visit_id", chunk))
+    opened = [str(f["case_id"]) for f in findings if f["case_id"]]
+    cases: list[Row] = []
+    for chunk in _chunks(opened):
+        cases += read.lookup("cases", "cases", "id", chunk).values()
+    facts = Facts(
+        leaders=list(names.leaders.values()),
+        visits=visits,
+        visit_findings=findings,
+        cases=cases,
+    )
+    return Dashboard(facts, ctx, names)
+
+
+def coverage_counted(read: ReadSide) -> Coverage:
+    """Who is linked to whom, counted by the store: the key enterprises (and those covered by a
+    linked leader), and the leaders and key enterprises no link names (bounded lists)."""
+    linked = Compare("linked", "=", True)
+    links = EngagementProjection().table("leader_links")
+    key = Compare("key_enterprise", "=", True)
+    covered = InSelect("id", links, "enterprise_id", linked)
+    unlinked = Not(InSelect("id", links, "leader_id", linked))
+    lonely_leaders = read.page(
+        "directory", "leaders", PageQuery("id", False, DIRECTORY_PAGE, where=unlinked)
+    )
+    uncovered = read.page(
+        "directory", "enterprises",
+        PageQuery("id", False, DIRECTORY_PAGE, where=all_of(key, Not(covered))),
+    )
+    return Coverage(
+        leaders_without_enterprise=sorted(str(r["id"]) for r in lonely_leaders),
+        key_enterprises_without_leader=sorted(str(r["id"]) for r in uncovered),
+        key_enterprises=read.count("directory", "enterprises", key),
+        covered_key_enterprises=read.count("directory", "enterprises", all_of(key, covered)),
+    )
+
+
+def visits_counted(read: ReadSide, ctx: Context, months: list[str]) -> list[tuple[str, int]]:
+    """Visits begun in each month (in the jurisdiction's time), one count each."""
+    tz = ctx.policy.tz
+    counted = []
+    for m in months:
+        month = Period.parse(m)
+        start = datetime.combine(month.first, time(), tzinfo=tz)
+        end = datetime.combine(month.after, time(), tzinfo=tz)
+        where = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+        counted.append((m, read.count("engagement", "visits", where)))
+    return counted
+
+
+def _keyset(row: Row) -> tuple[Any, ...]:
+    """The stored (``started_at``, ``id``) of a visit: where the next page starts."""
+    table = EngagementProjection().table("visits")
+    return tuple(encode(table.column(c), row[c]) for c in ("started_at", "id"))
+
+
+def _chunks(ids: list[str]) -> list[tuple[str, ...]]:
+    unique = list(dict.fromkeys(ids))
+    return [tuple(unique[i : i + IDS_AT_ONCE]) for i in range(0, len(unique), IDS_AT_ONCE)]
+
+
+def _all_pages(read: ReadSide, table: str, where: Filter) -> list[Row]:
+    """Every engagement row of ``table`` matching ``where`` (a bounded set: the findings of
+    at most ``IDS_AT_ONCE`` visits), a page at a time."""
+    rows: list[Row] = []
+    offset = 0
+    while True:
+        found = read.page("engagement", table,
+                          PageQuery("visit_id", False, MONTH_PAGE, where=where, offset=offset))
+        rows += found
+        if len(found) < MONTH_PAGE:
+            return rows
+        offset += MONTH_PAGE

@@ -13,7 +13,7 @@ from api.web import dashboard as figures
 from api.web.charts import Series
 from api.web.context import DASHBOARDS, WebDep
 from api.web.render import WebRoute, page, redirect
-from projections.figures.coverage import Quota
+from projections.figures.coverage import Quota, monthly_quota
 from projections.figures.periods import Period
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -145,13 +145,17 @@ def red_black(web: WebDep, quarter: PeriodQuery = "") -> Response:
 @router.get("/dashboards/coverage")
 def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    read = web.container.read
+    ctx = figures.figure_context(web.app, read)
     loc = web.locale
-    months = figures.last_months(d.today)
+    months = figures.last_months(ctx.today)
     options = list(reversed(months))
     chosen = figures.chosen(month, options, figures.LAST_COMPLETE)
-    cover, quotas = figures.leader_coverage(d, Period.parse(chosen))
-    per_month = figures.visits_per_month(d, months)
+    # The month's rows and counts in SQL, never every visit and link (docs/read-models.md).
+    d = figures.month_dashboard(read, Period.parse(chosen), ctx)
+    cover = figures.coverage_counted(read)
+    quotas = monthly_quota(d.facts, Period.parse(chosen), d.ctx)
+    per_month = figures.visits_counted(read, ctx, months)
     return page(
         web,
         "dash_coverage.html",
