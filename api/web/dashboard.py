@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from api.web import unit_rates
 from api.web.names import DIRECTORY_PAGE, Names, load_names
 from domain.application import Casetrail
 from infra.figures import Figures
@@ -37,6 +38,9 @@ class Dashboard:
     facts: Facts
     ctx: Context
     names: Names
+    read: ReadSide | None = None
+    """Set (``open_counted``): the figures that can be are counted by the view store, and
+    ``facts`` is empty."""
 
     @property
     def stamp(self) -> dict[str, object]:
@@ -93,16 +97,27 @@ def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:
     return rows
 
 
+def open_counted(app: Casetrail, read: ReadSide, now: datetime | None = None) -> Dashboard:
+    """A dashboard whose figures the view store counts (``api/web/unit_rates.py``): no row
+    is read to work them out."""
+    return Dashboard(Facts(), figure_context(app, read, now), load_names(read), read)
+
+
 def rates_by_unit(d: Dashboard, period: Period) -> list[dict[str, Any]]:
-    reviews = review_rates_by("unit", d.facts, period, d.ctx)
-    handling = handling_rates_by(d.facts, "unit", period, d.ctx)
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        merged = unit_rates.rates_by_unit(d.read, d.names, period, d.ctx)
+    else:
+        reviews = review_rates_by("unit", d.facts, period, d.ctx)
+        handling = handling_rates_by(d.facts, "unit", period, d.ctx)
+        merged = {
+            unit: {**handling.get(unit, {}), **reviews.get(unit, {})}
+            for unit in set(reviews) | set(handling)
+        }
     rows: list[dict[str, Any]] = []
-    for unit in sorted(set(reviews) | set(handling)):
+    for unit in sorted(merged):
         if unit == "-":
             continue
-        rates = {
-            k: r.as_dict() for k, r in {**handling.get(unit, {}), **reviews.get(unit, {})}.items()
-        }
+        rates = {k: r.as_dict() for k, r in merged[unit].items()}
         rows.append({"unit": d.names.unit(unit), "rates": rates})
     rows.sort(key=lambda r: -(r["rates"].get("good_review_rate", {}).get("value") or -1))
     return rows
@@ -110,6 +125,8 @@ def rates_by_unit(d: Dashboard, period: Period) -> list[dict[str, Any]]:
 
 def review_trend(d: Dashboard, months: list[str]) -> list[dict[str, Any]]:
     """好评率 and 差评率 of all ratings, month by month."""
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        return unit_rates.review_trend(d.read, d.ctx, months)
     trend = []
     for month in months:
         rates = review_rates(d.facts, Period.parse(month), d.ctx)
