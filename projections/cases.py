@@ -98,6 +98,7 @@ class CaseProjection(Projection):
         Table.of(
             "case_units",
             key=("case_id", "unit_id"),
+            indexes=(("filed_at",), ("unit_id", "filed_at")),
             case_id="text",
             unit_id="text",
             filed_at="timestamp",

@@ -20,9 +20,15 @@ from projections.figures.context import Context
 from projections.figures.coverage import Coverage, Quota, monthly_quota
 from projections.figures.facts import Facts, Row
 from projections.figures.handling import handling_rates_by
-from projections.figures.lists import Lists, red_black_lists
+from projections.figures.lists import (
+    Lists,
+    lists_of,
+    red_black_lists,
+    review_members,
+    unit_members,
+)
 from projections.figures.periods import Period
-from projections.figures.ranking import Ranked, annual_ranking
+from projections.figures.ranking import Ranked, annual_ranking, rank_units
 from projections.figures.reviews import review_rates, review_rates_by
 from projections.query import Compare, Filter, In, InSelect, Not, all_of
 from projections.store import PageQuery
@@ -142,6 +148,19 @@ def review_trend(d: Dashboard, months: list[str]) -> list[dict[str, Any]]:
 
 
 def lists(d: Dashboard, period: Period) -> dict[str, Lists]:
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        read = d.read
+        units = unit_members(rank_units(unit_rates.unit_measures(read, d.names, period, d.ctx),
+                                        d.ctx))
+        return {
+            "unit": lists_of("unit", units, period, d.ctx),
+            **{
+                dim: lists_of(dim, review_members(
+                    unit_rates.review_rates_of(read, d.names, dim, period, d.ctx)
+                ), period, d.ctx)
+                for dim in ("window", "staff")
+            },
+        }
     return {
         dim: red_black_lists(dim, d.facts, period, d.ctx) for dim in ("unit", "window", "staff")
     }
@@ -156,6 +175,8 @@ def member_name(d: Dashboard, dimension: str, member: str) -> str:
 
 
 def ranking(d: Dashboard, year: Period) -> list[Ranked]:
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        return rank_units(unit_rates.unit_measures(d.read, d.names, year, d.ctx), d.ctx)
     return annual_ranking(d.facts, year, d.ctx)
 
 

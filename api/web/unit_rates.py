@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from api.web.names import Names
+from api.web.names import DIRECTORY_PAGE, Names
 from domain.clock import add_working_days
 from infra.readside import ReadSide
 from projections.figures import DEFINITIONS
@@ -32,6 +32,7 @@ from projections.figures.rates import Rate, rate
 from projections.figures.reviews import BAD, GOOD, OUTCOMES
 from projections.query import AnyOf, Compare, Filter, In, InSelect, Not, all_of
 from projections.reviews import ReviewProjection
+from projections.store import PageQuery
 
 Rates = dict[str, Rate]
 CASES = ("cases", "cases")
@@ -246,3 +247,46 @@ def _grouped(counts: Mapping[tuple[Any, ...], int]) -> dict[str, int]:
         name = str(key or UNRATED)
         found[name] = found.get(name, 0) + n
     return found
+
+
+def unit_measures(
+    read: ReadSide, names: Names, period: Period, ctx: Context
+) -> dict[str, tuple[int, dict[str, float | None]]]:
+    """Each unit of the directory (in key order) measured as ``ranking.unit_rates`` measures
+    it: its handled cases' sample (按时办结率's population) and every rate's value."""
+    merged = rates_by_unit(read, names, period, ctx)
+    units = read.page("directory", "units", PageQuery("id", False, DIRECTORY_PAGE))
+    measured = {}
+    for unit in units:
+        rates = merged.get(str(unit["id"]), {})
+        sample = rates.get("on_time_rate", Rate(0, 0)).denominator
+        measured[str(unit["id"])] = (sample, {k: r.value for k, r in rates.items()})
+    return measured
+
+
+def review_rates_of(
+    read: ReadSide, names: Names, dimension: str, period: Period, ctx: Context
+) -> dict[str, Rates]:
+    """好评率 and 差评率 per staff member or window (``review_rates_by``'s members: whoever a
+    rating or a service ever named), in member order."""
+    column = {"staff": "staff", "window": "window_id"}[dimension]
+    counted = _counted(period, ctx)
+
+    def by_member(where: Filter | None = None) -> dict[str, int]:
+        return _grouped(read.counts(*RATINGS, (column,), all_of(counted, where)))
+
+    ratings, good, bad = by_member(), by_member(In("level", GOOD)), by_member(In("level", BAD))
+    members = set(_grouped(read.counts(*RATINGS, (column,))))
+    for (window, staff), _ in read.counts(*SERVICES, ("window_id", "staff")).items():
+        if dimension == "staff":
+            members.add(str(staff or UNRATED))
+        else:
+            member = names.staff.get(str(staff)) or {}
+            members.add(str(window or member.get("window_id") or UNRATED))
+    return {
+        m: {
+            "good_review_rate": rate(good.get(m, 0), ratings.get(m, 0)),
+            "bad_review_rate": rate(bad.get(m, 0), ratings.get(m, 0)),
+        }
+        for m in sorted(members)
+    }

@@ -37,10 +37,7 @@ def download_dashboard(
         chosen = figures.chosen(period, options, default)
         d = figures.month_dashboard(web.container.read, Period.parse(chosen), ctx)
         return finish(web, attachment(build(d, web.locale, chosen), fmt, web.locale))
-    if name == "reviews":  # counted by the view store (api/web/unit_rates.py)
-        d = figures.open_counted(web.app, web.container.read)
-    else:
-        d = figures.open_dashboard(web.app, web.container.read)
+    d = figures.open_counted(web.app, web.container.read)  # counted by the view store
     options, default = dashboard_sheets.period_options(name, d)
     download = build(d, web.locale, figures.chosen(period, options, default))
     return finish(web, attachment(download, fmt, web.locale))
