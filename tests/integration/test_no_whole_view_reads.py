@@ -63,7 +63,6 @@ from tests.e2e.api_world import FAST_HASHER, PASSWORD, settings_for
 from tests.support import postgres
 from tests.support.app import ADMIN, official_years
 from tests.support.clock import CHINA
-from tests.support.text import UUID_TEXT
 
 END = datetime(2026, 11, 20, 17, 0, tzinfo=CHINA)
 CASES = 40
@@ -86,15 +85,8 @@ PEOPLE: dict[str, tuple[Role, str | None, str | None]] = {
     "root": (Role.ADMIN, None, None),
 }
 
-# Pages that still compute their figures from whole views (see docs/read-models.md): listed so
-# that the list can only shrink. A route not listed here fails the test if it reads a view whole.
-STILL_FIGURES: tuple[str, ...] = ()
-# Role pages that still read a view whole: none now (督办, approvals, circulars, rectification
-# and visits read pages and counts in SQL, and fetch the cases they touch by id).
-STILL_WHOLE_PAGES: frozenset[str] = frozenset()
-STILL_WHOLE = STILL_WHOLE_PAGES | frozenset(
-    path for name in STILL_FIGURES for path in (f"/dashboards/{name}", f"/dashboards/{name}.csv")
-)
+# No route is excused: the role pages (督办, approvals, circulars, rectification, visits) read
+# pages and counts and fetch the cases they touch by id, and every dashboard is counted in SQL.
 DASHBOARDS = ("board", "coverage", "reviews", "lists", "ranking")
 
 
@@ -235,7 +227,7 @@ def test_no_web_page_reads_a_whole_view(city: City) -> None:
             assert response.status_code < 500, (login, url, response.text[:300])
             answered += response.status_code == 200
             whole = [s for s in statements if whole_view_read(s)]
-            if whole and UUID_TEXT.sub("{id}", url.split("?")[0]) not in STILL_WHOLE:
+            if whole:
                 read_whole.setdefault(url, whole)
     assert not read_whole, _report(read_whole)
     assert answered > len(urls)
