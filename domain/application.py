@@ -9,8 +9,10 @@ from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
 from domain.services.engagement import EngagementService
 from domain.services.handling import HandlingService
+from domain.services.merit import MeritService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
+from domain.services.projects import ProjectService
 from domain.services.publishing import PublishingService
 from domain.services.reviews import ReviewService
 
@@ -20,7 +22,9 @@ class Casetrail(
     ReviewService,
     EngagementService,
     OversightService,
+    MeritService,
     PublishingService,
+    ProjectService,
     PrivacyService,
     HandlingService,
     CaseClockService,

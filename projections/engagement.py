@@ -17,6 +17,7 @@ class EngagementProjection(Projection):
         Table.of(
             "leader_links",
             key=("enterprise_id", "leader_id"),
+            indexes=(("leader_id", "enterprise_id"),),
             enterprise_id="text",
             leader_id="text",
             linked="boolean",
@@ -33,6 +34,8 @@ class EngagementProjection(Projection):
         Table.of(
             "visits",
             key="id",
+            # A leader's and an enterprise's visits, the latest first.
+            indexes=(("leader_id", "started_at"), ("enterprise_id", "started_at")),
             id="text",
             leader_id="text",
             leader_code="text",

@@ -18,9 +18,11 @@ from api.cli import (
     deadline,
     demo,
     export,
+    merit,
     notify,
     privacy,
     projections,
+    projects,
     publish,
     relay,
     replay,
@@ -53,6 +55,8 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    merit,
+    projects,
 )
 
 

@@ -1,41 +1,55 @@
-"""A list page shown a page at a time: the page asked for (``?page=``), the slice of the list
-on it, and the links to the pages before and after, keeping the page's other query values."""
+"""A numbered page of a list the store orders in groups: a count per group and one bounded
+page of each group the page falls in, so a list of any length costs a few indexed queries.
+
+A list "most pressing first" is such a list: the open before the closed, each by its due date.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
-from urllib.parse import urlencode
+from typing import Any
 
-from api.web.context import Web
+from infra.readside import ReadSide
+from projections.query import Filter
+from projections.store import PageQuery
 
-PAGE_SIZE = 20
-MOST_PAGES = 100_000
-T = TypeVar("T")
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Paging:
+class Paged:
+    rows: list[Row]
+    total: int
     page_no: int
     pages: int
-    total: int
-    path: str
-    query: tuple[tuple[str, str], ...]
-
-    def href(self, page_no: int) -> str:
-        return f"{self.path}?{urlencode([*self.query, ('page', str(page_no))])}"
 
 
-def paginate(
-    web: Web, items: list[T], size: int = PAGE_SIZE, *, path: str | None = None
-) -> tuple[list[T], Paging]:
-    """The items on the page the request asks for (the last page when it asks past the end);
-    ``path`` is the list's own address when a form posted elsewhere shows it again."""
-    asked = web.request.query_params.get("page", "1")
-    pages = max(1, -(-len(items) // size))
-    page_no = min(max(1, int(asked) if asked.isdigit() else 1), pages, MOST_PAGES)
-    kept = tuple(
-        (k, v) for k, v in web.request.query_params.multi_items() if k not in ("page", "done")
-    )
-    paging = Paging(page_no, pages, len(items), path or web.request.url.path, kept)
-    return items[(page_no - 1) * size : page_no * size], paging
+def ranked_page(
+    read: ReadSide,
+    view: tuple[str, str],
+    groups: Mapping[str, Filter],
+    order: str,
+    *,
+    page_no: int,
+    size: int,
+    descending: bool = False,
+) -> Paged:
+    """Page ``page_no`` (from 1; past the last: the last) of ``size`` rows of the view, the
+    rows of each group (in the mapping's order) ordered by ``order`` then the table's key."""
+    counts = {name: read.count(*view, where) for name, where in groups.items()}
+    total = sum(counts.values())
+    pages = max(1, -(-total // size))
+    page_no = min(max(page_no, 1), pages)
+    skip = (page_no - 1) * size
+    rows: list[Row] = []
+    for name, where in groups.items():
+        if len(rows) >= size:
+            break
+        if skip >= counts[name]:
+            skip -= counts[name]
+            continue
+        query = PageQuery(order, descending, size - len(rows), where=where, offset=skip)
+        rows += read.page(*view, query)
+        skip = 0
+    return Paged(rows, total, page_no, pages)

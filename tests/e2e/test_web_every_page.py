@@ -259,6 +259,8 @@ def _samples(
         "kind": [str(kind) for kind in get_args(DirectoryKind)],
         "unit": [unit],
         "own_case_id": own[:6],
+        "matter_id": [demo[k] for k in ("accountability_matters", "accuser_matters") if k in demo],
+        "project_id": [demo["projects"]],
         "login": [f"{unit.lower()}.clerk1", "qiye"],
     }
 
@@ -296,23 +298,34 @@ def web_routes() -> list[APIRoute]:
 
 
 def _urls(samples: dict[str, list[str]]) -> list[str]:
+    unit = samples["unit"][0]
+    special = {
+        # The enterprise's portal shows its own cases only.
+        "/portal/cases/{case_id}": [f"/portal/cases/{c}" for c in samples["own_case_id"]],
+        "/admin/directory/{kind}/edit": [
+            f"/admin/directory/{k}/edit?key={v}" for k, v in EDIT_KEYS.items()
+        ],
+        # A unit's, a window's and a person's record (the competition's three kinds).
+        "/records/{kind}/{who}": [
+            f"/records/unit/{unit}", f"/records/window/{unit}-W1",
+            f"/records/staff/{unit.lower()}.clerk1",
+        ],
+    }  # fmt: skip
     urls: list[str] = []
     for route in web_routes():
         if route.path in NOT_SWEPT:
+            continue
+        if route.path in special:
+            urls += special[route.path]
             continue
         params = re.findall(r"{(\w+)}", route.path)
         unfilled = [p for p in params if p not in samples]
         assert not unfilled, f"{route.path}: fill {unfilled} or list it in NOT_SWEPT"
         filled = [route.path]
-        if route.path.startswith("/portal/cases/"):
-            # The enterprise's portal shows its own cases only.
-            params, filled = [], [f"/portal/cases/{c}" for c in samples["own_case_id"]]
         for param in params:
             filled = [
                 path.replace(f"{{{param}}}", value) for path in filled for value in samples[param]
             ]
-        if route.path == "/admin/directory/{kind}/edit":
-            filled = [f"/admin/directory/{k}/edit?key={v}" for k, v in EDIT_KEYS.items()]
         urls += filled
     # Lists as a search, a filter or a later page shows them.
     return [*urls, *VARIANTS]

@@ -5,23 +5,29 @@ that edition does not carry, and the refusal is shown beside the field it concer
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.web.context import Web, WebDep
 from api.web.field_refusals import Refusal, placed_refusal
 from api.web.names import load_names
-from api.web.paging import paginate
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
 from domain.circular import SourceKind
 from domain.errors import DomainError
+from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 OFFICE = frozenset({Role.SUPERVISOR})
 SUBJECT_ROWS = 3
 """Blank subject rows the form offers; rows left blank are skipped."""
 Values = dict[str, str]
+PAGE_SIZE = 50
+"""Circulars listed a page at a time, the latest first."""
+EDITIONS = 40
+"""The latest published editions the form's hint names."""
 
 PUBLISH_PLACES = {
     "the title": "title",
@@ -31,10 +37,17 @@ PUBLISH_PLACES = {
 }
 """The field of the publishing form each refusal of a circular is about."""
 
+
 @router.get("/circulars")
-def circulars(web: WebDep, done: str = "") -> Response:
+def circulars(
+    web: WebDep,
+    done: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
     web.require(OFFICE)
-    return _page(web, {"source_kind": SourceKind.LIST.value}, done=done == "published")
+    return _page(
+        web, {"source_kind": SourceKind.LIST.value}, done=done == "published", page_no=page_no
+    )
 
 
 @router.post("/circulars")
@@ -85,31 +98,37 @@ def _page(
     error: str = "",
     refused: Refusal | None = None,
     status: int = 200,
+    page_no: int = 1,
 ) -> Response:
     if refused is not None:
         # A refusal about one field is said beside it; any other above the form.
         error = refused.text if refused.field is None else ""
     read = web.container.read
     read.refresh(["oversight"])
-    published = sorted(
-        read.rows("oversight", "circulars"), key=lambda r: r["published_at"], reverse=True
+    total = read.count("oversight", "circulars")
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_no = min(page_no, pages)
+    published = read.page(
+        "oversight",
+        "circulars",
+        PageQuery("published_at", True, PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE),
     )
-    editions = sorted(
-        read.rows("oversight", "publications"), key=lambda r: (r["what"], r["period"])
-    )
+    latest = read.page("oversight", "publications", PageQuery("published_at", True, EDITIONS))
+    editions = sorted(latest, key=lambda r: (r["what"], r["period"]))
     names = load_names(read)
-    shown, paging = paginate(web, published, path="/circulars")
     return page(
         web,
         "circulars.html",
         status=status,
-        circulars=shown,
-        paging=paging,
+        circulars=published,
+        total=total,
+        page_no=page_no,
+        pages=pages,
         editions=editions,
         names=names,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),
         units=names.sorted_units(),
-        sources=[s.value for s in SourceKind],
+        sources=[s.value for s in SourceKind if s is not SourceKind.CLEARING],
         rows=range(SUBJECT_ROWS),
         values=_blank() | values,
         done=done,

@@ -18,8 +18,10 @@ from infra.kafka.public import (
     cases,
     directory,
     integrity,
+    merit,
     oversight,
     privacy,
+    projects,
     reviews,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -29,7 +31,9 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
+_MODULES = (
+    directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+)
 
 
 class UnmappedEventError(LookupError):

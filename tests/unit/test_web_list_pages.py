@@ -9,7 +9,7 @@ from typing import Any, cast
 from starlette.requests import Request
 
 from api.web.context import Web
-from api.web.paging import paginate
+from api.web.list_pages import paginate
 
 
 def asking(query: str, path: str = "/desk/rectifications") -> Web:
