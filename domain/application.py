@@ -13,11 +13,13 @@ from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
 from domain.services.publishing import PublishingService
 from domain.services.reviews import ReviewService
+from domain.services.stationed import StationedService
 
 
 class Casetrail(
     AdministrationService,
     ReviewService,
+    StationedService,
     EngagementService,
     OversightService,
     PublishingService,

@@ -100,6 +100,14 @@ class VisitPolicy:
 
 
 @dataclass(frozen=True)
+class SecondmentPolicy:
+    """选派干部服务锻炼 (docs/metrics.md, secondments)."""
+
+    minimum_months: int = 6
+    """A secondment's planned end is at least this many calendar months after its start."""
+
+
+@dataclass(frozen=True)
 class RatePolicy:
     """Parameters of the published rates (docs/metrics.md)."""
 
@@ -217,6 +225,7 @@ class Policy:
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     sign_in: SignInPolicy = field(default_factory=SignInPolicy)
     idempotency: IdempotencyPolicy = field(default_factory=IdempotencyPolicy)
+    secondments: SecondmentPolicy = field(default_factory=SecondmentPolicy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

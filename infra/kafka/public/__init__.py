@@ -21,6 +21,7 @@ from infra.kafka.public import (
     oversight,
     privacy,
     reviews,
+    stationed,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
 
@@ -29,7 +30,7 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, stationed)
 
 
 class UnmappedEventError(LookupError):
