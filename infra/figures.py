@@ -7,7 +7,7 @@ calendar version, log position, time), so a number on a dashboard can be reprodu
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.application import Casetrail
@@ -26,8 +26,11 @@ from projections.figures.periods import Period
 from projections.figures.ranking import annual_ranking
 from projections.figures.rates import Rate
 from projections.figures.reviews import review_rates_by
+from projections.figures.stationed import StationedCoverage, stationed_coverage
+from projections.query import Compare, all_of
 from projections.reviews import ReviewProjection
-from projections.store import ViewStore
+from projections.stationed import StationedProjection
+from projections.store import PageQuery, ViewStore
 
 SOURCES: dict[str, tuple[type[Projection], str]] = {
     "cases": (CaseProjection, "cases"),
@@ -43,6 +46,7 @@ SOURCES: dict[str, tuple[type[Projection], str]] = {
     "leader_links": (EngagementProjection, "leader_links"),
     "visits": (EngagementProjection, "visits"),
     "visit_findings": (EngagementProjection, "visit_findings"),
+    "stationed_staff": (EngagementProjection, "stationed_staff"),
 }
 
 
@@ -151,4 +155,35 @@ class Figures:
             "month": month,
             **asdict(coverage(facts)),
             "quota": [asdict(q) for q in monthly_quota(facts, Period.parse(month), ctx)],
+            "stationed": asdict(stationed_figure(self.store, facts, month)),
         }
+
+    def roster(self, on: date) -> dict[str, Any]:
+        """The secondments under way on ``on``: who is where (from the view, by its index)."""
+        return {"on": on.isoformat(), "secondments": roster_rows(self.store, on)}
+
+
+def stationed_figure(store: ViewStore, facts: Facts, month: str) -> StationedCoverage:
+    """Stationed staff's coverage of key enterprises in ``month``, its activities counted by
+    the store on the month's index."""
+    activities = StationedProjection().table("activities")
+    of_month = Compare("month", "=", month)
+    counts = store.counts(activities, ("enterprise_id", "activity_kind", "confirmed"), of_month)
+    cases = store.count(activities, all_of(of_month, Compare("case_id", "!=", None)))
+    return stationed_coverage(month, facts.enterprises, facts.stationed_staff, counts, cases)
+
+
+ROSTER_MOST = 2000
+"""The most secondments a roster lists (a county's cadres seconded at once are far fewer)."""
+
+
+def roster_rows(store: ViewStore, on: date) -> list[dict[str, Any]]:
+    """Secondments started by ``on`` whose last day is ``on`` or later, earliest start first."""
+    day = on.isoformat()
+    query = PageQuery(
+        "last_day",
+        False,
+        ROSTER_MOST,
+        where=all_of(Compare("last_day", ">=", day), Compare("starts_on", "<=", day)),
+    )
+    return store.page(StationedProjection().table("secondments"), query)

@@ -10,6 +10,7 @@ from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.reviews import ReviewProjection
+from projections.stationed import StationedProjection
 
 
 def all_projections() -> list[Projection]:
@@ -19,6 +20,7 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        StationedProjection(),
     ]
     _check_unique(projections)
     return projections
