@@ -144,6 +144,15 @@ ACCESS: dict[str, frozenset[Role]] = {
     "visits.add_finding": frozenset({L}),
     "visits.resolve_finding": frozenset({L}),
     "visits.open_case": frozenset({L}),
+    # Stationed staff's activities and secondments.
+    "stationed.record": STAFF,
+    "stationed.show": frozenset({W, H, S, N, A, E}),
+    "stationed.confirm": frozenset({E}),
+    "stationed.open_case": STAFF,
+    "secondments.arrange": frozenset({S, A}),
+    "secondments.roster": frozenset({S, N, A, L, C}),
+    "secondments.show": frozenset({S, N, A}),
+    "secondments.end_early": frozenset({S, A}),
     # Supervision, circulars, accountability, rankings.
     "supervision.issue": frozenset({S}),
     "supervision.show": frozenset({S, H, N, A}),

@@ -28,6 +28,7 @@ from api.http.routers import (
     publications,
     reviews,
     session,
+    stationed,
     users,
     views,
 )
@@ -58,6 +59,7 @@ MODULES = (
     directory,
     oversight,
     publications,
+    stationed,
     views,
     inbox,
     open311,
