@@ -25,6 +25,7 @@ from api.cli import (
     relay,
     replay,
     report,
+    secondments,
     serve,
     tick,
     users,
@@ -53,6 +54,7 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    secondments,
 )
 
 
