@@ -25,6 +25,7 @@ class EngagementProjection(Projection):
         Table.of(
             "stationed_staff",
             key=("enterprise_id", "login"),
+            indexes=(("login", "stationed"),),
             enterprise_id="text",
             login="text",
             stationed="boolean",

@@ -13,6 +13,7 @@ from api.web import dashboard as figures
 from api.web.charts import Series
 from api.web.context import DASHBOARDS, WebDep
 from api.web.render import WebRoute, page, redirect
+from infra.figures import stationed_figure
 from projections.figures.coverage import Quota
 from projections.figures.periods import Period
 
@@ -152,6 +153,8 @@ def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
     chosen = figures.chosen(month, options, figures.LAST_COMPLETE)
     cover, quotas = figures.leader_coverage(d, Period.parse(chosen))
     per_month = figures.visits_per_month(d, months)
+    web.container.read.refresh(["stationed"])
+    stationed = stationed_figure(web.container.read.store, d.facts, chosen)
     return page(
         web,
         "dash_coverage.html",
@@ -160,6 +163,7 @@ def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
         options=options,
         cover=cover,
         quotas=quotas,
+        stationed=stationed,
         ring=charts.ring(
             "chart-coverage",
             loc.t("coverage.ring"),

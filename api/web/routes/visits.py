@@ -7,7 +7,7 @@ shown beside the form in the page's language, with what was typed kept."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -31,7 +31,9 @@ Text = Annotated[str, Form(max_length=4000)]
 LEADERS = frozenset({Role.LEADER})
 KINDS = [kind.value for kind in VisitKind]
 UNITS = list(MAX_DURATION)
-VISIT_FIELDS = ("visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit")
+VISIT_FIELDS = (
+    "visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit", "ended_on",
+)
 
 
 @router.get("/leader")
@@ -53,6 +55,7 @@ def record(
     duration: Text = "",
     duration_unit: Text = "hours",
     findings: Text = "",
+    ended_on: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(LEADERS)
@@ -64,10 +67,13 @@ def record(
         "duration": duration,
         "duration_unit": duration_unit,
         "findings": findings,
+        "ended_on": ended_on,
     }
     try:
         moment = _moment(web, started_at)
-        hours = float(duration)
+        # A front-line week given as a date range lasts its working days: no duration needed.
+        last_day = date.fromisoformat(ended_on.strip()) if ended_on.strip() else None
+        hours = float(duration) if duration.strip() or last_day is None else 1.0
     except ValueError:
         # The browser's own fields make these well formed; a hand-made post is told plainly.
         return _home(web, values, error=web.locale.t("visit.bad_input"), status=422)
@@ -81,6 +87,7 @@ def record(
             enterprise=enterprise.strip() or None,
             findings=[line.strip() for line in findings.splitlines() if line.strip()],
             actor=caller.actor,
+            ended_on=last_day,
         )
     except DomainError as error:
         return _home(web, values, error=refusal(web.locale, error), status=422)
