@@ -17,6 +17,7 @@ from infra.demo.oversight import hold_accountable, publish_finished_periods, sup
 from infra.demo.people import seed_directory
 from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
+from infra.demo.stationed import front_line_weeks, second_cadres, serve_enterprises
 
 Progress = Callable[[int], None]
 
@@ -65,6 +66,9 @@ def seed_demo(
     serve_at_windows(run, cases // 2)
     for case_id in visit_enterprises(run):
         handle_opened_case(run, case_id)
+    serve_enterprises(run)
+    front_line_weeks(run)
+    second_cadres(run)
     supervise(run, case_ids)
     hold_accountable(run, case_ids)
     publish_finished_periods(run, min(filings).date() if filings else end.date())

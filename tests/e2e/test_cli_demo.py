@@ -15,6 +15,10 @@ KINDS = (
     "visits",
     "supervisions",
     "accountability_matters",
+    "stationed_activities",
+    "stationed_cases",
+    "front_line_weeks",
+    "secondments",
 )
 
 
