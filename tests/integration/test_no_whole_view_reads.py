@@ -331,6 +331,8 @@ def _samples(city: City) -> dict[str, str]:
         "order_id": s["supervisions"],
         "circular_id": s["circulars"],
         "matter_id": s["accountability_matters"],
+        "activity_id": s["stationed_activities"],
+        "secondment_id": s["secondments"],
         "period": "2026-Q1",
         "unit": "AMR",
         "enterprise": "91440300000DEMO0X",
