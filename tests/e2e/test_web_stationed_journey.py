@@ -108,6 +108,7 @@ def test_a_leader_records_a_front_line_week_across_a_holiday_in_working_days(
     pages.page.locator("#ended_on").fill("2026-04-09")
     pages.submit("登记")
     assert "走访已登记。" in visible(pages)
+    assert "2026年4月3日 至 2026年4月9日" in pages.page.locator("#front-line-range").inner_text()
     pages.goto("/leader")
     # 3-9 April holds 清明 (4-6 April): 3, 7, 8 and 9 April are the working days.
     quota = pages.page.locator("#front-line-days").inner_text()
