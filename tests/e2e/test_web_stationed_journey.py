@@ -83,6 +83,21 @@ def test_a_stationed_staff_member_records_a_problem_opens_a_case_and_the_enterpr
     staff.goto("/stationed")
     assert "企业已确认" in staff.page.locator(".activity-card").inner_text()
 
+    # The coverage dashboard counts it: the key enterprise has staff and April's activity.
+    leader = open_pages(chromium, web_world.server)
+    sign_in(leader, "county-01", PASSWORD)
+    leader.goto("/dashboards/coverage?month=2026-04")
+    coverage = leader.page.locator("#stationed-coverage").inner_text()
+    assert "驻企服务覆盖（2026年4月）" in coverage
+    assert "重点企业 1 家" in coverage
+    assert "解决问题 1 项" in coverage
+    assert "代企业登记诉求 1 件" in coverage
+    assert coverage.count("全部覆盖。") == 2
+    assert "stationed-2026.1" in coverage
+    leader.goto("/dashboards/coverage?month=2026-03")
+    march = leader.page.locator("#stationed-coverage .without-activity").inner_text()
+    assert "重点示例制造有限公司" in march
+
 
 def test_staff_not_stationed_anywhere_are_told_so_and_record_nothing(
     web_world: WebWorld, chromium: Any

@@ -152,3 +152,21 @@ def test_the_roster_shows_who_is_where_on_a_day(app: Casetrail, clock: FakeClock
     assert {r["person"]: r["ended_early"] for r in row} == {
         "周强": False, "钱华": True, "孙明": False,
     }
+
+
+def test_a_front_line_week_recorded_late_is_kept_but_counts_no_days(
+    app: Casetrail, clock: FakeClock
+) -> None:
+    """3 working days after 9 April is 14 April; recorded on the 15th, the week is late."""
+    clock.set(at("04-15", 17))
+    saved = app.record_visit(
+        kind="front_line_week", place="政务服务中心", started_at=at("04-03", 9), duration=1,
+        ended_on=date(2026, 4, 9), actor=CHIEF,
+    )
+    views = all_views(app)
+    facts, _ = Figures(app, views).context(at("04-30", 17))
+    ctx = Context(at("04-30", 17), app.work_calendar(), app.policy)
+    quota = {q.leader_id: q for q in monthly_quota(facts, Period.parse("2026-04"), ctx)}
+    chief = quota[str(app.leader("L2").id)]
+    assert (chief.front_line_days, chief.late, chief.met) == (0.0, 1, False)
+    assert [str(r["id"]) for r in facts.visits] == [str(saved.id)]
