@@ -82,8 +82,12 @@ def test_a_stationed_staff_member_records_a_problem_opens_a_case_and_the_enterpr
 
     staff.goto("/stationed")
     assert "企业已确认" in staff.page.locator(".activity-card").inner_text()
+    coverage_counts_it(web_world, chromium)
 
-    # The coverage dashboard counts it: the key enterprise has staff and April's activity.
+
+def coverage_counts_it(web_world: WebWorld, chromium: Any) -> None:
+    """The coverage dashboard counts it: the key enterprise has staff and April's activity,
+    and none in March."""
     leader = open_pages(chromium, web_world.server)
     sign_in(leader, "county-01", PASSWORD)
     leader.goto("/dashboards/coverage?month=2026-04")
