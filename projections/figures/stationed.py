@@ -58,9 +58,7 @@ def stationed_coverage(
         key_enterprises=len(key),
         without_staff=[e for e in key if e not in staffed],
         without_activity=[e for e in key if e not in active],
-        activities={
-            k: sum(n for (_, kind, _), n in counts.items() if kind == k) for k in KINDS
-        },
+        activities={k: sum(n for (_, kind, _), n in counts.items() if kind == k) for k in KINDS},
         confirmed=sum(n for (_, _, c), n in counts.items() if c is True),
         disputed=sum(n for (_, _, c), n in counts.items() if c is False),
         cases_opened=cases_opened,

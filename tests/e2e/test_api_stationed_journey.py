@@ -60,7 +60,8 @@ def test_a_short_secondment_is_refused_and_the_roster_shows_who_is_where(world: 
     assert short.status_code == 422, short.text
     problem = short.json()
     assert (problem["code"], problem["params"]["earliest_end"]) == (
-        "secondment-too-short", "2026-09-01",
+        "secondment-too-short",
+        "2026-09-01",
     )
     assert world.post("li.na", "/api/v1/secondments", body).status_code == 403
     saved = world.step("chen.jie", "/api/v1/secondments", {**body, "ends_on": "2026-09-01"})

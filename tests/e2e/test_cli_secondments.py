@@ -15,12 +15,27 @@ def test_a_secondment_is_arranged_refused_when_short_ended_and_on_the_roster(
     casetrail = CommandRunner(tmp_path / "home")
     casetrail.ok("admin", "add", "units", "code=AMR", "name=市场监督管理局")
     casetrail.ok(
-        "admin", "add", "enterprises", "credit_code=91350100MA2Y00010F", "name=重点示例制造",
-        "ownership=private", "key_enterprise=true",
+        "admin",
+        "add",
+        "enterprises",
+        "credit_code=91350100MA2Y00010F",
+        "name=重点示例制造",
+        "ownership=private",
+        "key_enterprise=true",
     )
     arrange = (
-        "secondments", "arrange", "--person", "周强", "--direction", "cadre_to_enterprise",
-        "--home", "AMR", "--host", "91350100MA2Y00010F", "--from", "2026-03-01",
+        "secondments",
+        "arrange",
+        "--person",
+        "周强",
+        "--direction",
+        "cadre_to_enterprise",
+        "--home",
+        "AMR",
+        "--host",
+        "91350100MA2Y00010F",
+        "--from",
+        "2026-03-01",
     )
     short = casetrail(*arrange, "--until", "2026-08-31")
     assert short.returncode == 2

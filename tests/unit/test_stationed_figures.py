@@ -57,7 +57,10 @@ def test_coverage_shows_key_enterprises_without_staff_or_without_activity_this_m
 ) -> None:
     clock.set(at("04-20", 17))
     app.record_stationed_activity(
-        "KEY-1", kind="policy_explained", description="讲解政策", happened_on=date(2026, 4, 2),
+        "KEY-1",
+        kind="policy_explained",
+        description="讲解政策",
+        happened_on=date(2026, 4, 2),
         actor=LI,
     )
     problem = app.record_stationed_activity(
@@ -67,10 +70,14 @@ def test_coverage_shows_key_enterprises_without_staff_or_without_activity_this_m
     disputed = app.record_stationed_activity(
         "KEY-2", kind="service_provided", description="代办", actor=ZHAO
     ).id
-    app.answer_stationed_activity(disputed, confirmed=False, note="没有此事", actor=Actor(
-        "KEY-2", Role.ENTERPRISE))
+    app.answer_stationed_activity(
+        disputed, confirmed=False, note="没有此事", actor=Actor("KEY-2", Role.ENTERPRISE)
+    )
     app.record_stationed_activity(
-        "KEY-2", kind="service_provided", description="三月的服务", happened_on=date(2026, 3, 31),
+        "KEY-2",
+        kind="service_provided",
+        description="三月的服务",
+        happened_on=date(2026, 3, 31),
         actor=ZHAO,
     )
     found = figures(app, "2026-04", at("04-30", 17))
@@ -81,7 +88,9 @@ def test_coverage_shows_key_enterprises_without_staff_or_without_activity_this_m
     # KEY-2's only April activity was disputed; its March one is March's.
     assert sorted(ids[e] for e in stationed["without_activity"]) == ["KEY-2", "KEY-3"]
     assert stationed["activities"] == {
-        "policy_explained": 1, "service_provided": 1, "problem_taken_up": 1,
+        "policy_explained": 1,
+        "service_provided": 1,
+        "problem_taken_up": 1,
     }
     assert (stationed["disputed"], stationed["cases_opened"]) == (1, 1)
     assert stationed["definitions"] == "stationed-2026.1"
@@ -97,24 +106,34 @@ def test_front_line_days_are_counted_in_working_days_per_month_beside_the_visits
     8 May (劳动节 from 1 May: 28-30 April count in April, the working days of 6-8 May in May)."""
     clock.set(at("04-10", 17))
     app.record_visit(
-        kind="front_line_week", place="政务服务中心", started_at=at("04-03", 9), duration=1,
-        ended_on=date(2026, 4, 9), actor=CHIEF,
+        kind="front_line_week",
+        place="政务服务中心",
+        started_at=at("04-03", 9),
+        duration=1,
+        ended_on=date(2026, 4, 9),
+        actor=CHIEF,
     )
     clock.set(at("05-08", 17))
     app.record_visit(
-        kind="front_line_week", place="政务服务中心", started_at=at("04-28", 9), duration=1,
-        ended_on=date(2026, 5, 8), actor=CHIEF,
+        kind="front_line_week",
+        place="政务服务中心",
+        started_at=at("04-28", 9),
+        duration=1,
+        ended_on=date(2026, 5, 8),
+        actor=CHIEF,
     )
     app.record_visit(
-        kind="visit", place="厂区", started_at=at("05-08", 9), duration=2, actor=COUNTY,
+        kind="visit",
+        place="厂区",
+        started_at=at("05-08", 9),
+        duration=2,
+        actor=COUNTY,
     )
     views = all_views(app)
     facts, _ = Figures(app, views).context(at("05-31", 17))
     ctx = Context(at("05-31", 17), app.work_calendar(), app.policy)
     calendar = app.work_calendar()
-    may_days = sum(
-        1 for d in range(6, 9) if calendar.rest_reason(date(2026, 5, d)) is None
-    )
+    may_days = sum(1 for d in range(6, 9) if calendar.rest_reason(date(2026, 5, d)) is None)
     april = {q.leader_id: q for q in monthly_quota(facts, Period.parse("2026-04"), ctx)}
     may = {q.leader_id: q for q in monthly_quota(facts, Period.parse("2026-05"), ctx)}
     chief, county = str(app.leader("L2").id), str(app.leader("L1").id)
@@ -128,16 +147,31 @@ def test_front_line_days_are_counted_in_working_days_per_month_beside_the_visits
 def test_the_roster_shows_who_is_where_on_a_day(app: Casetrail, clock: FakeClock) -> None:
     clock.set(at("04-20", 17))
     cadre = app.arrange_secondment(
-        person="周强", direction="cadre_to_enterprise", home="AMR", host="KEY-1",
-        starts_on=date(2026, 3, 1), ends_on=date(2026, 9, 1), actor=ADMIN,
+        person="周强",
+        direction="cadre_to_enterprise",
+        home="AMR",
+        host="KEY-1",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 9, 1),
+        actor=ADMIN,
     ).id
     recalled = app.arrange_secondment(
-        person="钱华", direction="enterprise_to_department", home="KEY-2", host="HRS",
-        starts_on=date(2026, 1, 5), ends_on=date(2026, 7, 5), actor=ADMIN,
+        person="钱华",
+        direction="enterprise_to_department",
+        home="KEY-2",
+        host="HRS",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 7, 5),
+        actor=ADMIN,
     ).id
     app.arrange_secondment(
-        person="孙明", direction="cadre_to_enterprise", home="HRS", host="KEY-3",
-        starts_on=date(2026, 5, 1), ends_on=date(2026, 11, 1), actor=ADMIN,
+        person="孙明",
+        direction="cadre_to_enterprise",
+        home="HRS",
+        host="KEY-3",
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2026, 11, 1),
+        actor=ADMIN,
     )
     app.end_secondment_early(recalled, date(2026, 4, 15), "企业召回", actor=ADMIN)
     figures_now = Figures(app, all_views(app))
@@ -150,7 +184,9 @@ def test_the_roster_shows_who_is_where_on_a_day(app: Casetrail, clock: FakeClock
     assert [r["person"] for r in on_1_may] == ["周强", "孙明"]
     row = all_views(app).rows(StationedProjection().table("secondments"))
     assert {r["person"]: r["ended_early"] for r in row} == {
-        "周强": False, "钱华": True, "孙明": False,
+        "周强": False,
+        "钱华": True,
+        "孙明": False,
     }
 
 
@@ -160,8 +196,12 @@ def test_a_front_line_week_recorded_late_is_kept_but_counts_no_days(
     """3 working days after 9 April is 14 April; recorded on the 15th, the week is late."""
     clock.set(at("04-15", 17))
     saved = app.record_visit(
-        kind="front_line_week", place="政务服务中心", started_at=at("04-03", 9), duration=1,
-        ended_on=date(2026, 4, 9), actor=CHIEF,
+        kind="front_line_week",
+        place="政务服务中心",
+        started_at=at("04-03", 9),
+        duration=1,
+        ended_on=date(2026, 4, 9),
+        actor=CHIEF,
     )
     views = all_views(app)
     facts, _ = Figures(app, views).context(at("04-30", 17))

@@ -125,7 +125,9 @@ def open_case(
 
 
 @router.post(
-    "/secondments", status_code=201, response_model=CommandResult,
+    "/secondments",
+    status_code=201,
+    response_model=CommandResult,
     **guarded("secondments.arrange"),
 )
 def arrange(body: SecondmentCreate, cmd: CommandDep, response: Response) -> CommandResult:

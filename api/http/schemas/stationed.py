@@ -37,9 +37,7 @@ class ActivityCreate(Body):
 class ActivityAnswer(Body):
     """The enterprise served says whether the activity took place as recorded."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"confirmed": True, "note": ""}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"confirmed": True, "note": ""}]})
     confirmed: bool
     note: str = Field(default="", max_length=4000, description="needed to dispute")
 

@@ -21,7 +21,8 @@ def _confidential_case(event: Any) -> frozenset[str]:
 
 PUBLICATIONS = (
     Publication(
-        StationedActivity.Recorded, "stationed_activity.recorded",
+        StationedActivity.Recorded,
+        "stationed_activity.recorded",
         "A stationed staff member recorded a policy explained, a service provided or a problem"
         " taken up for their enterprise (its words are not published).",
         (
@@ -33,21 +34,25 @@ PUBLICATIONS = (
         ),
     ),
     Publication(
-        StationedActivity.ConfirmedByEnterprise, "stationed_activity.confirmed_by_enterprise",
+        StationedActivity.ConfirmedByEnterprise,
+        "stationed_activity.confirmed_by_enterprise",
         "The enterprise served confirmed the activity.",
     ),
     Publication(
-        StationedActivity.DisputedByEnterprise, "stationed_activity.disputed_by_enterprise",
+        StationedActivity.DisputedByEnterprise,
+        "stationed_activity.disputed_by_enterprise",
         "The enterprise served disputed the activity (its words are not published).",
     ),
     Publication(
-        StationedActivity.CaseOpened, "stationed_activity.case_opened",
+        StationedActivity.CaseOpened,
+        "stationed_activity.case_opened",
         "A problem taken up opened a case on the enterprise's behalf.",
         (Field("case_id", "uuid", nullable=True, description="null when confidential"),),
         mask=_confidential_case,
     ),
     Publication(
-        Secondment.Arranged, "secondment.arranged",
+        Secondment.Arranged,
+        "secondment.arranged",
         "A secondment was arranged (the person's name is not published).",
         (
             Field("direction", "string"),
@@ -60,7 +65,8 @@ PUBLICATIONS = (
         ),
     ),
     Publication(
-        Secondment.EndedEarly, "secondment.ended_early",
+        Secondment.EndedEarly,
+        "secondment.ended_early",
         "A secondment ended before its planned end (the reason is not published).",
         (Field("ended_on", "date"),),
     ),
