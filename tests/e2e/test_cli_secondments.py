@@ -54,3 +54,9 @@ def test_a_secondment_is_arranged_refused_when_short_ended_and_on_the_roster(
     assert "周强" not in after
     before = casetrail.ok("secondments", "roster", "--on", "2026-04-30")
     assert "周强" in before
+
+    # The coverage report carries the stationed staff's figure: nobody is stationed yet.
+    report = json.loads(casetrail.ok("report", "coverage", "--period", "2026-04"))
+    stationed = report["stationed"]
+    assert (stationed["key_enterprises"], stationed["definitions"]) == (1, "stationed-2026.1")
+    assert len(stationed["without_staff"]) == 1
