@@ -74,7 +74,9 @@ _BY_NAME: dict[str, Any] = {
     },
     "rules": {"min_sample": 5},
     "record_by": "2026-03-05",
-    "cites": {"publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1},
+    "cites": {
+        "publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1, "period": "2026-Q2",
+    },
 }
 """Sample values of structured fields whose shape their type hint does not tell."""
 

@@ -18,6 +18,7 @@ from infra.kafka.public import (
     cases,
     directory,
     integrity,
+    merit,
     oversight,
     privacy,
     reviews,
@@ -30,7 +31,7 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, stationed)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, merit, stationed)
 
 
 class UnmappedEventError(LookupError):
