@@ -19,8 +19,10 @@ from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.base import Tracked
+from domain.clock import WorkingCalendar, add_working_days
 from domain.directory import Enterprise
 from domain.errors import AlreadyExistsError, InvalidInputError, NotPermittedError
+from domain.policy import Policy
 from domain.refusals import StepRefusedError, require_role, require_text
 
 STATIONED_ROLES = (Role.WINDOW_STAFF, Role.UNIT_HEAD)
@@ -45,6 +47,10 @@ class StationedActivity(Tracked):
         description: str
         happened_on: str
         """The day it happened (ISO date, the jurisdiction's calendar)."""
+        late: bool
+        """Recorded after ``record_by``: kept, but counts for no coverage."""
+        record_by: str
+        policy_version: str
 
     class ConfirmedByEnterprise(Tracked.Event):
         note: str
@@ -74,7 +80,11 @@ class StationedActivity(Tracked):
         activity_kind: str,
         description: str,
         happened_on: str,
+        late: bool = False,
+        record_by: str | None = None,
+        policy_version: str | None = None,
     ) -> None:
+        self.late, self.record_by = late, record_by
         self.staff_id, self.login, self.enterprise_id = staff_id, login, enterprise_id
         self.activity_kind = ActivityKind(activity_kind)
         self.description, self.happened_on = description, date.fromisoformat(happened_on)
@@ -92,13 +102,17 @@ class StationedActivity(Tracked):
         activity_kind: ActivityKind,
         description: str,
         happened_on: date,
-        today: date,
         actor: Actor,
         at: datetime,
+        policy: Policy,
+        calendar: WorkingCalendar,
     ) -> Self:
         """The staff member records their own activity, for an enterprise they are stationed
         with (``stationed_logins``: who the enterprise's engagement names now), once it has
-        happened."""
+        happened. Like a visit, it is recorded within ``visits.record_within_working_days``
+        working days of its day; one entered later is kept, marked late, and counts for no
+        month's coverage (nobody fills an empty month after the fact)."""
+        today = at.astimezone(policy.tz).date()
         require_role(actor, STATIONED_ROLES, "record a stationed staff activity")
         if actor.id not in stationed_logins:
             raise StepRefusedError(
@@ -116,6 +130,9 @@ class StationedActivity(Tracked):
                 code="activity-in-future",
                 params={"on": happened_on.isoformat()},
             )
+        record_by = add_working_days(
+            calendar, happened_on, policy.visits.record_within_working_days
+        )
         return cls._create_by(
             cls.Recorded,
             id=activity_id,
@@ -127,6 +144,9 @@ class StationedActivity(Tracked):
             activity_kind=activity_kind.value,
             description=require_text("what was done", description),
             happened_on=happened_on.isoformat(),
+            late=today > record_by,
+            record_by=record_by.isoformat(),
+            policy_version=policy.version,
         )
 
     def answer_for_enterprise(
@@ -190,6 +210,8 @@ class StationedActivity(Tracked):
             "description": self.description,
             "happened_on": self.happened_on.isoformat(),
             "recorded_at": self.created_on.isoformat(),
+            "late": self.late,
+            "record_by": self.record_by,
             "case_id": str(self.case_id) if self.case_id else None,
             "enterprise_answer": None
             if self.answer is None

@@ -168,7 +168,8 @@ def stationed_figure(store: ViewStore, facts: Facts, month: str) -> StationedCov
     the store on the month's index."""
     activities = StationedProjection().table("activities")
     of_month = Compare("month", "=", month)
-    counts = store.counts(activities, ("enterprise_id", "activity_kind", "confirmed"), of_month)
+    by = ("enterprise_id", "activity_kind", "confirmed", "late")
+    counts = store.counts(activities, by, of_month)
     cases = store.count(activities, all_of(of_month, Compare("case_id", "!=", None)))
     return stationed_coverage(month, facts.enterprises, facts.stationed_staff, counts, cases)
 

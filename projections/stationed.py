@@ -35,6 +35,7 @@ class StationedProjection(Projection):
             happened_on="text",
             month="text",
             recorded_at="timestamp",
+            late="boolean",
             case_id="text",
             confirmed="boolean",
             answered_at="timestamp",
@@ -70,6 +71,7 @@ class StationedProjection(Projection):
                 "happened_on": event.happened_on,
                 "month": event.happened_on[:7],
                 "recorded_at": event.timestamp,
+                "late": event.late,
             },
         )
 

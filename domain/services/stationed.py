@@ -52,9 +52,10 @@ class StationedService(EngagementService):
             activity_kind=choice(ActivityKind, kind, "activity kind"),
             description=description,
             happened_on=happened_on or today,
-            today=today,
             actor=actor,
             at=at,
+            policy=self.policy,
+            calendar=self.work_calendar(),
         )
         return self.commit(activity)[0]
 

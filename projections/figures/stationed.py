@@ -2,8 +2,9 @@
 
 Key enterprises are those the directory marks key now. One has stationed staff when a staff
 member is stationed with it now (not withdrawn). It had stationed activity in a month when an
-activity dated in that month (the day it happened, in civil time) was recorded for it and the
-enterprise did not dispute it: a disputed activity counts for nothing, as a disputed visit
+activity dated in that month (the day it happened, in civil time) was recorded for it on time
+(within ``visits.record_within_working_days`` working days of its day) and the enterprise did
+not dispute it: a late or disputed activity counts for nothing, as a late or disputed visit
 meets no quota. Activities are counted per kind beside, with those confirmed, disputed and the
 cases problems opened.
 
@@ -36,6 +37,8 @@ class StationedCoverage:
     """The month's activities per kind (disputed ones included, and counted beside)."""
     confirmed: int = 0
     disputed: int = 0
+    late: int = 0
+    """The month's activities recorded too late to count."""
     cases_opened: int = 0
     definitions: str = STATIONED_DEFINITIONS
 
@@ -48,19 +51,24 @@ def stationed_coverage(
     cases_opened: int,
 ) -> StationedCoverage:
     """``enterprises``: directory rows; ``stationed``: engagement ``stationed_staff`` rows;
-    ``counts``: the month's activities counted per (enterprise_id, activity_kind, confirmed)
-    by the view store; ``cases_opened``: the month's activities that opened a case."""
+    ``counts``: the month's activities counted per (enterprise_id, activity_kind, confirmed,
+    late) by the view store; ``cases_opened``: the month's activities that opened a case."""
     key = sorted(str(e["id"]) for e in enterprises if e.get("key_enterprise"))
     staffed = {str(r["enterprise_id"]) for r in stationed if r.get("stationed")}
-    active = {str(e) for (e, _, confirmed), n in counts.items() if n and confirmed is not False}
+    active = {
+        str(e)
+        for (e, _, confirmed, late), n in counts.items()
+        if n and confirmed is not False and not late
+    }
     return StationedCoverage(
         month=month,
         key_enterprises=len(key),
         without_staff=[e for e in key if e not in staffed],
         without_activity=[e for e in key if e not in active],
-        activities={k: sum(n for (_, kind, _), n in counts.items() if kind == k) for k in KINDS},
-        confirmed=sum(n for (_, _, c), n in counts.items() if c is True),
-        disputed=sum(n for (_, _, c), n in counts.items() if c is False),
+        activities={k: sum(n for (_, kind, *_), n in counts.items() if kind == k) for k in KINDS},
+        confirmed=sum(n for (_, _, c, _), n in counts.items() if c is True),
+        disputed=sum(n for (_, _, c, _), n in counts.items() if c is False),
+        late=sum(n for (*_, late), n in counts.items() if late),
         cases_opened=cases_opened,
     )
 

@@ -70,6 +70,29 @@ def test_a_stationed_staff_member_records_what_they_did_for_their_enterprise(
     assert activity.enterprise_id == app.enterprise(KEY_ENTERPRISE).id
 
 
+def test_an_activity_entered_after_its_working_days_is_kept_but_marked_late(
+    app: Casetrail,
+) -> None:
+    """2 April 2026: three working days later is 8 April (清明 4-6 April is not counted)."""
+    on_time = app.record_stationed_activity(
+        KEY_ENTERPRISE,
+        kind="service_provided",
+        description="协助办理变更登记",
+        happened_on=date(2026, 4, 7),
+        actor=LI,
+    )
+    late = app.record_stationed_activity(
+        KEY_ENTERPRISE,
+        kind="service_provided",
+        description="上门服务",
+        happened_on=date(2026, 4, 2),
+        actor=LI,
+    )
+    assert app.stationed_activity(on_time.id).late is False
+    state = app.stationed_activity(late.id).state()
+    assert (state["late"], state["record_by"]) == (True, "2026-04-08")
+
+
 def test_an_activity_for_an_enterprise_one_is_not_stationed_with_is_refused(
     app: Casetrail,
 ) -> None:

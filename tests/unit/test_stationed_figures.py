@@ -94,9 +94,14 @@ def test_coverage_shows_key_enterprises_without_staff_or_without_activity_this_m
     }
     assert (stationed["disputed"], stationed["cases_opened"]) == (1, 1)
     assert stationed["definitions"] == "stationed-2026.1"
+    # 2 April, recorded on the 20th, is past its three working days (8 April): kept, counted
+    # beside, and KEY-1's coverage rests on its activity of the 20th.
+    assert stationed["late"] == 1
     march = figures(app, "2026-03", at("04-30", 17))["stationed"]
     assert isinstance(march, dict)
-    assert sorted(ids[e] for e in march["without_activity"]) == ["KEY-1", "KEY-3"]
+    # KEY-2's only March activity was entered on 20 April: too late to fill March.
+    assert (march["activities"]["service_provided"], march["late"]) == (1, 1)
+    assert sorted(ids[e] for e in march["without_activity"]) == ["KEY-1", "KEY-2", "KEY-3"]
 
 
 def test_front_line_days_are_counted_in_working_days_per_month_beside_the_visits(

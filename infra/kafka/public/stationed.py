@@ -31,6 +31,13 @@ PUBLICATIONS = (
             Field("enterprise_id", "uuid"),
             Field("activity_kind", "string"),
             Field("happened_on", "date"),
+            Field(
+                "late",
+                "boolean",
+                description="recorded after record_by: kept, but counts for no coverage",
+            ),
+            Field("record_by", "date"),
+            Field("policy_version", "string"),
         ),
     ),
     Publication(
