@@ -12,6 +12,7 @@ from domain.services.handling import HandlingService
 from domain.services.merit import MeritService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
+from domain.services.projects import ProjectService
 from domain.services.publishing import PublishingService
 from domain.services.reviews import ReviewService
 from domain.services.stationed import StationedService
@@ -25,6 +26,7 @@ class Casetrail(
     OversightService,
     MeritService,
     PublishingService,
+    ProjectService,
     PrivacyService,
     HandlingService,
     CaseClockService,

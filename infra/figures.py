@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.application import Casetrail
+from infra.readside import ReadSide
 from projections.base import Projection
 from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
@@ -19,7 +20,7 @@ from projections.figures import DEFINITIONS
 from projections.figures.board import board, counts_by
 from projections.figures.context import Context
 from projections.figures.coverage import coverage, monthly_quota
-from projections.figures.facts import Facts
+from projections.figures.facts import Facts, Row
 from projections.figures.handling import handling_rates_by
 from projections.figures.lists import red_black_lists
 from projections.figures.periods import Period
@@ -155,7 +156,9 @@ class Figures:
             "month": month,
             **asdict(coverage(facts)),
             "quota": [asdict(q) for q in monthly_quota(facts, Period.parse(month), ctx)],
-            "stationed": asdict(stationed_figure(self.store, facts, month)),
+            "stationed": asdict(
+                stationed_figure(self.store, month, facts.enterprises, facts.stationed_staff)
+            ),
         }
 
     def roster(self, on: date) -> dict[str, Any]:
@@ -163,15 +166,39 @@ class Figures:
         return {"on": on.isoformat(), "secondments": roster_rows(self.store, on)}
 
 
-def stationed_figure(store: ViewStore, facts: Facts, month: str) -> StationedCoverage:
-    """Stationed staff's coverage of key enterprises in ``month``, its activities counted by
-    the store on the month's index."""
+def stationed_figure(
+    store: ViewStore, month: str, enterprises: list[Row], stationed: list[Row]
+) -> StationedCoverage:
+    """Stationed staff's coverage of key enterprises in ``month`` (``enterprises``: directory
+    rows, ``stationed``: engagement ``stationed_staff`` rows), its activities counted by the
+    store on the month's index."""
     activities = StationedProjection().table("activities")
     of_month = Compare("month", "=", month)
     by = ("enterprise_id", "activity_kind", "confirmed", "late")
     counts = store.counts(activities, by, of_month)
     cases = store.count(activities, all_of(of_month, Compare("case_id", "!=", None)))
-    return stationed_coverage(month, facts.enterprises, facts.stationed_staff, counts, cases)
+    return stationed_coverage(month, enterprises, stationed, counts, cases)
+
+
+def stationed_read(read: ReadSide, month: str) -> StationedCoverage:
+    """The same figure read as bounded pages: the key enterprises and the staff stationed now
+    (a jurisdiction's hundreds, ``STATIONED_MOST`` at most), never a whole view."""
+    read.refresh(["directory", "engagement", "stationed"])
+    key = read.page(
+        "directory",
+        "enterprises",
+        PageQuery("id", False, STATIONED_MOST, where=Compare("key_enterprise", "=", True)),
+    )
+    stationed = read.page(
+        "engagement",
+        "stationed_staff",
+        PageQuery("enterprise_id", False, STATIONED_MOST, equals={"stationed": True}),
+    )
+    return stationed_figure(read.store, month, key, stationed)
+
+
+STATIONED_MOST = 2000
+"""The most key enterprises, and stationed staff, the coverage page reads (one page each)."""
 
 
 ROSTER_MOST = 2000

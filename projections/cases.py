@@ -34,7 +34,7 @@ RUNNING = ("received", "dispatched", "return_requested", "in_progress")
 
 class CaseProjection(Projection):
     name = "cases"
-    version = "3"  # 3: the place a demand is about (``location``)
+    version = "4"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``
     tables = (
         Table.of(
             "cases",
@@ -44,6 +44,7 @@ class CaseProjection(Projection):
                 ("filed_at",), ("due_at",), ("updated_at",), ("status", "due_at"),
                 ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
                 ("enterprise_id", "filed_at"), ("first_asker",),
+                ("status", "updated_at"),
             ),
             id="text",
             case_type="text",
@@ -92,10 +93,12 @@ class CaseProjection(Projection):
             updated_at="timestamp",
             policy_version="text",
             location="json",
+            extension_requested_at="timestamp",
         ),
         Table.of(
             "case_units",
             key=("case_id", "unit_id"),
+            indexes=(("filed_at",), ("unit_id", "filed_at")),
             case_id="text",
             unit_id="text",
             filed_at="timestamp",
@@ -268,16 +271,23 @@ class CaseProjection(Projection):
 
     @handles(Case.ExtensionRequested)
     def _extension_requested(self, event: Case.ExtensionRequested, view: ViewTx) -> None:
-        _update(view, event)
+        # Waiting for the head's decision (the approvals queue) until decided.
+        _update(view, event, extension_requested_at=event.timestamp)
 
     @handles(Case.ExtensionDecided)
     def _extension_decided(self, event: Case.ExtensionDecided, view: ViewTx) -> None:
         if event.approved and event.deadline is not None:
             # Judged by the deadline it extends: a late approval leaves the cycle overdue.
             overdue = _overdue(_row(view, event), event)
-            _update(view, event, cycle_overdue=overdue, **_deadline(event.deadline))
+            _update(
+                view,
+                event,
+                cycle_overdue=overdue,
+                extension_requested_at=None,
+                **_deadline(event.deadline),
+            )
         else:
-            _update(view, event)
+            _update(view, event, extension_requested_at=None)
 
     @handles(Case.CallbackRecorded)
     def _callback(self, event: Case.CallbackRecorded, view: ViewTx) -> None:
@@ -312,6 +322,7 @@ class CaseProjection(Projection):
             alert_level=None,
             callback_resolved=None,
             callback_satisfied=None,
+            extension_requested_at=None,
             **_deadline(event.deadline),
         )
 

@@ -11,12 +11,13 @@ from projections.base import Projection, Table, ViewTx, handles
 
 class EngagementProjection(Projection):
     name = "engagement"
-    version = "3"
+    version = "4"
     tables = (
         Table.of("engagements", key="id", id="text", enterprise_id="text"),
         Table.of(
             "leader_links",
             key=("enterprise_id", "leader_id"),
+            indexes=(("leader_id", "enterprise_id"),),
             enterprise_id="text",
             leader_id="text",
             linked="boolean",
@@ -34,6 +35,8 @@ class EngagementProjection(Projection):
         Table.of(
             "visits",
             key="id",
+            # A leader's and an enterprise's visits, the latest first.
+            indexes=(("leader_id", "started_at"), ("enterprise_id", "started_at")),
             id="text",
             leader_id="text",
             leader_code="text",

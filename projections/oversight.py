@@ -21,6 +21,8 @@ class OversightProjection(Projection):
         Table.of(
             "supervision_orders",
             key="id",
+            # The 督办 lists: a unit's (or every) order by due date, and the orders on a case.
+            indexes=(("unit_id", "due_at"), ("due_at",), ("target_id",)),
             id="text",
             target_kind="text",
             target_id="text",
@@ -35,6 +37,7 @@ class OversightProjection(Projection):
         Table.of(
             "circulars",
             key="id",
+            indexes=(("published_at",),),
             id="text",
             title="text",
             source_kind="text",
@@ -47,6 +50,7 @@ class OversightProjection(Projection):
         Table.of(
             "publications",
             key="id",
+            indexes=(("published_at",),),
             id="text",
             what="text",
             period="text",

@@ -9,6 +9,7 @@ from projections.directory import DirectoryProjection
 from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
+from projections.projects import ProjectProjection
 from projections.records import RecordProjection
 from projections.reviews import ReviewProjection
 from projections.stationed import StationedProjection
@@ -29,7 +30,7 @@ def all_projections() -> list[Projection]:
 
 def private_projections() -> list[Projection]:
     """Read models about particular people, fed from the log only (see ``Projection.private``)."""
-    return [NoticeProjection(), RecordProjection()]
+    return [NoticeProjection(), RecordProjection(), ProjectProjection()]
 
 
 def log_projections() -> list[Projection]:

@@ -29,6 +29,7 @@ class ReviewProjection(Projection):
         Table.of(
             "services",
             key="service_ref",
+            indexes=(("delivered_at",), ("unit_id", "staff")),
             service_ref="text",
             kind="text",
             case_id="text",
@@ -50,6 +51,7 @@ class ReviewProjection(Projection):
         Table.of(
             "evaluations",
             key="id",
+            indexes=(("rated_at",), ("service_ref",), ("unit_id",), ("staff",), ("window_id",)),
             id="text",
             service_ref="text",
             case_id="text",
@@ -71,6 +73,10 @@ class ReviewProjection(Projection):
         Table.of(
             "rectifications",
             key="id",
+            # The desk's list: a unit's (or every) rectification by its deadline.
+            indexes=(
+                ("unit_id", "rectification_due_at"), ("rectification_due_at",), ("evaluation_id",),
+            ),
             id="text",
             evaluation_id="text",
             round="integer",

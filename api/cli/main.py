@@ -22,6 +22,7 @@ from api.cli import (
     notify,
     privacy,
     projections,
+    projects,
     publish,
     relay,
     replay,
@@ -56,6 +57,7 @@ COMMANDS = (
     worker,
     bench,
     merit,
+    projects,
     secondments,
 )
 

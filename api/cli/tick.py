@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the deadline watcher once",
         description="Warn every open case whose time limit reached a threshold: yellow card"
         " (due soon), red card (overdue), reminder (催办) and criticism (通报批评), each once per"
-        " handling cycle, recorded as events by the system actor.",
+        " handling cycle, recorded as events by the system actor; and every running key-project"
+        " task the same way, each level once.",
     )
     parser.add_argument(
         "--now",
@@ -46,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         "checked": report.checked,
         "issued": dict(report.issued),
         "conflicts": report.conflicts,
+        "projects_checked": report.projects_checked,
+        "task_issued": dict(report.task_issued),
     }
     if args.as_json:
         print(json.dumps(summary))
@@ -55,4 +58,6 @@ def run(args: argparse.Namespace) -> int:
             f"checked {report.checked} open cases at {now.isoformat(timespec='minutes')};"
             f" warnings issued: {issued}"
         )
+        on_tasks = ", ".join(f"{k} {v}" for k, v in sorted(report.task_issued.items())) or "none"
+        print(f"checked {report.projects_checked} running key projects; task warnings: {on_tasks}")
     return 0

@@ -208,6 +208,22 @@ ACCESS: dict[str, frozenset[Role]] = {
     "open311.request": PUBLIC,
     "open311.token": PUBLIC,
     "open311.create": frozenset({W, H, E, L, S}),
+    # Key projects (重点项目): opened by a supervisor, planned by the leader, worked by staff;
+    # read by the roles that run them or hold them to account (tasks name the staff who answer
+    # for them, so not by other platforms: the events are withheld from the public stream too).
+    "projects.open": frozenset({S, A}),
+    "projects.list": STAFF | {S, N, L, A},
+    "projects.show": STAFF | {S, N, L, A},
+    "projects.board": STAFF | {S, N, L, A},
+    "projects.tasks": STAFF | {S, N, L, A},
+    "projects.set_task_force": frozenset({L, S}),
+    "projects.add_task": frozenset({L, S}),
+    "projects.report_progress": STAFF,
+    "projects.complete_task": STAFF,
+    "projects.block_task": STAFF,
+    "projects.answer_blockage": frozenset({L}),
+    "projects.link": STAFF | {L, S},
+    "projects.close": frozenset({L}),
 }
 
 

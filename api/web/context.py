@@ -125,6 +125,7 @@ class Web:
             ("/matters", "matters_page.nav", frozenset({N})),
             ("/portal/visits", "nav.visits", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),
+            ("/projects", "project.nav", frozenset({S, A, N, L, H, W})),
             ("/stationed", "stationed.nav", frozenset({W, H})),
             ("/portal/stationed", "stationed.portal_nav", PORTAL),
             ("/secondments", "secondment.nav", frozenset({S, A})),

@@ -5,23 +5,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from api.web.names import Names, load_names
+from api.web import unit_rates
+from api.web.names import DIRECTORY_PAGE, Names, load_names
 from domain.application import Casetrail
 from infra.figures import Figures
 from infra.readside import ReadSide
+from projections.engagement import EngagementProjection
 from projections.figures import time_filters
 from projections.figures.board import STATES
 from projections.figures.context import Context
-from projections.figures.coverage import Coverage, Quota, coverage, monthly_quota
-from projections.figures.facts import Facts
+from projections.figures.coverage import Coverage, Quota, monthly_quota
+from projections.figures.facts import Facts, Row
 from projections.figures.handling import handling_rates_by
-from projections.figures.lists import Lists, red_black_lists
+from projections.figures.lists import (
+    Lists,
+    lists_of,
+    red_black_lists,
+    review_members,
+    unit_members,
+)
 from projections.figures.periods import Period
-from projections.figures.ranking import Ranked, annual_ranking
+from projections.figures.ranking import Ranked, annual_ranking, rank_units
 from projections.figures.reviews import review_rates, review_rates_by
+from projections.query import AnyOf, Compare, Filter, In, InSelect, Not, all_of
+from projections.store import PageQuery
+from projections.values import encode
 
 VIEWS = ["cases", "reviews", "directory", "engagement"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
@@ -33,6 +44,9 @@ class Dashboard:
     facts: Facts
     ctx: Context
     names: Names
+    read: ReadSide | None = None
+    """Set (``open_counted``): the figures that can be are counted by the view store, and
+    ``facts`` is empty."""
 
     @property
     def stamp(self) -> dict[str, object]:
@@ -89,16 +103,27 @@ def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:
     return rows
 
 
+def open_counted(app: Casetrail, read: ReadSide, now: datetime | None = None) -> Dashboard:
+    """A dashboard whose figures the view store counts (``api/web/unit_rates.py``): no row
+    is read to work them out."""
+    return Dashboard(Facts(), figure_context(app, read, now), load_names(read), read)
+
+
 def rates_by_unit(d: Dashboard, period: Period) -> list[dict[str, Any]]:
-    reviews = review_rates_by("unit", d.facts, period, d.ctx)
-    handling = handling_rates_by(d.facts, "unit", period, d.ctx)
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        merged = unit_rates.rates_by_unit(d.read, d.names, period, d.ctx)
+    else:
+        reviews = review_rates_by("unit", d.facts, period, d.ctx)
+        handling = handling_rates_by(d.facts, "unit", period, d.ctx)
+        merged = {
+            unit: {**handling.get(unit, {}), **reviews.get(unit, {})}
+            for unit in set(reviews) | set(handling)
+        }
     rows: list[dict[str, Any]] = []
-    for unit in sorted(set(reviews) | set(handling)):
+    for unit in sorted(merged):
         if unit == "-":
             continue
-        rates = {
-            k: r.as_dict() for k, r in {**handling.get(unit, {}), **reviews.get(unit, {})}.items()
-        }
+        rates = {k: r.as_dict() for k, r in merged[unit].items()}
         rows.append({"unit": d.names.unit(unit), "rates": rates})
     rows.sort(key=lambda r: -(r["rates"].get("good_review_rate", {}).get("value") or -1))
     return rows
@@ -106,6 +131,8 @@ def rates_by_unit(d: Dashboard, period: Period) -> list[dict[str, Any]]:
 
 def review_trend(d: Dashboard, months: list[str]) -> list[dict[str, Any]]:
     """好评率 and 差评率 of all ratings, month by month."""
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        return unit_rates.review_trend(d.read, d.ctx, months)
     trend = []
     for month in months:
         rates = review_rates(d.facts, Period.parse(month), d.ctx)
@@ -121,6 +148,19 @@ def review_trend(d: Dashboard, months: list[str]) -> list[dict[str, Any]]:
 
 
 def lists(d: Dashboard, period: Period) -> dict[str, Lists]:
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        read = d.read
+        units = unit_members(rank_units(unit_rates.unit_measures(read, d.names, period, d.ctx),
+                                        d.ctx))
+        return {
+            "unit": lists_of("unit", units, period, d.ctx),
+            **{
+                dim: lists_of(dim, review_members(
+                    unit_rates.review_rates_of(read, d.names, dim, period, d.ctx)
+                ), period, d.ctx)
+                for dim in ("window", "staff")
+            },
+        }
     return {
         dim: red_black_lists(dim, d.facts, period, d.ctx) for dim in ("unit", "window", "staff")
     }
@@ -134,19 +174,9 @@ def member_name(d: Dashboard, dimension: str, member: str) -> str:
     return d.names.person(member)
 
 
-def leader_coverage(d: Dashboard, month: Period) -> tuple[Coverage, list[Quota]]:
-    return coverage(d.facts), monthly_quota(d.facts, month, d.ctx)
-
-
-def visits_per_month(d: Dashboard, months: list[str]) -> list[tuple[str, int]]:
-    tz = d.ctx.policy.tz
-    return [
-        (m, sum(1 for v in d.facts.visits if Period.parse(m).contains(v["started_at"], tz)))
-        for m in months
-    ]
-
-
 def ranking(d: Dashboard, year: Period) -> list[Ranked]:
+    if d.read is not None and unit_rates.counted_here(d.ctx):
+        return rank_units(unit_rates.unit_measures(d.read, d.names, year, d.ctx), d.ctx)
     return annual_ranking(d.facts, year, d.ctx)
 
 
@@ -172,3 +202,168 @@ def chosen(value: str, options: list[str], default: int = 0) -> str:
 LAST_COMPLETE = 1
 """Quarterly and monthly figures open on the last complete period (the current one is still
 running)."""
+
+
+MOST_VISITS_A_MONTH = 1000
+"""More visits than one leader makes in a month (a page's bound, not a rule)."""
+MOST_FINDINGS = 2000
+
+
+def leader_quota(
+    app: Casetrail, read: ReadSide, leader_id: str, now: datetime | None = None
+) -> tuple[Quota | None, Period]:
+    """One leader's quota for the current month, by the coverage figure's own formula over
+    only the rows it counts: the leader, their visits of the month (an index range), those
+    visits' findings and the cases the findings opened (fetched by id)."""
+    read.refresh(VIEWS)
+    ctx = Context(now or app.now(), app.work_calendar(), app.policy, read.position("engagement"))
+    today = ctx.today
+    month = Period.parse(f"{today.year}-{today.month:02d}")
+    leader = read.lookup("directory", "leaders", "id", [leader_id]).get(leader_id)
+    if leader is None:
+        return None, month
+    tz = ctx.policy.tz
+    start = datetime.combine(month.first, time(), tzinfo=tz)
+    end = datetime.combine(month.after, time(), tzinfo=tz)
+    in_month = _visits_counting_in(month, start, end)
+    visits = read.page(
+        "engagement",
+        "visits",
+        PageQuery("started_at", False, MOST_VISITS_A_MONTH, equals={"leader_id": leader_id},
+                  where=in_month),
+    )
+    ids = tuple(str(v["id"]) for v in visits)
+    findings = read.page(
+        "engagement",
+        "visit_findings",
+        PageQuery("visit_id", False, MOST_FINDINGS, where=In("visit_id", ids)),
+    ) if ids else []
+    cases = read.lookup("cases", "cases", "id", [f["case_id"] for f in findings])
+    facts = Facts(
+        leaders=[leader], visits=visits, visit_findings=findings, cases=list(cases.values())
+    )
+    mine = monthly_quota(facts, month, ctx)
+    return (mine[0] if mine else None), month
+
+
+def figure_context(app: Casetrail, read: ReadSide, now: datetime | None = None) -> Context:
+    """The moment, calendar and policy of a figure, stamped with the position of the views it
+    reads (the least of them, as ``Figures.context`` stamps it), without reading any row."""
+    read.refresh(VIEWS)
+    position = min(read.position(name) for name in VIEWS)
+    return Context(now or app.now(), app.work_calendar(), app.policy, position)
+
+
+MONTH_PAGE = 1000
+"""Visits of a month read a page at a time (keyset, in start order)."""
+IDS_AT_ONCE = 500
+"""The most ids one ``IN`` names."""
+
+
+def month_dashboard(read: ReadSide, month: Period, ctx: Context) -> Dashboard:
+    """The coverage figure's facts for one month, and only those: the leaders, the month's
+    visits (an index range on ``started_at``, a page at a time), their findings and the cases
+    they opened (fetched by id). ``monthly_quota`` over them equals the quota over every row."""
+    names = load_names(read)
+    tz = ctx.policy.tz
+    start = datetime.combine(month.first, time(), tzinfo=tz)
+    end = datetime.combine(month.after, time(), tzinfo=tz)
+    in_month = _visits_counting_in(month, start, end)
+    visits: list[Row] = []
+    after: tuple[Any, ...] | None = None
+    while True:
+        query = PageQuery("started_at", False, MONTH_PAGE, where=in_month, after=after)
+        found = read.page("engagement", "visits", query)
+        visits += found
+        if len(found) < MONTH_PAGE:
+            break
+        after = _keyset(found[-1])
+    ids = [str(v["id"]) for v in visits]
+    findings: list[Row] = []
+    for chunk in _chunks(ids):
+        findings += _all_pages(read, "visit_findings", In("visit_id", chunk))
+    opened = [str(f["case_id"]) for f in findings if f["case_id"]]
+    cases: list[Row] = []
+    for chunk in _chunks(opened):
+        cases += read.lookup("cases", "cases", "id", chunk).values()
+    facts = Facts(
+        leaders=list(names.leaders.values()),
+        visits=visits,
+        visit_findings=findings,
+        cases=cases,
+    )
+    return Dashboard(facts, ctx, names)
+
+
+def coverage_counted(read: ReadSide) -> Coverage:
+    """Who is linked to whom, counted by the store: the key enterprises (and those covered by a
+    linked leader), and the leaders and key enterprises no link names (bounded lists)."""
+    linked = Compare("linked", "=", True)
+    links = EngagementProjection().table("leader_links")
+    key = Compare("key_enterprise", "=", True)
+    covered = InSelect("id", links, "enterprise_id", linked)
+    unlinked = Not(InSelect("id", links, "leader_id", linked))
+    lonely_leaders = read.page(
+        "directory", "leaders", PageQuery("id", False, DIRECTORY_PAGE, where=unlinked)
+    )
+    uncovered = read.page(
+        "directory", "enterprises",
+        PageQuery("id", False, DIRECTORY_PAGE, where=all_of(key, Not(covered))),
+    )
+    return Coverage(
+        leaders_without_enterprise=sorted(str(r["id"]) for r in lonely_leaders),
+        key_enterprises_without_leader=sorted(str(r["id"]) for r in uncovered),
+        key_enterprises=read.count("directory", "enterprises", key),
+        covered_key_enterprises=read.count("directory", "enterprises", all_of(key, covered)),
+    )
+
+
+def visits_counted(read: ReadSide, ctx: Context, months: list[str]) -> list[tuple[str, int]]:
+    """Visits begun in each month (in the jurisdiction's time), one count each."""
+    tz = ctx.policy.tz
+    counted = []
+    for m in months:
+        month = Period.parse(m)
+        start = datetime.combine(month.first, time(), tzinfo=tz)
+        end = datetime.combine(month.after, time(), tzinfo=tz)
+        where = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+        counted.append((m, read.count("engagement", "visits", where)))
+    return counted
+
+
+def _visits_counting_in(month: Period, start: datetime, end: datetime) -> Filter:
+    """Visits begun in the month, and front-line weeks given as a date range begun before it
+    whose last day falls in it or later (a range spans at most 31 days): each counts its
+    working days in the month (``monthly_quota``)."""
+    began = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    reaching = all_of(
+        Compare("started_at", ">=", start - timedelta(days=31)),
+        Compare("started_at", "<", start),
+        Compare("ended_on", ">=", month.first.isoformat()),
+    )
+    return AnyOf((began, reaching))
+
+
+def _keyset(row: Row) -> tuple[Any, ...]:
+    """The stored (``started_at``, ``id``) of a visit: where the next page starts."""
+    table = EngagementProjection().table("visits")
+    return tuple(encode(table.column(c), row[c]) for c in ("started_at", "id"))
+
+
+def _chunks(ids: list[str]) -> list[tuple[str, ...]]:
+    unique = list(dict.fromkeys(ids))
+    return [tuple(unique[i : i + IDS_AT_ONCE]) for i in range(0, len(unique), IDS_AT_ONCE)]
+
+
+def _all_pages(read: ReadSide, table: str, where: Filter) -> list[Row]:
+    """Every engagement row of ``table`` matching ``where`` (a bounded set: the findings of
+    at most ``IDS_AT_ONCE`` visits), a page at a time."""
+    rows: list[Row] = []
+    offset = 0
+    while True:
+        found = read.page("engagement", table,
+                          PageQuery("visit_id", False, MONTH_PAGE, where=where, offset=offset))
+        rows += found
+        if len(found) < MONTH_PAGE:
+            return rows
+        offset += MONTH_PAGE

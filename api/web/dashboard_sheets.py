@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from api.web import dashboard as figures
 from api.web.dashboard import BoardFigure, Dashboard
 from api.web.i18n import Locale
 from api.web.sheets import Column, Download, Sheet
+from projections.figures.coverage import monthly_quota
 from projections.figures.periods import Period
 
 UNIT_RATES = (
@@ -91,7 +93,8 @@ def lists(d: Dashboard, loc: Locale, period: str) -> Download:
 
 
 def coverage(d: Dashboard, loc: Locale, period: str) -> Download:
-    _, quotas = figures.leader_coverage(d, Period.parse(period))
+    """The month's quotas: ``d`` may hold only that month's facts (``month_dashboard``)."""
+    quotas = monthly_quota(d.facts, Period.parse(period), d.ctx)
     sheet = Sheet(
         loc.t("coverage.quota_chart", month=period),
         [
@@ -148,6 +151,11 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
+def coverage_options(today: date) -> tuple[list[str], int]:
+    """The months the coverage dashboard offers, and the one it opens on."""
+    return list(reversed(figures.last_months(today))), figures.LAST_COMPLETE
+
+
 def period_options(name: str, d: Dashboard) -> tuple[list[str], int]:
     """The periods a dashboard offers and which one it opens on, as its page does."""
     if name == "reviews":
@@ -155,7 +163,7 @@ def period_options(name: str, d: Dashboard) -> tuple[list[str], int]:
     if name == "lists":
         return figures.quarters(d.today) + figures.years(d.today), figures.LAST_COMPLETE
     if name == "coverage":
-        return list(reversed(figures.last_months(d.today))), figures.LAST_COMPLETE
+        return coverage_options(d.today)
     if name == "ranking":
         return figures.years(d.today), 0
     return [""], 0

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from api.web.paging import ranked_page
 from domain.actors import Role
 from domain.application import Casetrail
 from domain.case import Case
@@ -21,6 +22,8 @@ from domain.errors import DomainError
 from domain.supervision import Supervision
 from infra.identity import Principal
 from infra.readside import ReadSide
+from projections.query import NOTHING, Compare, Filter, all_of
+from projections.store import PageQuery
 
 Row = dict[str, Any]
 PAGE_SIZE = 20
@@ -78,26 +81,87 @@ def state_of(order: Supervision, now: datetime) -> str:
     )
 
 
-def orders_for(read: ReadSide, caller: Principal, now: datetime) -> list[Order]:
-    """The orders the caller follows, the most pressing first (unanswered, then by due date)."""
+ORDERS = ("oversight", "supervision_orders")
+RANKS = ("overdue", "open", "answered", "closed")
+"""The list's groups, most pressing first; within one, by due date then id."""
+OPEN_RANKS = RANKS[:3]
+ON_ONE_TARGET = 200
+"""The most orders a case page lists (a case is supervised a handful of times)."""
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[Order]
+    total: int
+    page_no: int
+    pages: int
+
+    @property
+    def more(self) -> int:
+        """Orders beyond this page (the desk links to the full list for them)."""
+        return max(0, self.total - len(self.orders))
+
+
+def rank_filters(now: datetime) -> dict[str, Filter]:
+    """Each group of ``RANKS`` as a filter the store answers (``order_state``, in SQL)."""
+    unanswered = all_of(Compare("closed_at", "=", None), Compare("responded_at", "=", None))
+    return {
+        "overdue": all_of(unanswered, Compare("due_at", "<=", now)),
+        "open": all_of(unanswered, Compare("due_at", ">", now)),
+        "answered": all_of(Compare("closed_at", "=", None), Compare("responded_at", "!=", None)),
+        "closed": Compare("closed_at", "!=", None),
+    }
+
+
+def scope_filter(caller: Principal) -> Filter | None:
+    """A supervisor follows every order; the staff of a unit those addressed to it."""
+    if caller.role is Role.SUPERVISOR:
+        return None
+    return Compare("unit_id", "=", str(caller.unit_id)) if caller.unit_id else NOTHING
+
+
+def orders_page(
+    read: ReadSide,
+    caller: Principal,
+    now: datetime,
+    page_no: int = 1,
+    *,
+    size: int = PAGE_SIZE,
+    ranks: tuple[str, ...] = RANKS,
+) -> OrderPage:
+    """One page of the orders the caller follows, the most pressing first (unanswered, then by
+    due date): a count per group and a bounded page of the groups the page falls in, each on
+    the view's (unit, due date) index."""
     read.refresh(["oversight"])
-    rows = read.rows("oversight", "supervision_orders")
-    if caller.role is not Role.SUPERVISOR:
-        unit = str(caller.unit_id) if caller.unit_id else None
-        rows = [r for r in rows if unit is not None and r["unit_id"] == unit]
+    scope = scope_filter(caller)
+    groups = {rank: all_of(scope, where) for rank, where in rank_filters(now).items()
+              if rank in ranks}
+    found = ranked_page(read, ORDERS, groups, "due_at", page_no=page_no, size=size)
+    return OrderPage([Order(r, now) for r in found.rows], found.total, found.page_no,
+                     found.pages)
+
+
+def orders_on(read: ReadSide, caller: Principal, now: datetime, target_id: UUID | str
+              ) -> list[Order]:
+    """The orders on one case (or unit) the caller follows, most pressing first."""
+    read.refresh(["oversight"])
+    where = all_of(scope_filter(caller), Compare("target_id", "=", str(target_id)))
+    rows = read.page(*ORDERS, PageQuery("due_at", False, ON_ONE_TARGET, where=where))
     orders = [Order(r, now) for r in rows]
     rank = {"overdue": 0, "open": 1, "answered_late": 2, "answered": 2, "closed": 3}
     return sorted(orders, key=lambda o: (rank[o.state], o.row["due_at"], o.id))
 
 
-def orders_on(orders: list[Order], target_id: UUID | str) -> list[Order]:
-    return [o for o in orders if o.row["target_id"] == str(target_id)]
+def case_rows(read: ReadSide, orders: list[Order]) -> dict[str, Row]:
+    """The cases these orders are on, by id (fetched by id), so each is named by its summary."""
+    read.refresh(["cases"])
+    ids = [o.row["target_id"] for o in orders if o.row["target_kind"] == "case"]
+    return read.lookup("cases", "cases", "id", ids)
 
 
-def page_of(items: list[Order], page_no: int) -> tuple[list[Order], int]:
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page_no = min(page_no, pages)
-    return items[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE], pages
+MOST_WAITING = 200
+"""The most requests of each kind (returns, extensions) the approvals queue weighs, oldest
+first."""
 
 
 @dataclass(frozen=True)
@@ -112,17 +176,26 @@ class Awaiting:
 def approvals_for(app: Casetrail, read: ReadSide, caller: Principal) -> list[Awaiting]:
     """Extensions and returns this head may decide now, oldest request first."""
     read.refresh(["cases"])
+    # Returns asked anywhere (the case rules say whether this head is on the dispatching side)
+    # and extensions asked in the head's own unit: only the lead unit's head decides those.
+    extensions = (
+        all_of(
+            Compare("status", "=", CaseStatus.IN_PROGRESS.value),
+            Compare("lead_unit_id", "=", str(caller.unit_id)),
+            Compare("extension_requested_at", "!=", None),
+        )
+        if caller.unit_id
+        else NOTHING
+    )
+    returns = Compare("status", "=", CaseStatus.RETURN_REQUESTED.value)
     candidates = [
-        r
-        for r in read.rows("cases", "cases")
-        if r["status"] in (CaseStatus.IN_PROGRESS.value, CaseStatus.RETURN_REQUESTED.value)
+        row
+        for where in (returns, extensions)
+        for row in read.page("cases", "cases", PageQuery("updated_at", False, MOST_WAITING,
+                                                         where=where))
     ]
     waiting: list[Awaiting] = []
     for row in candidates:
-        if row["status"] == CaseStatus.IN_PROGRESS.value and row["lead_unit_id"] != str(
-            caller.unit_id
-        ):
-            continue  # only the lead unit's head decides its extensions
         case = app.case(UUID(str(row["id"])))
         step = _decision(app, case, caller)
         if step is not None:

@@ -16,6 +16,7 @@ from infra.demo.engagement import link_leaders, visit_enterprises
 from infra.demo.merit import clear_false_accusation, commend_and_sanction
 from infra.demo.oversight import hold_accountable, publish_finished_periods, supervise
 from infra.demo.people import seed_directory
+from infra.demo.projects import run_projects
 from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
 from infra.demo.stationed import front_line_weeks, second_cadres, serve_enterprises
@@ -75,4 +76,5 @@ def seed_demo(
     publish_finished_periods(run, min(filings).date() if filings else end.date())
     commend_and_sanction(run)
     clear_false_accusation(run, case_ids)
+    run_projects(run, case_ids)
     return summary

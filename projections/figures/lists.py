@@ -18,7 +18,8 @@ from domain.list_rules import DIGITS, Floors, Measured, Side, ranked, sides
 from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.periods import Period
-from projections.figures.ranking import annual_ranking
+from projections.figures.ranking import Ranked, annual_ranking
+from projections.figures.rates import Rate
 from projections.figures.reviews import review_rates_by
 
 DIMENSIONS = ("unit", "window", "staff")
@@ -44,14 +45,21 @@ class Lists:
 def measured_members(dimension: str, facts: Facts, period: Period, ctx: Context) -> list[Measured]:
     """Every member of ``dimension`` with the figures the lists (and the ranking) go by."""
     if dimension == "unit":
-        return [
-            Measured(r.unit_id, r.composite, r.sample, figures=r.rates)
-            for r in annual_ranking(facts, period, ctx)
-        ]
+        return unit_members(annual_ranking(facts, period, ctx))
     if dimension not in ("staff", "window"):
         raise ValueError(f"lists are kept for staff, window and unit, not {dimension!r}")
+    return review_members(review_rates_by(dimension, facts, period, ctx))
+
+
+def unit_members(ranking: list[Ranked]) -> list[Measured]:
+    """Units go by the ranking's composite."""
+    return [Measured(r.unit_id, r.composite, r.sample, figures=r.rates) for r in ranking]
+
+
+def review_members(rates_by: dict[str, dict[str, Rate]]) -> list[Measured]:
+    """Staff and windows go by their 好评率 (差评率 deciding between equals), in member order."""
     members = []
-    for member, rates in review_rates_by(dimension, facts, period, ctx).items():
+    for member, rates in rates_by.items():
         good, bad = rates["good_review_rate"], rates["bad_review_rate"]
         if member == "-":
             continue
@@ -77,7 +85,11 @@ def floors(dimension: str, ctx: Context) -> Floors:
 
 
 def red_black_lists(dimension: str, facts: Facts, period: Period, ctx: Context) -> Lists:
-    members = measured_members(dimension, facts, period, ctx)
+    return lists_of(dimension, measured_members(dimension, facts, period, ctx), period, ctx)
+
+
+def lists_of(dimension: str, members: list[Measured], period: Period, ctx: Context) -> Lists:
+    """Who of the measured ``members`` goes on the red and the black list."""
     if ctx.first_review_formulas:
         return _by_position(dimension, members, period, ctx)
     rules = floors(dimension, ctx)

@@ -50,8 +50,16 @@ def unit_rates(
 
 
 def annual_ranking(facts: Facts, period: Period, ctx: Context) -> list[Ranked]:
-    weights = ctx.policy.assessment_weights
     measured = {str(u["id"]): unit_rates(facts, str(u["id"]), period, ctx) for u in facts.units}
+    return rank_units(measured, ctx)
+
+
+def rank_units(
+    measured: dict[str, tuple[int, dict[str, float | None]]], ctx: Context
+) -> list[Ranked]:
+    """The ranking of units measured as ``unit_rates`` measures them (sample, rates), in the
+    order of the directory's units."""
+    weights = ctx.policy.assessment_weights
     eligible = {u: m for u, m in measured.items() if m[0] >= ctx.policy.lists.min_sample}
     averages = {k: _mean([m[1].get(k) for m in eligible.values()]) for k in weights}
     scored = []

@@ -100,7 +100,11 @@ def test_pauses_extensions_and_alerts_reach_the_row(app: Casetrail, clock: FakeC
     clock.set(datetime(2026, 6, 4, 9, 0, tzinfo=CHINA))
     app.resume(case_id, "检测完成", actor=LI)
     app.request_extension(case_id, date(2026, 7, 1), "需会商", actor=LI)
+    asked = rows_by_id(app, CaseProjection(), "cases")[str(case_id)]
+    assert asked["extension_requested_at"] == clock.now  # in the head's approvals queue
     app.decide_extension(case_id, True, "同意", actor=WANG)
+    decided = rows_by_id(app, CaseProjection(), "cases")[str(case_id)]
+    assert decided["extension_requested_at"] is None
     clock.set(datetime(2026, 7, 2, 9, 0, tzinfo=CHINA))
     app.issue_due_alerts(case_id, actor=SYSTEM)
     row = rows_by_id(app, CaseProjection(), "cases")[str(case_id)]

@@ -17,7 +17,7 @@ from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from api.web.steps import FIELDS, PRIMARY, Values, offered_steps, take_step
-from api.web.supervision_data import orders_for, orders_on
+from api.web.supervision_data import orders_on
 from domain.case import Case
 from domain.errors import ConflictError, DomainError, IllegalStepError, InvalidInputError
 from infra.identity import Principal
@@ -101,7 +101,7 @@ def render_case(
         conflict=conflict,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),
         units=names.sorted_units(),
-        orders=orders_on(orders_for(web.container.read, caller, app.now()), case.id),
+        orders=orders_on(web.container.read, caller, app.now(), case.id),
         case_rows={str(case.id): {"summary": case.summary}},
     )
 

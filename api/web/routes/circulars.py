@@ -5,7 +5,9 @@ that edition does not carry, and the refusal is shown beside the form)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.web.context import Web, WebDep
@@ -15,18 +17,29 @@ from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
 from domain.circular import SourceKind
 from domain.errors import DomainError
+from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 OFFICE = frozenset({Role.SUPERVISOR})
 SUBJECT_ROWS = 3
 """Blank subject rows the form offers; rows left blank are skipped."""
 Values = dict[str, str]
+PAGE_SIZE = 50
+"""Circulars listed a page at a time, the latest first."""
+EDITIONS = 40
+"""The latest published editions the form's hint names."""
 
 
 @router.get("/circulars")
-def circulars(web: WebDep, done: str = "") -> Response:
+def circulars(
+    web: WebDep,
+    done: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
     web.require(OFFICE)
-    return _page(web, {"source_kind": SourceKind.LIST.value}, done=done == "published")
+    return _page(
+        web, {"source_kind": SourceKind.LIST.value}, done=done == "published", page_no=page_no
+    )
 
 
 @router.post("/circulars")
@@ -69,22 +82,35 @@ def _blank() -> Values:
 
 
 def _page(
-    web: Web, values: Values, *, done: bool = False, error: str = "", status: int = 200
+    web: Web,
+    values: Values,
+    *,
+    done: bool = False,
+    error: str = "",
+    status: int = 200,
+    page_no: int = 1,
 ) -> Response:
     read = web.container.read
     read.refresh(["oversight"])
-    published = sorted(
-        read.rows("oversight", "circulars"), key=lambda r: r["published_at"], reverse=True
+    total = read.count("oversight", "circulars")
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_no = min(page_no, pages)
+    published = read.page(
+        "oversight",
+        "circulars",
+        PageQuery("published_at", True, PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE),
     )
-    editions = sorted(
-        read.rows("oversight", "publications"), key=lambda r: (r["what"], r["period"])
-    )
+    latest = read.page("oversight", "publications", PageQuery("published_at", True, EDITIONS))
+    editions = sorted(latest, key=lambda r: (r["what"], r["period"]))
     names = load_names(read)
     return page(
         web,
         "circulars.html",
         status=status,
         circulars=published,
+        total=total,
+        page_no=page_no,
+        pages=pages,
         editions=editions,
         names=names,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),

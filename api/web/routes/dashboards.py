@@ -13,8 +13,8 @@ from api.web import dashboard as figures
 from api.web.charts import Series
 from api.web.context import DASHBOARDS, WebDep
 from api.web.render import WebRoute, page, redirect
-from infra.figures import stationed_figure
-from projections.figures.coverage import Quota
+from infra.figures import stationed_read
+from projections.figures.coverage import Quota, monthly_quota
 from projections.figures.periods import Period
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -68,7 +68,7 @@ def time_limits(web: WebDep) -> Response:
 @router.get("/dashboards/reviews")
 def reviews(web: WebDep, quarter: PeriodQuery = "") -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    d = figures.open_counted(web.app, web.container.read)  # counted in SQL, no row read
     loc = web.locale
     options = figures.quarters(d.today)
     period = figures.chosen(quarter, options, figures.LAST_COMPLETE)
@@ -110,7 +110,7 @@ def reviews(web: WebDep, quarter: PeriodQuery = "") -> Response:
 @router.get("/dashboards/lists")
 def red_black(web: WebDep, quarter: PeriodQuery = "") -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    d = figures.open_counted(web.app, web.container.read)  # counted in SQL, no row read
     loc = web.locale
     options = figures.quarters(d.today) + figures.years(d.today)
     period = figures.chosen(quarter, options, figures.LAST_COMPLETE)
@@ -146,15 +146,18 @@ def red_black(web: WebDep, quarter: PeriodQuery = "") -> Response:
 @router.get("/dashboards/coverage")
 def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    read = web.container.read
+    ctx = figures.figure_context(web.app, read)
     loc = web.locale
-    months = figures.last_months(d.today)
+    months = figures.last_months(ctx.today)
     options = list(reversed(months))
     chosen = figures.chosen(month, options, figures.LAST_COMPLETE)
-    cover, quotas = figures.leader_coverage(d, Period.parse(chosen))
-    per_month = figures.visits_per_month(d, months)
-    web.container.read.refresh(["stationed"])
-    stationed = stationed_figure(web.container.read.store, d.facts, chosen)
+    # The month's rows and counts in SQL, never every visit and link (docs/read-models.md).
+    d = figures.month_dashboard(read, Period.parse(chosen), ctx)
+    cover = figures.coverage_counted(read)
+    quotas = monthly_quota(d.facts, Period.parse(chosen), d.ctx)
+    per_month = figures.visits_counted(read, ctx, months)
+    stationed = stationed_read(read, chosen)
     return page(
         web,
         "dash_coverage.html",
@@ -203,7 +206,7 @@ def _share(quota: Quota) -> float:
 @router.get("/dashboards/ranking")
 def ranking(web: WebDep, year: PeriodQuery = "") -> Response:
     web.require(DASHBOARDS)
-    d = figures.open_dashboard(web.app, web.container.read)
+    d = figures.open_counted(web.app, web.container.read)  # counted in SQL, no row read
     loc = web.locale
     options = figures.years(d.today)
     chosen = figures.chosen(year, options)

@@ -12,7 +12,7 @@ from api.web.desk_data import load_desk
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
-from api.web.supervision_data import orders_for
+from api.web.supervision_data import OPEN_RANKS, case_rows, orders_page
 from domain.case_rules import CASE_TYPES, CHANNELS
 from domain.errors import DomainError
 
@@ -41,19 +41,19 @@ def desk(web: WebDep, done: str = "") -> Response:
     data = load_desk(web.app, web.container.read, caller, web.app.now())
     names = load_names(web.container.read)
     sent = done == "sent-to-desk"
-    orders = [
-        o for o in orders_for(web.container.read, caller, web.app.now()) if o.state != "closed"
-    ]
-    # The most pressing few; the 督办 page lists them all, a page at a time.
+    # The most pressing few open ones; the 督办 page lists them all, a page at a time.
+    orders = orders_page(
+        web.container.read, caller, web.app.now(), size=DESK_ORDERS, ranks=OPEN_RANKS
+    )
     return page(
         web,
         "desk.html",
         desk=data,
         names=names,
         sent_to_desk=sent,
-        orders=orders[:DESK_ORDERS],
-        more_orders=len(orders) - DESK_ORDERS,
-        case_rows=_rows(web),
+        orders=orders.orders,
+        more_orders=orders.more,
+        case_rows=case_rows(web.container.read, orders.orders),
     )
 
 
@@ -118,11 +118,6 @@ def file_case(
         # A confidential demand recorded outside the receiving desk goes there, out of sight.
         return redirect(web, "/desk?done=sent-to-desk")
     return redirect(web, f"/cases/{saved.id}?done=filed")
-
-
-def _rows(web: WebDep) -> dict[str, dict[str, object]]:
-    """Cases by id, so a 督办 on a case is named by its summary."""
-    return {str(r["id"]): r for r in web.container.read.rows("cases", "cases")}
 
 
 def _form(web: WebDep, values: dict[str, str], error: str = "", status: int = 200) -> Response:

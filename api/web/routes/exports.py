@@ -12,6 +12,7 @@ from api.web.context import DASHBOARDS, WebDep
 from api.web.i18n import Locale
 from api.web.render import WebRoute, finish
 from domain.errors import NotFoundError
+from projections.figures.periods import Period
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -30,7 +31,13 @@ def download_dashboard(
     if build is None:  # the board is counted by the view store, not from every row
         board = dashboard_sheets.board(figures.open_board(web.app, web.container.read), web.locale)
         return finish(web, attachment(board, fmt, web.locale))
-    d = figures.open_dashboard(web.app, web.container.read)
+    if name == "coverage":  # one month's rows, read by index (docs/read-models.md)
+        ctx = figures.figure_context(web.app, web.container.read)
+        options, default = dashboard_sheets.coverage_options(ctx.today)
+        chosen = figures.chosen(period, options, default)
+        d = figures.month_dashboard(web.container.read, Period.parse(chosen), ctx)
+        return finish(web, attachment(build(d, web.locale, chosen), fmt, web.locale))
+    d = figures.open_counted(web.app, web.container.read)  # counted by the view store
     options, default = dashboard_sheets.period_options(name, d)
     download = build(d, web.locale, figures.chosen(period, options, default))
     return finish(web, attachment(download, fmt, web.locale))

@@ -8,35 +8,62 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Form, Query, Response
 
 from api.http.access import Scope, scope_of
 from api.web.context import DESK, WebDep
 from api.web.names import load_names
+from api.web.paging import ranked_page
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
 from domain.actors import Role
 from domain.errors import DomainError, NotFoundError
 from domain.rectification import Outcome, Rectification
 from infra.identity import Principal
+from projections.query import NOTHING, Compare, Filter, all_of
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
+PAGE_SIZE = 50
+"""Rectifications listed a page at a time."""
 STEPS = ("callback", "verification", "measures", "extension", "completion")
 
 
 @router.get("/desk/rectifications")
-def listing(web: WebDep) -> Response:
+def listing(
+    web: WebDep, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
+) -> Response:
     caller = web.require(DESK)
     read = web.container.read
     read.refresh(["reviews", "directory"])
     names = load_names(read)
-    rows = read.rows("reviews", "rectifications")
+    scope: Filter | None = None
     if scope_of(caller.role) is not Scope.ALL:
         unit = names.unit_of(caller.login)
-        rows = [r for r in rows if str(r["unit_id"]) == unit]
-    rows.sort(key=lambda r: (r["completed_at"] is not None, r["rectification_due_at"]))
-    return page(web, "rectifications.html", rows=rows, names=names, now=web.app.now())
+        scope = Compare("unit_id", "=", unit) if unit else NOTHING
+    # The open ones first, each group by its rectification deadline, a page at a time.
+    groups = {
+        "open": all_of(scope, Compare("completed_at", "=", None)),
+        "done": all_of(scope, Compare("completed_at", "!=", None)),
+    }
+    found = ranked_page(
+        read,
+        ("reviews", "rectifications"),
+        groups,
+        "rectification_due_at",
+        page_no=page_no,
+        size=PAGE_SIZE,
+    )
+    return page(
+        web,
+        "rectifications.html",
+        rows=found.rows,
+        total=found.total,
+        page_no=found.page_no,
+        pages=found.pages,
+        names=names,
+        now=web.app.now(),
+    )
 
 
 @router.get("/desk/rectifications/{rectification_id}")

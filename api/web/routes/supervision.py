@@ -15,7 +15,7 @@ from api.web.context import Web, WebDep
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
-from api.web.supervision_data import LATE, approvals_for, orders_for, page_of, state_of
+from api.web.supervision_data import LATE, approvals_for, case_rows, orders_page, state_of
 from domain.actors import Role
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.supervision import Supervision
@@ -35,17 +35,16 @@ def order_list(
     web: WebDep, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
 ) -> Response:
     caller = web.require(FOLLOWERS)
-    orders = orders_for(web.container.read, caller, web.app.now())
-    shown, pages = page_of(orders, page_no)
+    found = orders_page(web.container.read, caller, web.app.now(), page_no)
     return page(
         web,
         "supervision_list.html",
-        orders=shown,
-        total=len(orders),
-        page_no=min(page_no, pages),
-        pages=pages,
+        orders=found.orders,
+        total=found.total,
+        page_no=found.page_no,
+        pages=found.pages,
         names=load_names(web.container.read),
-        cases=_case_rows(web),
+        cases=case_rows(web.container.read, found.orders),
     )
 
 
@@ -175,7 +174,7 @@ def _order_page(
         state=state_of(order, now),
         late=state_of(order, now) in LATE,
         names=names,
-        target_case=_case_rows(web).get(str(order.target_id)),
+        target_case=_case_row(web, str(order.target_id)),
         can_respond=open_ and caller.role is Role.UNIT_HEAD and caller.unit_id == order.unit_id,
         can_close=open_ and caller.role is Role.SUPERVISOR and bool(order.responses),
         done=done if done in DONE else "",
@@ -193,7 +192,7 @@ def _issue_form(
         ("target", "case", "unit", "instruction", "required_response", "due", "working_days"), ""
     )
     values = fields | values
-    case_row = _case_rows(web).get(values["case"]) if values["case"] else None
+    case_row = _case_row(web, values["case"]) if values["case"] else None
     return page(
         web,
         "supervision_new.html",
@@ -205,10 +204,11 @@ def _issue_form(
     )
 
 
-def _case_rows(web: Web) -> dict[str, dict[str, Any]]:
+def _case_row(web: Web, case_id: str) -> dict[str, Any] | None:
+    """The case an order (or the form) names, fetched by its id."""
     read = web.container.read
     read.refresh(["cases"])
-    return {str(r["id"]): r for r in read.rows("cases", "cases")}
+    return read.lookup("cases", "cases", "id", [case_id]).get(case_id)
 
 
 def _case_id(value: str) -> UUID:

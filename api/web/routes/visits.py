@@ -23,14 +23,18 @@ from domain.case_rules import CASE_TYPES
 from domain.directory import Leader
 from domain.errors import DomainError, NotFoundError
 from domain.visit import MAX_DURATION, Visit, VisitKind
-from projections.figures.coverage import Quota, monthly_quota
-from projections.figures.periods import Period
+from projections.figures.coverage import Quota
+from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 LEADERS = frozenset({Role.LEADER})
 KINDS = [kind.value for kind in VisitKind]
 UNITS = list(MAX_DURATION)
+LATEST_VISITS = 200
+"""The most visits a leader's or an enterprise's page lists, the latest first (years of them)."""
+MOST_LINKS = 500
+"""The most enterprises a leader is linked to that the page names."""
 VISIT_FIELDS = (
     "visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit", "ended_on",
 )
@@ -181,18 +185,25 @@ def _home(
     read.refresh(["engagement", "directory"])
     leader_id = str(Leader.id_for(caller.actor.id))
     names = load_names(read)
+    links = read.page(
+        "engagement",
+        "leader_links",
+        PageQuery("enterprise_id", False, MOST_LINKS,
+                  equals={"leader_id": leader_id, "linked": True}),
+    )
     linked = sorted(
         (
             names.enterprises[str(r["enterprise_id"])]
-            for r in read.rows("engagement", "leader_links")
-            if str(r["leader_id"]) == leader_id
-            and r["linked"]
-            and str(r["enterprise_id"]) in names.enterprises
+            for r in links
+            if str(r["enterprise_id"]) in names.enterprises
         ),
         key=lambda e: str(e["name"]),
     )
-    visits = [r for r in read.rows("engagement", "visits") if str(r["leader_id"]) == leader_id]
-    visits.sort(key=lambda r: r["started_at"], reverse=True)
+    visits = read.page(
+        "engagement",
+        "visits",
+        PageQuery("started_at", True, LATEST_VISITS, equals={"leader_id": leader_id}),
+    )
     quota, month = _quota(web, leader_id)
     return page(
         web,
@@ -214,11 +225,8 @@ def _home(
 
 def _quota(web: WebDep, leader_id: str) -> tuple[Quota | None, tuple[int, int]]:
     """This month's quota for the leader, counted as the coverage dashboard counts it."""
-    d = figures.open_dashboard(web.app, web.container.read)
-    today = d.today
-    month = Period.parse(f"{today.year}-{today.month:02d}")
-    mine = [q for q in monthly_quota(d.facts, month, d.ctx) if q.leader_id == leader_id]
-    return (mine[0] if mine else None), (today.year, today.month)
+    quota, month = figures.leader_quota(web.app, web.container.read, leader_id)
+    return quota, (month.first.year, month.first.month)
 
 
 def _visit(
@@ -226,12 +234,16 @@ def _visit(
 ) -> Response:
     read = web.container.read
     read.refresh(["cases"])
-    summaries = {str(r["id"]): r["summary"] for r in read.rows("cases", "cases")}
+    state = visit.state()
+    touched = [f.get("case_id") for f in state["findings"]]
+    summaries = {
+        case_id: r["summary"] for case_id, r in read.lookup("cases", "cases", "id", touched).items()
+    }
     return page(
         web,
         "leader_visit.html",
         status=422 if error else 200,
-        visit=visit.state(),
+        visit=state,
         summaries=summaries,
         names=load_names(read),
         case_types=list(CASE_TYPES),
@@ -245,12 +257,12 @@ def _enterprise(web: WebDep, *, done: str = "", error: str = "", failed: str = "
     caller = web.require(PORTAL)
     read = web.container.read
     read.refresh(["engagement"])
-    mine = [
-        r
-        for r in read.rows("engagement", "visits")
-        if str(r["enterprise_id"]) == str(caller.enterprise_id)
-    ]
-    mine.sort(key=lambda r: r["started_at"], reverse=True)
+    mine = read.page(
+        "engagement",
+        "visits",
+        PageQuery("started_at", True, LATEST_VISITS,
+                  equals={"enterprise_id": str(caller.enterprise_id)}),
+    )
     return page(
         web,
         "portal_visits.html",

@@ -21,6 +21,7 @@ from infra.kafka.public import (
     merit,
     oversight,
     privacy,
+    projects,
     reviews,
     stationed,
 )
@@ -31,7 +32,10 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, merit, stationed)
+_MODULES = (
+    directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+    stationed,
+)
 
 
 class UnmappedEventError(LookupError):
