@@ -6,7 +6,7 @@ holiday and sees its working days beside the visit quota; a supervisor arranges 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.actors import Role
@@ -145,6 +145,27 @@ def test_a_leader_records_a_front_line_week_across_a_holiday_in_working_days(
     assert "holds no working day" in error
     assert pages.page.get_by_label("Place").input_value() == "Service hall"
     visible(pages)
+
+
+def test_a_front_line_week_across_two_months_counts_in_each_the_days_it_spent_there(
+    web_world: WebWorld, chromium: Any
+) -> None:
+    """28 April - 8 May 2026: 劳动节 (1-5 May) between; 6-8 May work, and count in May."""
+    web_world.clock.set(datetime(2026, 5, 8, 18, 0, tzinfo=CHINA))
+    pages = open_pages(chromium, web_world.server)
+    sign_in(pages, "county-01", PASSWORD)
+    pages.goto("/leader")
+    pages.page.get_by_role("radio", name="一线工作周").check()
+    pages.page.get_by_label("地点").fill("政务服务中心")
+    pages.page.get_by_label("开始时间").fill("2026-04-28T09:00")
+    pages.page.locator("#ended_on").fill("2026-05-08")
+    pages.submit("登记")
+    assert "走访已登记。" in visible(pages)
+    pages.goto("/leader")
+    may = pages.page.locator("#front-line-days").inner_text()
+    calendar = web_world.app.work_calendar()
+    days = sum(1 for d in (6, 7, 8) if calendar.rest_reason(date(2026, 5, d)) is None)
+    assert f"本月一线工作 {days} 个工作日" in may
 
 
 def test_a_supervisor_arranges_a_secondment_reads_the_roster_and_ends_one_early(
