@@ -26,6 +26,7 @@ from projections.figures.periods import Period
 from projections.figures.ranking import annual_ranking
 from projections.figures.rates import Rate
 from projections.figures.reviews import review_rates_by
+from projections.quarterly import QuarterlyEvaluationProjection
 from projections.reviews import ReviewProjection
 from projections.store import ViewStore
 
@@ -43,6 +44,7 @@ SOURCES: dict[str, tuple[type[Projection], str]] = {
     "leader_links": (EngagementProjection, "leader_links"),
     "visits": (EngagementProjection, "visits"),
     "visit_findings": (EngagementProjection, "visit_findings"),
+    "quarterly_totals": (QuarterlyEvaluationProjection, "quarterly_totals"),
 }
 
 

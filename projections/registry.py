@@ -9,6 +9,7 @@ from projections.directory import DirectoryProjection
 from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
+from projections.quarterly import QuarterlyEvaluationProjection
 from projections.reviews import ReviewProjection
 
 
@@ -19,6 +20,7 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        QuarterlyEvaluationProjection(),
     ]
     _check_unique(projections)
     return projections

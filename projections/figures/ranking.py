@@ -18,6 +18,7 @@ from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.handling import handling_rates
 from projections.figures.periods import Period
+from projections.figures.quarterly import SCORE, unit_scores
 from projections.figures.reviews import placed_services, review_rates
 
 
@@ -49,9 +50,23 @@ def unit_rates(
     return handling["on_time_rate"].denominator, rates
 
 
+def weights_of(ctx: Context) -> dict[str, float]:
+    """The composite's weights: the policy's ``assessment_weights`` and, since the quarterly
+    evaluation (not under metrics-2026.1 and 2026.2), its ``quarterly_evaluation`` weight."""
+    weights = dict(ctx.policy.assessment_weights)
+    weight = ctx.policy.quarterly_evaluation.ranking_weight
+    if weight and not ctx.first_review_formulas:
+        weights[SCORE] = weight
+    return weights
+
+
 def annual_ranking(facts: Facts, period: Period, ctx: Context) -> list[Ranked]:
-    weights = ctx.policy.assessment_weights
+    weights = weights_of(ctx)
     measured = {str(u["id"]): unit_rates(facts, str(u["id"]), period, ctx) for u in facts.units}
+    if SCORE in weights:
+        evaluated = unit_scores(facts.quarterly_totals, period, ctx)
+        for unit_id, (_, rates) in measured.items():
+            rates[SCORE] = evaluated.get(unit_id)
     eligible = {u: m for u, m in measured.items() if m[0] >= ctx.policy.lists.min_sample}
     averages = {k: _mean([m[1].get(k) for m in eligible.values()]) for k in weights}
     scored = []

@@ -20,6 +20,7 @@ from infra.kafka.public import (
     integrity,
     oversight,
     privacy,
+    quarterly,
     reviews,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -29,7 +30,7 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, quarterly)
 
 
 class UnmappedEventError(LookupError):
