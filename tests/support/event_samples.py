@@ -75,6 +75,8 @@ _BY_NAME: dict[str, Any] = {
     "rules": {"min_sample": 5},
     "record_by": "2026-03-05",
     "cites": {"publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1},
+    "scores": {"environment": 4, "efficiency": 5},
+    "weights": {"environment": 1.0, "efficiency": 1.0},
 }
 """Sample values of structured fields whose shape their type hint does not tell."""
 
