@@ -26,6 +26,7 @@ from api.http.routers import (
     open311,
     oversight,
     publications,
+    quarterly,
     reviews,
     session,
     users,
@@ -61,6 +62,7 @@ MODULES = (
     views,
     inbox,
     open311,
+    quarterly,
 )
 ERROR_STATUSES = {
     400: "The request was refused",
