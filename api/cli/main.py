@@ -22,6 +22,7 @@ from api.cli import (
     privacy,
     projections,
     publish,
+    quarterly,
     relay,
     replay,
     report,
@@ -53,6 +54,7 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    quarterly,
 )
 
 

@@ -15,6 +15,7 @@ from infra.demo.cases import handle_opened_case, play_case
 from infra.demo.engagement import link_leaders, visit_enterprises
 from infra.demo.oversight import hold_accountable, publish_finished_periods, supervise
 from infra.demo.people import seed_directory
+from infra.demo.quarterly import evaluate_last_quarter
 from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
 
@@ -67,5 +68,6 @@ def seed_demo(
         handle_opened_case(run, case_id)
     supervise(run, case_ids)
     hold_accountable(run, case_ids)
+    evaluate_last_quarter(run)
     publish_finished_periods(run, min(filings).date() if filings else end.date())
     return summary

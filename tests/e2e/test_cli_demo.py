@@ -15,6 +15,7 @@ KINDS = (
     "visits",
     "supervisions",
     "accountability_matters",
+    "quarterly_evaluations",
 )
 
 
