@@ -205,10 +205,10 @@ def test_the_quarterly_evaluation_per_unit_recounts_from_the_raw_events() -> Non
     lines = app.publication("lists", quarter).editions[0]["entries"]["unit"]
     assert lines, "the demo published no unit list for the quarter"
     for line in lines:
-        hand = by_hand.get(line["member"])
+        counted = by_hand.get(line["member"])
         published = line["figures"]["quarterly_evaluation"]
-        if hand is not None and hand["answers"] >= minimum:
-            assert published == pytest.approx(hand["score"], abs=1e-6), line["member"]
+        if counted is not None and counted["answers"] >= minimum:
+            assert published == pytest.approx(counted["score"], abs=1e-6), line["member"]
         else:
             assert published is None
 
