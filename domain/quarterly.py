@@ -39,6 +39,11 @@ class Window:
     def contains(self, at: datetime) -> bool:
         return self.opens <= at < self.closes
 
+    @property
+    def last_day(self) -> date:
+        """The form's last day (it closes at the end of it)."""
+        return (self.closes - timedelta(microseconds=1)).date()
+
 
 def quarter_of(name: str) -> Period:
     """The quarter called ``name`` (2026-Q3); anything else is refused by its code."""
@@ -198,7 +203,7 @@ class QuarterlyEvaluation(Tracked):
         if len(note) > COMMENT_MAX:
             raise InvalidInputError(
                 f"a comment holds at most {COMMENT_MAX} characters",
-                code="text-too-long",
+                code="evaluation-comment-too-long",
                 params={"field": "comment", "max": COMMENT_MAX},
             )
         return cls._create_by(

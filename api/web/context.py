@@ -122,6 +122,7 @@ class Web:
             ("/approvals", "nav.approvals", frozenset({H})),
             ("/circulars", "nav.circulars", frozenset({S})),
             ("/portal/visits", "nav.visits", PORTAL),
+            ("/portal/quarterly", "quarterly.nav", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),

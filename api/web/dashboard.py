@@ -23,7 +23,7 @@ from projections.figures.periods import Period
 from projections.figures.ranking import Ranked, annual_ranking
 from projections.figures.reviews import review_rates, review_rates_by
 
-VIEWS = ["cases", "reviews", "directory", "engagement"]
+VIEWS = ["cases", "reviews", "directory", "engagement", "quarterly"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
 CLOSED_STATES = ("answered_on_time", "answered_late", "closed_on_time", "closed_late", "terminated")
 
