@@ -79,7 +79,7 @@ STILL_WHOLE_PAGES = frozenset({
 STILL_WHOLE = STILL_WHOLE_PAGES | frozenset(
     path for name in STILL_FIGURES for path in (f"/dashboards/{name}", f"/dashboards/{name}.csv")
 )
-DASHBOARDS = ("board", *STILL_FIGURES)
+DASHBOARDS = ("board", "quarterly", *STILL_FIGURES)
 
 
 def whole_view_read(sql: str) -> bool:
@@ -332,6 +332,8 @@ def _samples(city: City) -> dict[str, str]:
         "circular_id": s["circulars"],
         "matter_id": s["accountability_matters"],
         "period": "2026-Q1",
+        "quarter": "2026-Q1",
+        "code": "AMR",
         "unit": "AMR",
         "enterprise": "91440300000DEMO0X",
         "service_code": "complaint",
