@@ -190,10 +190,11 @@ ACCESS: dict[str, frozenset[Role]] = {
     "open311.token": PUBLIC,
     "open311.create": frozenset({W, H, E, L, S}),
     # The quarterly evaluation by market entities: the enterprise answers; the form is anyone's
-    # to read; the results per department are for supervisors, leaders, inspectors and admins.
+    # to read; the results per department (sums, never who answered) are for those who read the
+    # dashboards. An enterprise sees no department's results.
     "quarterly_evaluation.form": EVERYONE,
     "quarterly_evaluation.answer": frozenset({E}),
-    "quarterly_evaluation.results": frozenset({S, L, N, A, C}),
+    "quarterly_evaluation.results": EVERYONE - {E},
 }
 
 
