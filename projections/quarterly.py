@@ -4,6 +4,9 @@ when each enterprise of the directory was registered and (if it is) deactivated.
 
 Sums, not answers: a department's figures for a quarter are one row, so the dashboard reads a
 page of rows per quarter and never the answers (nor who gave them; the enterprise is not here).
+The sums are whole numbers (scores, and overall scores in millionths) kept in sorted order, so
+the rows are the same whatever order the answers of different enterprises arrive in (Kafka
+partitions keep order per aggregate only): a float sum would differ in its last digits.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ class QuarterlyEvaluationProjection(Projection):
             quarter="text",
             unit_id="text",
             answers="integer",
-            overall_sum="real",
-            score_sum="real",
+            overall_micros="integer",
+            score_micros="integer",
             question_sums="json",
             question_counts="json",
             last_answered_at="timestamp",
@@ -50,16 +53,17 @@ class QuarterlyEvaluationProjection(Projection):
         for question, score in event.scores.items():
             sums[question] = sums.get(question, 0) + score
             counts[question] = counts.get(question, 0) + 1
+        last = row.get("last_answered_at")
         view.upsert(
             "quarterly_totals",
             {
                 **key,
                 "answers": (row.get("answers") or 0) + 1,
-                "overall_sum": (row.get("overall_sum") or 0.0) + event.overall,
-                "score_sum": (row.get("score_sum") or 0.0) + normalised(event),
-                "question_sums": sums,
-                "question_counts": counts,
-                "last_answered_at": event.timestamp,
+                "overall_micros": (row.get("overall_micros") or 0) + micros(event.overall),
+                "score_micros": (row.get("score_micros") or 0) + micros(normalised(event)),
+                "question_sums": dict(sorted(sums.items())),
+                "question_counts": dict(sorted(counts.items())),
+                "last_answered_at": max(event.timestamp, last) if last else event.timestamp,
             },
         )
 
@@ -79,6 +83,11 @@ class QuarterlyEvaluationProjection(Projection):
     @handles(Enterprise.Reactivated)
     def _reactivated(self, event: Enterprise.Reactivated, view: ViewTx) -> None:
         view.upsert("quarterly_enterprises", {"id": event.originator_id, "deactivated_at": None})
+
+
+def micros(value: float) -> int:
+    """A score in millionths (scores are published at six decimals)."""
+    return round(value * 1_000_000)
 
 
 def normalised(event: QuarterlyEvaluation.Answered) -> float:

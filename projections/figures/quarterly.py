@@ -52,8 +52,8 @@ def results(
                 str(row["unit_id"]),
                 answers,
                 Rate(answers, eligible),
-                _mean(row.get("overall_sum"), answers),
-                _mean(row.get("score_sum"), answers),
+                _mean(_units(row.get("overall_micros")), answers),
+                _mean(_units(row.get("score_micros")), answers),
                 {q: _mean(sums.get(q), int(counts.get(q) or 0)) for q in questions},
                 answers >= minimum,
             )
@@ -83,11 +83,16 @@ def unit_scores(totals: list[Row], period: Period, ctx: Context) -> dict[str, fl
             continue
         unit = str(row["unit_id"])
         answers[unit] = answers.get(unit, 0) + int(row.get("answers") or 0)
-        sums[unit] = sums.get(unit, 0.0) + float(row.get("score_sum") or 0.0)
+        sums[unit] = sums.get(unit, 0.0) + (_units(row.get("score_micros")) or 0.0)
     minimum = ctx.policy.quarterly_evaluation.min_answers
     return {
         unit: (sums[unit] / n if n >= minimum else None) for unit, n in answers.items()
     }
+
+
+def _units(micros: int | None) -> float | None:
+    """A sum kept in millionths (``projections.quarterly``) as a number."""
+    return None if micros is None else micros / 1_000_000
 
 
 def _mean(total: float | int | None, count: int) -> float | None:
