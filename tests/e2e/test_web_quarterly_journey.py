@@ -36,6 +36,7 @@ WORDS = {
         "dash_tab": "季度评价",
         "ranked_no": "否（评价不足）",
         "mean": "4.60",
+        "closed": "2026-Q3 的季度评价在 2026年9月1日 00:00 至 2026年10月1日 00:00 期间开放",
     },
     "en": {
         "nav": "Quarterly evaluation",
@@ -48,6 +49,7 @@ WORDS = {
         "dash_tab": "Quarterly evaluation",
         "ranked_no": "no (too few answers)",
         "mean": "4.60",
+        "closed": "The evaluation of 2026-Q3 is open from",
     },
 }
 SCORES = {"environment": 5, "efficiency": 4, "attitude": 5, "policy_delivery": 4, "integrity": 5}
@@ -55,7 +57,7 @@ SCORES = {"environment": 5, "efficiency": 4, "attitude": 5, "policy_delivery": 4
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 9, 14, 10, 0, tzinfo=CHINA))  # 2026-Q3's form is open
+    return FakeClock(datetime(2026, 9, 30, 20, 0, tzinfo=CHINA))  # 2026-Q3's form's last day
 
 
 def signed_in(chromium: Any, world: WebWorld, login: str, lang: str, **viewport: int) -> Pages:
@@ -98,6 +100,16 @@ def answer_and_see_the_result(chromium: Any, world: WebWorld, lang: str) -> None
     plain_words_only(firm, lang)
     if lang == "zh-CN":
         firm.shot("quarterly-evaluation-phone")
+    # A form opened before the quarter ended and sent after: refused beside it, in words.
+    with firm.page.expect_navigation():
+        firm.page.locator("#unit-HRS").get_by_role("link", name=w["rate"]).click()
+    firm.check()
+    for question in SCORES:
+        firm.page.locator(f"#question-{question}").get_by_label("3", exact=True).check()
+    world.clock.set(datetime(2026, 10, 1, 0, 0, 1, tzinfo=CHINA))
+    firm.submit(w["send"])
+    assert w["closed"] in firm.page.locator(".flash-error").inner_text()
+    plain_words_only(firm, lang)
 
     office = signed_in(chromium, world, "chen.jie", lang)
     office.goto("/dashboards/board")
