@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.web import charts
 from api.web import dashboard as figures
@@ -20,7 +21,6 @@ from domain.quarterly import open_quarters, window
 from infra.figures import Figures
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-Text = Annotated[str, Form(max_length=600)]
 QuarterQuery = Annotated[str, Query(max_length=10)]
 VIEWS = ["quarterly", "directory"]
 
@@ -37,9 +37,14 @@ def form(web: WebDep, code: str, quarter: QuarterQuery = "") -> Response:
 
 @router.post("/portal/quarterly/{code}")
 async def answer(web: WebDep, code: str, request: Request) -> Response:
-    # The questions are policy, so the form's fields are read by name from the policy's list.
+    # The questions are policy, so the form's fields are read by name from the policy's list;
+    # the store is synchronous, so the command runs in the thread pool like a plain route.
     data = await request.form()
     values = {k: str(v) for k, v in data.items() if isinstance(v, str) and len(v) <= 600}
+    return await run_in_threadpool(_answer, web, code, values)
+
+
+def _answer(web: WebDep, code: str, values: dict[str, str]) -> Response:
     web.check_csrf(values.get("csrf"))
     caller = web.require(PORTAL)
     rules = web.app.policy.quarterly_evaluation
