@@ -54,6 +54,9 @@ class SubjectKind(StrEnum):
     CASE = "case"
     STAFF = "staff"
     UNIT = "unit"
+    ACCUSER = "accuser"
+    """Whoever made an accusation found false: the subject is their sealed identity (a data
+    subject), opened only by a recorded identity read (十二: 从严查处诬告陷害)."""
 
 
 class AccountabilityMatter(Tracked):
@@ -99,6 +102,28 @@ class AccountabilityMatter(Tracked):
             assert isinstance(aggregate, AccountabilityMatter)
             aggregate.clearing_statement, aggregate.concluded_at = self.statement, self.timestamp
 
+    class ClearingCircularRequested(Tracked.Event):
+        request: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.circular_request = self.request
+
+    class ClearingPublished(Tracked.Event):
+        circular_id: UUID
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.clearing_circular_id = self.circular_id
+
+    class AccuserMatterOpened(Tracked.Event):
+        matter_id: UUID
+        case_id: UUID
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, AccountabilityMatter)
+            aggregate.accuser_matter_id = self.matter_id
+
     def __init__(
         self, *, subject_kind: str, subject_id: UUID, allegation: str, source: str | None
     ) -> None:
@@ -111,6 +136,9 @@ class AccountabilityMatter(Tracked):
         self.outcome_reason: str | None = None
         self.clearing_statement: str | None = None
         self.concluded_at: datetime | None = None
+        self.circular_request: str | None = None
+        self.clearing_circular_id: UUID | None = None
+        self.accuser_matter_id: UUID | None = None
 
     @classmethod
     def open(
@@ -224,6 +252,91 @@ class AccountabilityMatter(Tracked):
             statement=require_text("the clearing statement", statement),
         )
 
+    def request_clearing_circular(
+        self, request: str, *, actor: Actor, at: datetime, by_the_cleared: bool = False
+    ) -> None:
+        """Record that the cleared person asked for the clearing to be published: they ask
+        themselves (``by_the_cleared``: the staff member cleared, or the head of the unit
+        cleared), or an inspector records how and when they asked (``request``). A clearing is
+        published only at their request."""
+        step = "record the request to publish the clearing"
+        if not by_the_cleared:
+            require_role(actor, INSPECTORS, f"{step} on an accountability matter")
+        self._require_clearing(step)
+        if self.circular_request is not None:
+            raise StepRefusedError(
+                step,
+                self.status,
+                f"the request to publish the clearing of matter {self.id} is recorded",
+                code="clearing-request-recorded-once",
+            )
+        self._record(
+            self.ClearingCircularRequested,
+            actor=actor,
+            at=at,
+            request=require_text("how the cleared person asked", request),
+        )
+
+    def record_clearing_published(self, circular_id: UUID, *, actor: Actor, at: datetime) -> None:
+        """The clearing went out as circular ``circular_id`` (published in the same commit)."""
+        self._require_cleared("publish the clearing", actor)
+        if self.circular_request is None:
+            raise StepRefusedError(
+                "publish the clearing",
+                self.status,
+                f"the person cleared by matter {self.id} has not asked for it to be published;"
+                " a clearing is published as a circular only at their request",
+                ["request_clearing_circular"],
+                code="clearing-circular-needs-request",
+            )
+        if self.clearing_circular_id is not None:
+            raise StepRefusedError(
+                "publish the clearing",
+                self.status,
+                f"the clearing of matter {self.id} was published",
+                code="clearing-published-once",
+            )
+        if self.subject_kind not in (SubjectKind.STAFF, SubjectKind.UNIT):
+            raise StepRefusedError(
+                "publish the clearing",
+                self.status,
+                f"matter {self.id} is on a {self.subject_kind.value}; a clearing circular names"
+                " the staff member or unit cleared",
+                code="clearing-circular-names-person",
+            )
+        self._record(self.ClearingPublished, actor=actor, at=at, circular_id=circular_id)
+
+    def record_accuser_matter(
+        self, matter_id: UUID, case_id: UUID, *, actor: Actor, at: datetime
+    ) -> None:
+        """A matter against whoever made the accusation (through ``case_id``) was opened."""
+        self._require_cleared("open a matter against the accuser", actor)
+        if self.accuser_matter_id is not None:
+            raise StepRefusedError(
+                "open a matter against the accuser",
+                self.status,
+                f"a matter against the accuser was opened from matter {self.id}",
+                code="accuser-matter-opened-once",
+            )
+        self._record(
+            self.AccuserMatterOpened, actor=actor, at=at, matter_id=matter_id, case_id=case_id
+        )
+
+    def _require_cleared(self, step: str, actor: Actor) -> None:
+        require_role(actor, INSPECTORS, f"{step} on an accountability matter")
+        self._require_clearing(step)
+
+    def _require_clearing(self, step: str) -> None:
+        if self.clearing_statement is None:
+            raise StepRefusedError(
+                step,
+                self.status,
+                f"accountability matter {self.id} has not cleared anybody; {step} follows a"
+                " clearing (澄清正名)",
+                ["clear"],
+                code="needs-clearing",
+            )
+
     def _require_open(self, step: str, actor: Actor) -> None:
         require_role(actor, INSPECTORS, f"{step} on an accountability matter")
         if self.concluded_at is not None:
@@ -264,4 +377,9 @@ class AccountabilityMatter(Tracked):
             "outcome_reason": self.outcome_reason,
             "clearing_statement": self.clearing_statement,
             "concluded_at": iso(self.concluded_at),
+            "circular_request": self.circular_request,
+            "clearing_circular_id": str(self.clearing_circular_id)
+            if self.clearing_circular_id
+            else None,
+            "accuser_matter_id": str(self.accuser_matter_id) if self.accuser_matter_id else None,
         }

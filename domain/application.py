@@ -9,6 +9,7 @@ from domain.services.cases import CaseService
 from domain.services.directory import DirectoryService
 from domain.services.engagement import EngagementService
 from domain.services.handling import HandlingService
+from domain.services.merit import MeritService
 from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
 from domain.services.publishing import PublishingService
@@ -22,6 +23,7 @@ class Casetrail(
     ReviewService,
     EngagementService,
     OversightService,
+    MeritService,
     PublishingService,
     PrivacyService,
     HandlingService,

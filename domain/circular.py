@@ -34,6 +34,9 @@ class SourceKind(StrEnum):
     LIST = "list"
     BOARD = "board"
     PERIOD = "period"
+    CLEARING = "clearing"
+    """澄清正名: an accountability matter found an accusation false, and the cleared asked for
+    it to be made public."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,14 @@ class Circular(Tracked):
         """``subjects`` are (kind, who: a login or a unit/window code, why). A circular from a
         list or a period cites the published edition (``citation``) its subjects are on."""
         require_role(actor, (Role.SUPERVISOR,), "publish a named circular")
+        if source_kind is SourceKind.CLEARING:
+            raise StepRefusedError(
+                "publish a named circular",
+                "clearing",
+                "a clearing (澄清正名) is published from its accountability matter, at the cleared"
+                " person's request, by the inspector",
+                code="clearing-published-from-matter",
+            )
         if not subjects:
             raise InvalidInputError(
                 "a named circular names at least one staff member or unit",
@@ -139,6 +150,41 @@ class Circular(Tracked):
             source_ref=require_text("the source (which list, board or period)", source_ref),
             subjects=named,
             cites=citation.data() if citation and source_kind in CITED else None,
+        )
+
+    @classmethod
+    def publish_clearing(
+        cls,
+        circular_id: UUID,
+        *,
+        title: str,
+        matter_id: UUID,
+        subject: tuple[SubjectKind, str],
+        statement: str,
+        actor: Actor,
+        at: datetime,
+    ) -> Self:
+        """An inspector publishes the clearing (澄清正名) of ``subject`` (kind, login or code) by
+        accountability matter ``matter_id``, at the cleared person's request; the matter records
+        the request and this circular in the same commit."""
+        require_role(actor, (Role.INSPECTOR,), "publish a clearing")
+        kind, who = subject
+        return cls._create_by(
+            cls.Published,
+            id=circular_id,
+            actor=actor,
+            at=at,
+            title=require_text("the title", title),
+            source_kind=SourceKind.CLEARING.value,
+            source_ref=str(matter_id),
+            subjects=[
+                {
+                    "kind": kind.value,
+                    "who": require_text("who is cleared", who),
+                    "why": require_text("the clearing statement", statement),
+                }
+            ],
+            cites={"matter_id": str(matter_id)},
         )
 
     def withdraw(self, reason: str, *, actor: Actor, at: datetime) -> None:

@@ -10,6 +10,7 @@ from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.quarterly import QuarterlyEvaluationProjection
+from projections.records import RecordProjection
 from projections.reviews import ReviewProjection
 
 
@@ -28,7 +29,7 @@ def all_projections() -> list[Projection]:
 
 def private_projections() -> list[Projection]:
     """Read models about particular people, fed from the log only (see ``Projection.private``)."""
-    return [NoticeProjection()]
+    return [NoticeProjection(), RecordProjection()]
 
 
 def log_projections() -> list[Projection]:

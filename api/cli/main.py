@@ -18,6 +18,7 @@ from api.cli import (
     deadline,
     demo,
     export,
+    merit,
     notify,
     privacy,
     projections,
@@ -54,6 +55,7 @@ COMMANDS = (
     notify,
     worker,
     bench,
+    merit,
     quarterly,
 )
 

@@ -169,6 +169,16 @@ ACCESS: dict[str, frozenset[Role]] = {
     "rankings.show": EVERYONE,
     "rankings.object": frozenset({H}),
     "rankings.decide_objection": frozenset({S}),
+    # Commendations and sanctions (cite published entries), the quarter's competition, records,
+    # and the clearing of the falsely accused with the matter against their accuser.
+    "merit.decide": frozenset({S}),
+    "merit.show": frozenset({S, N, A}),
+    "merit.withdraw": frozenset({S}),
+    "competition.show": EVERYONE,
+    "records.show": frozenset({S, N}),
+    "accountability.clearing_request": frozenset({N, W, H}),
+    "accountability.publish_clearing": frozenset({N}),
+    "accountability.accuser_matter": frozenset({N}),
     # Read models.
     "views.list": READERS,
     "views.rows": READERS,

@@ -121,6 +121,8 @@ class Web:
             ("/supervision", "nav.supervision", frozenset({S, H, W})),
             ("/approvals", "nav.approvals", frozenset({H})),
             ("/circulars", "nav.circulars", frozenset({S})),
+            ("/competition", "competition.nav", frozenset({S})),
+            ("/matters", "matters_page.nav", frozenset({N})),
             ("/portal/visits", "nav.visits", PORTAL),
             ("/portal/quarterly", "quarterly.nav", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),

@@ -20,7 +20,8 @@ from infra.container import Container
 STATIC = Path(__file__).parent / "static"
 PAGES = (
     "auth", "desk", "cases", "dossier", "portal", "inspect", "dashboards", "exports", "admin",
-    "inbox", "directory_admin", "supervision", "circulars", "visits", "rectify", "quarterly",
+    "inbox", "directory_admin", "supervision", "circulars", "visits", "rectify",
+    "merit", "quarterly",
 )
 
 

@@ -241,6 +241,12 @@ class OversightService(ServiceBase):
     ) -> Saved:
         """``subject``: a case id, a staff login or a unit code (or their ids)."""
         kind = choice(SubjectKind, subject_kind, "subject kind")
+        if kind is SubjectKind.ACCUSER:
+            raise InvalidInputError(
+                "a matter against an accuser is opened from the matter that cleared the accused,"
+                " through a recorded read of the accuser's identity",
+                code="accuser-matter-from-clearing",
+            )
         if kind is SubjectKind.CASE:
             subject_id = self.load(Case, _case_id(subject)).id
         elif kind is SubjectKind.STAFF:

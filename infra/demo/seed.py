@@ -13,6 +13,7 @@ from domain.case import Case
 from domain.directory import Unit
 from infra.demo.cases import handle_opened_case, play_case
 from infra.demo.engagement import link_leaders, visit_enterprises
+from infra.demo.merit import clear_false_accusation, commend_and_sanction
 from infra.demo.oversight import hold_accountable, publish_finished_periods, supervise
 from infra.demo.people import seed_directory
 from infra.demo.quarterly import evaluate_last_quarter
@@ -70,4 +71,6 @@ def seed_demo(
     hold_accountable(run, case_ids)
     evaluate_last_quarter(run)
     publish_finished_periods(run, min(filings).date() if filings else end.date())
+    commend_and_sanction(run)
+    clear_false_accusation(run, case_ids)
     return summary

@@ -15,6 +15,9 @@ KINDS = (
     "visits",
     "supervisions",
     "accountability_matters",
+    "commendations",
+    "cleared_accusations",
+    "accuser_matters",
     "quarterly_evaluations",
 )
 

@@ -341,6 +341,9 @@ def _samples(city: City) -> dict[str, str]:
         "login": "amr.clerk1",
         "finding_id": "1",
         "subject_id": s["cases"],
+        "decision_id": s.get("commendations", s["cases"]),
+        "subject_kind": "staff",
+        "who": "amr.clerk1",
     }
 
 

@@ -74,7 +74,9 @@ _BY_NAME: dict[str, Any] = {
     },
     "rules": {"min_sample": 5},
     "record_by": "2026-03-05",
-    "cites": {"publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1},
+    "cites": {
+        "publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1, "period": "2026-Q2",
+    },
     "scores": {"environment": 4, "efficiency": 5},
     "weights": {"environment": 1.0, "efficiency": 1.0},
 }

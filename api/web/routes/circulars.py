@@ -89,7 +89,7 @@ def _page(
         names=names,
         staff=sorted(names.staff.values(), key=lambda r: str(r["login"])),
         units=names.sorted_units(),
-        sources=[s.value for s in SourceKind],
+        sources=[s.value for s in SourceKind if s is not SourceKind.CLEARING],
         rows=range(SUBJECT_ROWS),
         values=_blank() | values,
         done=done,

@@ -18,6 +18,7 @@ from infra.kafka.public import (
     cases,
     directory,
     integrity,
+    merit,
     oversight,
     privacy,
     quarterly,
@@ -30,7 +31,8 @@ __all__ = [
     "publication_of", "publications", "retired", "withheld",
 ]
 
-_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, quarterly)
+_MODULES = (directory, cases, reviews, oversight, integrity, accounts, privacy, merit,
+            quarterly)
 
 
 class UnmappedEventError(LookupError):
