@@ -14,11 +14,13 @@ from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
 from domain.services.projects import ProjectService
 from domain.services.publishing import PublishingService
+from domain.services.quarterly import QuarterlyEvaluationService
 from domain.services.reviews import ReviewService
 
 
 class Casetrail(
     AdministrationService,
+    QuarterlyEvaluationService,
     ReviewService,
     EngagementService,
     OversightService,

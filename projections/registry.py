@@ -10,6 +10,7 @@ from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.projects import ProjectProjection
+from projections.quarterly import QuarterlyEvaluationProjection
 from projections.records import RecordProjection
 from projections.reviews import ReviewProjection
 
@@ -21,6 +22,7 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        QuarterlyEvaluationProjection(),
     ]
     _check_unique(projections)
     return projections

@@ -87,7 +87,7 @@ PEOPLE: dict[str, tuple[Role, str | None, str | None]] = {
 
 # No route is excused: the role pages (督办, approvals, circulars, rectification, visits) read
 # pages and counts and fetch the cases they touch by id, and every dashboard is counted in SQL.
-DASHBOARDS = ("board", "coverage", "reviews", "lists", "ranking")
+DASHBOARDS = ("board", "quarterly", "coverage", "reviews", "lists", "ranking")
 
 
 def whole_view_read(sql: str) -> bool:
@@ -340,6 +340,8 @@ def _samples(city: City) -> dict[str, str]:
         "circular_id": s["circulars"],
         "matter_id": s["accountability_matters"],
         "period": "2026-Q1",
+        "quarter": "2026-Q1",
+        "code": "AMR",
         "unit": "AMR",
         "enterprise": "91440300000DEMO0X",
         "service_code": "complaint",

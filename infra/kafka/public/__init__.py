@@ -22,6 +22,7 @@ from infra.kafka.public import (
     oversight,
     privacy,
     projects,
+    quarterly,
     reviews,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
@@ -33,6 +34,7 @@ __all__ = [
 
 _MODULES = (
     directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+    quarterly,
 )
 
 
