@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.application import Casetrail
+from domain.quarterly import quarter_of, window
 from infra.readside import ReadSide
 from projections.base import Projection
 from projections.cases import CaseProjection
@@ -24,11 +25,13 @@ from projections.figures.facts import Facts, Row
 from projections.figures.handling import handling_rates_by
 from projections.figures.lists import red_black_lists
 from projections.figures.periods import Period
-from projections.figures.ranking import annual_ranking
+from projections.figures.quarterly import results as quarterly_results
+from projections.figures.ranking import annual_ranking, weights_of
 from projections.figures.rates import Rate
 from projections.figures.reviews import review_rates_by
 from projections.figures.stationed import StationedCoverage, stationed_coverage
-from projections.query import Compare, all_of
+from projections.quarterly import QuarterlyEvaluationProjection
+from projections.query import AnyOf, Compare, all_of, equal
 from projections.reviews import ReviewProjection
 from projections.stationed import StationedProjection
 from projections.store import PageQuery, ViewStore
@@ -47,11 +50,14 @@ SOURCES: dict[str, tuple[type[Projection], str]] = {
     "leader_links": (EngagementProjection, "leader_links"),
     "visits": (EngagementProjection, "visits"),
     "visit_findings": (EngagementProjection, "visit_findings"),
+    "quarterly_totals": (QuarterlyEvaluationProjection, "quarterly_totals"),
     "stationed_staff": (EngagementProjection, "stationed_staff"),
 }
 
 
 BOARD_GROUPS = {"unit": "lead_unit_id", "owner": "owner"}
+MOST_UNITS = 2000
+"""The most departments one quarter's evaluation results list (a bounded page)."""
 
 
 class Figures:
@@ -143,7 +149,7 @@ class Figures:
         return {
             **ctx.stamp(),
             "period": period,
-            "weights": ctx.policy.assessment_weights,
+            "weights": weights_of(ctx),
             "ranking": [asdict(r) for r in ranked],
         }
 
@@ -159,6 +165,60 @@ class Figures:
             "stationed": asdict(
                 stationed_figure(self.store, month, facts.enterprises, facts.stationed_staff)
             ),
+        }
+
+    def quarterly_evaluation(
+        self, quarter: str, now: datetime | None = None, definitions: str = DEFINITIONS
+    ) -> dict[str, Any]:
+        """One quarter's evaluation by market entities per department (docs/metrics.md): read
+        as one page of per-department sums and one count of the enterprises that could answer,
+        never the answers themselves."""
+        name = quarter_of(quarter).name
+        projection = QuarterlyEvaluationProjection()
+        stored = self.store.position(projection.name)
+        ctx = Context(
+            now or self.app.now(),
+            self.app.work_calendar(),
+            self.app.policy,
+            stored.position if stored else 0,
+            definitions,
+        )
+        totals = self.store.page(
+            projection.table("quarterly_totals"),
+            PageQuery("unit_id", False, MOST_UNITS, equals={"quarter": name}),
+        )
+        span = window(name, ctx.policy)
+        eligible = self.store.count(
+            projection.table("quarterly_enterprises"),
+            all_of(
+                Compare("registered_at", "<", span.closes),
+                AnyOf((equal(deactivated_at=None), Compare("deactivated_at", ">=", span.opens))),
+            ),
+        )
+        rules = ctx.policy.quarterly_evaluation
+        questions = list(rules.questions)
+        found = quarterly_results(totals, eligible, questions, ctx)
+        return {
+            **ctx.stamp(),
+            "quarter": name,
+            "window": {"opens": span.opens.isoformat(), "closes": span.closes.isoformat()},
+            "open": span.contains(ctx.now),
+            "eligible_enterprises": eligible,
+            "questions": questions,
+            "scale": {"min": rules.scale_min, "max": rules.scale_max},
+            "min_answers": rules.min_answers,
+            "units": [
+                {
+                    "unit_id": r.unit_id,
+                    "answers": r.answers,
+                    "response_rate": r.response_rate.as_dict(),
+                    "overall": r.overall,
+                    "score": r.score,
+                    "questions": r.questions,
+                    "ranked": r.ranked,
+                }
+                for r in found
+            ],
         }
 
     def roster(self, on: date) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.projects import ProjectProjection
+from projections.quarterly import QuarterlyEvaluationProjection
 from projections.records import RecordProjection
 from projections.reviews import ReviewProjection
 from projections.stationed import StationedProjection
@@ -22,6 +23,7 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        QuarterlyEvaluationProjection(),
         StationedProjection(),
     ]
     _check_unique(projections)

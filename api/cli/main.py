@@ -24,6 +24,7 @@ from api.cli import (
     projections,
     projects,
     publish,
+    quarterly,
     relay,
     replay,
     report,
@@ -58,6 +59,7 @@ COMMANDS = (
     bench,
     merit,
     projects,
+    quarterly,
     secondments,
 )
 

@@ -224,6 +224,12 @@ ACCESS: dict[str, frozenset[Role]] = {
     "projects.answer_blockage": frozenset({L}),
     "projects.link": STAFF | {L, S},
     "projects.close": frozenset({L}),
+    # The quarterly evaluation by market entities: the enterprise answers; the form is anyone's
+    # to read; the results per department (sums, never who answered) are for those who read the
+    # dashboards. An enterprise sees no department's results.
+    "quarterly_evaluation.form": EVERYONE,
+    "quarterly_evaluation.answer": frozenset({E}),
+    "quarterly_evaluation.results": EVERYONE - {E},
 }
 
 

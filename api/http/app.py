@@ -28,6 +28,7 @@ from api.http.routers import (
     oversight,
     projects,
     publications,
+    quarterly,
     reviews,
     session,
     stationed,
@@ -67,6 +68,7 @@ MODULES = (
     views,
     inbox,
     open311,
+    quarterly,
 )
 ERROR_STATUSES = {
     400: "The request was refused",

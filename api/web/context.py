@@ -124,6 +124,7 @@ class Web:
             ("/competition", "competition.nav", frozenset({S})),
             ("/matters", "matters_page.nav", frozenset({N})),
             ("/portal/visits", "nav.visits", PORTAL),
+            ("/portal/quarterly", "quarterly.nav", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),
             ("/projects", "project.nav", frozenset({S, A, N, L, H, W})),
             ("/stationed", "stationed.nav", frozenset({W, H})),

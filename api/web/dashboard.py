@@ -34,7 +34,7 @@ from projections.query import AnyOf, Compare, Filter, In, InSelect, Not, all_of
 from projections.store import PageQuery
 from projections.values import encode
 
-VIEWS = ["cases", "reviews", "directory", "engagement"]
+VIEWS = ["cases", "reviews", "directory", "engagement", "quarterly"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
 CLOSED_STATES = ("answered_on_time", "answered_late", "closed_on_time", "closed_late", "terminated")
 

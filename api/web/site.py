@@ -21,7 +21,7 @@ STATIC = Path(__file__).parent / "static"
 PAGES = (
     "auth", "desk", "cases", "dossier", "portal", "inspect", "dashboards", "exports", "admin",
     "inbox", "directory_admin", "supervision", "circulars", "visits", "rectify",
-    "merit", "projects",
+    "merit", "projects", "quarterly",
     "stationed",
 )
 

@@ -22,6 +22,7 @@ from infra.kafka.public import (
     oversight,
     privacy,
     projects,
+    quarterly,
     reviews,
     stationed,
 )
@@ -34,6 +35,7 @@ __all__ = [
 
 _MODULES = (
     directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+    quarterly,
     stationed,
 )
 
