@@ -14,12 +14,16 @@ from domain.services.oversight import OversightService
 from domain.services.privacy import PrivacyService
 from domain.services.projects import ProjectService
 from domain.services.publishing import PublishingService
+from domain.services.quarterly import QuarterlyEvaluationService
 from domain.services.reviews import ReviewService
+from domain.services.stationed import StationedService
 
 
 class Casetrail(
     AdministrationService,
+    QuarterlyEvaluationService,
     ReviewService,
+    StationedService,
     EngagementService,
     OversightService,
     MeritService,

@@ -30,6 +30,7 @@ CHANNELS = {
     "letter": "信件",
     "visit_finding": "走访发现",
     "party_building": "智慧党建",
+    "stationed_staff": "驻企服务",
 }
 PAUSE_KINDS = {
     "supplement": "补正",

@@ -100,6 +100,14 @@ class VisitPolicy:
 
 
 @dataclass(frozen=True)
+class SecondmentPolicy:
+    """选派干部服务锻炼 (docs/metrics.md, secondments)."""
+
+    minimum_months: int = 6
+    """A secondment's planned end is at least this many calendar months after its start."""
+
+
+@dataclass(frozen=True)
 class RatePolicy:
     """Parameters of the published rates (docs/metrics.md)."""
 
@@ -187,6 +195,65 @@ class IdempotencyPolicy:
 
 
 @dataclass(frozen=True)
+class QuarterlyEvaluationPolicy:
+    """The quarterly evaluation by market entities (每季度由服务对象和市场主体直接评价): the
+    form's questions (key -> weight in an answer's overall score), the scale every question is
+    scored on, when a quarter's form is open, the answers a unit needs before it is ranked on
+    them, and the evaluation's weight in the annual ranking and the unit lists."""
+
+    questions: dict[str, float] = field(
+        default_factory=lambda: {
+            "environment": 1.0,
+            "efficiency": 1.0,
+            "attitude": 1.0,
+            "policy_delivery": 1.0,
+            "integrity": 1.0,
+        }
+    )
+    scale_min: int = 1
+    scale_max: int = 5
+    opens_days_before_end: int = 30
+    """A quarter's form opens this many natural days before the quarter's last day ends
+    (30: about its last month)."""
+    closes_days_after_end: int = 0
+    """...and closes this many natural days after it. 0: when the quarter ends, so the
+    quarter's lists (published after it) count every answer the quarter will have."""
+    min_answers: int = 3
+    """A unit with fewer answers in a period is not ranked on the evaluation (the ranking
+    treats it like any missing rate: the average of the units that have one)."""
+    ranking_weight: float = 0.1
+    """The evaluation score's weight in the annual-assessment composite."""
+
+    def __post_init__(self) -> None:
+        if self.scale_max <= self.scale_min:
+            raise InvalidInputError(
+                "quarterly_evaluation.scale_max must be above scale_min",
+                code="policy-number-too-small",
+                params={"key": "quarterly_evaluation.scale_max", "minimum": self.scale_min + 1},
+            )
+        if self.closes_days_after_end < 0:
+            raise InvalidInputError(
+                "quarterly_evaluation.closes_days_after_end must be at least 0",
+                code="policy-number-too-small",
+                params={"key": "quarterly_evaluation.closes_days_after_end", "minimum": 0},
+            )
+        for name in ("opens_days_before_end", "min_answers"):
+            if getattr(self, name) < 1:
+                raise InvalidInputError(
+                    f"quarterly_evaluation.{name} must be at least 1",
+                    code="policy-number-too-small",
+                    params={"key": f"quarterly_evaluation.{name}", "minimum": 1},
+                )
+        if not self.questions or any(w <= 0 for w in self.questions.values()):
+            raise InvalidInputError(
+                "quarterly_evaluation.questions must name at least one question, each with a"
+                " weight above 0",
+                code="policy-number-too-small",
+                params={"key": "quarterly_evaluation.questions", "minimum": 0},
+            )
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     name: str
@@ -217,6 +284,10 @@ class Policy:
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     sign_in: SignInPolicy = field(default_factory=SignInPolicy)
     idempotency: IdempotencyPolicy = field(default_factory=IdempotencyPolicy)
+    quarterly_evaluation: QuarterlyEvaluationPolicy = field(
+        default_factory=QuarterlyEvaluationPolicy
+    )
+    secondments: SecondmentPolicy = field(default_factory=SecondmentPolicy)
     assessment_weights: dict[str, float] = field(
         default_factory=lambda: {
             "on_time_rate": 0.4,

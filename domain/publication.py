@@ -420,6 +420,10 @@ def _content(
     rules: dict[str, Any] = {"min_sample": lists.min_sample}
     if what is Kind.RANKING:
         rules["weights"] = dict(policy.assessment_weights)
+        if any(
+            "quarterly_evaluation" in m.figures for ms in snapshot.measured.values() for m in ms
+        ):  # the figures weighed the quarterly evaluation too (docs/metrics.md)
+            rules["weights"]["quarterly_evaluation"] = policy.quarterly_evaluation.ranking_weight
     else:
         for dimension in DIMENSIONS:
             floors = _floors(policy, dimension)

@@ -14,7 +14,7 @@ confirms the visit, or disputes it; a disputed visit meets no quota either.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 from uuid import UUID
@@ -23,7 +23,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.actors import Actor, Role
 from domain.base import Tracked, require_aware
-from domain.clock import WorkingCalendar, add_working_days
+from domain.clock import WorkingCalendar, add_working_days, working_days_between
 from domain.directory import Enterprise
 from domain.errors import AlreadyExistsError, InvalidInputError, NotFoundError, NotPermittedError
 from domain.policy import Policy
@@ -57,6 +57,9 @@ class Visit(Tracked):
         """Recorded after ``record_by``; None on visits recorded before the rule."""
         record_by: str | None = None
         policy_version: str | None = None
+        ended_on: str | None = None
+        """A front-line week's last day (ISO date): its duration is the working days from
+        the start's day to this day, both counted; None on visits measured in hours or days."""
 
     class ConfirmedByEnterprise(Tracked.Event):
         note: str
@@ -110,8 +113,10 @@ class Visit(Tracked):
         findings: list[dict[str, Any]],
         late: bool | None = None,
         record_by: str | None = None,
+        ended_on: str | None = None,
     ) -> None:
         self.late, self.record_by = late, record_by
+        self.ended_on = date.fromisoformat(ended_on) if ended_on else None
         self.answer: dict[str, Any] | None = None
         self.leader_id, self.leader_code = leader_id, leader_code
         self.visit_kind, self.enterprise_id = VisitKind(visit_kind), enterprise_id
@@ -138,11 +143,20 @@ class Visit(Tracked):
         at: datetime,
         policy: Policy,
         calendar: WorkingCalendar,
+        ended_on: date | None = None,
     ) -> Self:
         """A leader records their own visit, once it has started; later than the policy's
-        working days after its day, it is recorded as late."""
+        working days after its day, it is recorded as late. A front-line week may be given as
+        a date range (``ended_on``, its last day): it lasts the range's working days by the
+        calendar, and is recorded once it is over, within the working days after its end."""
         require_role(actor, (Role.LEADER,), "record a visit")
         require_aware(started_at)
+        last_day = started_at.astimezone(policy.tz).date()
+        if ended_on is not None:
+            duration, duration_unit = front_line_working_days(
+                visit_kind, last_day, ended_on, at.astimezone(policy.tz).date(), calendar
+            ), "days"
+            last_day = ended_on
         if started_at > at:
             raise InvalidInputError(
                 f"the visit starts at {started_at.isoformat()}, after now; record it once it"
@@ -167,7 +181,7 @@ class Visit(Tracked):
             )
         described = [d.strip() for d in findings if d.strip()]
         days = policy.visits.record_within_working_days
-        record_by = add_working_days(calendar, started_at.astimezone(policy.tz).date(), days)
+        record_by = add_working_days(calendar, last_day, days)
         return cls._create_by(
             cls.Recorded,
             id=visit_id,
@@ -185,6 +199,7 @@ class Visit(Tracked):
             late=at.astimezone(policy.tz).date() > record_by,
             record_by=record_by.isoformat(),
             policy_version=policy.version,
+            ended_on=ended_on.isoformat() if ended_on is not None else None,
         )
 
     def answer_for_enterprise(
@@ -307,11 +322,46 @@ class Visit(Tracked):
             "recorded_at": self.created_on.isoformat(),
             "late": self.late,
             "record_by": self.record_by,
+            "ended_on": self.ended_on.isoformat() if self.ended_on else None,
             "enterprise_answer": None
             if self.answer is None
             else {"confirmed": self.answer["confirmed"], "at": self.answer["at"].isoformat()},
             "findings": [dict(self.findings[n]) for n in sorted(self.findings)],
         }
+
+
+def front_line_working_days(
+    kind: VisitKind, first: date, last: date, today: date, calendar: WorkingCalendar
+) -> int:
+    """The working days of a front-line week given as the range ``first``..``last`` (both
+    counted), by the work calendar: rest days and holidays inside it count for nothing."""
+    if kind is not VisitKind.FRONT_LINE_WEEK:
+        raise InvalidInputError(
+            f"only a front-line week is recorded as a date range, not a {kind.value}",
+            code="date-range-for-front-line-weeks",
+        )
+    if not first <= last <= today:
+        raise InvalidInputError(
+            f"a front-line week runs from {first.isoformat()} to a last day on or after it and"
+            f" not after today ({today.isoformat()}), not to {last.isoformat()}",
+            code="front-line-range",
+            params={"first": first.isoformat(), "last": last.isoformat()},
+        )
+    if (last - first).days >= MAX_DURATION["days"]:
+        raise InvalidInputError(
+            f"a front-line week spans at most {MAX_DURATION['days']:g} days; record a longer"
+            " time on the front line as several",
+            code="front-line-range-too-long",
+            params={"most": f"{MAX_DURATION['days']:g}"},
+        )
+    working = working_days_between(calendar, first - timedelta(days=1), last)
+    if working == 0:
+        raise InvalidInputError(
+            f"{first.isoformat()} to {last.isoformat()} holds no working day",
+            code="front-line-no-working-day",
+            params={"first": first.isoformat(), "last": last.isoformat()},
+        )
+    return working
 
 
 def _visit(aggregate: Aggregate) -> Visit:

@@ -72,7 +72,14 @@ class _PolicyReader:
 
     def _section(self, name: str, kind: Any) -> Any:
         hints = get_type_hints(kind)
-        values = {f.name: self._value((name, f.name), hints[f.name]) for f in fields(kind)}
+        values = {
+            f.name: (
+                self._mapping((name, f.name), get_args(hints[f.name])[1])
+                if get_origin(hints[f.name]) is dict
+                else self._value((name, f.name), hints[f.name])
+            )
+            for f in fields(kind)
+        }
         try:
             return kind(**values)
         except InvalidInputError as error:  # numbers that contradict each other

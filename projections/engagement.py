@@ -11,7 +11,7 @@ from projections.base import Projection, Table, ViewTx, handles
 
 class EngagementProjection(Projection):
     name = "engagement"
-    version = "2"
+    version = "4"
     tables = (
         Table.of("engagements", key="id", id="text", enterprise_id="text"),
         Table.of(
@@ -26,6 +26,7 @@ class EngagementProjection(Projection):
         Table.of(
             "stationed_staff",
             key=("enterprise_id", "login"),
+            indexes=(("login", "stationed"),),
             enterprise_id="text",
             login="text",
             stationed="boolean",
@@ -50,6 +51,7 @@ class EngagementProjection(Projection):
             late="boolean",
             confirmed="boolean",
             answered_at="timestamp",
+            ended_on="text",
         ),
         Table.of(
             "visit_findings",
@@ -137,6 +139,7 @@ class EngagementProjection(Projection):
                 "findings": len(event.findings),
                 "recorded_at": event.timestamp,
                 "late": event.late,
+                "ended_on": event.ended_on,
             },
         )
         for finding in event.findings:

@@ -10,8 +10,10 @@ from projections.engagement import EngagementProjection
 from projections.notices import NoticeProjection
 from projections.oversight import OversightProjection
 from projections.projects import ProjectProjection
+from projections.quarterly import QuarterlyEvaluationProjection
 from projections.records import RecordProjection
 from projections.reviews import ReviewProjection
+from projections.stationed import StationedProjection
 
 
 def all_projections() -> list[Projection]:
@@ -21,6 +23,8 @@ def all_projections() -> list[Projection]:
         ReviewProjection(),
         EngagementProjection(),
         OversightProjection(),
+        QuarterlyEvaluationProjection(),
+        StationedProjection(),
     ]
     _check_unique(projections)
     return projections

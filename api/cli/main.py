@@ -24,9 +24,11 @@ from api.cli import (
     projections,
     projects,
     publish,
+    quarterly,
     relay,
     replay,
     report,
+    secondments,
     serve,
     tick,
     users,
@@ -57,6 +59,8 @@ COMMANDS = (
     bench,
     merit,
     projects,
+    quarterly,
+    secondments,
 )
 
 

@@ -146,6 +146,15 @@ ACCESS: dict[str, frozenset[Role]] = {
     "visits.add_finding": frozenset({L}),
     "visits.resolve_finding": frozenset({L}),
     "visits.open_case": frozenset({L}),
+    # Stationed staff's activities and secondments.
+    "stationed.record": STAFF,
+    "stationed.show": frozenset({W, H, S, N, A, E}),
+    "stationed.confirm": frozenset({E}),
+    "stationed.open_case": STAFF,
+    "secondments.arrange": frozenset({S, A}),
+    "secondments.roster": frozenset({S, N, A, L, C}),
+    "secondments.show": frozenset({S, N, A}),
+    "secondments.end_early": frozenset({S, A}),
     # Supervision, circulars, accountability, rankings.
     "supervision.issue": frozenset({S}),
     "supervision.show": frozenset({S, H, N, A}),
@@ -217,6 +226,12 @@ ACCESS: dict[str, frozenset[Role]] = {
     "projects.answer_blockage": frozenset({L}),
     "projects.link": STAFF | {L, S},
     "projects.close": frozenset({L}),
+    # The quarterly evaluation by market entities: the enterprise answers; the form is anyone's
+    # to read; the results per department (sums, never who answered) are for those who read the
+    # dashboards. An enterprise sees no department's results.
+    "quarterly_evaluation.form": EVERYONE,
+    "quarterly_evaluation.answer": frozenset({E}),
+    "quarterly_evaluation.results": EVERYONE - {E},
 }
 
 

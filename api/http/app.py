@@ -28,8 +28,10 @@ from api.http.routers import (
     oversight,
     projects,
     publications,
+    quarterly,
     reviews,
     session,
+    stationed,
     users,
     views,
 )
@@ -62,9 +64,11 @@ MODULES = (
     publications,
     merit,
     projects,
+    stationed,
     views,
     inbox,
     open311,
+    quarterly,
 )
 ERROR_STATUSES = {
     400: "The request was refused",

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from api.web import unit_rates
@@ -30,11 +30,11 @@ from projections.figures.lists import (
 from projections.figures.periods import Period
 from projections.figures.ranking import Ranked, annual_ranking, rank_units
 from projections.figures.reviews import review_rates, review_rates_by
-from projections.query import Compare, Filter, In, InSelect, Not, all_of
+from projections.query import AnyOf, Compare, Filter, In, InSelect, Not, all_of
 from projections.store import PageQuery
 from projections.values import encode
 
-VIEWS = ["cases", "reviews", "directory", "engagement"]
+VIEWS = ["cases", "reviews", "directory", "engagement", "quarterly"]
 OPEN_STATES = ("overdue", "due_soon", "paused", "provisional", "on_time")
 CLOSED_STATES = ("answered_on_time", "answered_late", "closed_on_time", "closed_late", "terminated")
 
@@ -225,7 +225,7 @@ def leader_quota(
     tz = ctx.policy.tz
     start = datetime.combine(month.first, time(), tzinfo=tz)
     end = datetime.combine(month.after, time(), tzinfo=tz)
-    in_month = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    in_month = _visits_counting_in(month, start, end)
     visits = read.page(
         "engagement",
         "visits",
@@ -268,7 +268,7 @@ def month_dashboard(read: ReadSide, month: Period, ctx: Context) -> Dashboard:
     tz = ctx.policy.tz
     start = datetime.combine(month.first, time(), tzinfo=tz)
     end = datetime.combine(month.after, time(), tzinfo=tz)
-    in_month = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    in_month = _visits_counting_in(month, start, end)
     visits: list[Row] = []
     after: tuple[Any, ...] | None = None
     while True:
@@ -329,6 +329,19 @@ def visits_counted(read: ReadSide, ctx: Context, months: list[str]) -> list[tupl
         where = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
         counted.append((m, read.count("engagement", "visits", where)))
     return counted
+
+
+def _visits_counting_in(month: Period, start: datetime, end: datetime) -> Filter:
+    """Visits begun in the month, and front-line weeks given as a date range begun before it
+    whose last day falls in it or later (a range spans at most 31 days): each counts its
+    working days in the month (``monthly_quota``)."""
+    began = all_of(Compare("started_at", ">=", start), Compare("started_at", "<", end))
+    reaching = all_of(
+        Compare("started_at", ">=", start - timedelta(days=31)),
+        Compare("started_at", "<", start),
+        Compare("ended_on", ">=", month.first.isoformat()),
+    )
+    return AnyOf((began, reaching))
 
 
 def _keyset(row: Row) -> tuple[Any, ...]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from api.web import dashboard as figures
 from api.web.dashboard import BoardFigure, Dashboard
 from api.web.i18n import Locale
+from api.web.names import Names
 from api.web.sheets import Column, Download, Sheet
 from projections.figures.coverage import monthly_quota
 from projections.figures.periods import Period
@@ -101,6 +103,7 @@ def coverage(d: Dashboard, loc: Locale, period: str) -> Download:
             Column(loc.t("coverage.leader")),
             Column(loc.t("coverage.visits"), "count"),
             Column(loc.t("coverage.days"), "score"),
+            Column(loc.t("front_line.column"), "score"),
             Column(loc.t("coverage.required"), "score"),
             Column(loc.t("coverage.met")),
             Column(loc.t("coverage.findings"), "count"),
@@ -113,6 +116,7 @@ def coverage(d: Dashboard, loc: Locale, period: str) -> Download:
             d.names.leader(q.leader_id),
             q.visits,
             q.days,
+            q.front_line_days,
             q.required,
             loc.t("coverage.yes" if q.met else "coverage.no"),
             q.findings,
@@ -138,6 +142,38 @@ def ranking(d: Dashboard, loc: Locale, period: str) -> Download:
         rates = [r.rates.get(k) for k in weights]
         sheet.add(r.rank, d.names.unit(r.unit_id), r.composite, r.sample, *rates)
     return Download(f"ranking-{period}", [sheet], d.stamp)
+
+
+def quarterly(found: dict[str, Any], names: Names, loc: Locale) -> Download:
+    """One quarter's evaluation by market entities per department (its own figures, read as
+    a page of per-department sums: not a ``Builder`` over the dashboards' rows)."""
+    questions = list(found["questions"])
+    rate = loc.t("quarterly.response_rate")
+    sheet = Sheet(
+        loc.t("quarterly.sheet", quarter=found["quarter"]),
+        [
+            Column(loc.t("case.lead_unit")),
+            Column(loc.t("quarterly.answers"), "count"),
+            Column(rate, "rate"),
+            Column(loc.t("export.denominator", rate=rate), "count"),
+            Column(loc.t("quarterly.overall"), "score"),
+        ]
+        + [Column(loc.t(f"quarterly_question.{q}"), "score") for q in questions]
+        + [Column(loc.t("quarterly.ranked"))],
+    )
+    for u in found["units"]:
+        sheet.add(
+            names.unit(u["unit_id"]),
+            u["answers"],
+            u["response_rate"]["value"],
+            u["response_rate"]["denominator"],
+            u["overall"],
+            *(u["questions"].get(q) for q in questions),
+            loc.t("quarterly.ranked_yes" if u["ranked"] else "quarterly.ranked_no"),
+        )
+    stamp = {k: found[k] for k in ("definitions", "policy_version", "calendar_version",
+                                    "position", "as_of")}  # fmt: skip
+    return Download(f"quarterly-{found['quarter']}", [sheet], stamp)
 
 
 Builder = Callable[[Dashboard, Locale, str], Download]

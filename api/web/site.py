@@ -21,7 +21,8 @@ STATIC = Path(__file__).parent / "static"
 PAGES = (
     "auth", "desk", "cases", "dossier", "portal", "inspect", "dashboards", "exports", "admin",
     "inbox", "directory_admin", "supervision", "circulars", "visits", "rectify",
-    "merit", "projects", "accounts",
+    "merit", "projects", "quarterly",
+    "stationed", "accounts",
 )
 
 

@@ -28,6 +28,8 @@ from infra.readside import ReadSide
 from projections.figures import DEFINITIONS
 from projections.figures.context import Context
 from projections.figures.periods import Period
+from projections.figures.quarterly import SCORE, quarters_in, unit_scores
+from projections.figures.ranking import weights_of, with_scores
 from projections.figures.rates import Rate, rate
 from projections.figures.reviews import BAD, GOOD, OUTCOMES
 from projections.query import AnyOf, Compare, Filter, In, InSelect, Not, all_of
@@ -261,6 +263,15 @@ def unit_measures(
         rates = merged.get(str(unit["id"]), {})
         sample = rates.get("on_time_rate", Rate(0, 0)).denominator
         measured[str(unit["id"])] = (sample, {k: r.value for k, r in rates.items()})
+    if SCORE in weights_of(ctx):
+        # One row per unit and quarter: the period's quarters are a bounded read.
+        quarters = tuple(quarters_in(period))
+        totals = read.page(
+            "quarterly",
+            "quarterly_totals",
+            PageQuery("unit_id", False, DIRECTORY_PAGE, any_of={"quarter": quarters}),
+        )
+        with_scores(measured, unit_scores(totals, period, ctx))
     return measured
 
 

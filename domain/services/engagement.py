@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from domain.actors import Actor, Role
@@ -88,9 +88,11 @@ class EngagementService(CaseService):
         duration_unit: str = "hours",
         enterprise: str | UUID | None = None,
         findings: Sequence[str] = (),
+        ended_on: date | None = None,
     ) -> Saved:
         """A leader records their visit or on-site office day, with the problems found; later
-        than the policy's working days after it took place, it is kept, marked late."""
+        than the policy's working days after it took place, it is kept, marked late. A
+        front-line week given with ``ended_on`` lasts its range's working days."""
         require_role(actor, (Role.LEADER,), "record a visit")
         leader = self.load(Leader, Leader.id_for(actor.id))
         enterprise_id = (
@@ -112,6 +114,7 @@ class EngagementService(CaseService):
             at=self.now(),
             policy=self.policy,
             calendar=self.work_calendar(),
+            ended_on=ended_on,
         )
         return self.commit(visit)[0]
 

@@ -17,8 +17,10 @@ from infra.demo.merit import clear_false_accusation, commend_and_sanction
 from infra.demo.oversight import hold_accountable, publish_finished_periods, supervise
 from infra.demo.people import seed_directory
 from infra.demo.projects import run_projects
+from infra.demo.quarterly import evaluate_last_quarter
 from infra.demo.reviews import rate_cases, serve_at_windows
 from infra.demo.run import DemoRun, DemoSummary, SimClock
+from infra.demo.stationed import front_line_weeks, second_cadres, serve_enterprises
 
 Progress = Callable[[int], None]
 
@@ -67,8 +69,12 @@ def seed_demo(
     serve_at_windows(run, cases // 2)
     for case_id in visit_enterprises(run):
         handle_opened_case(run, case_id)
+    serve_enterprises(run)
+    front_line_weeks(run)
+    second_cadres(run)
     supervise(run, case_ids)
     hold_accountable(run, case_ids)
+    evaluate_last_quarter(run)
     publish_finished_periods(run, min(filings).date() if filings else end.date())
     commend_and_sanction(run)
     clear_false_accusation(run, case_ids)

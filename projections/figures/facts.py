@@ -23,6 +23,8 @@ class Facts:
     leader_links: list[Row] = field(default_factory=list)
     visits: list[Row] = field(default_factory=list)
     visit_findings: list[Row] = field(default_factory=list)
+    quarterly_totals: list[Row] = field(default_factory=list)
+    stationed_staff: list[Row] = field(default_factory=list)
 
     def only(self, **rows: list[Row]) -> Facts:
         """The same facts with some tables narrowed (for one group's figures)."""

@@ -18,6 +18,7 @@ from projections.figures.context import Context
 from projections.figures.facts import Facts
 from projections.figures.handling import handling_rates
 from projections.figures.periods import Period
+from projections.figures.quarterly import SCORE, unit_scores
 from projections.figures.reviews import placed_services, review_rates
 
 
@@ -49,17 +50,37 @@ def unit_rates(
     return handling["on_time_rate"].denominator, rates
 
 
+def weights_of(ctx: Context) -> dict[str, float]:
+    """The composite's weights: the policy's ``assessment_weights`` and, since the quarterly
+    evaluation (not under metrics-2026.1 and 2026.2), its ``quarterly_evaluation`` weight."""
+    weights = dict(ctx.policy.assessment_weights)
+    weight = ctx.policy.quarterly_evaluation.ranking_weight
+    if weight and not ctx.first_review_formulas:
+        weights[SCORE] = weight
+    return weights
+
+
 def annual_ranking(facts: Facts, period: Period, ctx: Context) -> list[Ranked]:
     measured = {str(u["id"]): unit_rates(facts, str(u["id"]), period, ctx) for u in facts.units}
+    if SCORE in weights_of(ctx):
+        with_scores(measured, unit_scores(facts.quarterly_totals, period, ctx))
     return rank_units(measured, ctx)
+
+
+def with_scores(
+    measured: dict[str, tuple[int, dict[str, float | None]]], scores: dict[str, float | None]
+) -> None:
+    """Add each unit's quarterly evaluation score to the rates the composite weighs."""
+    for unit_id, (_, rates) in measured.items():
+        rates[SCORE] = scores.get(unit_id)
 
 
 def rank_units(
     measured: dict[str, tuple[int, dict[str, float | None]]], ctx: Context
 ) -> list[Ranked]:
-    """The ranking of units measured as ``unit_rates`` measures them (sample, rates), in the
-    order of the directory's units."""
-    weights = ctx.policy.assessment_weights
+    """The ranking of units measured as ``unit_rates`` measures them (sample, rates, and the
+    evaluation score when the definitions weigh it), in the order of the directory's units."""
+    weights = weights_of(ctx)
     eligible = {u: m for u, m in measured.items() if m[0] >= ctx.policy.lists.min_sample}
     averages = {k: _mean([m[1].get(k) for m in eligible.values()]) for k in weights}
     scored = []

@@ -18,6 +18,11 @@ KINDS = (
     "commendations",
     "cleared_accusations",
     "accuser_matters",
+    "quarterly_evaluations",
+    "stationed_activities",
+    "stationed_cases",
+    "front_line_weeks",
+    "secondments",
 )
 
 

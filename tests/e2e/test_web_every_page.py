@@ -261,6 +261,7 @@ def _samples(
         "own_case_id": own[:6],
         "matter_id": [demo[k] for k in ("accountability_matters", "accuser_matters") if k in demo],
         "project_id": [demo["projects"]],
+        "code": [unit],  # a department the enterprise rates each quarter
         "login": [f"{unit.lower()}.clerk1", "qiye"],
     }
 

@@ -87,7 +87,7 @@ PEOPLE: dict[str, tuple[Role, str | None, str | None]] = {
 
 # No route is excused: the role pages (督办, approvals, circulars, rectification, visits) read
 # pages and counts and fetch the cases they touch by id, and every dashboard is counted in SQL.
-DASHBOARDS = ("board", "coverage", "reviews", "lists", "ranking")
+DASHBOARDS = ("board", "quarterly", "coverage", "reviews", "lists", "ranking")
 
 
 def whole_view_read(sql: str) -> bool:
@@ -339,7 +339,11 @@ def _samples(city: City) -> dict[str, str]:
         "order_id": s["supervisions"],
         "circular_id": s["circulars"],
         "matter_id": s["accountability_matters"],
+        "activity_id": s["stationed_activities"],
+        "secondment_id": s["secondments"],
         "period": "2026-Q1",
+        "quarter": "2026-Q1",
+        "code": "AMR",
         "unit": "AMR",
         "enterprise": "91440300000DEMO0X",
         "service_code": "complaint",

@@ -77,6 +77,8 @@ _BY_NAME: dict[str, Any] = {
     "cites": {
         "publication_id": str(uuid5(UUID(int=1), "cites")), "edition": 1, "period": "2026-Q2",
     },
+    "scores": {"environment": 4, "efficiency": 5},
+    "weights": {"environment": 1.0, "efficiency": 1.0},
 }
 """Sample values of structured fields whose shape their type hint does not tell."""
 

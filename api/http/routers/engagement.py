@@ -110,6 +110,7 @@ def record_visit(body: VisitCreate, cmd: CommandDep, response: Response) -> Comm
         enterprise=body.enterprise,
         findings=list(body.findings),
         actor=cmd.actor,
+        ended_on=body.ended_on,
     )
     response.headers["Location"] = f"/api/v1/visits/{saved.id}"
     return done(saved, response)

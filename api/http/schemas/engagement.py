@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
@@ -66,6 +66,11 @@ class VisitCreate(Body):
     duration_unit: Literal["hours", "days"] = "hours"
     enterprise: str | None = Field(default=None, max_length=64, description="credit code")
     findings: list[str] = Field(default_factory=list, max_length=50)
+    ended_on: date | None = Field(
+        default=None,
+        description="a front-line week's last day: it then lasts the working days from"
+        " started_at's day to this day, by the work calendar (duration is not read)",
+    )
 
 
 class Finding(Body):

@@ -13,6 +13,7 @@ from api.web import dashboard as figures
 from api.web.charts import Series
 from api.web.context import DASHBOARDS, WebDep
 from api.web.render import WebRoute, page, redirect
+from infra.figures import stationed_read
 from projections.figures.coverage import Quota, monthly_quota
 from projections.figures.periods import Period
 
@@ -156,6 +157,7 @@ def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
     cover = figures.coverage_counted(read)
     quotas = monthly_quota(d.facts, Period.parse(chosen), d.ctx)
     per_month = figures.visits_counted(read, ctx, months)
+    stationed = stationed_read(read, chosen)
     return page(
         web,
         "dash_coverage.html",
@@ -164,6 +166,7 @@ def leaders(web: WebDep, month: PeriodQuery = "") -> Response:
         options=options,
         cover=cover,
         quotas=quotas,
+        stationed=stationed,
         ring=charts.ring(
             "chart-coverage",
             loc.t("coverage.ring"),

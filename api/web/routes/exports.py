@@ -10,7 +10,9 @@ from api.web import dashboard as figures
 from api.web import dashboard_sheets, sheets
 from api.web.context import DASHBOARDS, WebDep
 from api.web.i18n import Locale
+from api.web.names import load_names
 from api.web.render import WebRoute, finish
+from api.web.routes.quarterly import results as quarterly_results
 from domain.errors import NotFoundError
 from projections.figures.periods import Period
 
@@ -26,8 +28,12 @@ def download_dashboard(
 ) -> Response:
     web.require(DASHBOARDS)
     build = dashboard_sheets.BUILDERS.get(name)
-    if (build is None and name != "board") or fmt not in sheets.FORMATS:
+    if (build is None and name not in ("board", "quarterly")) or fmt not in sheets.FORMATS:
         raise NotFoundError("no such dashboard", code="dashboard-not-found")
+    if name == "quarterly":  # one page of per-department sums, not the dashboards' rows
+        found, _ = quarterly_results(web, period)
+        download = dashboard_sheets.quarterly(found, load_names(web.container.read), web.locale)
+        return finish(web, attachment(download, fmt, web.locale))
     if build is None:  # the board is counted by the view store, not from every row
         board = dashboard_sheets.board(figures.open_board(web.app, web.container.read), web.locale)
         return finish(web, attachment(board, fmt, web.locale))

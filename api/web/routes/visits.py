@@ -7,7 +7,7 @@ shown beside the form in the page's language, with what was typed kept."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -37,7 +37,9 @@ LATEST_VISITS = 200
 """The most visits a leader's or an enterprise's page lists, the latest first (years of them)."""
 MOST_LINKS = 500
 """The most enterprises a leader is linked to that the page names."""
-VISIT_FIELDS = ("visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit")
+VISIT_FIELDS = (
+    "visit_kind", "enterprise", "place", "started_at", "duration", "duration_unit", "ended_on",
+)
 
 VISIT_PLACES = {
     "visit-in-future": "started_at",
@@ -69,6 +71,7 @@ def record(
     duration: Text = "",
     duration_unit: Text = "hours",
     findings: Text = "",
+    ended_on: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(LEADERS)
@@ -80,10 +83,13 @@ def record(
         "duration": duration,
         "duration_unit": duration_unit,
         "findings": findings,
+        "ended_on": ended_on,
     }
     try:
         moment = _moment(web, started_at)
-        hours = float(duration)
+        # A front-line week given as a date range lasts its working days: no duration needed.
+        last_day = date.fromisoformat(ended_on.strip()) if ended_on.strip() else None
+        hours = float(duration) if duration.strip() or last_day is None else 1.0
     except ValueError:
         # The browser's own fields make these well formed; a hand-made post is told plainly.
         return _home(web, values, error=web.locale.t("visit.bad_input"), status=422)
@@ -97,6 +103,7 @@ def record(
             enterprise=enterprise.strip() or None,
             findings=[line.strip() for line in findings.splitlines() if line.strip()],
             actor=caller.actor,
+            ended_on=last_day,
         )
     except DomainError as error:
         said = placed_refusal(web.locale, error, VISIT_PLACES, values)

@@ -22,7 +22,9 @@ from infra.kafka.public import (
     oversight,
     privacy,
     projects,
+    quarterly,
     reviews,
+    stationed,
 )
 from infra.kafka.public.spec import Field, Publication, Withheld
 
@@ -33,6 +35,8 @@ __all__ = [
 
 _MODULES = (
     directory, cases, reviews, oversight, integrity, accounts, privacy, merit, projects,
+    quarterly,
+    stationed,
 )
 
 

@@ -61,6 +61,16 @@ VISIT = (
     Field("duration_unit", "string", description="hours or days"),
     Field("finding_ids", "integers", read=_finding_ids),
 )
+VISIT_2 = (
+    *VISIT,
+    Field(
+        "late", "boolean", nullable=True,
+        description="recorded after record_by: kept, but meets no quota; null: before"
+        " the rule",
+    ),
+    Field("record_by", "date", nullable=True),
+    Field("policy_version", "string", nullable=True),
+)
 CIRCULAR = (
     Field("title", "string"),
     Field("source_kind", "string"),
@@ -94,18 +104,17 @@ def _confidential_case(event: Any) -> frozenset[str]:
 PUBLICATIONS = (
     Publication(
         Visit.Recorded, "visit.recorded",
-        "A leader's visit or on-site office day was recorded (the message's time is when).",
+        "A leader's visit, on-site office day or front-line week was recorded (the message's"
+        " time is when).",
         (
-            *VISIT,
+            *VISIT_2,
             Field(
-                "late", "boolean", nullable=True,
-                description="recorded after record_by: kept, but meets no quota; null: before"
-                " the rule",
+                "ended_on", "date", nullable=True,
+                description="a front-line week's last day: its duration is the working days"
+                " from started_at's day to this day; null: measured in hours or days",
             ),
-            Field("record_by", "date", nullable=True),
-            Field("policy_version", "string", nullable=True),
         ),
-        version=2,
+        version=3,
     ),
     Publication(
         Visit.ConfirmedByEnterprise, "visit.confirmed_by_enterprise",
@@ -244,6 +253,12 @@ PUBLICATIONS = (
 )
 
 RETIRED = (
+    Publication(
+        Visit.Recorded, "visit.recorded",
+        "A leader's visit or on-site office day was recorded (the message's time is when).",
+        VISIT_2,
+        version=2,
+    ),
     Publication(
         Visit.FindingCaseOpened, "visit.finding_case_opened", "A finding opened a case.",
         (Field("finding_id", "integer"), Field("case_id", "uuid")),
