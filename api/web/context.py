@@ -127,6 +127,7 @@ class Web:
             ("/portal/quarterly", "quarterly.nav", PORTAL),
             ("/leader", "nav.leader", frozenset({L})),
             ("/projects", "project.nav", frozenset({S, A, N, L, H, W})),
+            ("/my-record", "my_record.nav", frozenset({H, W})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),
