@@ -208,17 +208,30 @@ def _member_name(web: Web, names: Names, dimension: str, member: str) -> str:
 
 
 @router.get("/matters")
-def matters(web: WebDep) -> Response:
+def matters(
+    web: WebDep,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """The matters, the latest opened first, a numbered page at a time (a count and one
+    indexed page)."""
     web.require(INSPECTORS)
     read = web.container.read
     read.refresh(["oversight"])
+    total = read.count("oversight", "accountability_matters")
+    pages = max(1, -(-total // MATTERS))
+    page_no = min(page_no, pages)
     rows = read.page(
-        "oversight", "accountability_matters", PageQuery("opened_at", True, MATTERS)
+        "oversight",
+        "accountability_matters",
+        PageQuery("opened_at", True, MATTERS, offset=(page_no - 1) * MATTERS),
     )
     names = load_names(read)
     shown = [{**r, "subject": _subject_name(web, names, r["subject_kind"], r["subject_id"])}
              for r in rows]
-    return page(web, "matters.html", matters=shown, names=names)
+    return page(
+        web, "matters.html", matters=shown, names=names, total=total, page_no=page_no,
+        pages=pages,
+    )
 
 
 @router.get("/matters/{matter_id}")
