@@ -6,15 +6,15 @@ between is explained in words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from api.web.i18n import Locale, catalogue
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.web_words import Words
 from tests.support.clock import CHINA
 from tests.support.text import UUID_TEXT
 
@@ -31,36 +31,14 @@ def open_step(pages: Pages, step: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Journey:
-    """Who walks through it, in which language, and the words and dates of that language."""
+class Journey(Words):
+    """The words of the journey's language, and the world it walks through."""
 
-    world: WebWorld
-    lang: str
-
-    @property
-    def words(self) -> Locale:
-        return Locale(self.lang, CHINA)
-
-    def t(self, key: str, **values: Any) -> str:
-        return self.words.t(key, **values)
-
-    def day(self, year: int, month: int, day: int) -> str:
-        return self.words.date(date(year, month, day))
-
-    def sign_in(self, pages: Pages, login: str) -> None:
-        """From the login page, in the journey's language."""
-        pages.goto("/login")
-        if self.lang == "en":
-            pages.submit("English")
-        self.fill_in_the_login(pages, login)
-
-    def fill_in_the_login(self, pages: Pages, login: str) -> None:
-        pages.page.get_by_label(self.t("login.login"), exact=True).fill(login)
-        pages.page.get_by_label(self.t("login.password"), exact=True).fill(PASSWORD)
-        pages.submit(self.t("login.submit"))
+    world: WebWorld | None = None
 
     def another_day(self, pages: Pages, login: str, when: datetime) -> None:
         """Move the clock on: yesterday's session has ended, so sign in again and come back."""
+        assert self.world is not None
         url = pages.page.url.split("?")[0]
         self.world.clock.set(when)
         pages.page.goto(url)
@@ -120,13 +98,14 @@ def extend_with_the_heads_approval(chromium: Any, journey: Journey, clerk: Pages
     error = form.locator("#step-request_extension .flash-error").inner_text()
     assert t("form.not_recorded") in error
     # "... out of range: the policy allows 1 to 10": the policy's bounds, in words.
-    out_of_range = catalogue(journey.lang)["refusal.extension-length-out-of-range.other"]
+    out_of_range = journey.raw("refusal.extension-length-out-of-range.other")
     assert out_of_range.split("{asked}")[1].format(most=10) in error
     assert form.get_by_label(t("field.new_due")).input_value() == "2026-04-30"  # kept
     form.get_by_label(t("field.new_due")).fill("2026-03-27")
     clerk.submit(t("step.request_extension"), within="#step-request_extension")
     assert t("step.decide_extension") not in form.locator("#steps").inner_text()  # the head's
 
+    assert journey.world is not None
     head = open_pages(chromium, journey.world.server)
     journey.sign_in(head, "wang.qiang")
     head.goto(clerk.page.url.split(clerk.base)[1].split("?")[0])
@@ -160,7 +139,7 @@ def reply_call_back_and_close(journey: Journey, clerk: Pages) -> None:
 def test_staff_handle_a_complaint_through_a_pause_to_closure(
     web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
-    journey = Journey(web_world, lang)
+    journey = Journey(lang, web_world)
     t = journey.t
     clerk = open_pages(chromium, web_world.server)
     journey.sign_in(clerk, "li.na")
