@@ -1,6 +1,7 @@
 """Rectification of a 差评 in the browser, from the desk: the unit's clerk calls the rater back
-and records the measures (in Chinese), its head asks for more time and completes it (in
-English), each step against the clocks shown on the page."""
+and records the measures, its head asks for more time and completes it, each step against the
+clocks shown on the page; each in Chinese and in English (the clerk in one, the head in the
+other)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import re
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from domain.evaluation import Level
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.web_words import Words
 from tests.support.clock import CHINA
 from tests.support.oversight_world import ENTERPRISE, window_service
 from tests.support.text import UUID_TEXT
@@ -24,8 +28,9 @@ def visible(pages: Any) -> str:
     return text
 
 
+@pytest.mark.parametrize(("clerk_lang", "head_lang"), [("zh-CN", "en"), ("en", "zh-CN")])
 def test_staff_call_back_take_measures_and_complete_a_rectification(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, clerk_lang: str, head_lang: str
 ) -> None:
     app = web_world.app
     service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
@@ -37,47 +42,53 @@ def test_staff_call_back_take_measures_and_complete_a_rectification(
     rectification_id = rated.rectification.id
     web_world.clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=CHINA))
 
+    words = Words(clerk_lang)
+    t = words.t
     clerk = open_pages(chromium, web_world.server)
-    sign_in(clerk, "li.na", PASSWORD)
+    words.sign_in(clerk, "li.na")
     with clerk.page.expect_navigation():
-        clerk.page.get_by_role("link", name="差评整改", exact=True).click()
+        clerk.page.get_by_role("link", name=t("nav.rectifications"), exact=True).click()
     clerk.check()
-    assert "待回访" in visible(clerk)
+    assert t("rectify.stage_awaiting_callback") in visible(clerk)
     with clerk.page.expect_navigation():
         clerk.page.locator("table.rectifications a").first.click()
     clerk.check()
     text = visible(clerk)
     assert "营业执照变更登记" in clerk.page.locator("h1").inner_text()
-    assert "不满意 · 材料被退回三次" in text
-    assert "回访期限" in text
+    assert f"{t('level.dissatisfied')} · 材料被退回三次" in text
+    assert t("rectify.callback_due") in text
 
     # Measures before the callback are refused beside the form... there is no such form yet:
     # the page offers the callback first, as the rules require.
-    assert clerk.page.get_by_role("button", name="记录整改措施").count() == 0
-    clerk.page.get_by_label("回访记录").fill("电话联系企业，核实材料退回原因")
-    clerk.submit("记录回访")
-    assert "回访已记录。" in visible(clerk)
-    assert "整改中" in clerk.page.locator("td.stage").inner_text()
-    clerk.page.get_by_label("采取的整改措施").fill("一次性告知清单上墙\n窗口人员培训")
-    clerk.submit("记录整改措施")
+    assert clerk.page.get_by_role("button", name=t("rectify.record_measures")).count() == 0
+    clerk.page.get_by_label(t("rectify.note")).fill("电话联系企业，核实材料退回原因")
+    clerk.submit(t("rectify.record_callback"))
+    assert t("rectify.done_callback") in visible(clerk)
+    assert t("rectify.stage_rectifying") in clerk.page.locator("td.stage").inner_text()
+    clerk.page.get_by_label(t("rectify.measures_new")).fill("一次性告知清单上墙\n窗口人员培训")
+    clerk.submit(t("rectify.record_measures"))
     assert "窗口人员培训" in clerk.page.locator("td.measures").inner_text()
-    clerk.shot("rectification")
+    if clerk_lang == "zh-CN":
+        clerk.shot("rectification")
 
-    # The head, in English, asks for more time and completes it.
+    # The head, in the other language, asks for more time and completes it.
+    words = Words(head_lang)
+    t = words.t
     head = open_pages(chromium, web_world.server)
-    sign_in(head, "wang.qiang", PASSWORD)
-    head.submit("English")
+    words.sign_in(head, "wang.qiang")
     head.goto(f"/desk/rectifications/{rectification_id}")
-    head.page.get_by_label("More working days").fill("2")
-    head.page.get_by_label("Why more time is needed").fill("Training is scheduled next week")
-    head.submit("Ask for the extension")
-    assert "awaiting a supervisor" in visible(head)
-    head.page.get_by_label("Outcome").select_option(label="Rectified")
-    head.page.get_by_label("What was done").fill("Checklist posted, staff trained")
-    head.submit("Complete")
+    head.page.get_by_label(t("rectify.working_days")).fill("2")
+    head.page.get_by_label(t("rectify.reason")).fill("下周安排培训")
+    head.submit(t("rectify.request_extension"))
+    assert t("rectify.extension_pending", days=2) in visible(head)
+    head.page.get_by_label(t("rectify.outcome"), exact=True).select_option(
+        label=t("rectify.outcome_rectified")
+    )
+    head.page.get_by_label(t("rectify.summary")).fill("清单已上墙，人员已培训")
+    head.submit(t("rectify.record_completion"))
     text = visible(head)
-    assert "The rectification is completed." in text
-    assert "Rectified · Checklist posted, staff trained" in text
+    assert t("rectify.done_completion") in text
+    assert f"{t('rectify.outcome_rectified')} · 清单已上墙，人员已培训" in text
     assert app.rectification(rectification_id).stage.value == "completed"
 
 
