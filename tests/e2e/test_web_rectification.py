@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from domain.actors import Actor, Role
 from domain.evaluation import Level
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
-from tests.e2e.web_words import Words
+from tests.e2e.web_words import LANGUAGES, Words
 from tests.support.clock import CHINA
 from tests.support.oversight_world import ENTERPRISE, window_service
 from tests.support.text import UUID_TEXT
@@ -152,3 +154,69 @@ def test_another_units_staff_neither_list_nor_open_the_rectification(
     supervisor.goto(f"/desk/rectifications/{rated.rectification.id}")
     assert "排队太久" in visible(supervisor)
     assert supervisor.page.get_by_role("button", name="记录回访").count() == 0
+
+
+def a_bad_rating_of_amr(web_world: WebWorld) -> tuple[UUID, UUID]:
+    """A 差评 of AMR's window service: the rating's id and its rectification's."""
+    app = web_world.app
+    service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
+    web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
+    rated = app.rate_service(
+        service, Level.DISSATISFIED, actor=ENTERPRISE, reason="材料被退回三次", real_name=True
+    )
+    assert rated.rectification is not None
+    web_world.clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=CHINA))
+    return rated.evaluation.id, rated.rectification.id
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="missing step: no page lets a supervisor decide a rectification's extension "
+    "(the API's decide_rectification_extension); the rectification page only shows it pending",
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_supervisor_decides_the_heads_request_for_more_time(
+    web_world: WebWorld, chromium: Any, lang: str
+) -> None:
+    _, rectification_id = a_bad_rating_of_amr(web_world)
+    web_world.app.request_rectification_extension(
+        rectification_id, 2, "下周安排培训", actor=Actor("wang.qiang", Role.UNIT_HEAD)
+    )
+    words = Words(lang)
+    t = words.t
+    supervisor = open_pages(chromium, web_world.server)
+    words.sign_in(supervisor, "chen.jie")
+    supervisor.goto(f"/desk/rectifications/{rectification_id}")
+    assert t("rectify.extension_pending", days=2) in visible(supervisor)
+    decision = supervisor.page.locator("#extension")
+    assert decision.get_by_label(t("decision.yes"), exact=True).count() == 1
+    decision.get_by_label(t("decision.yes"), exact=True).check()
+    decision.get_by_label(t("field.reason")).fill("情况属实")
+    supervisor.submit(t("step.decide_extension"), within="#extension")
+    assert t("rectify.extended_by", days=2, reason="下周安排培训") in visible(supervisor)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="missing step: no page lets the rated unit's head appeal a rating, nor a supervisor "
+    "decide the appeal (the API's POST /evaluations/{id}/appeals and its decision)",
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_rated_units_head_appeals_the_rating_and_a_supervisor_decides(
+    web_world: WebWorld, chromium: Any, lang: str
+) -> None:
+    _, rectification_id = a_bad_rating_of_amr(web_world)
+    words = Words(lang)
+    t = words.t
+    head = open_pages(chromium, web_world.server)
+    words.sign_in(head, "wang.qiang")
+    head.goto(f"/desk/rectifications/{rectification_id}")
+    appeal = head.page.get_by_role("button", name=t("refused_thing.appeal"))
+    assert appeal.count() == 1
+    head.page.get_by_label(t("refused_field.the_reason_for_an_appeal")).fill("评价对象有误")
+    head.submit(t("refused_thing.appeal"))
+
+    supervisor = open_pages(chromium, web_world.server)
+    words.sign_in(supervisor, "chen.jie")
+    supervisor.goto("/approvals")
+    assert "评价对象有误" in visible(supervisor)
