@@ -13,7 +13,7 @@ import pytest
 
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
-from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, web_world
 from tests.e2e.web_words import Words
 from tests.support.clock import CHINA
 from tests.support.text import UUID_TEXT
@@ -173,9 +173,12 @@ def test_staff_handle_a_complaint_through_a_pause_to_closure(
     assert UUID_TEXT.search(clerk.page.locator("main").inner_text()) is None
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_a_colleagues_edit_in_between_is_explained_with_a_way_back(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     app = web_world.app
     clerk = Actor("li.na", Role.WINDOW_STAFF)
     filed = app.file_demand(
@@ -183,25 +186,26 @@ def test_a_colleagues_edit_in_between_is_explained_with_a_way_back(
     )
     app.dispatch(filed.id, "AMR", actor=clerk)
     pages = open_pages(chromium, web_world.server)
-    sign_in(pages, "li.na", PASSWORD)
+    words.sign_in(pages, "li.na")
     pages.goto(f"/cases/{filed.id}")
     # Meanwhile the head signs for it: the form on the clerk's screen is now one version old.
     app.sign_for(filed.id, actor=Actor("wang.qiang", Role.UNIT_HEAD))
-    open_step(pages, "hand_over").get_by_label("移交给").select_option("zhao.lei")
-    pages.page.locator("#step-hand_over").get_by_label("理由").fill("社保事项，非本单位")
-    pages.submit("移交", within="#step-hand_over")
+    open_step(pages, "hand_over").get_by_label(t("field.to")).select_option("zhao.lei")
+    pages.page.locator("#step-hand_over").get_by_label(t("field.reason")).fill("社保事项，非本单位")
+    pages.submit(t("step.hand_over"), within="#step-hand_over")
     conflict = pages.page.locator(".conflict")
     text = conflict.inner_text()
-    assert "同事刚刚修改了这个案件" in text
-    assert "第 2 版，现在已是第 3 版" in text
+    assert t("conflict.title") in text
+    assert t("conflict.body", step=t("step.hand_over"), seen=2, current=3) in text
     assert "王强 (wang.qiang)" in text
-    assert "签收" in text
+    assert t("event.SignedFor") in text
     assert "社保事项，非本单位" in text  # what the clerk typed is not lost
-    pages.shot("case-conflict", full_page=False)
+    if lang == "zh-CN":
+        pages.shot("case-conflict", full_page=False)
     with pages.page.expect_navigation():
-        conflict.get_by_role("link", name="重新载入案件").click()
+        conflict.get_by_role("link", name=t("conflict.reload")).click()
     pages.check()
-    assert "办理中" in pages.page.locator(".badges").inner_text()
+    assert t("status.in_progress") in pages.page.locator(".badges").inner_text()
 
 
 def test_a_clerk_signs_in_and_reaches_a_case_with_the_keyboard_alone(
