@@ -94,9 +94,12 @@ def test_staff_call_back_take_measures_and_complete_a_rectification(
     assert app.rectification(rectification_id).stage.value == "completed"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_step_the_rules_refuse_is_explained_beside_its_form(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     app = web_world.app
     service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
     web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
@@ -105,26 +108,28 @@ def test_a_step_the_rules_refuse_is_explained_beside_its_form(
     )
     assert rated.rectification is not None
     clerk = open_pages(chromium, web_world.server)
-    sign_in(clerk, "li.na", PASSWORD)
+    words.sign_in(clerk, "li.na")
     clerk.goto(f"/desk/rectifications/{rated.rectification.id}")
     # A call that did not reach the rater is kept as an attempt, saying so.
-    clerk.page.get_by_label("否").check()
-    clerk.page.get_by_label("回访记录").fill("电话无人接听")
-    clerk.submit("记录回访")
-    assert "未联系上评价人 · 电话无人接听" in clerk.page.locator("td.callback").inner_text()
+    clerk.page.get_by_label(t("yesno.no"), exact=True).check()
+    clerk.page.get_by_label(t("rectify.note")).fill("电话无人接听")
+    clerk.submit(t("rectify.record_callback"))
+    callback = clerk.page.locator("td.callback").inner_text()
+    assert f"{t('rectify.reached_no')} · 电话无人接听" in callback
     # Only the unit's head asks for more time; more working days than the policy allows are
-    # refused beside the request, in Chinese, with what was typed kept.
-    assert clerk.page.get_by_role("button", name="申请延期").count() == 0
+    # refused beside the request, in the page's language, with what was typed kept.
+    assert clerk.page.get_by_role("button", name=t("rectify.request_extension")).count() == 0
     head = open_pages(chromium, web_world.server)
-    sign_in(head, "wang.qiang", PASSWORD)
+    words.sign_in(head, "wang.qiang")
     head.goto(f"/desk/rectifications/{rated.rectification.id}")
-    head.page.get_by_label("延长工作日数").fill("99")
-    head.page.get_by_label("延期理由").fill("人手不足")
-    head.submit("申请延期")
+    head.page.get_by_label(t("rectify.working_days")).fill("99")
+    head.page.get_by_label(t("rectify.reason")).fill("人手不足")
+    head.submit(t("rectify.request_extension"))
     error = head.page.locator("#extension [role=alert]").inner_text()
-    assert error.startswith("未记录：")
-    assert not re.search(r"[A-Za-z]{4,}", error)
-    assert head.page.get_by_label("延期理由").input_value() == "人手不足"
+    assert error.startswith(t("form.not_recorded"))
+    if lang == "zh-CN":
+        assert not re.search(r"[A-Za-z]{4,}", error)
+    assert head.page.get_by_label(t("rectify.reason")).input_value() == "人手不足"
     assert app.rectification(rated.rectification.id).pending_extension is None
 
 
