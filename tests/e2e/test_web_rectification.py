@@ -225,3 +225,30 @@ def test_the_rated_units_head_appeals_the_rating_and_a_supervisor_decides(
     words.sign_in(supervisor, "chen.jie")
     supervisor.goto("/approvals")
     assert "评价对象有误" in visible(supervisor)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_anonymous_bad_review_is_verified_instead_of_called_back(
+    web_world: WebWorld, chromium: Any, lang: str
+) -> None:
+    """No one to call: the clerk verifies the complaint, then the measures are open."""
+    words = Words(lang)
+    t = words.t
+    app = web_world.app
+    service = window_service(app, datetime(2026, 3, 2, 9, 0, tzinfo=CHINA))
+    web_world.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=CHINA))
+    rated = app.rate_service(
+        service, Level.DISSATISFIED, actor=ENTERPRISE, reason="排队太久", real_name=False
+    )
+    assert rated.rectification is not None
+    clerk = open_pages(chromium, web_world.server)
+    words.sign_in(clerk, "li.na")
+    clerk.goto(f"/desk/rectifications/{rated.rectification.id}")
+    assert clerk.page.get_by_role("button", name=t("rectify.record_callback")).count() == 0
+    verification = clerk.page.locator("#verification")
+    verification.get_by_label(t("rectify.verified_yes"), exact=True).check()
+    verification.get_by_label(t("rectify.note")).fill("调取排队记录，等候超过一小时")
+    clerk.submit(t("rectify.record_verification"))
+    assert t("rectify.done_verification") in visible(clerk)
+    assert t("rectify.stage_rectifying") in clerk.page.locator("td.stage").inner_text()
+    assert clerk.page.get_by_role("button", name=t("rectify.record_measures")).count() == 1
