@@ -250,3 +250,34 @@ def test_a_clerk_signs_in_and_reaches_a_case_with_the_keyboard_alone(
     pages.page.locator("#step-hand_over summary").focus()
     keys.press("Enter")
     assert pages.page.locator("#step-hand_over").get_attribute("open") is not None
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_head_terminates_a_case_the_clerk_asked_to_end(
+    web_world: WebWorld, chromium: Any, lang: str
+) -> None:
+    """终止办理 is the head's: the clerk who asked is named, and the case ends terminated."""
+    words = Words(lang)
+    t = words.t
+    app = web_world.app
+    filed = app.file_demand(
+        case_type="help", channel="window", summary="企业已注销，诉求无法继续", filer_name="李强",
+        actor=LI,
+    )  # fmt: skip
+    app.dispatch(filed.id, "AMR", actor=LI)
+    app.sign_for(filed.id, actor=LI)
+    clerk = open_pages(chromium, web_world.server)
+    words.sign_in(clerk, "li.na")
+    clerk.goto(f"/cases/{filed.id}")
+    assert clerk.page.locator("#step-terminate").count() == 0  # not the clerk's to take
+
+    head = open_pages(chromium, web_world.server)
+    words.sign_in(head, "wang.qiang")
+    head.goto(f"/cases/{filed.id}")
+    terminate = open_step(head, "terminate")
+    terminate.get_by_label(t("field.reason")).fill("企业已注销")
+    terminate.get_by_label(t("field.requested_by")).fill("li.na")
+    head.submit(t("step.terminate"), within="#step-terminate")
+    assert t("case.done", step=t("step.terminate")) in head.page.locator("main").inner_text()
+    assert t("status.terminated") in head.page.locator(".badges").inner_text()
+    assert head.page.locator("details.step").count() == 0
