@@ -124,21 +124,24 @@ def record_an_office_day(pages: Any, words: Words) -> None:
     assert t("visit_kind.office_day") in mine
 
 
-def test_a_visit_in_the_future_is_refused_beside_the_form_in_english(
-    web_world: WebWorld, chromium: Any
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_visit_in_the_future_is_refused_beside_the_form(
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     pages = open_pages(chromium, web_world.server)
-    sign_in(pages, "county-01", PASSWORD)
-    pages.submit("English")
+    words.sign_in(pages, "county-01")
     pages.goto("/leader")
-    assert "Visit quota, Mar 2026" in pages.page.locator("#quota").inner_text()
-    pages.page.get_by_label("Place").fill("Industrial park")
-    pages.page.get_by_label("Started").fill("2026-03-20T09:30")
-    pages.page.get_by_label("Duration", exact=True).fill("3")
-    pages.submit("Record the visit")
+    quota = pages.page.locator("#quota").inner_text()
+    assert t("visit.quota_h", month=words.locale.month("2026-03")) in quota
+    pages.page.get_by_label(t("visit.place")).fill("Industrial park")
+    pages.page.get_by_label(t("visit.started_at")).fill("2026-03-20T09:30")
+    pages.page.get_by_label(t("visit.duration"), exact=True).fill("3")
+    pages.submit(t("visit.save"))
     error = pages.page.locator("#visit-error").inner_text()
-    assert error.startswith("Not recorded:")
-    assert pages.page.get_by_label("Place").input_value() == "Industrial park"
+    assert error.startswith(t("form.not_recorded"))
+    assert pages.page.get_by_label(t("visit.place")).input_value() == "Industrial park"
     assert web_world.container.read.rows("engagement", "visits") == []
     visible(pages)
 
