@@ -1,29 +1,34 @@
-"""A city starts from an empty store with a workbook the city wrote itself: the first admin (as
-``casetrail users add root --role admin`` leaves the store, see the README's start without the
-demo) signs in, imports an XLSX workbook built here with openpyxl (a unit, a window, two staff,
-an enterprise, a leader and the leader's link, with one bad staff row and one bad enterprise
-row), reads the refused rows and why, creates logins, and the new clerk signs in to an empty
-desk of their own, the leader finds the enterprise they are linked to, the enterprise to its
-portal. Every word the test looks for comes from the page's catalogue, in zh-CN and in English.
+"""A city starts from an empty store with a workbook the city wrote itself: the first admin,
+created on the command line as the README's start without the demo does (``casetrail users add
+root --role admin --password-stdin``), signs in, imports an XLSX workbook built here with
+openpyxl (a unit, a window, two staff, an enterprise, a leader and the leader's link, with one
+bad staff row and one bad enterprise row), reads the refused rows and why, and creates logins;
+the new clerk signs in to an empty desk of their own, the leader finds the enterprise they are
+linked to, the enterprise reaches its portal. Every word the test looks for comes from the
+page's catalogue, in zh-CN and in English.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from tests.e2e.test_web_admin_directory import (
-    ROOT_PASSWORD,
-    empty_city,
-    no_ids_nor_raw_values,
-    visible_text,
-)
+from infra.container import build_container
+from tests.e2e.api_world import FAST_HASHER, settings_for
+from tests.e2e.test_web_admin_directory import no_ids_nor_raw_values, visible_text
 from tests.e2e.test_web_world import LiveServer, Pages, chromium, open_pages
+from tests.support.app import official_years
+from tests.support.cli import ROOT, CommandRunner
+from tests.support.clock import FakeClock
 
-__all__ = ["chromium", "empty_city"]
+__all__ = ["chromium"]
+ROOT_PASSWORD = "a long admin password"
 PASSWORD = "first password 1"
 ENTERPRISE = "91350100MA2Y00010F"
 MISTYPED = "91350100MA2Y00040X"  # its check character is wrong
@@ -49,6 +54,26 @@ SHEETS: dict[str, list[list[str]]] = {
     "挂钩联系": [["领导代码", "企业信用代码", "备注"], ["county-01", ENTERPRISE, "季度走访"]],
 }
 RECORDED = 7  # a unit, a window, two staff, an enterprise, a leader, a link
+
+
+@pytest.fixture
+def empty_city(tmp_path: Path, clock: FakeClock) -> Iterator[LiveServer]:
+    """An empty store whose one user is the admin the command line created, served."""
+    home = tmp_path / "home"
+    added = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", "users", "add", "root", "--role", "admin",
+         "--password-stdin"],
+        cwd=ROOT, env=CommandRunner(home).env, input=f"{ROOT_PASSWORD}\n", capture_output=True,
+        text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    container = build_container(
+        settings_for(home), clock=clock, official_years=official_years, hasher=FAST_HASHER
+    )
+    assert container.read.rows("directory", "units") == []
+    with LiveServer(container) as server:
+        yield server
+    container.close()
 
 
 def said(lang: str) -> dict[str, str]:
