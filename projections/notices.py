@@ -21,8 +21,10 @@ from domain.actors import Role
 from domain.appeal import Appeal
 from domain.case import Case
 from domain.circular import Circular
-from domain.directory import Staff, Unit
+from domain.directory import Staff, Unit, Window
 from domain.identity import User
+from domain.merit import MeritDecision
+from domain.project import Project
 from domain.rectification import Rectification
 from domain.supervision import Supervision
 from projections.base import Projection, Table, ViewTx, handles
@@ -31,6 +33,7 @@ NOTICE_NAMESPACE = uuid5(NAMESPACE_URL, "https://casetrail.example/notices")
 KINDS = (
     "yellow", "red", "reminder", "criticism", "circular", "supervision", "rectification_due",
     "appeal_decided", "rating_invitation",
+    "task_blocked", "task_yellow", "task_red", "task_reminder", "task_criticism", "merit_decided",
 )
 """Every kind of notice; the catalogues have a subject and a text for each (``notice.*``)."""
 UNIT_ROLES = (Role.WINDOW_STAFF.value, Role.UNIT_HEAD.value)
@@ -48,7 +51,7 @@ def seq(position: int) -> str:
 
 class NoticeProjection(Projection):
     name = "notices"
-    version = "1"
+    version = "2"
     private = True
     tables = (
         Table.of(
@@ -66,6 +69,12 @@ class NoticeProjection(Projection):
             owner="text", unit_id="text", enterprise_id="text",
         ),
         Table.of("notice_appeals", key="id", id="text", unit_id="text", filed_at="timestamp"),
+        Table.of("notice_windows", key="id", id="text", name="text", unit_id="text"),
+        Table.of("notice_projects", key="id", id="text", title="text", leader="text"),
+        Table.of(
+            "notice_tasks", key="id", id="text", project_id="text", title="text",
+            responsible="text", due="text",
+        ),
     )
 
     # -- who is who ------------------------------------------------------------------------
@@ -78,6 +87,11 @@ class NoticeProjection(Projection):
     @handles(Unit.Renamed)
     def _unit_renamed(self, event: Unit.Renamed, view: ViewTx) -> None:
         view.upsert("notice_units", {"id": str(event.originator_id), "name": event.name})
+
+    @handles(Window.Opened)
+    def _window(self, event: Window.Opened, view: ViewTx) -> None:
+        view.upsert("notice_windows", {"id": str(event.originator_id), "name": event.name,
+                                       "unit_id": str(event.unit_id)})
 
     @handles(Staff.Enrolled)
     def _staff(self, event: Staff.Enrolled, view: ViewTx) -> None:
@@ -197,6 +211,54 @@ class NoticeProjection(Projection):
                 logins += _unit_staff(view, units[0]["id"]) if units else []
         _notify(view, event, logins, "circular", {"title": event.title}, "circular")
 
+    # -- key projects ------------------------------------------------------------------------
+
+    @handles(Project.Opened)
+    def _project(self, event: Project.Opened, view: ViewTx) -> None:
+        view.upsert("notice_projects", {"id": str(event.originator_id), "title": event.title,
+                                        "leader": event.leader})
+
+    @handles(Project.TaskAdded)
+    def _task(self, event: Project.TaskAdded, view: ViewTx) -> None:
+        view.upsert("notice_tasks", {
+            "id": f"{event.originator_id}:{event.task_id}",
+            "project_id": str(event.originator_id), "title": event.title,
+            "responsible": event.responsible, "due": str(event.deadline.get("due_at") or ""),
+        })
+
+    @handles(Project.TaskBlocked)
+    def _task_blocked(self, event: Project.TaskBlocked, view: ViewTx) -> None:
+        """The leader the blocked task is escalated to is told, with the reason given."""
+        params = {**_task_words(view, event), "reason": event.reason}
+        _notify(view, event, [event.escalated_to], "task_blocked", params, "project")
+
+    @handles(Project.TaskAlerted)
+    def _task_alerted(self, event: Project.TaskAlerted, view: ViewTx) -> None:
+        """The task's responsible person is warned, as a case's handlers are."""
+        task = view.get("notice_tasks", f"{event.originator_id}:{event.task_id}")
+        kind = f"task_{event.level}"
+        if task is None or kind not in KINDS:
+            return
+        params = {**_task_words(view, event), "due": task["due"]}
+        _notify(view, event, [task["responsible"]], kind, params, "project")
+
+    # -- commendations and sanctions -----------------------------------------------------------
+
+    @handles(MeritDecision.Decided)
+    def _merit(self, event: MeritDecision.Decided, view: ViewTx) -> None:
+        """A commendation or sanction reaches the person it is on, or the head of the unit (of
+        the window) it is on."""
+        params: dict[str, Any] = {"decision": event.decision, "reason": event.reason}
+        if event.subject_kind == "staff":
+            logins, params["subject"] = [event.member], ""
+        else:
+            unit_id, name = str(event.subject_id), _unit_name(view, event.subject_id)
+            if event.subject_kind == "window":
+                window = view.get("notice_windows", str(event.subject_id)) or {}
+                unit_id, name = str(window.get("unit_id") or ""), str(window.get("name") or "")
+            logins, params["subject"] = _unit_heads(view, unit_id), name
+        _notify(view, event, logins, "merit_decided", params, "merit")
+
 
 def _notify(  # noqa: PLR0917 - the notice's parts, each named at every call
     view: ViewTx, event: Any, logins: Iterable[str], kind: str, params: dict[str, Any],
@@ -216,6 +278,19 @@ def _unit_staff(view: ViewTx, unit_id: str | None) -> list[str]:
         return []
     rows = view.select("notice_people", unit_id=unit_id, active=True)
     return [row["login"] for row in rows if row.get("role") in UNIT_ROLES]
+
+
+def _unit_heads(view: ViewTx, unit_id: str | None) -> list[str]:
+    if not unit_id:
+        return []
+    rows = view.select("notice_people", unit_id=unit_id, active=True)
+    return [row["login"] for row in rows if row.get("role") == Role.UNIT_HEAD.value]
+
+
+def _task_words(view: ViewTx, event: Any) -> dict[str, Any]:
+    project = view.get("notice_projects", str(event.originator_id)) or {}
+    task = view.get("notice_tasks", f"{event.originator_id}:{event.task_id}") or {}
+    return {"project": project.get("title") or "", "task": task.get("title") or ""}
 
 
 def _unit_name(view: ViewTx, unit_id: Any) -> str:

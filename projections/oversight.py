@@ -66,7 +66,7 @@ class OversightProjection(Projection):
         Table.of(
             "accountability_matters",
             key="id",
-            indexes=(("subject_id", "opened_at"),),
+            indexes=(("subject_id", "opened_at"), ("opened_at",)),
             id="text",
             subject_kind="text",
             subject_id="text",

@@ -9,11 +9,16 @@ show it load the project.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from domain.project import Project
-from projections.base import Projection, Table, ViewTx, handles
+from projections.base import Projection, Row, Table, ViewTx, handles
+from projections.store import PageQuery
+
+LINKED_PROJECTS = 20
+"""At most this many projects are shown beside a case or a visit (the latest linked first)."""
 
 
 class ProjectProjection(Projection):
@@ -75,7 +80,7 @@ class ProjectProjection(Projection):
         Table.of(
             "project_links",
             key=("project_id", "ref_id"),
-            indexes=(("ref_id",),),
+            indexes=(("ref_id",), ("ref_id", "linked_at")),
             project_id="text",
             ref_id="text",
             kind="text",
@@ -225,3 +230,27 @@ class ProjectProjection(Projection):
             "projects",
             {"id": event.originator_id, "status": status, "updated_at": event.timestamp},
         )
+
+
+class LinkReader(Protocol):
+    def page(self, name: str, table: str, query: PageQuery) -> list[Row]: ...
+
+    def lookup(
+        self, name: str, table: str, column: str, values: Iterable[Any]
+    ) -> dict[str, Row]: ...
+
+
+def projects_linked_to(read: LinkReader, ref_id: Any) -> list[dict[str, Any]]:
+    """The projects a case or visit is linked to, the latest link first, with their titles
+    and states (one indexed page of links, one lookup of their projects)."""
+    links = read.page(
+        "projects",
+        "project_links",
+        PageQuery("linked_at", True, LINKED_PROJECTS, equals={"ref_id": str(ref_id)}),
+    )
+    found = read.lookup("projects", "projects", "id", [r["project_id"] for r in links])
+    return [
+        {"id": str(r["project_id"]), "title": row["title"], "status": row["status"]}
+        for r in links
+        if (row := found.get(str(r["project_id"]))) is not None
+    ]

@@ -130,6 +130,7 @@ class Web:
             ("/stationed", "stationed.nav", frozenset({W, H})),
             ("/portal/stationed", "stationed.portal_nav", PORTAL),
             ("/secondments", "secondment.nav", frozenset({S, A})),
+            ("/my-record", "my_record.nav", frozenset({H, W})),
             ("/inspect", "nav.inspect", frozenset({N, S, A})),
             ("/dashboards", "nav.dashboards", DASHBOARDS),
             ("/admin", "nav.admin", ADMIN),

@@ -78,7 +78,9 @@ class Locale:
         """A value's name (a status, a case type...), or the value when it has none."""
         if value is None or value == "":
             return NOTHING
-        return catalogue(self.lang).get(f"{group}.{value}", str(value))
+        messages = catalogue(self.lang)
+        # A name added after its group's section sits in a table of its own (``.other``).
+        return messages.get(f"{group}.{value}", messages.get(f"{group}.{value}.other", str(value)))
 
     def date(self, value: dt.date | dt.datetime | str | None) -> str:
         day = self._day(value)

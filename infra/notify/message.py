@@ -35,6 +35,11 @@ def words(params: dict[str, Any], locale: Locale) -> dict[str, str]:
         elif name == "case_type":
             label = locale.label("case_type", value)
             found[name] = label if locale.chinese else label.lower()
+        elif name == "decision":
+            label = locale.label("merit_decision", value)
+            found[name] = label if locale.chinese else label.lower()
+        elif name == "subject" and not value:
+            found[name] = locale.t("notice.merit_you")
         elif name == "upheld":
             found["outcome"] = locale.t("notice.appeal_upheld" if value else
                                         "notice.appeal_rejected")

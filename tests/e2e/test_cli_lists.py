@@ -28,7 +28,7 @@ def test_reports_show_published_lists_and_rankings_and_publishing_waits_for_the_
     assert (shown["what"], shown["period"]) == ("lists", finished.name)
     first = shown["editions"][0]
     assert first["stamp"]["definitions"] == "metrics-2026.3"
-    assert first["policy_version"] == "2026.3"
+    assert first["policy_version"] == "2026.4"
     assert set(first["entries"]) == {"unit", "window", "staff"}
     assert isinstance(shown["objections"], list)
     assert all(r["reproduces"] is True for r in shown["reproduced"])

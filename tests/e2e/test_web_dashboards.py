@@ -23,10 +23,11 @@ from tests.e2e.test_web_world import (
     Pages,
     chromium,
     open_pages,
-    sign_in,
 )
+from tests.e2e.web_words import LANGUAGES, Words
 from tests.support.app import ADMIN, official_years, shipped_policy
 from tests.support.clock import CHINA
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium"]
 END = datetime(2026, 11, 20, 17, 0, tzinfo=CHINA)
@@ -62,9 +63,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     container.close()
 
 
-def as_user(chromium: Any, demo: LiveServer, login: str, viewport: Any = None) -> Pages:
+def as_user(
+    chromium: Any, demo: LiveServer, login: str, viewport: Any = None, lang: str = "zh-CN"
+) -> Pages:
     pages = open_pages(chromium, demo, viewport) if viewport else open_pages(chromium, demo)
-    sign_in(pages, login, PASSWORD)
+    Words(lang).sign_in(pages, login)
     return pages
 
 
@@ -73,8 +76,12 @@ def fits(pages: Pages, width: int) -> None:
     assert scroll <= width, f"{pages.page.url} is {scroll} px wide at {width} px"
 
 
-def test_each_dashboard_draws_its_charts_with_their_stamp(chromium: Any, demo: LiveServer) -> None:
-    pages = as_user(chromium, demo, "duchashi1")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_dashboard_draws_its_charts_with_their_stamp(
+    chromium: Any, demo: LiveServer, lang: str
+) -> None:
+    words = Words(lang)
+    pages = as_user(chromium, demo, "duchashi1", lang=lang)
     for name in DASHBOARDS:
         pages.goto(f"/dashboards/{name}")
         charts = pages.page.locator("svg.chart")
@@ -82,14 +89,16 @@ def test_each_dashboard_draws_its_charts_with_their_stamp(chromium: Any, demo: L
         marks = pages.page.locator("svg.chart rect, svg.chart circle, svg.chart polyline")
         assert marks.count() > 3, f"{name} draws nothing"
         stamp = pages.page.locator(".stamp").first.inner_text()
-        assert f"口径 {DEFINITIONS}" in stamp, name
-        assert "日志位置" in stamp, name
+        assert f"{words.t('figure.definitions')} {DEFINITIONS}" in stamp, name
+        assert words.t("figure.position") in stamp, name
         position = int(pages.page.locator(".stamp code").nth(3).inner_text())
         assert position > 0
         for chart in charts.all():
             assert chart.get_attribute("role") == "img"
             assert chart.locator("title").count() >= 1
-        pages.shot(f"dash-{name}")
+        assert UUID_TEXT.search(pages.page.locator("main").inner_text()) is None, name
+        if lang == "zh-CN":
+            pages.shot(f"dash-{name}")
 
 
 def test_the_board_counts_every_demo_case_once(chromium: Any, demo: LiveServer) -> None:

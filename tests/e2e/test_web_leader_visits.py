@@ -1,6 +1,7 @@
 """Leaders' visits and accountability in the browser: a leader records a visit whose finding
-opens a case and sees the month's quota move; the enterprise visited confirms the visit; an
-inspector takes a matter from findings through the three distinctions to its outcome."""
+opens a case, and an on-site office day, and sees the month's quota move; the enterprise visited
+confirms the visit (in Chinese and in English); an inspector takes a matter from findings through
+the three distinctions to its outcome."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_inspector_journey import handled_case
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.web_words import LANGUAGES, Words
 from tests.support.app import ADMIN
 from tests.support.clock import CHINA
 from tests.support.text import UUID_TEXT
@@ -25,81 +29,120 @@ def visible(pages: Any) -> str:
     return text
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_leader_records_a_visit_whose_finding_opens_a_case_and_the_enterprise_confirms(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     web_world.clock.set(datetime(2026, 3, 10, 16, 0, tzinfo=CHINA))
     web_world.app.link_leader("county-01", "91440300MA5EXAMPLE", actor=ADMIN)
     pages = open_pages(chromium, web_world.server)
-    sign_in(pages, "county-01", PASSWORD)
+    words.sign_in(pages, "county-01")
     with pages.page.expect_navigation():
-        pages.page.get_by_role("link", name="走访", exact=True).click()
+        pages.page.get_by_role("link", name=t("nav.leader"), exact=True).click()
     pages.check()
     quota = pages.page.locator("#quota").inner_text()
-    assert "2026年3月 走访任务" in quota
-    assert "本月已完成 0 次" in quota
+    assert t("visit.quota_h", month=words.locale.month("2026-03")) in quota
+    assert visits_done(words, 0) in quota
     assert "深圳示例科技有限公司" in pages.page.locator(".linked-enterprises").inner_text()
 
     pages.page.locator("#enterprise").select_option(label="深圳示例科技有限公司")
-    pages.page.get_by_label("地点").fill("科技园厂区")
-    pages.page.get_by_label("开始时间").fill("2026-03-10T09:30")
-    pages.page.get_by_label("时长", exact=True).fill("2")
-    pages.page.get_by_label("发现的问题").fill("消防通道被货物占用\n厂区门前路灯损坏")
-    pages.submit("登记")
+    pages.page.get_by_label(t("visit.place")).fill("科技园厂区")
+    pages.page.get_by_label(t("visit.started_at")).fill("2026-03-10T09:30")
+    pages.page.get_by_label(t("visit.duration"), exact=True).fill("2")
+    pages.page.get_by_label(t("visit.findings")).fill("消防通道被货物占用\n厂区门前路灯损坏")
+    pages.submit(t("visit.save"))
     text = visible(pages)
-    assert "走访已登记。" in text
-    assert "问题 1" in text
-    assert "问题 2" in text
+    assert t("visit.recorded") in text
+    assert t("visit.finding_no", n=1) in text
+    assert t("visit.finding_no", n=2) in text
 
-    pages.page.locator("#finding-1").get_by_label("立案类型").select_option(label="求助")
-    pages.submit("为此问题立案", within="#finding-1")
-    assert "已立案：消防通道被货物占用" in visible(pages)
-    pages.page.locator("#finding-2").get_by_label("现场解决情况").fill("已通知路灯所当场修复")
-    pages.submit("记为现场解决", within="#finding-2")
-    assert "已现场解决：已通知路灯所当场修复" in visible(pages)
-    pages.shot("leader-visit")
+    finding = pages.page.locator("#finding-1")
+    finding.get_by_label(t("visit.case_type")).select_option(label=t("case_type.help"))
+    pages.submit(t("visit.open_case"), within="#finding-1")
+    assert t("visit.finding_case", summary="消防通道被货物占用") in visible(pages)
+    on_site = "已通知路灯所当场修复"
+    pages.page.locator("#finding-2").get_by_label(t("visit.on_site_note")).fill(on_site)
+    pages.submit(t("visit.resolve"), within="#finding-2")
+    assert t("visit.finding_resolved", note=on_site) in visible(pages)
+    if lang == "zh-CN":
+        pages.shot("leader-visit")
     opened = web_world.container.read.rows("cases", "cases")
     assert [r["summary"] for r in opened] == ["消防通道被货物占用"]
 
     pages.goto("/leader")
-    quota = pages.page.locator("#quota").inner_text()
-    assert "本月已完成 1 次" in quota
-    assert "待企业确认" in visible(pages)
-    pages.shot("leader-visits")
+    assert visits_done(words, 1) in pages.page.locator("#quota").inner_text()
+    assert t("visit.unanswered") in visible(pages)
+    record_an_office_day(pages, words)
+    if lang == "zh-CN":
+        pages.shot("leader-visits")
 
-    # The enterprise visited confirms it from its portal.
+    the_enterprise_confirms(chromium, web_world, words)
+    pages.goto("/leader")
+    assert t("visit.confirmed") in visible(pages)
+    confirmed = words.raw("visit.quota_note").split("{confirmed}")[0].split("}")[-1]
+    assert f"{confirmed}1" in pages.page.locator("#quota").inner_text()
+
+
+def the_enterprise_confirms(chromium: Any, web_world: WebWorld, words: Words) -> None:
+    """The enterprise visited confirms the visit from its portal."""
+    t = words.t
     firm = open_pages(chromium, web_world.server)
-    sign_in(firm, "example-co", PASSWORD)
+    words.sign_in(firm, "example-co")
     with firm.page.expect_navigation():
-        firm.page.get_by_role("link", name="领导走访", exact=True).click()
+        firm.page.get_by_role("link", name=t("nav.visits"), exact=True).click()
     firm.check()
-    assert "刘建国（副县长） · 科技园厂区" in visible(firm)
-    firm.shot("portal-visits")
-    firm.submit("提交")
-    assert "已提交确认。" in visible(firm)
-    assert "企业已确认" in firm.page.locator(".visit-card").inner_text()
+    assert t("visit.by", leader="刘建国（副县长）", place="科技园厂区") in visible(firm)
+    if words.lang == "zh-CN":
+        firm.shot("portal-visits")
+    firm.submit(t("visit.send_answer"))
+    assert t("visit.answered") in visible(firm)
+    assert t("visit.confirmed") in firm.page.locator(".visit-card").inner_text()
 
+
+def visits_done(words: Words, done: int) -> str:
+    """ "This month: {done} done" -- the part of the quota line before the requirement."""
+    return words.raw("visit.quota_visits").split("{required}")[0].format(done=done)
+
+
+def record_an_office_day(pages: Any, words: Words) -> None:
+    """An on-site office day at a service station, for no one enterprise: listed by its kind."""
+    t = words.t
+    form = pages.page.locator("#record")
+    form.get_by_label(t("visit_kind.office_day"), exact=True).check()
+    pages.page.get_by_label(t("visit.place")).fill("高新区政务服务站")
+    pages.page.get_by_label(t("visit.started_at")).fill("2026-03-09T09:00")
+    pages.page.get_by_label(t("visit.duration"), exact=True).fill("1")
+    form.get_by_label(t("visit.unit_days"), exact=True).check()
+    pages.submit(t("visit.save"))
+    assert t("visit.recorded") in visible(pages)
+    assert t("visit_kind.office_day") in pages.page.locator("h1").inner_text()
     pages.goto("/leader")
-    assert "企业已确认" in visible(pages)
-    assert "企业已确认 1 次" in pages.page.locator("#quota").inner_text()
+    mine = pages.page.locator("section", has=pages.page.locator("#mine-h")).inner_text()
+    assert "高新区政务服务站" in mine
+    assert t("visit_kind.office_day") in mine
 
 
-def test_a_visit_in_the_future_is_refused_beside_its_start_in_english(
-    web_world: WebWorld, chromium: Any
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_visit_in_the_future_is_refused_beside_its_start(
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     pages = open_pages(chromium, web_world.server)
-    sign_in(pages, "county-01", PASSWORD)
-    pages.submit("English")
+    words.sign_in(pages, "county-01")
     pages.goto("/leader")
-    assert "Visit quota, Mar 2026" in pages.page.locator("#quota").inner_text()
-    pages.page.get_by_label("Place").fill("Industrial park")
-    pages.page.get_by_label("Started").fill("2026-03-20T09:30")
-    pages.page.get_by_label("Duration", exact=True).fill("3")
-    pages.submit("Record the visit")
+    quota = pages.page.locator("#quota").inner_text()
+    assert t("visit.quota_h", month=words.locale.month("2026-03")) in quota
+    pages.page.get_by_label(t("visit.place")).fill("Industrial park")
+    pages.page.get_by_label(t("visit.started_at")).fill("2026-03-20T09:30")
+    pages.page.get_by_label(t("visit.duration"), exact=True).fill("3")
+    pages.submit(t("visit.save"))
     error = pages.page.locator("#err-started_at").inner_text()
-    assert error.startswith("Not recorded:")
-    assert pages.page.get_by_label("Started").get_attribute("aria-invalid") == "true"
-    assert pages.page.get_by_label("Place").input_value() == "Industrial park"
+    assert error.startswith(t("form.not_recorded"))
+    assert pages.page.get_by_label(t("visit.started_at")).get_attribute("aria-invalid") == "true"
+    assert pages.page.get_by_label(t("visit.place")).input_value() == "Industrial park"
     assert web_world.container.read.rows("engagement", "visits") == []
     visible(pages)
 

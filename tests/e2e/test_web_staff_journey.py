@@ -1,16 +1,22 @@
-"""Window staff handle a complaint in the browser: record it, dispatch, sign for, stop the clock
-for 补正, restart it, get an extension from the head, reply, call back and close; a refused
-step is explained beside its form, and a colleague's edit in between is explained in words."""
+"""Window staff handle a complaint in the browser, in Chinese and in English: record it,
+dispatch, sign for, stop the clock for 补正, restart it, get an extension from the head, reply,
+call back and close; a refused step is explained beside its form, and a colleague's edit in
+between is explained in words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
-from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, web_world
+from tests.e2e.web_words import Words
 from tests.support.clock import CHINA
+from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
 LI = Actor("li.na", Role.WINDOW_STAFF)
@@ -24,133 +30,155 @@ def open_step(pages: Pages, step: str) -> Any:
     return details
 
 
-def another_day(world: WebWorld, pages: Pages, login: str, when: datetime) -> None:
-    """Move the clock on: yesterday's session has ended, so sign in again and come back."""
-    url = pages.page.url.split("?")[0]
-    world.clock.set(when)
-    pages.page.goto(url)
-    assert "/login" in pages.page.url
-    assert "您的登录已过期" in pages.page.content()
-    pages.page.get_by_label("登录名").fill(login)
-    pages.page.get_by_label("密码").fill(PASSWORD)
-    pages.submit("登录")
-    assert pages.page.url == url
+@dataclass(frozen=True)
+class Journey(Words):
+    """The words of the journey's language, and the world it walks through."""
+
+    world: WebWorld | None = None
+
+    def another_day(self, pages: Pages, login: str, when: datetime) -> None:
+        """Move the clock on: yesterday's session has ended, so sign in again and come back."""
+        assert self.world is not None
+        url = pages.page.url.split("?")[0]
+        self.world.clock.set(when)
+        pages.page.goto(url)
+        assert "/login" in pages.page.url
+        assert self.t("login.expired") in pages.page.content()
+        self.fill_in_the_login(pages, login)
+        assert pages.page.url == url
 
 
-def record_a_complaint(clerk: Pages) -> None:
+def record_a_complaint(journey: Journey, clerk: Pages) -> None:
     """At the window, Monday 2 March 2026 09:00: the clerk records it and owns it."""
+    t = journey.t
     clerk.goto("/desk/new")
     form = clerk.page
-    form.get_by_label("类型").select_option("complaint")
-    form.get_by_label("渠道").select_option("window")
-    form.get_by_label("企业").select_option("91440300MA5EXAMPLE")
-    form.get_by_label("诉求内容").fill("施工许可审批超时，已逾期两周")
-    form.get_by_label("诉求人姓名").fill("张伟")
-    clerk.submit("登记")
-    assert "诉求已登记" in form.content()
+    form.get_by_label(t("case.type"), exact=True).select_option("complaint")
+    form.get_by_label(t("case.channel"), exact=True).select_option("window")
+    form.get_by_label(t("case.enterprise"), exact=True).select_option("91440300MA5EXAMPLE")
+    form.get_by_label(t("case.summary"), exact=True).fill("施工许可审批超时，已逾期两周")
+    form.get_by_label(t("case.filer_name"), exact=True).fill("张伟")
+    clerk.submit(t("new_case.submit"))
+    assert t("case.done_filed") in form.content()
     # 15 working days, three weekends skipped: due Monday 23 March.
-    assert "2026年3月23日" in form.locator(".facts").inner_text()
+    assert journey.day(2026, 3, 23) in form.locator(".facts").inner_text()
     # The clerk is offered only what a clerk may do on a received case she owns.
     offered = form.locator("details.step > summary").all_inner_texts()
-    assert offered == ["移交", "直接答复", "派单"]
+    assert offered == [t("step.hand_over"), t("step.answer_directly"), t("step.dispatch")]
 
 
-def stop_the_clock_for_materials(world: WebWorld, clerk: Pages) -> None:
+def stop_the_clock_for_materials(journey: Journey, clerk: Pages) -> None:
     """补正 from Tuesday 3 March to Thursday 5 March: two working days are not counted."""
-    another_day(world, clerk, "li.na", datetime(2026, 3, 3, 10, 0, tzinfo=CHINA))
-    open_step(clerk, "request_supplement").get_by_label("理由").fill("缺少营业执照副本")
-    clerk.submit("要求补正（中止计时）", within="#step-request_supplement")
-    assert "计时已中止" in clerk.page.locator(".facts").inner_text()
+    t = journey.t
+    journey.another_day(clerk, "li.na", datetime(2026, 3, 3, 10, 0, tzinfo=CHINA))
+    open_step(clerk, "request_supplement").get_by_label(t("field.reason")).fill("缺少营业执照副本")
+    clerk.submit(t("step.request_supplement"), within="#step-request_supplement")
+    assert t("case.clock_stopped") in clerk.page.locator(".facts").inner_text()
     assert clerk.page.locator("details.step > summary").all_inner_texts()[:2] == [
-        "移交",
-        "补正材料已收到（恢复计时）",
+        t("step.hand_over"),
+        t("step.receive_supplement"),
     ]
-    another_day(world, clerk, "li.na", datetime(2026, 3, 5, 15, 0, tzinfo=CHINA))
-    open_step(clerk, "receive_supplement").get_by_label("说明").fill("材料已补齐")
-    clerk.submit("补正材料已收到（恢复计时）", within="#step-receive_supplement")
-    assert "2026年3月25日" in clerk.page.locator(".facts").inner_text()
+    journey.another_day(clerk, "li.na", datetime(2026, 3, 5, 15, 0, tzinfo=CHINA))
+    open_step(clerk, "receive_supplement").get_by_label(t("field.note")).fill("材料已补齐")
+    clerk.submit(t("step.receive_supplement"), within="#step-receive_supplement")
+    assert journey.day(2026, 3, 25) in clerk.page.locator(".facts").inner_text()
     proof = clerk.page.locator(".proof").inner_text()
-    assert "中止期间未计入的工作日：2 天" in proof
-    assert "核对：起算日后共 23 天 = 计入 15 个工作日 + 休息日 6 天 + 中止 2 天" in proof
+    assert t("proof.paused_days", n=2) in proof
+    assert t("proof.check", elapsed=23, counted=15, rest=6, paused=2) in proof
 
 
-def extend_with_the_heads_approval(chromium: Any, world: WebWorld, clerk: Pages) -> None:
+def extend_with_the_heads_approval(chromium: Any, journey: Journey, clerk: Pages) -> None:
     """Too long an extension is refused beside its form; two days more, approved by the head."""
+    t = journey.t
     form = clerk.page
     extension = open_step(clerk, "request_extension")
-    extension.get_by_label("申请延至").fill("2026-04-30")
-    extension.get_by_label("理由").fill("需现场核查")
-    clerk.submit("申请延期", within="#step-request_extension")
+    extension.get_by_label(t("field.new_due")).fill("2026-04-30")
+    extension.get_by_label(t("field.reason")).fill("需现场核查")
+    clerk.submit(t("step.request_extension"), within="#step-request_extension")
     error = form.locator("#step-request_extension .flash-error").inner_text()
-    assert "未记录" in error
-    assert "政策允许 1 至 10 个工作日" in error
-    assert form.get_by_label("申请延至").input_value() == "2026-04-30"  # kept for correction
-    form.get_by_label("申请延至").fill("2026-03-27")
-    clerk.submit("申请延期", within="#step-request_extension")
-    assert "审批延期" not in form.locator("#steps").inner_text()  # the head decides
+    assert t("form.not_recorded") in error
+    # "... out of range: the policy allows 1 to 10": the policy's bounds, in words.
+    out_of_range = journey.raw("refusal.extension-length-out-of-range.other")
+    assert out_of_range.split("{asked}")[1].format(most=10) in error
+    assert form.get_by_label(t("field.new_due")).input_value() == "2026-04-30"  # kept
+    form.get_by_label(t("field.new_due")).fill("2026-03-27")
+    clerk.submit(t("step.request_extension"), within="#step-request_extension")
+    assert t("step.decide_extension") not in form.locator("#steps").inner_text()  # the head's
 
-    head = open_pages(chromium, world.server)
-    sign_in(head, "wang.qiang", PASSWORD)
+    assert journey.world is not None
+    head = open_pages(chromium, journey.world.server)
+    journey.sign_in(head, "wang.qiang")
     head.goto(clerk.page.url.split(clerk.base)[1].split("?")[0])
     decision = open_step(head, "decide_extension")
-    decision.get_by_label("同意", exact=True).check()
-    decision.get_by_label("理由").fill("情况属实")
-    head.submit("审批延期", within="#step-decide_extension")
-    assert "2026年3月27日" in head.page.locator(".facts").inner_text()
+    decision.get_by_label(t("decision.yes"), exact=True).check()
+    decision.get_by_label(t("field.reason")).fill("情况属实")
+    head.submit(t("step.decide_extension"), within="#step-decide_extension")
+    assert journey.day(2026, 3, 27) in head.page.locator(".facts").inner_text()
 
 
-def reply_call_back_and_close(world: WebWorld, clerk: Pages) -> None:
-    another_day(world, clerk, "li.na", datetime(2026, 3, 20, 11, 0, tzinfo=CHINA))
-    open_step(clerk, "reply").get_by_label("答复内容").fill("许可已于今日发放")
-    clerk.submit("答复企业", within="#step-reply")
+def reply_call_back_and_close(journey: Journey, clerk: Pages) -> None:
+    t = journey.t
+    journey.another_day(clerk, "li.na", datetime(2026, 3, 20, 11, 0, tzinfo=CHINA))
+    open_step(clerk, "reply").get_by_label(t("field.text")).fill("许可已于今日发放")
+    clerk.submit(t("step.reply"), within="#step-reply")
     callback = open_step(clerk, "record_callback")
-    callback.locator("fieldset", has_text="问题是否解决").get_by_label("是").check()
-    callback.locator("fieldset", has_text="企业是否满意").get_by_label("是").check()
-    clerk.submit("记录回访", within="#step-record_callback")
+    resolved = callback.locator("fieldset", has_text=t("field.resolved"))
+    resolved.get_by_label(t("yesno.yes"), exact=True).check()
+    satisfied = callback.locator("fieldset", has_text=t("field.satisfied"))
+    satisfied.get_by_label(t("yesno.yes"), exact=True).check()
+    clerk.submit(t("step.record_callback"), within="#step-record_callback")
     close = open_step(clerk, "close")
-    close.get_by_label("办理结果").select_option("solved")
-    close.get_by_label("理由").fill("企业确认已解决")
-    clerk.shot("case")
-    clerk.submit("办结", within="#step-close")
+    close.get_by_label(t("field.outcome")).select_option("solved")
+    close.get_by_label(t("field.reason")).fill("企业确认已解决")
+    if journey.lang == "zh-CN":
+        clerk.shot("case")
+    clerk.submit(t("step.close"), within="#step-close")
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_staff_handle_a_complaint_through_a_pause_to_closure(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    journey = Journey(lang, web_world)
+    t = journey.t
     clerk = open_pages(chromium, web_world.server)
-    sign_in(clerk, "li.na", PASSWORD)
+    journey.sign_in(clerk, "li.na")
     assert clerk.page.url.endswith("/desk")
-    record_a_complaint(clerk)
-    open_step(clerk, "dispatch").get_by_label("承办单位").select_option("AMR")
-    clerk.submit("派单", within="#step-dispatch")
-    clerk.submit("签收", within="#step-sign_for")
-    assert "办理中" in clerk.page.locator(".badges").inner_text()
-    stop_the_clock_for_materials(web_world, clerk)
-    extend_with_the_heads_approval(chromium, web_world, clerk)
-    reply_call_back_and_close(web_world, clerk)
+    record_a_complaint(journey, clerk)
+    open_step(clerk, "dispatch").get_by_label(t("field.lead_unit")).select_option("AMR")
+    clerk.submit(t("step.dispatch"), within="#step-dispatch")
+    clerk.submit(t("step.sign_for"), within="#step-sign_for")
+    assert t("status.in_progress") in clerk.page.locator(".badges").inner_text()
+    stop_the_clock_for_materials(journey, clerk)
+    extend_with_the_heads_approval(chromium, journey, clerk)
+    reply_call_back_and_close(journey, clerk)
 
-    assert "已记录：办结" in clerk.page.content()
+    assert t("case.done", step=t("step.close")) in clerk.page.locator("body").inner_text()
     badges = clerk.page.locator(".badges").inner_text()
-    assert "已办结" in badges
-    assert "按时办结" in badges
+    assert t("status.closed") in badges
+    assert t("time_state.closed_on_time") in badges
     timeline = clerk.page.locator(".timeline").inner_text()
     for event in (
-        "登记",
-        "派单",
-        "签收",
-        "中止计时",
-        "恢复计时",
-        "审批延期",
-        "答复",
-        "回访",
-        "办结",
+        "Filed",
+        "Dispatched",
+        "SignedFor",
+        "Paused",
+        "Resumed",
+        "ExtensionDecided",
+        "Replied",
+        "CallbackRecorded",
+        "Closed",
     ):
-        assert event in timeline
+        assert t(f"event.{event}") in timeline
+    assert UUID_TEXT.search(clerk.page.locator("main").inner_text()) is None
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_a_colleagues_edit_in_between_is_explained_with_a_way_back(
-    web_world: WebWorld, chromium: Any
+    web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
+    words = Words(lang)
+    t = words.t
     app = web_world.app
     clerk = Actor("li.na", Role.WINDOW_STAFF)
     filed = app.file_demand(
@@ -158,25 +186,26 @@ def test_a_colleagues_edit_in_between_is_explained_with_a_way_back(
     )
     app.dispatch(filed.id, "AMR", actor=clerk)
     pages = open_pages(chromium, web_world.server)
-    sign_in(pages, "li.na", PASSWORD)
+    words.sign_in(pages, "li.na")
     pages.goto(f"/cases/{filed.id}")
     # Meanwhile the head signs for it: the form on the clerk's screen is now one version old.
     app.sign_for(filed.id, actor=Actor("wang.qiang", Role.UNIT_HEAD))
-    open_step(pages, "hand_over").get_by_label("移交给").select_option("zhao.lei")
-    pages.page.locator("#step-hand_over").get_by_label("理由").fill("社保事项，非本单位")
-    pages.submit("移交", within="#step-hand_over")
+    open_step(pages, "hand_over").get_by_label(t("field.to")).select_option("zhao.lei")
+    pages.page.locator("#step-hand_over").get_by_label(t("field.reason")).fill("社保事项，非本单位")
+    pages.submit(t("step.hand_over"), within="#step-hand_over")
     conflict = pages.page.locator(".conflict")
     text = conflict.inner_text()
-    assert "同事刚刚修改了这个案件" in text
-    assert "第 2 版，现在已是第 3 版" in text
+    assert t("conflict.title") in text
+    assert t("conflict.body", step=t("step.hand_over"), seen=2, current=3) in text
     assert "王强 (wang.qiang)" in text
-    assert "签收" in text
+    assert t("event.SignedFor") in text
     assert "社保事项，非本单位" in text  # what the clerk typed is not lost
-    pages.shot("case-conflict", full_page=False)
+    if lang == "zh-CN":
+        pages.shot("case-conflict", full_page=False)
     with pages.page.expect_navigation():
-        conflict.get_by_role("link", name="重新载入案件").click()
+        conflict.get_by_role("link", name=t("conflict.reload")).click()
     pages.check()
-    assert "办理中" in pages.page.locator(".badges").inner_text()
+    assert t("status.in_progress") in pages.page.locator(".badges").inner_text()
 
 
 def test_a_clerk_signs_in_and_reaches_a_case_with_the_keyboard_alone(
@@ -221,3 +250,34 @@ def test_a_clerk_signs_in_and_reaches_a_case_with_the_keyboard_alone(
     pages.page.locator("#step-hand_over summary").focus()
     keys.press("Enter")
     assert pages.page.locator("#step-hand_over").get_attribute("open") is not None
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_head_terminates_a_case_the_clerk_asked_to_end(
+    web_world: WebWorld, chromium: Any, lang: str
+) -> None:
+    """终止办理 is the head's: the clerk who asked is named, and the case ends terminated."""
+    words = Words(lang)
+    t = words.t
+    app = web_world.app
+    filed = app.file_demand(
+        case_type="help", channel="window", summary="企业已注销，诉求无法继续", filer_name="李强",
+        actor=LI,
+    )  # fmt: skip
+    app.dispatch(filed.id, "AMR", actor=LI)
+    app.sign_for(filed.id, actor=LI)
+    clerk = open_pages(chromium, web_world.server)
+    words.sign_in(clerk, "li.na")
+    clerk.goto(f"/cases/{filed.id}")
+    assert clerk.page.locator("#step-terminate").count() == 0  # not the clerk's to take
+
+    head = open_pages(chromium, web_world.server)
+    words.sign_in(head, "wang.qiang")
+    head.goto(f"/cases/{filed.id}")
+    terminate = open_step(head, "terminate")
+    terminate.get_by_label(t("field.reason")).fill("企业已注销")
+    terminate.get_by_label(t("field.requested_by")).fill("li.na")
+    head.submit(t("step.terminate"), within="#step-terminate")
+    assert t("case.done", step=t("step.terminate")) in head.page.locator("main").inner_text()
+    assert t("status.terminated") in head.page.locator(".badges").inner_text()
+    assert head.page.locator("details.step").count() == 0

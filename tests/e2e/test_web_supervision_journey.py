@@ -1,17 +1,20 @@
 """督办 and approvals in the browser, in Chinese and in English: the supervision office issues
 an order on a case, the lead unit's head finds it on the desk and answers it, the office sees
-it answered and closes it; a refused order is explained beside its form. A head decides an
-extension from the approvals queue, which lists only what that head may decide."""
+it answered and closes it; a refused order is explained beside its form; an order on a unit
+runs late and is seen answered late. A head decides an extension and a return from the
+approvals queue, which lists only what that head may decide."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from domain.actors import Actor, Role
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import Pages, WebWorld, chromium, open_pages, sign_in, web_world
+from tests.e2e.web_words import Words
+from tests.support.clock import CHINA
 from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
@@ -226,13 +229,91 @@ def publish_a_circular(chromium: Any, world: WebWorld, lang: str) -> None:
     no_ids_on(office)
 
 
+def decide_a_return_from_the_queue(chromium: Any, world: WebWorld, lang: str) -> None:
+    """AMR dispatched a case to HRS, which asks to return it: AMR's head finds the request in
+    the queue and approves it on the case page; the case is back with AMR to dispatch again."""
+    words = Words(lang)
+    t = words.t
+    app = world.app
+    filed = app.file_demand(
+        case_type="help", channel="window", summary="跨区迁址登记咨询", filer_name="李强", actor=LI
+    )
+    app.dispatch(filed.id, "HRS", actor=LI)
+    app.request_return(filed.id, "属市场监管事项", actor=Actor("zhao.lei", Role.WINDOW_STAFF))
+
+    head = signed_in(chromium, world, "wang.qiang", lang)
+    head.goto("/approvals")
+    queue = head.page.locator("main")
+    assert "跨区迁址登记咨询" in queue.inner_text()
+    assert t("step.decide_return") in queue.inner_text()
+    no_ids_on(head)
+    row = queue.locator("tr", has_text="跨区迁址登记咨询")
+    with head.page.expect_navigation():
+        row.get_by_role("link", name=t("approvals.decide")).click()
+    head.check()
+    decision = head.page.locator("#step-decide_return")
+    if decision.get_attribute("open") is None:
+        decision.locator("summary").click()
+    decision.get_by_label(t("decision.yes"), exact=True).check()
+    decision.get_by_label(t("field.reason")).fill("确属市场监管事项")
+    head.submit(t("step.decide_return"), within="#step-decide_return")
+    assert t("case.done", step=t("step.decide_return")) in head.page.locator("main").inner_text()
+    assert t("event.ReturnDecided") in head.page.locator(".timeline").inner_text()
+    assert app.case(filed.id).lead_unit_id is None  # back with AMR, to dispatch again
+    head.goto("/approvals")
+    assert t("approvals.none") in head.page.locator("main").inner_text()
+
+
+def supervise_a_unit_that_answers_late(chromium: Any, world: WebWorld, lang: str) -> None:
+    """An order on a unit, not a case: one working day to answer (the end of Tuesday 3 March).
+    The head finds it overdue on the desk on Thursday and answers; the office sees it late."""
+    words = Words(lang)
+    t = words.t
+    office = signed_in(chromium, world, "chen.jie", lang)
+    office.goto("/supervision")
+    with office.page.expect_navigation():
+        office.page.locator("main").get_by_role("link", name=t("supervision.new")).click()
+    office.check()
+    office.page.get_by_label(t("supervision.unit_to_supervise")).select_option("AMR")
+    office.page.get_by_label(t("supervision.instruction")).fill("请报告本月窗口差评整改情况")
+    office.page.get_by_label(t("supervision.required_response")).fill("整改措施清单")
+    office.page.get_by_label(t("supervision.working_days")).fill("1")
+    office.submit(t("supervision.issue"))
+    assert t("supervision.done_issued") in office.page.content()
+    assert t("supervision_state.open") in office.page.locator(".badges").inner_text()
+    assert t("supervision.due_by", day=words.day(2026, 3, 3)) in office.page.content()
+    no_ids_on(office)
+
+    world.clock.set(datetime(2026, 3, 5, 10, 0, tzinfo=CHINA))
+    head = signed_in(chromium, world, "wang.qiang", lang)
+    head.goto("/desk")
+    on_desk = head.page.locator("section", has=head.page.locator("#orders-h"))
+    assert t("supervision_state.overdue") in on_desk.inner_text()
+    with head.page.expect_navigation():
+        on_desk.get_by_role("link", name="请报告本月窗口差评整改情况").click()
+    head.check()
+    head.page.get_by_label(t("supervision.response"), exact=True).fill("措施清单已报送")
+    head.submit(t("supervision.respond"))
+    assert t("supervision.done_responded") in head.page.content()
+
+    office = signed_in(chromium, world, "chen.jie", lang)
+    office.goto("/supervision")
+    row = office.page.locator("table.supervision tr", has_text="请报告本月窗口差评整改情况")
+    assert t("supervision_state.answered_late") in row.inner_text()
+    no_ids_on(office)
+
+
 def test_supervision_and_approvals_in_chinese(web_world: WebWorld, chromium: Any) -> None:
     supervise_answer_and_close(chromium, web_world, "zh-CN")
     approve_from_the_queue(chromium, web_world, "zh-CN")
     publish_a_circular(chromium, web_world, "zh-CN")
+    decide_a_return_from_the_queue(chromium, web_world, "zh-CN")
+    supervise_a_unit_that_answers_late(chromium, web_world, "zh-CN")
 
 
 def test_supervision_and_approvals_in_english(web_world: WebWorld, chromium: Any) -> None:
     supervise_answer_and_close(chromium, web_world, "en")
     approve_from_the_queue(chromium, web_world, "en")
     publish_a_circular(chromium, web_world, "en")
+    decide_a_return_from_the_queue(chromium, web_world, "en")
+    supervise_a_unit_that_answers_late(chromium, web_world, "en")

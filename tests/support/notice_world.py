@@ -15,7 +15,15 @@ from domain.evaluation import Level
 from infra.identity import Accounts
 from tests.support.app import ADMIN
 from tests.support.clock import CHINA, FakeClock
-from tests.support.oversight_world import CHEN, ENTERPRISE, LI, seed_oversight, window_service
+from tests.support.oversight_world import (
+    CHEN,
+    ENTERPRISE,
+    KEY_ENTERPRISE,
+    LEADER,
+    LI,
+    seed_oversight,
+    window_service,
+)
 
 FILED = datetime(2026, 6, 2, 9, 0, tzinfo=CHINA)  # Tuesday; a complaint is due Wed 06-24
 OVERDUE = datetime(2026, 6, 25, 9, 0, tzinfo=CHINA)
@@ -55,3 +63,24 @@ def rectification_due(app: Casetrail, clock: FakeClock) -> UUID:
     )
     assert saved.rectification is not None
     return saved.rectification.id
+
+
+def blocked_task(app: Casetrail) -> UUID:
+    """A key project led by county-01 whose task, li.na's, is blocked and escalated to him."""
+    project_id = planned_project(app)
+    app.block_project_task(project_id, "T1", "规划许可未下达，无法受理", actor=LI)
+    return project_id
+
+
+def planned_project(app: Casetrail) -> UUID:
+    """A key project led by county-01 with one task of li.na's, due in four working days."""
+    project_id = app.open_project(
+        title="新能源电池厂二期扩建", project_kind="construction", leader="county-01",
+        targets=["年底前完成施工许可"], enterprise=KEY_ENTERPRISE, actor=CHEN,
+    ).id
+    app.set_task_force(project_id, ["li.na", "zhao.lei"], actor=LEADER)
+    app.add_project_task(
+        project_id, title="办理施工许可", responsible="li.na", standard="材料齐全当日受理",
+        working_days=4, actor=LEADER,
+    )
+    return project_id

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from domain.actors import SYSTEM
 from domain.application import Casetrail
-from domain.directory import Enterprise
+from domain.directory import Enterprise, Window
 from domain.identity import User
 from projections.notices import NoticeProjection
 from tests.support.app import ADMIN, memory_app
 from tests.support.clock import FakeClock
-from tests.support.notice_world import FILED, rectification_due, red_card, seed_people, supervision
+from tests.support.notice_world import (
+    FILED,
+    blocked_task,
+    planned_project,
+    rectification_due,
+    red_card,
+    seed_people,
+    supervision,
+)
 from tests.support.oversight_world import CHEN, LI, WANG
 from tests.support.views import project
+from tests.unit.test_merit import AFTER_Q2, publish_lists
 
 
 @pytest.fixture
@@ -117,3 +128,60 @@ def test_a_disabled_user_is_told_nothing_more(app: Casetrail, clock: FakeClock) 
     ).id
     app.answer_directly(case_id, "请携带执照原件", actor=LI)
     assert not [row for row in inbox(app) if row["kind"] == "rating_invitation"]
+
+
+def test_a_blocked_task_reaches_the_leader_it_is_escalated_to_and_no_one_else(
+    app: Casetrail,
+) -> None:
+    blocked_task(app)
+    rows = [row for row in inbox(app) if row["kind"] == "task_blocked"]
+    assert [row["recipient"] for row in rows] == ["county-01"]
+    assert rows[0]["params"] == {
+        "project": "新能源电池厂二期扩建", "task": "办理施工许可",
+        "reason": "规划许可未下达，无法受理",
+    }
+    assert rows[0]["subject_kind"] == "project"
+
+
+def test_an_overdue_task_warns_its_responsible_person_at_each_level(
+    app: Casetrail, clock: FakeClock
+) -> None:
+    project_id = planned_project(app)
+    clock.now += timedelta(days=9)  # past the four working days
+    issued = app.issue_task_alerts(project_id, actor=SYSTEM)
+    clock.now += timedelta(days=1)
+    issued += app.issue_task_alerts(project_id, actor=SYSTEM)
+    assert issued, "the watcher warned the task"
+    rows = [row for row in inbox(app) if row["kind"].startswith("task_")]
+    assert sorted((row["recipient"], row["kind"]) for row in rows) == sorted(
+        ("li.na", f"task_{level}") for _, level in issued
+    )
+    assert all(row["params"]["due"] and row["params"]["task"] == "办理施工许可" for row in rows)
+
+
+def test_a_commendation_reaches_its_person_and_a_sanction_the_units_head(
+    app: Casetrail, clock: FakeClock
+) -> None:
+    clock.set(AFTER_Q2)
+    app.open_window("HRS-W1", "社保窗口一", "HRS", actor=ADMIN)
+    publication = publish_lists(app)
+    app.decide_merit(
+        "commendation", subject_kind="staff", subject="li.na", reason="好评率居首位",
+        publication_id=publication, entry=("staff", "li.na"), actor=CHEN,
+    )
+    app.decide_merit(
+        "criticism_education", subject_kind="unit", subject="HRS", reason="好评率居末位",
+        publication_id=publication, entry=("unit", str(app.unit("HRS").id)), actor=CHEN,
+    )
+    app.decide_merit(
+        "ordered_rectification", subject_kind="window", subject="HRS-W1", reason="差评集中",
+        publication_id=publication, entry=("window", str(Window.id_for("HRS-W1"))), actor=CHEN,
+    )
+    rows = [row for row in inbox(app) if row["kind"] == "merit_decided"]
+    assert sorted(
+        (row["recipient"], row["params"]["decision"], row["params"]["subject"]) for row in rows
+    ) == [
+        ("li.na", "commendation", ""),
+        ("sun.li", "criticism_education", app.unit("HRS").name),
+        ("sun.li", "ordered_rectification", "社保窗口一"),
+    ]

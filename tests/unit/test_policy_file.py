@@ -28,7 +28,7 @@ def test_shipped_policy_holds_the_documented_defaults() -> None:
     # Policy's field defaults are the numbers DOMAIN.md gives; the shipped file repeats them.
     # Service commitments are local promises, not a default: the file names the demo's.
     assert load_policy(shipped_policy_path()) == Policy(
-        version="2026.3",
+        version="2026.4",
         name=SHIPPED_NAME,
         service_commitments={"GSC-help": 5, "GSC-consultation": 1, "TAX-complaint": 10},
     )
@@ -55,13 +55,19 @@ def test_the_archived_policy_2026_1_loads_with_its_own_weights() -> None:
     assert (archived.lists, archived.warnings) == (current.lists, current.warnings)
 
 
-def test_the_archived_policy_2026_2_is_the_current_one_but_for_its_version() -> None:
-    archived = load_policy(shipped_policy_path().parent / "archive" / "2026.2.toml")
+def test_the_archived_policies_2026_2_and_2026_3_weigh_no_quarterly_evaluation() -> None:
     current = load_policy(shipped_policy_path())
-    # 2026.3 added the list floors, the trigger's source and recommendation and the visits'
-    # recording limit; the archive gives them the same values, which 2026.2's figures never read.
-    assert archived.version == "2026.2"
-    assert replace(archived, version=current.version) == current
+    for version in ("2026.2", "2026.3"):
+        archived = load_policy(shipped_policy_path().parent / "archive" / f"{version}.toml")
+        # 2026.3 added the list floors, the trigger's source and recommendation and the visits'
+        # recording limit, which 2026.2's figures never read; 2026.4 weighs the quarterly
+        # evaluation in the ranking, which neither had: its weight there is nothing.
+        assert archived.version == version
+        assert archived.quarterly_evaluation.ranking_weight == 0
+        evaluation = replace(current.quarterly_evaluation, ranking_weight=0.0)
+        assert replace(archived, version=current.version) == replace(
+            current, quarterly_evaluation=evaluation
+        )
 
 
 def test_a_changed_number_is_read_from_the_file(tmp_path: Path) -> None:
@@ -137,7 +143,7 @@ def test_a_misspelt_key_is_refused_rather_than_ignored(tmp_path: Path) -> None:
 
 
 def test_an_empty_version_is_refused(tmp_path: Path) -> None:
-    path = edited_policy(tmp_path, 'version = "2026.3"', 'version = ""')
+    path = edited_policy(tmp_path, 'version = "2026.4"', 'version = ""')
 
     with pytest.raises(PolicyFileError) as error:
         load_policy(path)

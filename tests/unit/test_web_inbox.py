@@ -4,11 +4,14 @@ them read, and saving how to be reached; a bad address is refused and saves noth
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from api.web.security import LANG_COOKIE
+from domain.actors import SYSTEM
 from infra.container import Container
 from tests.support.clock import FakeClock
-from tests.support.notice_world import red_card, supervision
+from tests.support.notice_world import blocked_task, red_card, supervision
+from tests.support.oversight_world import LEADER
 from tests.support.text import UUID_TEXT
 from tests.unit.test_web_pages import container, csrf_of, signed_in
 
@@ -63,3 +66,26 @@ def test_preferences_are_saved_and_a_bad_address_is_refused(container: Container
     assert "电子邮箱格式不对" in refused.text
     assert 'value="no at sign"' in refused.text, "the form comes back as typed"
     assert container.inbox().preferences("zhao.lei").email == "zhao.lei@hrs.example"
+
+
+def test_the_leader_reads_a_blocked_task_and_the_clerk_her_task_warning_in_words(
+    container: Container, clock: FakeClock
+) -> None:
+    project_id = blocked_task(container.app)
+    leader = signed_in(container, "county-01")
+    html = leader.get("/inbox").text
+    assert "项目任务受阻：办理施工许可" in html
+    assert "新能源电池厂二期扩建" in html
+    assert "规划许可未下达，无法受理" in html
+    assert f'href="/projects/{project_id}"' in html, "the notice leads to the project"
+    assert not UUID_TEXT.search(visible(html))
+    leader.cookies.set(LANG_COOKIE, "en")
+    assert "Project task blocked: 办理施工许可" in leader.get("/inbox").text
+
+    container.app.answer_project_blockage(project_id, "T1", "已协调", actor=LEADER)
+    clock.now += timedelta(days=30)
+    assert container.app.issue_task_alerts(project_id, actor=SYSTEM)
+    clerk = visible(signed_in(container, "li.na").get("/inbox").text)
+    assert "任务“办理施工许可”" in clerk
+    assert not UUID_TEXT.search(clerk)
+    assert "task_" not in clerk

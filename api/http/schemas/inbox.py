@@ -12,6 +12,7 @@ from projections.notices import KINDS
 Kind = Literal[
     "yellow", "red", "reminder", "criticism", "circular", "supervision", "rectification_due",
     "appeal_decided", "rating_invitation",
+    "task_blocked", "task_yellow", "task_red", "task_reminder", "task_criticism", "merit_decided",
 ]
 Channel = Literal["email", "webhook", "sms"]
 assert set(Kind.__args__) == set(KINDS)  # type: ignore[attr-defined]
@@ -24,7 +25,9 @@ class Notice(BaseModel):
     text: str
     at: datetime
     read: bool
-    subject_kind: str = Field(description="case, supervision, rectification, appeal, circular")
+    subject_kind: str = Field(
+        description="case, supervision, rectification, appeal, circular, project, merit"
+    )
     subject_id: str
     cursor: str = Field(description="Pass as `after` to read the next page")
 

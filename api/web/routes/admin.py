@@ -17,6 +17,7 @@ from api.web.render import WebRoute, page, redirect
 from domain.actors import SYSTEM
 from domain.calendar import YearArrangement
 from domain.errors import DomainError
+from domain.policy import Policy
 from infra.calendar_loader import read_arrangement_file
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -104,9 +105,27 @@ def policy(web: WebDep) -> Response:
         "admin_policy.html",
         policy=web.app.policy,
         sections=asdict(web.app.policy),
+        tables=policy_tables(web.app.policy),
         source=source,
         policy_file=path.name,
     )
+
+
+def policy_tables(policy: Policy) -> dict[str, list[tuple[str, Any]]]:
+    """Every section of the policy (each field holding a table, in the policy's order) as its
+    rows; a table within a section (the quarterly form's questions) as ``table.key`` rows. The
+    case types' time limits have their own table on the page."""
+    tables: dict[str, list[tuple[str, Any]]] = {}
+    for name, value in asdict(policy).items():
+        if isinstance(value, dict) and name != "working_days_by_type":
+            rows: list[tuple[str, Any]] = []
+            for key, item in value.items():
+                if isinstance(item, dict):
+                    rows += [(f"{key}.{k}", v) for k, v in item.items()]
+                else:
+                    rows.append((key, item))
+            tables[name] = rows
+    return tables
 
 
 def _parse(content: bytes, name: str, year: int) -> YearArrangement:

@@ -16,11 +16,13 @@ from api.web.context import CASE_PAGE, Web, WebDep
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
+from api.web.routes.projects import VIEWERS as PROJECT_VIEWERS
 from api.web.steps import FIELDS, PRIMARY, Values, offered_steps, take_step
 from api.web.supervision_data import orders_on
 from domain.case import Case
 from domain.errors import ConflictError, DomainError, IllegalStepError, InvalidInputError
 from infra.identity import Principal
+from projections.projects import projects_linked_to
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -77,6 +79,7 @@ def render_case(
 ) -> Response:
     app = web.app
     names = load_names(web.container.read)
+    web.container.read.refresh(["projects"])
     steps = offered_steps(case, caller.actor)
     typed = values or {}
     return page(
@@ -103,6 +106,8 @@ def render_case(
         units=names.sorted_units(),
         orders=orders_on(web.container.read, caller, app.now(), case.id),
         case_rows={str(case.id): {"summary": case.summary}},
+        linked_projects=projects_linked_to(web.container.read, case.id),
+        project_pages=caller.role in PROJECT_VIEWERS,
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Response
 
 from api.web.context import CASE_PAGE, PORTAL, WebDep
 from api.web.render import WebRoute, page, redirect
+from api.web.routes.projects import VIEWERS as PROJECT_VIEWERS
 from domain.actors import Role
 from infra.notify.inbox import Entry
 from infra.notify.store import Preferences
@@ -24,6 +25,8 @@ Many = Annotated[list[str], Form(max_length=200)]
 
 def link(entry: Entry, role: Role) -> str | None:
     """Where a notice leads, when the reader's role has a page for it."""
+    if entry.subject_kind == "project":
+        return f"/projects/{entry.subject_id}" if role in PROJECT_VIEWERS else None
     if entry.subject_kind != "case":
         return None
     if role in CASE_PAGE:

@@ -208,17 +208,30 @@ def _member_name(web: Web, names: Names, dimension: str, member: str) -> str:
 
 
 @router.get("/matters")
-def matters(web: WebDep) -> Response:
+def matters(
+    web: WebDep,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """The matters, the latest opened first, a numbered page at a time (a count and one
+    indexed page)."""
     web.require(INSPECTORS)
     read = web.container.read
     read.refresh(["oversight"])
+    total = read.count("oversight", "accountability_matters")
+    pages = max(1, -(-total // MATTERS))
+    page_no = min(page_no, pages)
     rows = read.page(
-        "oversight", "accountability_matters", PageQuery("opened_at", True, MATTERS)
+        "oversight",
+        "accountability_matters",
+        PageQuery("opened_at", True, MATTERS, offset=(page_no - 1) * MATTERS),
     )
     names = load_names(read)
     shown = [{**r, "subject": _subject_name(web, names, r["subject_kind"], r["subject_id"])}
              for r in rows]
-    return page(web, "matters.html", matters=shown, names=names)
+    return page(
+        web, "matters.html", matters=shown, names=names, total=total, page_no=page_no,
+        pages=pages,
+    )
 
 
 @router.get("/matters/{matter_id}")
@@ -322,3 +335,95 @@ def _subject_name(web: Web, names: Names, kind: str, subject: Any) -> str:
     if kind == "case":
         return web.app.case(UUID(str(subject))).summary
     return web.locale.t("matters_page.sealed_accuser")
+
+
+# One's own record and clearings (the staff member cleared, or the head of the unit cleared).
+
+OWN = frozenset({Role.WINDOW_STAFF, Role.UNIT_HEAD})
+
+
+@router.get("/my-record")
+def own_record(web: WebDep, done: str = "") -> Response:
+    return _own_record(web, done=done)
+
+
+@router.post("/my-record/clearings/{matter_id}")
+def request_clearing(
+    matter_id: UUID, web: WebDep, *, csrf: Text = "", text: Text = ""
+) -> Response:
+    """The cleared person asks for their clearing to be published as a circular."""
+    web.check_csrf(csrf)
+    caller = web.require(OWN)
+    try:
+        saved = web.app.request_clearing_circular(matter_id, text, actor=caller.actor)
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        return _own_record(
+            web, error=refusal(web.locale, error), typed=(str(matter_id), text), status=422
+        )
+    web.read_your_write(saved.position, ["oversight", "records"])
+    return redirect(web, "/my-record?done=requested")
+
+
+def _own_record(
+    web: Web,
+    *,
+    done: str = "",
+    error: str = "",
+    typed: tuple[str, str] = ("", ""),
+    status: int = 200,
+) -> Response:
+    """The caller's record, their unit's too for a unit head, and each clearing on either with
+    whether its publication was asked for (one indexed page per record, a bounded load per
+    clearing)."""
+    caller = web.require(OWN)
+    read = web.container.read
+    read.refresh(["records"])
+    names = load_names(read)
+    own = _entries(web, names, subject_id(web.app, "staff", caller.login))
+    unit_id = web.app.load(Staff, Staff.id_for(caller.login)).unit_id
+    unit = (
+        _entries(web, names, unit_id)
+        if caller.role is Role.UNIT_HEAD and unit_id is not None
+        else None
+    )
+    clearings = []
+    for entry in [*own, *(unit or [])]:
+        if entry["entry_kind"] != "cleared" or entry["withdrawn_at"]:
+            continue
+        matter = web.app.accountability_matter(UUID(entry["source_id"])).state()
+        clearings.append(
+            {
+                "id": matter["id"],
+                "on_unit": matter["subject_kind"] == "unit",
+                "allegation": matter["allegation"],
+                "statement": matter["clearing_statement"],
+                "cleared_at": entry["recorded_at"],
+                "request": matter["circular_request"],
+                "published": matter["clearing_circular_id"] is not None,
+            }
+        )
+    return page(
+        web,
+        "own_record.html",
+        status=status,
+        name=names.person(caller.login),
+        unit_name=names.unit(unit_id) if unit_id else "",
+        entries=own,
+        unit_entries=unit,
+        clearings=clearings,
+        names=names,
+        done=done,
+        error=error,
+        typed=typed,
+    )
+
+
+def _entries(web: Web, names: Names, subject: UUID) -> list[dict[str, Any]]:
+    entries = record_page(web.container.read, subject, RECORD_LIMIT)
+    for e in entries:
+        cites = e["detail"].get("cites")
+        if cites:
+            cites["name"] = _member_name(web, names, cites["dimension"], cites["member"])
+    return entries

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Query, Response
 
-from api.web.context import Web, WebDep
+from api.web.context import CASE_PAGE, Web, WebDep
 from api.web.names import load_names
 from api.web.refusals import refusal
 from api.web.render import WebRoute, page, redirect
@@ -298,6 +298,7 @@ def _project_page(
         "project.html",
         status=status,
         project=project,
+        linked=_linked(web, caller, project),
         tasks=list(project.tasks.values()),
         names=load_names(web.container.read),
         leader_name=_leader_name(web),
@@ -313,6 +314,28 @@ def _project_page(
         error=error,
         typed=typed,
     )
+
+
+def _linked(web: Web, caller: Principal, project: Project) -> list[dict[str, Any]]:
+    """The project's cases and visits by their words (a case's summary; a visit's kind, place
+    and day), each a link when the reader has a page for it; one lookup per kind."""
+    read = web.container.read
+    read.refresh(["cases", "engagement"])
+    ids = {kind: [link["id"] for link in project.links if link["kind"] == kind]
+           for kind in ("case", "visit")}
+    cases = read.lookup("cases", "cases", "id", ids["case"])
+    visits = read.lookup("engagement", "visits", "id", ids["visit"])
+    shown: list[dict[str, Any]] = []
+    for link in project.links:
+        if link["kind"] == "case" and (case := cases.get(link["id"])) is not None:
+            href = f"/cases/{link['id']}" if caller.role in CASE_PAGE else None
+            shown.append({**link, "summary": case["summary"], "href": href})
+        elif link["kind"] == "visit" and (visit := visits.get(link["id"])) is not None:
+            own = caller.role is L and visit["leader_code"] == caller.actor.id
+            shown.append({
+                **link, "visit": visit, "href": f"/leader/visits/{link['id']}" if own else None,
+            })
+    return shown
 
 
 def _open_form(

@@ -26,6 +26,7 @@ from domain.directory import Leader
 from domain.errors import DomainError, NotFoundError
 from domain.visit import MAX_DURATION, Visit, VisitKind
 from projections.figures.coverage import Quota
+from projections.projects import projects_linked_to
 from projections.store import PageQuery
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -259,7 +260,7 @@ def _visit(
     web: WebDep, visit: Visit, *, done: str = "", error: str = "", finding: int = 0
 ) -> Response:
     read = web.container.read
-    read.refresh(["cases"])
+    read.refresh(["cases", "projects"])
     state = visit.state()
     touched = [f.get("case_id") for f in state["findings"]]
     summaries = {
@@ -273,6 +274,8 @@ def _visit(
         summaries=summaries,
         names=load_names(read),
         case_types=list(CASE_TYPES),
+        linked_projects=projects_linked_to(read, visit.id),
+        project_pages=True,
         error=error,
         failed=finding,
         done=done,
