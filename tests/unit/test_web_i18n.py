@@ -187,6 +187,21 @@ def test_pybabel_compiles_the_catalogues_and_gettext_reads_them(tmp_path: Path) 
             assert said == loc.t("case.left", days=days)
 
 
+def test_pybabel_update_from_the_template_changes_nothing(tmp_path: Path) -> None:
+    """The catalogues are in step with the template and written as Babel writes them, so a
+    translator's ``pybabel update`` shows only what they changed."""
+    shutil.copytree(CATALOGUES, tmp_path / "i18n")
+    done = subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "update", "-D", DOMAIN,
+         "-i", str(tmp_path / "i18n" / TEMPLATE.name), "-d", str(tmp_path / "i18n")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for lang in LANGUAGES:
+        updated = tmp_path / "i18n" / catalogue_path(lang).relative_to(CATALOGUES)
+        assert updated.read_bytes() == catalogue_path(lang).read_bytes(), lang
+
+
 def test_gnu_msgfmt_checks_the_catalogues_as_poedit_does() -> None:
     """``msgfmt --check`` (what Poedit runs on saving) finds nothing but the values left out on
     purpose. Needs GNU gettext's msgfmt."""
