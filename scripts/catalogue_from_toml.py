@@ -130,7 +130,21 @@ def new_catalog(locale: str | None) -> Catalog:
     )
 
 
+def uncounted(tomls: dict[str, dict[str, Text]]) -> None:
+    """A message added after its section was closed sits in a table of its own with one
+    ``other`` form in every language (``[notice.task_red_subject] other = "…"``): it is a plain
+    message, not a counted one."""
+    for key in list(tomls[SOURCE]):
+        texts = [found.get(key) for found in tomls.values()]
+        if all(isinstance(t, dict) and set(t) == {"other"} for t in texts):
+            for found in tomls.values():
+                text = found[key]
+                assert isinstance(text, dict)
+                found[key] = text["other"]
+
+
 def build(tomls: dict[str, dict[str, Text]]) -> dict[Path, Catalog]:
+    uncounted(tomls)
     source = tomls[SOURCE]
     for lang, found in tomls.items():
         if set(found) != set(source):
