@@ -1,6 +1,6 @@
 """A refusal shown beside the form field it concerns (``params["field"]``), worded from the
-catalogue's ``[refusal]`` sentences like every other refusal (``api.web.refusals``, which names
-the field by its words in ``[refused_field]``)."""
+catalogue's ``refusal.*`` sentences like every other refusal (``api.web.refusals``, which names
+the field by its words in ``refused_field.*``)."""
 
 from __future__ import annotations
 

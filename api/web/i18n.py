@@ -1,8 +1,27 @@
 """Messages and formats per language: zh-CN (the default) and English.
 
-The catalogues are TOML files beside this module (``i18n/zh-CN.toml``, ``i18n/en.toml``) with
-the same keys; tests check that both have every key the templates and the code use. A message
-that depends on a count has one form per CLDR plural category (``{one = "…", other = "…"}``).
+The messages are gettext catalogues beside this module, as translators' tools (Poedit, Weblate,
+``pybabel update``) expect them: the template ``i18n/casetrail.pot`` and one
+``i18n/<locale>/LC_MESSAGES/casetrail.po`` per language (``zh_CN``, ``en``), each with its
+``Language`` and CLDR's ``Plural-Forms`` in its header. docs/translating.md says how to add a
+message or a language.
+
+Every entry is keyed by ``msgctxt``: the name the code and templates ask for
+(``t("desk.title")``), and its ``msgid`` is the English sentence. We chose that over the
+key as msgid (a "message id" catalogue) because it is what gettext tools are made for: a
+translator sees the English beside the Chinese in any tool, with no monolingual setup; a
+changed English sentence turns its translations fuzzy on ``pybabel update``, so they are
+looked at again; a counted message has a real ``msgid_plural`` and one ``msgstr[n]`` per
+plural form of the language; and the key still tells apart two messages that read the same
+in English, while the code keeps asking for stable names, never for English text.
+
+The ``.po`` files are read with Babel at first use and compiled in memory into
+``babel.support.Translations``, so gettext's own ``npgettext`` picks a counted message's form
+by the catalogue's ``Plural-Forms``. No ``.mo`` file is built or committed: the text files are
+the only source, and reading about 1,200 messages once per process costs little. A fuzzy entry
+counts as untranslated (gettext's rule), and the catalogue tests allow none. Placeholders are
+``{name}`` (python-brace-format).
+
 Dates, times, months, weekdays and numbers are written by Babel from CLDR, in the
 jurisdiction's civil time: the way each language writes them, not by hand.
 """
@@ -10,7 +29,8 @@ jurisdiction's civil time: the way each language writes them, not by hand.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
+import io
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,31 +38,96 @@ from typing import Any
 
 from babel import Locale as CldrLocale
 from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.support import Translations
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 CATALOGUES = Path(__file__).parent / "i18n"
+DOMAIN = "casetrail"
+# The gettext locale (the catalogue's folder) of each page language.
+GETTEXT = {"zh-CN": "zh_CN", "en": "en"}
 # CLDR's locales for the pages' languages: British English writes "2 Mar 2026, 09:00".
 CLDR = {"zh-CN": "zh_Hans_CN", "en": "en_GB"}
 NOTHING = "—"
 
 
+def catalogue_path(lang: str) -> Path:
+    return CATALOGUES / GETTEXT[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class Catalogue(Mapping[str, str]):
+    """One language's messages by key. As a mapping, a counted message gives its general form
+    (CLDR's ``other``, gettext's last ``msgstr[n]``); ``text`` gives the form of a count."""
+
+    def __init__(
+        self,
+        translations: Translations,
+        sources: dict[str, tuple[str, str | None]],
+        general: dict[str, str],
+    ) -> None:
+        self._translations = translations
+        # key -> (msgid, msgid_plural or None)
+        self._sources = sources
+        # key -> a counted message's general form: its last msgstr[n], gettext's convention
+        self._general = general
+
+    def counted(self, key: str) -> bool:
+        source = self._sources.get(key)
+        return source is not None and source[1] is not None
+
+    def text(self, key: str, count: int | None = None) -> str | None:
+        """The message ``key``, or None when the catalogue has none. A counted message takes
+        the form gettext's ``Plural-Forms`` gives ``count`` (with no count, the general one)."""
+        source = self._sources.get(key)
+        if source is None:
+            return None
+        singular, plural = source
+        if plural is None:
+            return str(self._translations.pgettext(key, singular))
+        if count is None:
+            return self._general.get(key) or plural
+        return str(self._translations.npgettext(key, singular, plural, count))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._sources
+
+    def __getitem__(self, key: str) -> str:
+        text = self.text(key)
+        if text is None:
+            raise KeyError(key)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """The language's messages, flattened: ``[desk] title = ...`` becomes ``desk.title``."""
-    data = tomllib.loads((CATALOGUES / f"{lang}.toml").read_text(encoding="utf-8"))
-    return dict(_flatten(data, ""))
-
-
-def _flatten(data: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            pairs += _flatten(value, f"{prefix}{key}.")
+def catalogue(lang: str) -> Catalogue:
+    """The language's messages, read from its ``.po`` file once per process."""
+    with catalogue_path(lang).open("rb") as file:
+        found = read_po(file, locale=GETTEXT[lang], domain=DOMAIN, abort_invalid=True)
+    compiled = io.BytesIO()
+    write_mo(compiled, found)
+    compiled.seek(0)
+    sources: dict[str, tuple[str, str | None]] = {}
+    general: dict[str, str] = {}
+    for message in found:
+        if not message.id or message.context is None:
+            continue  # the header
+        if isinstance(message.id, tuple | list):
+            sources[message.context] = (str(message.id[0]), str(message.id[1]))
+            forms = message.string if isinstance(message.string, tuple | list) else ()
+            if forms and forms[-1] and not message.fuzzy:
+                general[message.context] = str(forms[-1])
         else:
-            pairs.append((f"{prefix}{key}", str(value)))
-    return pairs
+            sources[message.context] = (str(message.id), None)
+    return Catalogue(Translations(compiled, domain=DOMAIN), sources, general)
 
 
 def pick_language(wanted: str | None) -> str:
@@ -66,21 +151,16 @@ class Locale:
         """The message ``key``, with ``{name}`` placeholders filled in. A message with plural
         forms takes the form of its count (the first whole number among ``values``). A missing
         key shows itself, so a gap is visible (and the catalogue test names it)."""
-        messages = catalogue(self.lang)
-        text = messages.get(key)
+        text = catalogue(self.lang).text(key, count_of(values))
         if text is None:
-            counts = [v for v in values.values() if isinstance(v, int) and not isinstance(v, bool)]
-            form = self.cldr.plural_form(counts[0]) if counts else "other"
-            text = messages.get(f"{key}.{form}", messages.get(f"{key}.other", key))
+            text = key
         return text.format(**values) if values else text
 
     def label(self, group: str, value: Any) -> str:
         """A value's name (a status, a case type...), or the value when it has none."""
         if value is None or value == "":
             return NOTHING
-        messages = catalogue(self.lang)
-        # A name added after its group's section sits in a table of its own (``.other``).
-        return messages.get(f"{group}.{value}", messages.get(f"{group}.{value}.other", str(value)))
+        return catalogue(self.lang).get(f"{group}.{value}", str(value))
 
     def date(self, value: dt.date | dt.datetime | str | None) -> str:
         day = self._day(value)
@@ -130,6 +210,15 @@ class Locale:
         if isinstance(value, dt.datetime):
             return value.astimezone(self.tz).date() if value.tzinfo else value.date()
         return value
+
+
+def count_of(values: Mapping[str, Any]) -> int | None:
+    """The count a counted message takes its form from: the first whole number among its
+    values (``days=3``), never a flag."""
+    for value in values.values():
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 @cache

@@ -1,5 +1,5 @@
 """A domain refusal in the reader's language: its code picks the sentence from the catalogue's
-``[refusal]`` section and its parameters fill it in, each worded as the pages word it (a role,
+``refusal.*`` messages and its parameters fill it in, each worded as the pages word it (a role,
 a step or a status by its label, a time in the reader's calendar, a list joined as the language
 joins lists). The English message the domain wrote serves logs and the command line; a page never
 shows it in place of a sentence its language lacks (the catalogue test lists every code)."""
@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from api.web.i18n import Locale, catalogue
+from api.web.i18n import Locale, catalogue, count_of
 from domain.errors import DomainError
 
-# Which label group words a parameter's value (see the catalogue's sections of the same name).
+# Which label group words a parameter's value (the catalogue's keys ``<group>.<value>``).
 LABELLED = {
     "role": "role",
     "state": "status",
@@ -37,22 +37,16 @@ def refusal(loc: Locale, error: DomainError) -> str:
     """The refusal as a sentence of ``loc``'s language."""
     messages = catalogue(loc.lang)
     key = f"refusal.{error.code}"
-    if not _has(messages, key):
+    if key not in messages:
         key = f"refusal.{type(error).default_code}"
-    if not _has(messages, key):
+    if key not in messages:
         key = "refusal.refused"
-    counts = [v for v in error.params.values() if isinstance(v, int) and not isinstance(v, bool)]
-    form = loc.cldr.plural_form(counts[0]) if counts else "other"
-    text = messages.get(key) or messages.get(f"{key}.{form}") or messages[f"{key}.other"]
+    text = messages.text(key, count_of(error.params)) or messages["refusal.refused"]
     values = {name: _word(loc, name, value) for name, value in error.params.items()}
     try:
         return text.format_map(_Missing(values))
     except (IndexError, ValueError):  # a malformed sentence must not hide the refusal
         return messages["refusal.refused"]
-
-
-def _has(messages: Mapping[str, str], key: str) -> bool:
-    return key in messages or f"{key}.other" in messages
 
 
 def _word(loc: Locale, name: str, value: Any) -> str:

@@ -1,8 +1,8 @@
 """A notice in words: its subject and text in the reader's language, from the web catalogues.
 
 The notice's params hold values (a case type, times, names, text people wrote); here they
-become words (``[case_type]`` labels, dates written the language's way) and fill the
-``[notice]`` messages. Nothing here shows an id or a raw enum value.
+become words (``case_type.*`` labels, dates written the language's way) and fill the
+``notice.*`` messages. Nothing here shows an id or a raw enum value.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def empty_city(tmp_path: Path, clock: FakeClock) -> Iterator[LiveServer]:
     container.close()
 
 
-def said(lang: str) -> dict[str, str]:
+def said(lang: str) -> Mapping[str, str]:
     from api.web.i18n import catalogue  # noqa: PLC0415 - read when the test runs
 
     return catalogue(lang)

@@ -7,6 +7,7 @@ whose identity read is recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -34,7 +35,7 @@ def clock() -> FakeClock:
     return FakeClock(AFTER_Q1)
 
 
-def messages(lang: str) -> dict[str, str]:
+def messages(lang: str) -> Mapping[str, str]:
     from api.web.i18n import catalogue  # noqa: PLC0415 - read when the test runs
 
     return catalogue(lang)

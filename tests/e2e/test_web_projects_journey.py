@@ -7,6 +7,7 @@ on the board. No page shows an id or a raw value."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,7 +43,7 @@ def follow(pages: Pages, name: str) -> None:
     pages.check()
 
 
-def words(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+def words(lang: str) -> tuple[dict[str, str], Mapping[str, str]]:
     """The project pages' words, and every message, in ``lang``."""
     messages = catalogue(lang)
     t = {k.removeprefix("project."): v for k, v in messages.items() if k.startswith("project.")}

@@ -23,7 +23,7 @@ from tests.support.clock import CHINA, FakeClock
 from tests.support.text import UUID_TEXT
 
 __all__ = ["chromium", "web_world"]
-AMR = "市场监督管理局 Market Regulation"
+AMR = "市场监督管理局"
 WORDS = {
     "zh-CN": {
         "nav": "季度评价",

@@ -1,6 +1,7 @@
 """The words of a page's language for the browser tests: every label, button and message a test
-looks for is read from the catalogue the page is drawn from (api/web/i18n/*.toml), and every date
-is written by the same Locale helper, so a journey runs in zh-CN and in English alike."""
+looks for is read from the catalogue the page is drawn from (the gettext catalogues in
+api/web/i18n/), and every date is written by the same Locale helper, so a journey runs in zh-CN
+and in English alike."""
 
 from __future__ import annotations
 
