@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from domain.actors import Actor, Role
+from domain.appeal import Appeal
 from domain.evaluation import Level
 from tests.e2e.api_world import PASSWORD
 from tests.e2e.test_web_world import WebWorld, chromium, open_pages, sign_in, web_world
@@ -174,11 +175,6 @@ def a_bad_rating_of_amr(web_world: WebWorld) -> tuple[UUID, UUID]:
     return rated.evaluation.id, rated.rectification.id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missing step: no page lets a supervisor decide a rectification's extension "
-    "(the API's decide_rectification_extension); the rectification page only shows it pending",
-)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_supervisor_decides_the_heads_request_for_more_time(
     web_world: WebWorld, chromium: Any, lang: str
@@ -194,37 +190,78 @@ def test_a_supervisor_decides_the_heads_request_for_more_time(
     supervisor.goto(f"/desk/rectifications/{rectification_id}")
     assert t("rectify.extension_pending", days=2) in visible(supervisor)
     decision = supervisor.page.locator("#extension")
+    assert "下周安排培训" in decision.inner_text()
     assert decision.get_by_label(t("decision.yes"), exact=True).count() == 1
+    # A decision without a reason is refused beside the form, in the page's language.
+    decision.get_by_label(t("decision.yes"), exact=True).check()
+    decision.get_by_label(t("field.reason")).fill("   ")
+    supervisor.submit(t("step.decide_extension"), within="#extension")
+    error = supervisor.page.locator("#extension [role=alert]").inner_text()
+    assert error.startswith(t("form.not_recorded"))
+    if lang == "zh-CN":
+        assert not re.search(r"[A-Za-z]{4,}", error)
+    assert web_world.app.rectification(rectification_id).pending_extension is not None
+    decision = supervisor.page.locator("#extension")
     decision.get_by_label(t("decision.yes"), exact=True).check()
     decision.get_by_label(t("field.reason")).fill("情况属实")
     supervisor.submit(t("step.decide_extension"), within="#extension")
-    assert t("rectify.extended_by", days=2, reason="下周安排培训") in visible(supervisor)
+    text = visible(supervisor)
+    assert t("rectify.done_decide_extension") in text
+    assert t("rectify.extended_by", days=2, reason="下周安排培训") in text
+    assert t("rectify.extension_pending", days=2) not in text
+    assert supervisor.page.locator("#extension").count() == 0
+    rectification = web_world.app.rectification(rectification_id)
+    assert rectification.pending_extension is None
+    assert [e.working_days for e in rectification.extensions] == [2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missing step: no page lets the rated unit's head appeal a rating, nor a supervisor "
-    "decide the appeal (the API's POST /evaluations/{id}/appeals and its decision)",
-)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_rated_units_head_appeals_the_rating_and_a_supervisor_decides(
     web_world: WebWorld, chromium: Any, lang: str
 ) -> None:
-    _, rectification_id = a_bad_rating_of_amr(web_world)
+    evaluation_id, rectification_id = a_bad_rating_of_amr(web_world)
     words = Words(lang)
     t = words.t
     head = open_pages(chromium, web_world.server)
     words.sign_in(head, "wang.qiang")
     head.goto(f"/desk/rectifications/{rectification_id}")
-    appeal = head.page.get_by_role("button", name=t("refused_thing.appeal"))
-    assert appeal.count() == 1
-    head.page.get_by_label(t("refused_field.the_reason_for_an_appeal")).fill("评价对象有误")
-    head.submit(t("refused_thing.appeal"))
+    appeal = head.page.locator("#appeal")
+    assert appeal.get_by_role("button", name=t("appeal.file")).count() == 1
+    appeal.get_by_label(t("appeal.grounds")).select_option(label=t("appeal_grounds.mistaken"))
+    appeal.get_by_label(t("appeal.reason")).fill("评价对象有误")
+    head.submit(t("appeal.file"), within="#appeal")
+    text = visible(head)
+    assert t("appeal.done_appeal") in text
+    assert head.page.locator("td.appeal-state").inner_text() == t("appeal.state_pending")
+    assert f"{t('appeal_grounds.mistaken')} · 评价对象有误" in text
+    # Filed once: the head is offered no second appeal, and may not decide their own.
+    assert head.page.get_by_role("button", name=t("appeal.file")).count() == 0
+    assert head.page.get_by_role("button", name=t("appeal.decide")).count() == 0
 
+    # A supervisor decides it on the same page; a decision without a reason is refused
+    # beside the form, in the page's language, and nothing is decided.
     supervisor = open_pages(chromium, web_world.server)
     words.sign_in(supervisor, "chen.jie")
-    supervisor.goto("/approvals")
+    supervisor.goto(f"/desk/rectifications/{rectification_id}")
     assert "评价对象有误" in visible(supervisor)
+    decision = supervisor.page.locator("#appeal")
+    decision.get_by_label(t("appeal.reject"), exact=True).check()
+    decision.get_by_label(t("appeal.decision_reason")).fill("   ")
+    supervisor.submit(t("appeal.decide"), within="#appeal")
+    error = supervisor.page.locator("#appeal [role=alert]").inner_text()
+    assert error.startswith(t("form.not_recorded"))
+    if lang == "zh-CN":
+        assert not re.search(r"[A-Za-z]{4,}", error)
+    assert web_world.app.appeal(Appeal.id_for(evaluation_id)).upheld is None
+    decision.get_by_label(t("appeal.reject"), exact=True).check()
+    decision.get_by_label(t("appeal.decision_reason")).fill("经核实，评价对象无误")
+    supervisor.submit(t("appeal.decide"), within="#appeal")
+    text = visible(supervisor)
+    assert t("appeal.done_decide_appeal") in text
+    assert supervisor.page.locator("td.appeal-state").inner_text() == t("appeal.state_rejected")
+    assert "经核实，评价对象无误" in supervisor.page.locator("td.appeal-decision").inner_text()
+    assert supervisor.page.get_by_role("button", name=t("appeal.decide")).count() == 0
+    assert web_world.app.appeal(Appeal.id_for(evaluation_id)).upheld is False
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

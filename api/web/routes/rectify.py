@@ -23,7 +23,7 @@ from domain.appeal import Appeal, Grounds
 from domain.clock import Deadline, working_day_deadline, working_days_between
 from domain.errors import DomainError, NotFoundError
 from domain.evaluation import Evaluation
-from domain.rectification import Outcome, Rectification
+from domain.rectification import Outcome, Rectification, Stage
 from infra.identity import Principal
 from projections.query import NOTHING, Compare, Filter, all_of
 
@@ -31,7 +31,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=4000)]
 PAGE_SIZE = 50
 """Rectifications listed a page at a time."""
-STEPS = ("callback", "verification", "measures", "extension", "completion")
+STEPS = ("callback", "verification", "measures", "extension", "completion", "decide_extension")
 APPEAL_STEPS = ("appeal", "decide_appeal")
 
 
@@ -93,6 +93,7 @@ def take_step(
     outcome: Text = "",
     grounds: Text = "",
     upheld: Text = "",
+    approved: Text = "",
 ) -> Response:
     web.check_csrf(csrf)
     caller = web.require(DESK)
@@ -110,6 +111,7 @@ def take_step(
         "outcome": outcome,
         "grounds": grounds,
         "upheld": upheld,
+        "approved": approved,
     }
     try:
         if step == "appeal":
@@ -141,13 +143,17 @@ def take_step(
             saved = app.request_rectification_extension(
                 rectification_id, days, note, actor=actor
             )
+        elif step == "decide_extension":
+            saved = app.decide_rectification_extension(
+                rectification_id, approved=approved == "yes", reason=note, actor=actor
+            )
         else:
             saved = app.complete_rectification(rectification_id, outcome, note, actor=actor)
     except DomainError as error:
         said = refusal(web.locale, error)
         return _page(web, rectification, error=said, values=values)
     web.read_your_write(saved.position, ["reviews"])
-    anchor = "appeal" if step in APPEAL_STEPS else step
+    anchor = "appeal" if step in APPEAL_STEPS else step.removeprefix("decide_")
     return redirect(web, f"/desk/rectifications/{rectification_id}?done={step}#{anchor}")
 
 
@@ -175,7 +181,7 @@ def _page(
     now = app.now()
     blank = {
         "step": "", "reached": "yes", "verified": "yes", "note": "", "measures": "",
-        "grounds": "", "upheld": "",
+        "grounds": "", "upheld": "", "approved": "",
     }  # fmt: skip
     role = web.principal.role if web.principal is not None else None
     appeal_id = Appeal.id_for(evaluation.id)
@@ -196,6 +202,10 @@ def _page(
         may_act=web.principal is not None and web.principal.role is not Role.SUPERVISOR,
         # Only the rated unit's head asks for more time.
         may_extend=web.principal is not None and web.principal.role is Role.UNIT_HEAD,
+        # A supervisor decides the head's request while it waits.
+        may_decide_extension=role is Role.SUPERVISOR
+        and rectification.pending_extension is not None
+        and rectification.stage is not Stage.COMPLETED,
         names=load_names(web.container.read),
         error=error,
         values=blank | {"working_days": "", "outcome": ""} | (values or {}),
