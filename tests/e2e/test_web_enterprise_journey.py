@@ -239,3 +239,12 @@ def test_a_bad_re_rating_without_a_reason_is_refused_beside_the_form(
     assert t("refusal.bad-review-needs-reason") in error
     assert phone.page.get_by_label(t("level.very_dissatisfied")).is_checked()
     assert app.evaluation(evaluation).rerated_at is None
+
+    # With a reason it is recorded, and a second 差评 opens a second rectification.
+    phone.page.get_by_label(t("rating.reason")).fill("清单仍不完整")
+    phone.submit(t("rating.submit"))
+    assert app.evaluation(evaluation).rerated_at is not None
+    second = phone.page.locator(".rectification").nth(1).inner_text()
+    assert t("portal_rectify.title_again") in second
+    assert t("rectify.stage_awaiting_callback") in second
+    assert phone.page.locator("#rerate").count() == 0
