@@ -200,7 +200,13 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     # In the order they were filed, so that each run sweeps the same cases.
     cases = sorted(_rows(container, CaseProjection(), "cases"), key=lambda c: c["filed_at"])
     ours = [c for c in cases if c["lead_unit_id"] == str(rectification.unit_id)]
-    enterprise_id = next(c["enterprise_id"] for c in ours + cases if c["enterprise_id"])
+    # The enterprise signed in as: the one whose 差评 that is, when it rated a case of its own.
+    rated_case = str(app.evaluation(rectification.evaluation_id).case_id)
+    enterprise_id = next(
+        c["enterprise_id"]
+        for c in [c for c in cases if c["id"] == rated_case] + ours + cases
+        if c["enterprise_id"]
+    )
     enterprises = {str(r["id"]): r for r in _rows(container, DirectoryProjection(), "enterprises")}
     credit_code = str(enterprises[enterprise_id]["credit_code"])
     people: dict[str, tuple[Role, str | None, str | None]] = {
@@ -246,9 +252,13 @@ def _samples(
     case_ids = [*by_status.values(), str(order.target_id), str(matter.subject_id)]
     own = [str(c["id"]) for c in cases if c["enterprise_id"] == enterprise_id]
     case_ids.append(own[0])
-    rectifications = [
-        str(r["id"]) for r in _rows(container, _projection("reviews"), "rectifications")
-    ]
+    rectification_rows = _rows(container, _projection("reviews"), "rectifications")
+    rectifications = [str(r["id"]) for r in rectification_rows]
+    # The enterprise's cases whose 差评 is rectified come first: their page shows it.
+    rectified = {
+        str(app.evaluation(UUID(str(r["evaluation_id"]))).case_id) for r in rectification_rows
+    }
+    own.sort(key=lambda case_id: case_id not in rectified)
     oversight = _projection("oversight")
     orders = [str(r["id"]) for r in _rows(container, oversight, "supervision_orders")]
     return {

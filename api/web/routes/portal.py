@@ -6,7 +6,7 @@ needs: where it is, what it must supply, the reply and the outcome, never staff'
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from domain.case_rules import CASE_TYPES, CaseStatus
 from domain.clock import Deadline, natural_day_deadline
 from domain.errors import DomainError
 from domain.evaluation import Evaluation, Level
+from domain.rectification import Rectification
 from projections.query import NOTHING, Compare, Filter, Like, all_of
 from projections.store import PageQuery
 
@@ -188,6 +189,36 @@ def rate(
     return redirect(web, f"/portal/cases/{case_id}?done=rated")
 
 
+@router.post("/portal/cases/{case_id}/rerating")
+def rerate(
+    case_id: UUID,
+    web: WebDep,
+    *,
+    csrf: Text = "",
+    level: Text = "",
+    reason: Text = "",
+) -> Response:
+    """The enterprise's second word on its 差评, once the unit completed the rectification."""
+    web.check_csrf(csrf)
+    caller = web.require(PORTAL)
+    case = visible_case(web.app, caller, case_id)
+    try:
+        saved = web.app.rerate_service(
+            _evaluation_id(case), level, actor=caller.actor, reason=reason.strip() or None
+        )
+    except DomainError as error:
+        values = {"level": level, "reason": reason}
+        return _case(
+            web, case, rerate_error=refusal(web.locale, error), rerate_values=values, status=422
+        )
+    web.read_your_write(saved.evaluation.position, ["reviews"])
+    return redirect(web, f"/portal/cases/{case_id}?done=rerated")
+
+
+def _evaluation_id(case: Case) -> UUID:
+    return Evaluation.id_for(f"case:{case.id}:{case.cycle}")
+
+
 def _case(
     web: WebDep,
     case: Case,
@@ -195,6 +226,8 @@ def _case(
     done: str = "",
     error: str = "",
     values: dict[str, str] | None = None,
+    rerate_error: str = "",
+    rerate_values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     app = web.app
@@ -210,6 +243,9 @@ def _case(
         done=done,
         error=error,
         values={"level": "", "reason": "", "real_name": "yes"} | (values or {}),
+        aftercare=_aftercare(web, case),
+        rerate_error=rerate_error,
+        rerate_values={"level": "", "reason": ""} | (rerate_values or {}),
     )
 
 
@@ -252,10 +288,11 @@ def _rating(web: WebDep, case: Case) -> dict[str, Any]:
     shut: dict[str, Any] = {"open": False, "given": None, "ends": None, "closed": None}
     if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED):
         return shut
-    evaluation_id = Evaluation.id_for(f"case:{case.id}:{case.cycle}")
+    evaluation_id = _evaluation_id(case)
     if app.exists(evaluation_id):
         given = app.load(Evaluation, evaluation_id)
-        return shut | {"given": given.level.value, "reason": given.reason}
+        first = given.first_level.value if given.rerated_at is not None else None
+        return shut | {"given": given.level.value, "reason": given.reason, "first": first}
     try:
         service = app.service_of_case(case.id)
     except DomainError:
@@ -267,11 +304,67 @@ def _rating(web: WebDep, case: Case) -> dict[str, Any]:
         app.work_calendar(),
         tz=policy.tz,
     )
-    # The window ends at 24:00 of its last day: that day is what a person is told.
-    last_day = (ends - timedelta(seconds=1)).astimezone(policy.tz).date()
+    last_day = _last_day(web, ends)
     if app.now() >= ends:
         return shut | {"closed": last_day}
     return shut | {"open": True, "ends": last_day}
+
+
+def _last_day(web: WebDep, ends: datetime) -> date:
+    """A window ends at 24:00 of its last day: that day is what a person is told."""
+    return (ends - timedelta(seconds=1)).astimezone(web.app.policy.tz).date()
+
+
+def _aftercare(web: WebDep, case: Case) -> dict[str, Any] | None:
+    """What became of the enterprise's 差评 of this cycle: each rectification it opened (its
+    stage, clocks, measures and the unit's completion, not staff's notes) and whether the
+    enterprise may now rate again, until when."""
+    app = web.app
+    evaluation_id = _evaluation_id(case)
+    if case.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED) or not app.exists(evaluation_id):
+        return None
+    evaluation = app.load(Evaluation, evaluation_id)
+    now = app.now()
+    names = load_names(web.container.read)
+    rounds: list[dict[str, Any]] = []
+    invited: datetime | None = None  # the first rectification's completion invites a re-rating
+    for number in (1, 2):
+        rectification_id = Rectification.id_for(evaluation_id, number)
+        if not app.exists(rectification_id):
+            break
+        r = app.rectification(rectification_id)
+        invited = invited or r.rerate_window_ends
+        called = r.callbacks[0]["at"] if r.callbacks else None
+        checked = r.verification["at"] if r.verification else None
+        heard = called or checked
+        rounds.append(
+            {
+                "round": r.round,
+                "unit": names.unit(r.unit_id),
+                "stage": r.stage.value,
+                "callback_due": r.callback_due.due,
+                "callback_overdue": r.callback_overdue(now),
+                "heard": datetime.fromisoformat(heard) if heard else None,
+                "called": bool(called),
+                "due": r.rectification_due.due,
+                "overdue": r.is_overdue(now),
+                "extended": sum(e.working_days for e in r.extensions),
+                "measures": r.measures,
+                "outcome": r.outcome.value if r.outcome else None,
+                "summary": r.summary,
+                "completed_at": r.completed_at,
+                "on_time": r.completed_on_time,
+            }
+        )
+    if not rounds:
+        return None
+    rerate: dict[str, Any] = {"open": False, "ends": None, "closed": None}
+    if invited is not None and evaluation.rerated_at is None:
+        if now < invited:
+            rerate |= {"open": True, "ends": _last_day(web, invited)}
+        else:
+            rerate |= {"closed": _last_day(web, invited)}
+    return {"rounds": rounds, "rerate": rerate, "rerated_at": evaluation.rerated_at}
 
 
 def _form(
