@@ -98,7 +98,7 @@ def extend_with_the_heads_approval(chromium: Any, journey: Journey, clerk: Pages
     error = form.locator("#step-request_extension .flash-error").inner_text()
     assert t("form.not_recorded") in error
     # "... out of range: the policy allows 1 to 10": the policy's bounds, in words.
-    out_of_range = journey.raw("refusal.extension-length-out-of-range.other")
+    out_of_range = journey.raw("refusal.extension-length-out-of-range")
     assert out_of_range.split("{asked}")[1].format(most=10) in error
     assert form.get_by_label(t("field.new_due")).input_value() == "2026-04-30"  # kept
     form.get_by_label(t("field.new_due")).fill("2026-03-27")
