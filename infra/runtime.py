@@ -20,7 +20,7 @@ from collections.abc import Callable
 from domain.application import Casetrail
 from infra.leader import AlwaysLeader, Leadership
 from infra.readside import ReadSide
-from infra.watcher import running_projects, warn_open_cases, warn_running_tasks
+from infra.watcher import cases_maybe_due, running_projects, warn_open_cases, warn_running_tasks
 
 logger = logging.getLogger("casetrail.serve")
 
@@ -29,7 +29,7 @@ def issue_due_alerts(app: Casetrail, read: ReadSide) -> int:
     """One pass over the open cases and the running key-project tasks; returns how many
     warnings were recorded."""
     read.refresh(["cases", "projects"])
-    report = warn_open_cases(app, read.rows("cases", "cases"))
+    report = warn_open_cases(app, cases_maybe_due(app, read.store))
     warn_running_tasks(app, running_projects(read.store), report)
     return sum(report.issued.values()) + sum(report.task_issued.values())
 
