@@ -14,11 +14,14 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from domain.application import Casetrail
 from infra.projections import open_runner
 from infra.projections.log import EventLog
 from infra.projections.operations import rebuild
 from projections.cases import SETTLED, UNROUTED, CaseProjection
+from projections.figures import board_counts as board_counts_module
 from projections.figures.board import board, counts_by
 from projections.figures.board_counts import board_counts, settled_cases
 from projections.figures.context import Context
@@ -68,7 +71,7 @@ def history(app: Casetrail, clock: FakeClock) -> dict[str, UUID]:
 
 
 def test_the_counters_follow_every_move_and_survive_a_rebuild(
-    store: StoreUnderTest, clock: FakeClock
+    store: StoreUnderTest, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = store.open()
     start = clock.now
@@ -94,6 +97,9 @@ def test_the_counters_follow_every_move_and_survive_a_rebuild(
             wanted = counts_by(board(rows, ctx), "lead_unit_id")
             assert board_counts(Read(runner.store), ctx) == wanted, hours
             assert board_counts(Read(runner.store, current=False), ctx) == wanted, hours
+        with monkeypatch.context() as patch:  # counters read a few rows a page
+            patch.setattr(board_counts_module, "COUNTER_PAGE", 2)
+            assert board_counts(Read(runner.store), ctx) == wanted
         rebuild(EventLog.of(app), runner.store, PROJECTION, batch_size=5)
         assert _counted(runner.store.rows(COUNTERS)) == _counted(counters)
     finally:
