@@ -41,8 +41,9 @@ SETTLED = ("answered_on_time", "answered_late", "closed_on_time", "closed_late",
 """The board states that do not depend on now: ``case_counts`` keeps them."""
 UNROUTED = "-"
 """The ``case_counts`` unit of the cases no unit leads (as the board shows them)."""
-_COUNTED = frozenset({"status", "lead_unit_id", "closed_on_time", "answered_on_time"})
-"""The columns a settled state and its unit are read from."""
+SETTLED_STATUSES = ("replied", "closed", "terminated")
+_COUNTED = frozenset({"lead_unit_id", "closed_on_time", "answered_on_time"})
+"""The columns besides the status that a settled state and its unit are read from."""
 
 
 def settled_state(row: Row) -> str | None:
@@ -421,11 +422,22 @@ def _update(
     view: ViewTx, event: Tracked.Event, before: Row | None = None, /, **changes: Any
 ) -> None:
     """Change the case's row (``before``: the row as the handler read it, if it did) and,
-    when the change can move it, its settled-state counter."""
-    if not _COUNTED.isdisjoint(changes):
+    when the change can move it, its settled-state counter.
+
+    The row is read for the counters only when the step leads to a settled status or changes
+    the unit or a verdict: a step from a settled status back to an open one is a reopening
+    (the domain's step rules allow no other), and that handler passes its row. A replay reads
+    each row many times already; signing for or resuming a case need not add one more.
+    """
+    if before is not None or _may_settle(changes):
         before = before or _row(view, event)
         _recount(view, before, {**before, **changes})
     view.upsert("cases", {"id": event.originator_id, "updated_at": event.timestamp, **changes})
+
+
+def _may_settle(changes: dict[str, Any]) -> bool:
+    """Whether the step can put the case in a settled state or move it between counters."""
+    return changes.get("status") in SETTLED_STATUSES or not _COUNTED.isdisjoint(changes)
 
 
 def _recount(view: ViewTx, before: Row | None, after: Row) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from projections.cases import SETTLED, UNROUTED
+from projections.cases import SETTLED, SETTLED_STATUSES, UNROUTED
 from projections.figures import time_filters
 from projections.figures.board import STATES
 from projections.figures.context import Context
@@ -29,7 +29,6 @@ from projections.store import PageQuery
 VIEW = "cases"
 COUNTER_PAGE = 1000
 """Counter rows per read: a unit has at most five, so one page holds two hundred units."""
-SETTLED_STATUSES = ("replied", "closed", "terminated")
 
 Counts = dict[str, dict[str, int]]
 """State counts per lead unit (``UNROUTED`` for none), states in board order."""
