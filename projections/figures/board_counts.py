@@ -3,15 +3,15 @@
 A case answered, closed or terminated keeps its board state whatever the time: the ``cases``
 read model counts those per unit as they happen (``case_counts``), and the board reads those
 few counter rows. Only open cases change state with the clock; they are labelled now by one
-grouped count restricted to open statuses, which the ``(status, due_at)`` index serves, so
-the statement reads the open cases and never the history of closed ones.
+grouped count restricted to open statuses, which the indexes led by ``status`` serve, so the
+statement reads the open cases and never the history of closed ones.
 
 While a new definition of the ``cases`` model is being rebuilt beside the serving one, the
 serving tables may predate the counters (or hold them empty): the settled states are then
 counted from the rows, as they were before the counters existed.
 
-``route`` and the bench's baseline send the statements built here (``open_cases``,
-``counters_page``), so the two stay comparable.
+The board page (``api/web/dashboard.py``) and the bench's baseline send the statements built
+here (``open_cases``, ``counters_page``), so the two stay comparable.
 """
 
 from __future__ import annotations
