@@ -48,6 +48,13 @@ class ReadSide:
         found = self.store.position(name)
         return found.position if found else 0
 
+    def is_current(self, name: str) -> bool:
+        """Whether the serving view was built by the running definition, rather than an
+        earlier one whose rows keep answering while the new one is rebuilt beside them."""
+        self.prepare()
+        found = self.store.position(name)
+        return found is not None and found.definition_version == self.projection(name).version
+
     def refresh(self, names: Sequence[str]) -> None:
         """With no runner following the log, bring the views to its head now."""
         if not self.following.is_set():

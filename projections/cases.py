@@ -14,6 +14,13 @@ moment a cycle ran out.
 
 ``case_units`` has a row per case and unit it was dispatched to, with the returns (退单) that
 unit asked for: 回退率 is counted against the unit that asked, not the one handling it now.
+
+``case_counts`` counts the cases per lead unit in each *settled* board state, the ones the
+clock cannot change (answered, closed or terminated, on time or late): the board reads them
+instead of labelling every case ever filed. Every change of a row's status, unit or timeliness
+goes through ``_update``, which moves the case from its old counter to its new one in the same
+batch, so the counters are exactly-once with the rows and rebuilt with them. An unrouted case
+counts under ``UNROUTED``, a key column being never null.
 """
 
 from __future__ import annotations
@@ -24,18 +31,37 @@ from typing import Any
 from domain.base import Tracked
 from domain.case import Case
 from domain.case_rules import CaseStatus
-from projections.base import Projection, Table, ViewTx, handles
+from projections.base import Projection, Row, Table, ViewTx, handles
 
 ALERT_ORDER = ("yellow", "red", "reminder", "criticism")
 
 
 RUNNING = ("received", "dispatched", "return_requested", "in_progress")
+SETTLED = ("answered_on_time", "answered_late", "closed_on_time", "closed_late", "terminated")
+"""The board states that do not depend on now: ``case_counts`` keeps them."""
+UNROUTED = "-"
+"""The ``case_counts`` unit of the cases no unit leads (as the board shows them)."""
+SETTLED_STATUSES = ("replied", "closed", "terminated")
+_COUNTED = frozenset({"lead_unit_id", "closed_on_time", "answered_on_time"})
+"""The columns besides the status that a settled state and its unit are read from."""
+
+
+def settled_state(row: Row) -> str | None:
+    """The case's board state if the clock cannot change it, else None (open: judged now)."""
+    status = row.get("status")
+    if status == CaseStatus.TERMINATED.value:
+        return "terminated"
+    if status == CaseStatus.CLOSED.value:
+        return "closed_on_time" if row.get("closed_on_time") else "closed_late"
+    if status == CaseStatus.REPLIED.value:
+        return "answered_on_time" if row.get("answered_on_time") else "answered_late"
+    return None
 
 
 class CaseProjection(Projection):
     name = "cases"
-    version = "5"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
-    # 5: ``termination_requested_at``
+    version = "6"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
+    # 5: ``termination_requested_at``; 6: ``case_counts``
     tables = (
         Table.of(
             "cases",
@@ -109,6 +135,13 @@ class CaseProjection(Projection):
             returns_approved="integer",
             returns_refused="integer",
         ),
+        Table.of(
+            "case_counts",
+            key=("lead_unit_id", "state"),
+            lead_unit_id="text",
+            state="text",
+            cases="integer",
+        ),
     )
 
     @handles(Case.Filed)
@@ -166,6 +199,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
+            row,
             status=CaseStatus.REPLIED.value,
             replied_at=event.timestamp,
             answered_on_time=on_time,
@@ -180,6 +214,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
+            row,
             status=CaseStatus.DISPATCHED.value,
             lead_unit_id=event.lead_unit_id,
             co_unit_ids=[str(u) for u in event.co_unit_ids],
@@ -206,6 +241,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
+            row,
             status=CaseStatus.RETURN_REQUESTED.value,
             status_before_return=row["status"],
         )
@@ -224,6 +260,7 @@ class CaseProjection(Projection):
             _update(
                 view,
                 event,
+                row,
                 status=CaseStatus.RECEIVED.value,
                 lead_unit_id=None,
                 co_unit_ids=[],
@@ -235,6 +272,7 @@ class CaseProjection(Projection):
             _update(
                 view,
                 event,
+                row,
                 status=row["status_before_return"],
                 improper_returns=row["improper_returns"] + 1,
             )
@@ -252,10 +290,12 @@ class CaseProjection(Projection):
     @handles(Case.Paused)
     def _paused(self, event: Case.Paused, view: ViewTx) -> None:
         # A pause after the deadline (refused today) never made an overdue cycle on time.
-        overdue = _overdue(_row(view, event), event)
+        row = _row(view, event)
+        overdue = _overdue(row, event)
         _update(
             view,
             event,
+            row,
             status=CaseStatus.PAUSED.value,
             paused_since=event.timestamp,
             cycle_overdue=overdue,
@@ -312,6 +352,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
+            row,
             status=CaseStatus.IN_PROGRESS.value,
             cycle=row["cycle"] + 1,
             reopen_count=row["reopen_count"] + 1,
@@ -339,10 +380,12 @@ class CaseProjection(Projection):
     @handles(Case.Terminated)
     def _terminated(self, event: Case.Terminated, view: ViewTx) -> None:
         # A termination ends the case; it does not make an overdue cycle disappear.
-        overdue = _overdue(_row(view, event), event)
+        row = _row(view, event)
+        overdue = _overdue(row, event)
         _update(
             view,
             event,
+            row,
             status=CaseStatus.TERMINATED.value,
             closed_at=event.timestamp,
             terminated_overdue=overdue,
@@ -375,8 +418,54 @@ def _row(view: ViewTx, event: Tracked.Event) -> dict[str, Any]:
     return row
 
 
-def _update(view: ViewTx, event: Tracked.Event, **changes: Any) -> None:
+def _update(
+    view: ViewTx, event: Tracked.Event, before: Row | None = None, /, **changes: Any
+) -> None:
+    """Change the case's row (``before``: the row as the handler read it, if it did) and,
+    when the change can move it, its settled-state counter.
+
+    The row is read for the counters only when the step leads to a settled status or changes
+    the unit or a verdict: a step from a settled status back to an open one is a reopening
+    (the domain's step rules allow no other), and that handler passes its row. A replay reads
+    each row many times already; signing for or resuming a case need not add one more.
+    """
+    if before is not None or _may_settle(changes):
+        before = before or _row(view, event)
+        _recount(view, before, {**before, **changes})
     view.upsert("cases", {"id": event.originator_id, "updated_at": event.timestamp, **changes})
+
+
+def _may_settle(changes: dict[str, Any]) -> bool:
+    """Whether the step can put the case in a settled state or move it between counters."""
+    return changes.get("status") in SETTLED_STATUSES or not _COUNTED.isdisjoint(changes)
+
+
+def _recount(view: ViewTx, before: Row | None, after: Row) -> None:
+    """Move the case from the counter of its old (unit, settled state) to its new one."""
+    old = _counter(before) if before is not None else None
+    new = _counter(after)
+    if old == new:
+        return
+    if old is not None:
+        found = view.get("case_counts", old) or {}
+        left = int(found.get("cases") or 0) - 1
+        if left > 0:
+            view.upsert("case_counts", {**_key(old), "cases": left})
+        else:
+            view.delete("case_counts", old)
+    if new is not None:
+        view.increment("case_counts", new, "cases")
+
+
+def _counter(row: Row) -> tuple[str, str] | None:
+    state = settled_state(row)
+    if state is None:
+        return None
+    return str(row.get("lead_unit_id") or UNROUTED), state
+
+
+def _key(counter: tuple[str, str]) -> dict[str, str]:
+    return {"lead_unit_id": counter[0], "state": counter[1]}
 
 
 def _responded(view: ViewTx, event: Tracked.Event) -> None:

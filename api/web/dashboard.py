@@ -14,8 +14,7 @@ from domain.application import Casetrail
 from infra.figures import Figures
 from infra.readside import ReadSide
 from projections.engagement import EngagementProjection
-from projections.figures import time_filters
-from projections.figures.board import STATES
+from projections.figures.board_counts import board_counts
 from projections.figures.context import Context
 from projections.figures.coverage import Coverage, Quota, monthly_quota
 from projections.figures.facts import Facts, Row
@@ -81,16 +80,12 @@ class BoardFigure:
 
 
 def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> BoardFigure:
-    """One grouped count: each case labelled with its board state by the store (the moment a
-    parameter), counted per unit and state in one pass, not judged one by one in Python."""
+    """The settled states from the read model's counters, the open cases labelled with their
+    state by the store (the moment a parameter): no closed case is read
+    (``projections/figures/board_counts.py``)."""
     read.refresh(["cases", "directory"])
     ctx = Context(now or app.now(), app.work_calendar(), app.policy, read.position("cases"))
-    counts: dict[str, dict[str, int]] = {}
-    labelled = read.counts("cases", "cases", ("lead_unit_id",), None, time_filters.states(ctx))
-    for (unit, state), count in labelled.items():
-        counts.setdefault(unit or "-", {})[state] = count
-    ordered = {u: {s: c[s] for s in STATES if c.get(s)} for u, c in sorted(counts.items())}
-    return BoardFigure(ctx, ordered, load_names(read))
+    return BoardFigure(ctx, board_counts(read, ctx), load_names(read))
 
 
 def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:

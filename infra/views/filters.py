@@ -16,6 +16,10 @@ from projections.query import All, AnyOf, Below, Compare, Contains, Filter, In, 
 from projections.values import encode
 
 ESCAPE = "\\"
+POSTGRES_MARKER = "%s"
+"""The marker names the dialect: psycopg's is PostgreSQL's, sqlite3's (``?``) SQLite's."""
+POSTGRES_ARRAYS = {"integer": "bigint[]", "real": "double precision[]", "boolean": "boolean[]"}
+"""Arrays of the PostgreSQL view store's column types (the others are stored as text)."""
 
 
 def compile_filter(where: Filter, table: Table, marker: str) -> tuple[str, list[Any]]:
@@ -59,15 +63,32 @@ def _sql(where: Filter, table: Table, marker: str, params: list[Any]) -> str:
         inner = _sql(where.where, where.table, marker, params)
         return f'{name} IN (SELECT "{select}" FROM {view_table(where.table)} WHERE {inner})'
     assert isinstance(where, Below)
+    return _below(where, table, marker, params)
+
+
+def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
+    """One lookup per row: the bounds travel as a single list parameter indexed by the row's
+    sum, rather than as a ``CASE`` arm per key, which made the statement (and each row's
+    test) as long as the list of periods. A sum outside the list finds no bound (null), which
+    matches nothing, as in memory."""
     if not where.bounds:
         return "1 = 0"
+    column = table.column(where.column)
     total = " + ".join(f'COALESCE("{table.column(k).name}", 0)' for k in where.key)
-    arms = []
-    for key, bound in sorted(where.bounds.items()):
-        params.extend([int(key), encode(column, bound)])
-        arms.append(f"WHEN {marker} THEN {marker}")
+    low, high = min(where.bounds), max(where.bounds)
+    listed = [encode(column, where.bounds.get(key)) for key in range(low, high + 1)]
     op = "<=" if where.inclusive else "<"
-    return f"{name} {op} (CASE ({total}) {' '.join(arms)} END)"
+    if marker == POSTGRES_MARKER:
+        # An array, typed as the column so the comparison is the column's own; PostgreSQL
+        # answers a subscript outside it with null.
+        params.append(listed)
+        kind = POSTGRES_ARRAYS.get(column.type, "text[]")
+        return f'"{column.name}" {op} (CAST({marker} AS {kind}))[({total}) + {1 - low}]'
+    # SQLite has no arrays: a JSON list, read by index (a path it rejects below 0, hence the
+    # range test first).
+    params.append(json.dumps(listed))
+    return (f'"{column.name}" {op} (CASE WHEN ({total}) BETWEEN {low} AND {high}'
+            f" THEN json_extract({marker}, '$[' || (({total}) - {low}) || ']') END)")
 
 
 def _escaped(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.clock import working_days_between
 from domain.watch import TimeLimit, is_due_soon
+from projections.cases import settled_state
 from projections.figures import legacy
 from projections.figures.context import Context
 
@@ -50,13 +51,10 @@ def case_state(row: dict[str, Any], ctx: Context) -> str:
     answered; an answered one shows whether the answer came in time."""
     if ctx.definitions == legacy.DEFINITIONS_2026_1:
         return _state_2026_1(row, ctx)
+    settled = settled_state(row)  # what the read model counts: one definition for both
+    if settled is not None:
+        return settled
     status = row["status"]
-    if status == "terminated":
-        return "terminated"
-    if status == "closed":
-        return "closed_on_time" if row["closed_on_time"] else "closed_late"
-    if status == "replied":
-        return "answered_on_time" if row["answered_on_time"] else "answered_late"
     if row["cycle_overdue"] or (status != "paused" and ctx.now >= row["due_at"]):
         return "overdue"
     if status == "paused":

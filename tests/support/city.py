@@ -36,7 +36,11 @@ def head(unit: str) -> Actor:
 
 
 def city(clock: FakeClock, policy: Policy | None = None) -> Casetrail:
-    app = memory_app(clock, policy)
+    return furnished(memory_app(clock, policy))
+
+
+def furnished(app: Casetrail) -> Casetrail:
+    """The city's units, windows, staff and enterprise, registered in ``app``."""
     for code in UNITS:
         app.register_unit(code, f"{code} unit", actor=ADMIN)
         app.open_window(f"{code}-W1", f"{code} window", code, actor=ADMIN)

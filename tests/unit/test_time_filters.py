@@ -1,29 +1,43 @@
 """The overdue and due-soon filters the view store answers select exactly the cases the board
 (``case_state``) puts in those states, at every moment of a month: each kind of limit (2, 10 and
 15 working days, a service commitment, an emergency's hours), paused, answered and
-long-overdue cases, across weekends and a holiday."""
+long-overdue cases, across weekends and a holiday. The board's counts, from the read model's
+counters and the open cases labelled now, are the board's too. ``tests/integration/
+test_board_counters.py`` runs the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
+from domain.application import Casetrail
 from projections.cases import CaseProjection
 from projections.figures import time_filters
 from projections.figures.board import STATES, board, case_state, counts_by
+from projections.figures.board_counts import board_counts
 from projections.figures.context import Context
 from projections.query import Filter, Not
-from projections.store import PageQuery
+from projections.store import PageQuery, ViewStore
 from tests.support.city import city as open_city
 from tests.support.city import clerk, complaint, handled_by
 from tests.support.clock import FakeClock
 from tests.support.views import project
 
-CASES = CaseProjection().table("cases")
+PROJECTION = CaseProjection()
+CASES = PROJECTION.table("cases")
 
 
 def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
     app = open_city(clock)
     start = clock.now
+    every_kind_of_limit(app, clock)
+    store = project(app, CaseProjection())
+    assert_board_states(store, app, start)
+
+
+def every_kind_of_limit(app: Casetrail, clock: FakeClock) -> None:
+    """Cases of every kind of limit, paused and answered ones, filed hours apart."""
     for case_type in ("consultation", "help", "suggestion", "complaint"):
         complaint(app, case_type=case_type)
         clock.advance(hours=5)
@@ -40,7 +54,11 @@ def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
     for _ in range(3):
         handled_by(app, "AMR")
         clock.advance(days=2, hours=7)
-    store = project(app, CaseProjection())
+
+
+def assert_board_states(store: ViewStore, app: Casetrail, start: datetime) -> None:
+    """At every moment of 40 days from ``start``: each state's filter, the labelled count and
+    the board's counts (``board_counts``) give what ``case_state`` gives row by row."""
     rows = store.rows(CASES)
     assert {r["status"] for r in rows} >= {"received", "in_progress", "paused", "replied"}
     seen: set[str] = set()
@@ -62,8 +80,28 @@ def test_the_time_filters_select_what_the_board_shows(clock: FakeClock) -> None:
         for name, where in time_filters.states(ctx).items():
             found = {str(r["id"]) for r in store.page(CASES, _all(where))}
             assert found == {i for i, s in states.items() if s == name}, (name, ctx.now)
+        assert board_counts(Read(store), ctx) == counts_by(board(rows, ctx), "lead_unit_id")
     assert {"on_time", "due_soon", "overdue", "paused", "answered_on_time"} <= seen
     assert set(time_filters.states(ctx)) == set(STATES)
+
+
+class Read:
+    """The read side's part the board uses, over one store of the cases read model."""
+
+    def __init__(self, store: ViewStore, current: bool = True) -> None:
+        self.store, self.current = store, current
+
+    def page(self, name: str, table: str, query: PageQuery) -> list[dict[str, Any]]:
+        return self.store.page(PROJECTION.table(table), query)
+
+    def counts(
+        self, name: str, table: str, by: tuple[str, ...], where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
+    ) -> dict[tuple[Any, ...], int]:
+        return self.store.counts(PROJECTION.table(table), by, where, labels)
+
+    def is_current(self, name: str) -> bool:
+        return self.current
 
 
 def _all(where: Filter) -> PageQuery:

@@ -1,0 +1,102 @@
+"""The time-limit board's counts per lead unit and state, without labelling every case.
+
+A case answered, closed or terminated keeps its board state whatever the time: the ``cases``
+read model counts those per unit as they happen (``case_counts``), and the board reads those
+few counter rows. Only open cases change state with the clock; they are labelled now by one
+grouped count restricted to open statuses, which the indexes led by ``status`` serve, so the
+statement reads the open cases and never the history of closed ones.
+
+While a new definition of the ``cases`` model is being rebuilt beside the serving one, the
+serving tables may predate the counters (or hold them empty): the settled states are then
+counted from the rows, as they were before the counters existed.
+
+The board page (``api/web/dashboard.py``) and the bench's baseline send the statements built
+here (``open_cases``, ``counters_page``), so the two stay comparable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from projections.cases import SETTLED, SETTLED_STATUSES, UNROUTED
+from projections.figures import time_filters
+from projections.figures.board import STATES
+from projections.figures.context import Context
+from projections.query import Filter, In
+from projections.store import PageQuery
+
+VIEW = "cases"
+COUNTER_PAGE = 1000
+"""Counter rows per read: a unit has at most five, so one page holds two hundred units."""
+
+Counts = dict[str, dict[str, int]]
+"""State counts per lead unit (``UNROUTED`` for none), states in board order."""
+
+
+class Reader(Protocol):
+    """The read side as the board uses it (``infra.readside.ReadSide``)."""
+
+    def page(self, name: str, table: str, query: PageQuery) -> list[dict[str, Any]]: ...
+
+    def counts(
+        self,
+        name: str,
+        table: str,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
+    ) -> dict[tuple[Any, ...], int]: ...
+
+    def is_current(self, name: str) -> bool: ...
+
+
+def open_cases(ctx: Context) -> tuple[Filter, dict[str, Filter]]:
+    """The open cases (the ``where``) and the board state each is in now (the labels)."""
+    every = time_filters.states(ctx)
+    return In("status", time_filters.OPEN), {
+        state: where for state, where in every.items() if state not in SETTLED
+    }
+
+
+def settled_cases(ctx: Context) -> tuple[Filter, dict[str, Filter]]:
+    """The settled states as labels of the rows: what the counters hold, counted the long
+    way (while they are rebuilt, and by the tests)."""
+    every = time_filters.states(ctx)
+    return In("status", SETTLED_STATUSES), {state: every[state] for state in SETTLED}
+
+
+def counters_page(after: tuple[Any, ...] | None = None) -> PageQuery:
+    """A page of ``case_counts``, in key order, after the keyset of the previous one."""
+    return PageQuery("lead_unit_id", False, COUNTER_PAGE, after=after)
+
+
+def board_counts(read: Reader, ctx: Context) -> Counts:
+    """Every case's board state now, counted per lead unit: the counters and one grouped
+    count of the open cases."""
+    counts: Counts = {}
+    _add(counts, read.counts(VIEW, "cases", ("lead_unit_id",), *open_cases(ctx)).items())
+    if read.is_current(VIEW):
+        _add(counts, _counters(read))
+    else:
+        _add(counts, read.counts(VIEW, "cases", ("lead_unit_id",), *settled_cases(ctx)).items())
+    return {u: {s: c[s] for s in STATES if c.get(s)} for u, c in sorted(counts.items())}
+
+
+def _counters(read: Reader) -> list[tuple[tuple[str, str], int]]:
+    found: list[tuple[tuple[str, str], int]] = []
+    after: tuple[Any, ...] | None = None
+    while True:
+        rows = read.page(VIEW, "case_counts", counters_page(after))
+        found += [((r["lead_unit_id"], r["state"]), int(r["cases"])) for r in rows]
+        if len(rows) < COUNTER_PAGE:
+            return found
+        last = rows[-1]
+        after = (last["lead_unit_id"], last["lead_unit_id"], last["state"])
+
+
+def _add(counts: Counts, found: Iterable[tuple[tuple[Any, ...], int]]) -> None:
+    for (unit, state), count in found:
+        if count:
+            into = counts.setdefault(unit or UNROUTED, {})
+            into[state] = into.get(state, 0) + count
