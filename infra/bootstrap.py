@@ -17,11 +17,12 @@ from domain.errors import ConflictError
 from domain.privacy import Vault
 from domain.services.base import Clock
 from infra.calendar_loader import official_arrangements
-from infra.integrity.wiring import chained_env, install_checkpoints
+from infra.integrity.wiring import chained_env, install_checkpoints, store_new_keys_with_events
 from infra.persistence import persistence_env
 from infra.policy_file import load_policy
 from infra.settings import Settings
 from infra.vault import open_vault
+from infra.views import postgres_conninfo
 
 ArrangementSource = Callable[[], Iterable[YearArrangement]]
 
@@ -56,6 +57,8 @@ def bootstrap(
         jurisdiction=settings.jurisdiction,
     )
     install_checkpoints(app)
+    if env.get("PERSISTENCE_MODULE", "").endswith("postgres"):
+        store_new_keys_with_events(app, postgres_conninfo(env)[0])
     seed_official_calendar(app, official_years)
     return app
 

@@ -120,11 +120,16 @@ class ServiceBase(Application[UUID]):
 
     def _kept(self, cls: type[T], aggregate_id: UUID, expected_version: int | None) -> T | None:
         """The kept copy when it can stand for the stored aggregate, else None (load it)."""
-        kept = self.recent.get(aggregate_id)
-        if not isinstance(kept, cls):
+        kept = self.recent.take(aggregate_id)
+        if kept is None:
             return None
-        if expected_version is not None and kept.version != expected_version:
-            return None  # the caller saw another version: only the store can say who is right
+        if not isinstance(kept, cls) or (
+            expected_version is not None and kept.version != expected_version
+        ):
+            # Not for this command (the caller saw another version: only the store can say who
+            # is right); unchanged, so it stays kept for the next one.
+            self.recent.put(kept, owned=True)
+            return None
         return kept
 
     def exists(self, aggregate_id: UUID) -> bool:

@@ -3,8 +3,13 @@
 A command on an aggregate this process saved a moment ago starts from the copy kept here
 instead of reading its history again. Another process may have moved the aggregate on since:
 the store's unique (id, version) key then refuses the write, and the service reloads and tries
-once more (``ServiceBase.step``). Copies go in and come out deep-copied, so a command that
-fails half-way never leaves a changed aggregate behind.
+once more (``ServiceBase.step``).
+
+A command takes the aggregate out and puts it back only once it is saved, so a command that
+fails half-way never leaves a changed aggregate behind, and no copy is made on the way: copying
+a case in and out cost a quarter of a command's own work. Two commands on one aggregate at once
+cannot share it: the second finds nothing kept and reads the store, and the (id, version) key
+decides between them as between two processes.
 """
 
 from __future__ import annotations
@@ -27,13 +32,10 @@ class RecentAggregates:
         self._kept: OrderedDict[UUID, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, aggregate_id: UUID) -> Any | None:
+    def take(self, aggregate_id: UUID) -> Any | None:
+        """The kept aggregate, no longer kept: the caller owns it until it puts it back."""
         with self._lock:
-            found = self._kept.get(aggregate_id)
-            if found is None:
-                return None
-            self._kept.move_to_end(aggregate_id)
-        return deepcopy(found)
+            return self._kept.pop(aggregate_id, None)
 
     def put(self, aggregate: Any, *, owned: bool = False) -> None:
         """Keep a saved aggregate; ``owned``: nobody else holds it, so it is kept uncopied."""

@@ -5,6 +5,13 @@ commit order, notifies followers, inserts the events and computes their ``event_
 with the algorithm of ``standalone.py`` (docs/integrity.md, byte by byte), on the server, in
 the statement's own transaction. The chain's ends are read under the lock, so no writer can
 extend the chain between the read and the insert.
+
+The keys of data subjects new to the batch (``infra.vault.keys.NewKeys``) are inserted by the
+same statement, so a sealed value and its key are committed together or not at all. The key
+table is named without a schema: it lives where the key store's connection creates it, and the
+recorder connects to the same database as the same user, so the name resolves alike. A store
+made before keys went this way keeps its events-only function beside this one (an overload), so
+processes of the earlier release still write while a new one starts.
 """
 
 from __future__ import annotations
@@ -15,9 +22,11 @@ from infra.integrity.chain import HASHES_TABLE
 from infra.integrity.standalone import EVENT_TAG, GENESIS, LOG_TAG
 
 FUNCTION_NAME = "casetrail_insert_chained_events"
+FUNCTION_ARGS = 3
 
 _BODY = """
-CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event_type}[])
+CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event_type}[],
+    key_subjects uuid[], key_values bytea[])
 RETURNS SETOF bigint LANGUAGE plpgsql AS $body$
 DECLARE
     r record;
@@ -68,6 +77,10 @@ BEGIN
         previous_version := r.originator_version;
         RETURN NEXT r.notification_id;
     END LOOP;
+    IF cardinality(key_subjects) > 0 THEN
+        INSERT INTO casetrail_subject_keys (subject, key)
+            SELECT k.subject, k.key FROM unnest(key_subjects, key_values) AS k(subject, key);
+    END IF;
 END;
 $body$
 """
@@ -92,7 +105,9 @@ def create_function(
 
 
 def call_function(schema: str) -> Composed:
-    """The statement that stores a batch: one parameter, the array of events."""
-    return SQL("SELECT {schema}.{function}(%s) AS position").format(
+    """The statement that stores a batch: the array of events, then the new subjects' ids and
+    keys (two arrays of one length, empty when the batch seals nothing new)."""
+    return SQL("SELECT {schema}.{function}(%s, %s::uuid[], %s::bytea[]) AS position").format(
         schema=Identifier(schema), function=Identifier(FUNCTION_NAME)
     )
+

@@ -32,8 +32,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.sql import SQL, Identifier
 
 from infra.integrity.chain import HASHES_TABLE, canonical_id
-from infra.integrity.pg_insert import FUNCTION_NAME, call_function, create_function
+from infra.integrity.pg_insert import FUNCTION_ARGS, FUNCTION_NAME, call_function, create_function
 from infra.integrity.tables import ChainTables
+from infra.vault.keys import NewKeys
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             datastore.lock_timeout,
         )
         self.insert_chained_statement = call_function(datastore.schema)
+        self.new_keys: NewKeys | None = None
+        """Keys of new data subjects to store with the next events (``infra.vault``)."""
 
     def create_table(self) -> None:
         existed = bool(self._fetch("SELECT to_regclass(%s) AS t", (self.hashes_table_sql,))[0]["t"])
@@ -105,8 +108,8 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             wanted = self.create_function_statement.as_string(curs.connection)
             curs.execute(
                 "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                " WHERE n.nspname = %s AND p.proname = %s",
-                (self.datastore.schema, FUNCTION_NAME),
+                " WHERE n.nspname = %s AND p.proname = %s AND p.pronargs = %s",
+                (self.datastore.schema, FUNCTION_NAME, FUNCTION_ARGS),
             )
             found = curs.fetchone()
             if found is None or f"$body${found['prosrc']}$body$" not in wanted:
@@ -123,10 +126,12 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             )
             for e in stored_events
         ]
+        held = self.new_keys.take() if self.new_keys is not None else {}
+        keys = (list(held), list(held.values()))
         cut = False  # an attempt failed without an answer: it may have committed
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                positions = self._insert_once(batch)
+                positions = self._insert_once(batch, keys)
             except (OperationalError, InterfaceError):
                 if attempt == ATTEMPTS:
                     raise
@@ -143,11 +148,13 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             return positions
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _insert_once(self, batch: Sequence[Any]) -> list[int]:
+    def _insert_once(
+        self, batch: Sequence[Any], keys: tuple[list[UUID], list[bytes]]
+    ) -> list[int]:
         with self.datastore.get_connection() as conn:
             try:
                 with conn.cursor() as curs:
-                    curs.execute(self.insert_chained_statement, (batch,), prepare=True)
+                    curs.execute(self.insert_chained_statement, (batch, *keys), prepare=True)
                     return [int(row["position"]) for row in curs.fetchall()]
             except psycopg.errors.UniqueViolation:
                 raise  # refused whole, in autocommit: the connection is clean and idle

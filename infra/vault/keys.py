@@ -50,6 +50,41 @@ class MemoryKeyStore:
         return existed
 
 
+class NewKeys:
+    """Keys made on PostgreSQL for new subjects, held by the thread that sealed with them until
+    that thread's next write of events stores them in the events' own transaction.
+
+    A filing seals its filer's values and saves the case in one call on one thread, so the key
+    and the values it seals are committed together or not at all: no sealed value can be stored
+    without its key, and the filing needs no commit of its own for the key. Keys held by a
+    command that failed before saving go with the thread's next write (a key nothing uses, as a
+    key committed before a failed write always was)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _held(self) -> dict[UUID, bytes]:
+        held: dict[UUID, bytes] | None = getattr(self._local, "keys", None)
+        if held is None:
+            held = self._local.keys = {}
+        return held
+
+    def make(self, subject: UUID) -> bytes:
+        return self._held().setdefault(subject, os.urandom(KEY_BYTES))
+
+    def get(self, subject: UUID) -> bytes | None:
+        return self._held().get(subject)
+
+    def drop(self, subject: UUID) -> None:
+        self._held().pop(subject, None)
+
+    def take(self) -> dict[UUID, bytes]:
+        """The keys this thread holds, now the caller's to store."""
+        held = self._held()
+        self._local.keys = {}
+        return held
+
+
 class SqliteKeyStore:
     """One short connection per call: keys are read rarely, and erasure must be seen at once
     by every process."""
@@ -103,6 +138,8 @@ class PostgresKeyStore:
 
     def __init__(self, conninfo: str) -> None:
         self.conninfo = conninfo
+        self.new_keys: NewKeys | None = None
+        """Set when the events' recorder stores new keys (``infra.vault.keys_with_events``)."""
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
         self._lock = threading.Lock()
         with psycopg.connect(conninfo, autocommit=True) as db:
@@ -128,6 +165,11 @@ class PostgresKeyStore:
             raise AssertionError("unreachable")
 
     def create(self, subject: UUID) -> bytes:
+        if self.new_keys is not None:
+            # Stored with the events that seal with it. Only subjects made for the values being
+            # sealed come here; a subject that already has (or had) a key makes the save fail
+            # on the key table's primary key, so nothing sealed under a second key is stored.
+            return self.new_keys.make(subject)
         # One round trip: the new key when this call made it, else the one stored (the outer
         # SELECT does not see the row the CTE inserts, so exactly one branch answers).
         row = self._execute(
@@ -142,12 +184,17 @@ class PostgresKeyStore:
         return bytes(row[0])
 
     def get(self, subject: UUID) -> bytes | None:
+        held = self.new_keys.get(subject) if self.new_keys is not None else None
+        if held is not None:
+            return held
         row = self._execute(
             "SELECT key FROM casetrail_subject_keys WHERE subject = %s", (subject,)
         ).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
     def destroy(self, subject: UUID) -> bool:
+        if self.new_keys is not None:
+            self.new_keys.drop(subject)
         done = self._execute(
             "UPDATE casetrail_subject_keys SET key = NULL, destroyed_at = now()"
             " WHERE subject = %s AND key IS NOT NULL",
