@@ -38,6 +38,8 @@ from urllib.parse import quote, urlencode
 import psycopg
 
 from api.http.georeport import OPEN_VALUES
+from api.http.routers.case_queries import LIST_COLUMNS as LISTED
+from api.http.routers.open311 import REQUEST_COLUMNS
 from api.http.scope import visible_filter
 from domain.actors import Actor, Role
 from domain.application import Casetrail
@@ -260,13 +262,16 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
 
     def statements(route: str, code: str) -> list[tuple[str, list[Any]]]:
         if route == "list":
-            query = PageQuery("filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)})
+            query = PageQuery(
+                "filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)}, columns=LISTED
+            )
         elif route == "unit_list":
-            query = PageQuery("filed_at", True, 51, where=visible_filter(clerks[code], desk=desk))
+            scope = visible_filter(clerks[code], desk=desk)
+            query = PageQuery("filed_at", True, 51, where=scope, columns=LISTED)
         elif route == "overdue":
-            query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx))
+            query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx), columns=LISTED)
         elif route == "open311":
-            query = PageQuery("filed_at", True, 1000, where=open311)
+            query = PageQuery("filed_at", True, 1000, where=open311, columns=REQUEST_COLUMNS)
         else:
             return [counts_sql(cases, ("lead_unit_id",), None, "%s", time_filters.states(ctx))]
         return [page_sql(cases, query, "%s")]

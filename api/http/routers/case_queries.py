@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,13 @@ router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
 
 Sort = Literal["filed_at", "-filed_at", "due_at", "-due_at", "updated_at", "-updated_at"]
 ROW_FIELDS = tuple(CaseRow.model_fields)
+STATE_COLUMNS = (
+    "status", "closed_on_time", "answered_on_time", "cycle_overdue", "due", "due_at",
+    "deadline_start", "period", "period_unit", "extension_days", "extension_hours", "provisional",
+)
+"""What ``case_state`` reads of a row (a test holds it to that)."""
+LIST_COLUMNS = tuple(dict.fromkeys((*(f for f in ROW_FIELDS if f != "time_state"), *STATE_COLUMNS)))
+"""The columns a list reads: of the case view's many, only those a row shows or is judged by."""
 # Roles that see cases without the filer's personal details (they never handle the case).
 WITHOUT_FILER = frozenset({Role.API_CONSUMER, Role.LEADER})
 
@@ -71,8 +79,8 @@ def list_cases(
     # states against now (as parameters), the order and the keyset page.
     where = all_of(
         visible_filter(caller, desk=confidential_desk(app)),
-        _state_filter(due_soon, time_filters.due_soon(ctx)),
-        _state_filter(overdue, time_filters.overdue(ctx)),
+        _state_filter(due_soon, lambda: time_filters.due_soon(ctx)),
+        _state_filter(overdue, lambda: time_filters.overdue(ctx)),
     )
     page, next_cursor = _page_in_store(
         read, equals=equals, status=status, where=where, sort=sort, limit=limit, cursor=cursor
@@ -109,6 +117,7 @@ def _page_in_store(
         any_of={"status": tuple(status)} if status else {},
         after=_decode_cursor(cursor, sort) if cursor is not None else None,
         where=where,
+        columns=LIST_COLUMNS,
     )
     found = read.page("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
@@ -126,10 +135,12 @@ def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:
     return text, str(row["id"])
 
 
-def _state_filter(wanted: bool | None, state: Filter) -> Filter | None:
+def _state_filter(wanted: bool | None, state: Callable[[], Filter]) -> Filter | None:
+    """The state's filter (or its negation) for a list that asks; built only then, since the
+    due-soon bounds walk the calendar."""
     if wanted is None:
         return None
-    return state if wanted else Not(state)
+    return state() if wanted else Not(state())
 
 
 def _encode_cursor(sort: str, last: tuple[str, str]) -> str:
