@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
-from api.http.deps import ContainerDep, MinPosition, etag
+from api.http.deps import ContainerDep, MinPosition, etag, rendered
 from api.http.problems import ProblemError
 from api.http.routers.cases import CaseId
 from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
@@ -59,7 +59,7 @@ def list_cases(
     sort: Sort = "-filed_at",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
-) -> CasesPage:
+) -> Response:
     """List the cases you may see, filtered and sorted, a page at a time (cursor pagination).
     Pass a command's ``position`` as ``min_position`` to see your own write."""
     read, app = container.read, container.app
@@ -87,7 +87,7 @@ def list_cases(
     )
     for row in page:
         row["time_state"] = case_state(row, ctx)
-    return CasesPage(
+    return rendered(CasesPage(
         items=[
             CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS})
             for r in map(disclosure.row, page)
@@ -95,7 +95,7 @@ def list_cases(
         next_cursor=next_cursor,
         position=position,
         definition_version=read.projection("cases").version,
-    )
+    ))
 
 
 def _page_in_store(
@@ -164,9 +164,7 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[str, str]:
 
 
 @router.get("/{case_id}", response_model=CasePublic, **guarded("cases.show"))
-def show_case(
-    case_id: CaseId, container: ContainerDep, caller: CurrentPrincipal, response: Response
-) -> CasePublic:
+def show_case(case_id: CaseId, container: ContainerDep, caller: CurrentPrincipal) -> Response:
     """One case as it stands now, read from its history, with the steps your role may take.
     The ``ETag`` is its version: send it back as ``If-Match`` with your next step."""
     case = visible_case(container.app, caller, case_id)
@@ -174,5 +172,4 @@ def show_case(
     state["allowed_steps"] = case.allowed_steps(caller.actor)
     if caller.role in WITHOUT_FILER:
         state["filer_name"] = state["filer_contact"] = None
-    response.headers["ETag"] = etag(case.version)
-    return CasePublic.model_validate(state)
+    return rendered(CasePublic.model_validate(state), {"ETag": etag(case.version)})
