@@ -256,9 +256,15 @@ class SqlViewStore(ABC):
             names = [c.name for c in table.columns]
             return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
         chosen = query.chosen(table)
-        return [
-            {c.name: decode(c, v) for c, v in zip(chosen, values, strict=True)} for values in found
-        ]
+        names = [c.name for c in chosen]
+        # As ``decode_row``: text and integer values are stored as they are.
+        converted = [c for c in chosen if c in table.converted_columns]
+        rows = [dict(zip(names, values, strict=True)) for values in found]
+        for row in rows:
+            for column in converted:
+                if row[column.name] is not None:
+                    row[column.name] = decode(column, row[column.name])
+        return rows
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return int(self._fetch(*counts_sql(table, (), where, self.marker))[0][0])
