@@ -5,9 +5,12 @@ Passwords are hashed with argon2; a token's secret has 256 bits of entropy, so a
 is enough to store it. A token reads ``ctk_<token id>_<secret>``: the id finds the record, the
 secret proves possession. Nothing secret is ever recorded in the clear.
 
-Every request is authenticated against the stored token *and* its user, read afresh: a token
+Every request is authenticated against the stored token *and* its user as they stand: a token
 revoked, a user disabled or a password changed takes effect on the next request, in every
-process. Signing in is limited twice over: failed attempts per login and per client address
+process. The two records are kept between requests (``KEPT_TOKENS`` of them) and replayed
+only when the store holds an event newer than the kept version: asking that is one indexed look
+per record that returns no row, where replaying both histories decoded every event again on
+every request. Signing in is limited twice over: failed attempts per login and per client address
 (``infra.sign_in_limits``), and how many argon2 hashes run at once (``HashGate``; each takes
 64 MiB, so unbounded concurrent sign-ins would exhaust the server's memory).
 """
@@ -37,6 +40,8 @@ from domain.services.base import Saved
 from infra.sign_in_limits import SignInGuard, memory_limits
 
 TOKEN_PREFIX = "ctk"
+KEPT_TOKENS = 10_000
+"""How many tokens (with their users) authentication keeps between requests."""
 # Verified when a login is unknown, so a wrong login takes as long as a wrong password.
 _DUMMY_HASH = PasswordHasher().hash("casetrail-dummy-password")
 
@@ -104,6 +109,8 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self.guard = guard or SignInGuard(app, memory_limits())
         self.gate = gate or HashGate(2, 10.0)
+        self._kept: dict[UUID, tuple[ApiToken, User | None]] = {}
+        self._kept_lock = threading.Lock()
 
     def _hash(self, password: str) -> str:
         checked = _checked(password)
@@ -249,19 +256,46 @@ class Accounts:
 
     def authenticate(self, token: str) -> Principal:
         token_id, secret = _parse(token)
-        try:
-            record = self.app.load(ApiToken, token_id)
-        except NotFoundError:
-            raise AuthenticationError("unknown or revoked token") from None
+        record, user = self._current(token_id)
         if not hmac.compare_digest(record.secret_digest, digest(secret)):
             raise AuthenticationError("unknown or revoked token")
         now = self.app.now()
         if not record.active(now):
             raise AuthenticationError("the token was revoked or has expired")
-        user = self._user_or_none(record.login)
         if user is None or not user.honours(record, now):
             raise AuthenticationError("the token's user is disabled or the token was ended")
         return Principal(user.login, user.actor, user.unit_id, user.enterprise_id, token_id)
+
+    def _current(self, token_id: UUID) -> tuple[ApiToken, User | None]:
+        """The token and its user as the store holds them now: the kept copies, unless the
+        store has an event of either past the kept version (then that one is read again).
+        The kept copies are only read, never changed, so threads may share them."""
+        with self._kept_lock:
+            kept = self._kept.get(token_id)
+        if kept is None:
+            record = self._token(token_id)
+            user = self._user_or_none(record.login)
+        else:
+            record, user = kept
+            if self._moved_on(record):
+                record = self._token(token_id)
+            if user is None or self._moved_on(user):
+                user = self._user_or_none(record.login)
+        if kept is None or kept[0] is not record or kept[1] is not user:
+            with self._kept_lock:
+                if token_id not in self._kept and len(self._kept) >= KEPT_TOKENS:
+                    del self._kept[next(iter(self._kept))]  # the longest kept
+                self._kept[token_id] = (record, user)
+        return record, user
+
+    def _moved_on(self, record: ApiToken | User) -> bool:
+        return bool(self.app.recorder.select_events(record.id, gt=record.version, limit=1))
+
+    def _token(self, token_id: UUID) -> ApiToken:
+        try:
+            return self.app.load(ApiToken, token_id)
+        except NotFoundError:
+            raise AuthenticationError("unknown or revoked token") from None
 
     def _user_or_none(self, login: str) -> User | None:
         try:

@@ -132,7 +132,11 @@ class MemoryViewStore:
             after = tuple(_sortable(v) for v in query.after)
             stored = [s for s in stored if (key(s) < after if query.descending else key(s) > after)]
         stored.sort(key=key, reverse=query.descending)
-        return [decode_row(table, s) for s in stored[query.offset : query.offset + query.limit]]
+        shown = stored[query.offset : query.offset + query.limit]
+        if query.columns is None:
+            return [decode_row(table, s) for s in shown]
+        chosen = query.chosen(table)
+        return [{c.name: decode(c, s.get(c.name)) for c in chosen} for s in shown]
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return len(self._matching(table, where or All()))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from projections.base import Key, Projection, Row, Table
+from projections.base import Column, Key, Projection, Row, Table
 from projections.query import Compare, Filter, In, all_of, search
 
 EventAt = tuple[int, object]
@@ -70,6 +70,19 @@ class PageQuery:
     where: Filter | None = None
     offset: int = 0
     """Rows to skip first: for numbered pages (a keyset ``after`` is cheaper deep in a list)."""
+    columns: tuple[str, ...] | None = None
+    """The columns each row carries (None: all of them). A list that shows a few of a wide
+    table's columns reads and decodes only those."""
+
+    def chosen(self, table: Table) -> tuple[Column, ...]:
+        """The table's columns this page reads, in the table's order."""
+        if self.columns is None:
+            return table.columns
+        wanted = set(self.columns)
+        unknown = wanted - {c.name for c in table.columns}
+        if unknown:
+            raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+        return tuple(c for c in table.columns if c.name in wanted)
 
     def filter(self) -> Filter:
         """``equals``, ``any_of``, ``search`` and ``where`` as one filter."""

@@ -12,7 +12,7 @@ it over); an enterprise its own cases; every other role every case.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -276,15 +276,17 @@ class RoleNotAllowedError(ProblemError):
         )
 
 
-def _guard(name: str, roles: frozenset[Role]) -> Callable[..., None]:
+def _guard(name: str, roles: frozenset[Role]) -> Callable[..., Awaitable[None]]:
+    # Both ``async``: a check without I/O need not take a worker thread (the caller it is given
+    # was authenticated on one).
     if roles == PUBLIC:
 
-        def public() -> None:
+        async def public() -> None:
             return None
 
         return public
 
-    def guard(caller: CurrentPrincipal) -> None:
+    async def guard(caller: CurrentPrincipal) -> None:
         if caller.role not in roles:
             raise RoleNotAllowedError(name, caller.role, roles)
 

@@ -8,6 +8,8 @@ from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.http.access import CurrentPrincipal, Scope, scope_of
 from api.http.metrics import Metrics
@@ -27,17 +29,25 @@ WAIT_LIMIT_SECONDS = 5.0
 _VERSION = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 
-def container(request: Request) -> Container:
+# Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency on a
+# worker thread, and each such hop costs a request more than the lookup itself.
+
+
+async def container(request: Request) -> Container:
+    return _container(request)
+
+
+def _container(request: Request) -> Container:
     found = request.app.state.container
     assert isinstance(found, Container)
     return found
 
 
-def application(request: Request) -> Casetrail:
-    return container(request).app
+async def application(request: Request) -> Casetrail:
+    return _container(request).app
 
 
-def metrics(request: Request) -> Metrics:
+async def metrics(request: Request) -> Metrics:
     found = request.app.state.metrics
     assert isinstance(found, Metrics)
     return found
@@ -92,7 +102,7 @@ def idempotency_key(
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
-def min_position(
+async def min_position(
     container: ContainerDep,
     position: Annotated[
         int | None,
@@ -106,9 +116,10 @@ def min_position(
         ),
     ] = None,
 ) -> int | None:
-    """Wait for the case view; a 503 says the view did not get there in time."""
+    """Wait for the case view; a 503 says the view did not get there in time (on a worker
+    thread, and only when a position is asked for)."""
     if position is not None:
-        wait_for_position(container, position, ["cases"])
+        await run_in_threadpool(wait_for_position, container, position, ["cases"])
     return position
 
 
@@ -131,6 +142,13 @@ def wait_for_position(container: Container, position: int, views: list[str]) -> 
 
 
 MinPosition = Annotated[int | None, Depends(min_position)]
+
+
+def rendered(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    """A response built and validated by the route, as JSON. Returned as the model itself, it
+    would be validated against the route's ``response_model`` once more (on a worker thread,
+    for a plain ``def`` route) before being rendered the same way."""
+    return Response(model.model_dump_json(), media_type="application/json", headers=headers)
 
 
 def etag(version: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,7 +79,7 @@ class ServiceBase(Application[UUID]):
         """Load an aggregate of type ``cls``; a stale ``expected_version`` is a conflict."""
         try:
             with replaying(aggregate_id):
-                aggregate: Any = self.repository.get(aggregate_id)
+                aggregate: Any = self.repository.get(aggregate_id, projector_func=replayed)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.kind} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -183,7 +183,9 @@ class ServiceBase(Application[UUID]):
     def as_of_version(self, aggregate_id: UUID, version: int) -> Tracked:
         try:
             with replaying(aggregate_id):
-                aggregate: Any = self.repository.get(aggregate_id, version=version)
+                aggregate: Any = self.repository.get(
+                    aggregate_id, version=version, projector_func=replayed
+                )
         except AggregateNotFoundError:
             raise NotFoundError(f"nothing is recorded under id {aggregate_id}") from None
         assert isinstance(aggregate, Tracked)
@@ -222,6 +224,15 @@ class ServiceBase(Application[UUID]):
             ):
                 cached = self._calendar = self.load(WorkCalendar, calendar_id)
             return cached
+
+
+def replayed(aggregate: Any, events: Iterable[Any]) -> Any:
+    """An aggregate from its events: the library's projector without its check, per event, that
+    the event conforms to a runtime-checkable protocol. On Python 3.11 that check costs more
+    than applying the event, and every event stored here is a ``Tracked`` event, which does."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 @contextmanager

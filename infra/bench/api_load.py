@@ -39,6 +39,8 @@ from urllib.parse import quote, urlencode
 import psycopg
 
 from api.http.georeport import OPEN_VALUES
+from api.http.routers.case_queries import LIST_COLUMNS as LISTED
+from api.http.routers.open311 import REQUEST_COLUMNS
 from api.http.scope import visible_filter
 from domain.actors import Actor, Role
 from domain.application import Casetrail
@@ -263,13 +265,16 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
 
     def statements(route: str, code: str) -> list[tuple[str, list[Any]]]:
         if route == "list":
-            query = PageQuery("filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)})
+            query = PageQuery(
+                "filed_at", True, 51, equals={"lead_unit_id": _unit_id(code)}, columns=LISTED
+            )
         elif route == "unit_list":
-            query = PageQuery("filed_at", True, 51, where=visible_filter(clerks[code], desk=desk))
+            scope = visible_filter(clerks[code], desk=desk)
+            query = PageQuery("filed_at", True, 51, where=scope, columns=LISTED)
         elif route == "overdue":
-            query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx))
+            query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx), columns=LISTED)
         elif route == "open311":
-            query = PageQuery("filed_at", True, 1000, where=open311)
+            query = PageQuery("filed_at", True, 1000, where=open311, columns=REQUEST_COLUMNS)
         else:
             where, labels = open_cases(ctx)
             return [page_sql(counters, counters_page(), "%s"),

@@ -251,9 +251,20 @@ class SqlViewStore(ABC):
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
-        names = [c.name for c in table.columns]
         found = self._fetch(*page_sql(table, query, self.marker))
-        return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
+        if query.columns is None:
+            names = [c.name for c in table.columns]
+            return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
+        chosen = query.chosen(table)
+        names = [c.name for c in chosen]
+        # As ``decode_row``: text and integer values are stored as they are.
+        converted = [c for c in chosen if c in table.converted_columns]
+        rows = [dict(zip(names, values, strict=True)) for values in found]
+        for row in rows:
+            for column in converted:
+                if row[column.name] is not None:
+                    row[column.name] = decode(column, row[column.name])
+        return rows
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return int(self._fetch(*counts_sql(table, (), where, self.marker))[0][0])
@@ -324,7 +335,8 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
         where += f" AND ({', '.join(ordered)}) {sign} ({', '.join([marker] * len(ordered))})"
         params.extend(query.after)
     direction = " DESC" if query.descending else ""
-    sql = (f"{select_sql(table)} WHERE {where}"
+    selected = ", ".join(f'"{c.name}"' for c in query.chosen(table))
+    sql = (f"SELECT {selected} FROM {view_table(table)} WHERE {where}"
            f" ORDER BY {', '.join(c + direction for c in ordered)} LIMIT {int(query.limit)}"
            + (f" OFFSET {int(query.offset)}" if query.offset else ""))
     return sql, params

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from api.http.access import CurrentPrincipal, Scope, guarded, scope_of
-from api.http.deps import ContainerDep, MinPosition, etag
+from api.http.deps import ContainerDep, MinPosition, etag, rendered
 from api.http.problems import ProblemError
 from api.http.routers.cases import CaseId
 from api.http.schemas.cases import CasePublic, CaseRow, CasesPage
@@ -30,6 +31,13 @@ router = APIRouter(prefix="/api/v1/cases", tags=["case queries"])
 
 Sort = Literal["filed_at", "-filed_at", "due_at", "-due_at", "updated_at", "-updated_at"]
 ROW_FIELDS = tuple(CaseRow.model_fields)
+STATE_COLUMNS = (
+    "status", "closed_on_time", "answered_on_time", "cycle_overdue", "due", "due_at",
+    "deadline_start", "period", "period_unit", "extension_days", "extension_hours", "provisional",
+)
+"""What ``case_state`` reads of a row (a test holds it to that)."""
+LIST_COLUMNS = tuple(dict.fromkeys((*(f for f in ROW_FIELDS if f != "time_state"), *STATE_COLUMNS)))
+"""The columns a list reads: of the case view's many, only those a row shows or is judged by."""
 # Roles that see cases without the filer's personal details (they never handle the case).
 WITHOUT_FILER = frozenset({Role.API_CONSUMER, Role.LEADER})
 
@@ -51,7 +59,7 @@ def list_cases(
     sort: Sort = "-filed_at",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
-) -> CasesPage:
+) -> Response:
     """List the cases you may see, filtered and sorted, a page at a time (cursor pagination).
     Pass a command's ``position`` as ``min_position`` to see your own write."""
     read, app = container.read, container.app
@@ -71,15 +79,15 @@ def list_cases(
     # states against now (as parameters), the order and the keyset page.
     where = all_of(
         visible_filter(caller, desk=confidential_desk(app)),
-        _state_filter(due_soon, time_filters.due_soon(ctx)),
-        _state_filter(overdue, time_filters.overdue(ctx)),
+        _state_filter(due_soon, lambda: time_filters.due_soon(ctx)),
+        _state_filter(overdue, lambda: time_filters.overdue(ctx)),
     )
     page, next_cursor = _page_in_store(
         read, equals=equals, status=status, where=where, sort=sort, limit=limit, cursor=cursor
     )
     for row in page:
         row["time_state"] = case_state(row, ctx)
-    return CasesPage(
+    return rendered(CasesPage(
         items=[
             CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS})
             for r in map(disclosure.row, page)
@@ -87,7 +95,7 @@ def list_cases(
         next_cursor=next_cursor,
         position=position,
         definition_version=read.projection("cases").version,
-    )
+    ))
 
 
 def _page_in_store(
@@ -109,6 +117,7 @@ def _page_in_store(
         any_of={"status": tuple(status)} if status else {},
         after=_decode_cursor(cursor, sort) if cursor is not None else None,
         where=where,
+        columns=LIST_COLUMNS,
     )
     found = read.page("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
@@ -126,10 +135,12 @@ def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:
     return text, str(row["id"])
 
 
-def _state_filter(wanted: bool | None, state: Filter) -> Filter | None:
+def _state_filter(wanted: bool | None, state: Callable[[], Filter]) -> Filter | None:
+    """The state's filter (or its negation) for a list that asks; built only then, since the
+    due-soon bounds walk the calendar."""
     if wanted is None:
         return None
-    return state if wanted else Not(state)
+    return state() if wanted else Not(state())
 
 
 def _encode_cursor(sort: str, last: tuple[str, str]) -> str:
@@ -153,9 +164,7 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[str, str]:
 
 
 @router.get("/{case_id}", response_model=CasePublic, **guarded("cases.show"))
-def show_case(
-    case_id: CaseId, container: ContainerDep, caller: CurrentPrincipal, response: Response
-) -> CasePublic:
+def show_case(case_id: CaseId, container: ContainerDep, caller: CurrentPrincipal) -> Response:
     """One case as it stands now, read from its history, with the steps your role may take.
     The ``ETag`` is its version: send it back as ``If-Match`` with your next step."""
     case = visible_case(container.app, caller, case_id)
@@ -163,5 +172,4 @@ def show_case(
     state["allowed_steps"] = case.allowed_steps(caller.actor)
     if caller.role in WITHOUT_FILER:
         state["filer_name"] = state["filer_contact"] = None
-    response.headers["ETag"] = etag(case.version)
-    return CasePublic.model_validate(state)
+    return rendered(CasePublic.model_validate(state), {"ETag": etag(case.version)})

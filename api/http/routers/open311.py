@@ -40,6 +40,12 @@ Format = Annotated[Literal["json", "xml"], Path(description="json or xml", examp
 Jurisdiction = Annotated[str | None, Query(max_length=100, examples=["national"])]
 MOST = 1000
 RECENT_DAYS = 90
+REQUEST_COLUMNS = (
+    "id", "status", "outcome", "case_type", "summary", "lead_unit_id", "filed_at", "updated_at",
+    "due_at", "location",
+)
+"""The columns of the case view a service request shows (``georeport.request_of``): a list of
+a thousand reads and decodes only those."""
 
 
 class EndpointOut(BaseModel):
@@ -493,7 +499,8 @@ def _rows(container: Container, where: Filter, limit: int) -> list[dict[str, Any
     """Newest first, at most ``limit``: one page the view store filters, orders and cuts."""
     read = container.read
     read.refresh(["cases", "directory"])
-    return read.page("cases", "cases", PageQuery("filed_at", True, limit, where=where))
+    query = PageQuery("filed_at", True, limit, where=where, columns=REQUEST_COLUMNS)
+    return read.page("cases", "cases", query)
 
 
 def _as_requests(
