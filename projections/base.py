@@ -115,8 +115,12 @@ class Table:
     def key_values(self, key: Key) -> tuple[Any, ...]:
         """The key as a tuple in key-column order, whichever way the caller gave it."""
         if type(key) is dict or isinstance(key, Mapping):
-            values = tuple(key.get(k) for k in self.key)
-            if any(v is None for v in values):
+            if len(self.key) == 1:  # most tables: no generator for them
+                value = key.get(self.key[0])
+                values: tuple[Any, ...] = (value,)
+            else:
+                values = tuple(key.get(k) for k in self.key)
+            if None in values:
                 missing = [k for k in self.key if key.get(k) is None]
                 raise ValueError(f"table {self.name}: key column(s) {missing} missing")
             return values

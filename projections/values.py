@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +27,8 @@ def encode(column: Column, value: Any) -> Stored:
     if (kind == "text" and type(value) is str) or (kind == "integer" and type(value) is int):
         return value
     if kind == "text":
+        if type(value) is UUID:
+            return _uuid_text(value)
         if isinstance(value, str | UUID):
             return str(value)
     elif kind == "integer":
@@ -43,6 +46,13 @@ def encode(column: Column, value: Any) -> Stored:
     elif kind == "json":
         return canonical_json(value)
     raise TypeError(f"column {column.name} ({kind}) cannot hold {value!r}")
+
+
+@lru_cache(maxsize=4096)
+def _uuid_text(value: UUID) -> str:
+    # A batch names the same aggregate in every one of its events, and a UUID's text is
+    # costly to make: a replay asks for it hundreds of thousands of times.
+    return str(value)
 
 
 def decode(column: Column, stored: Any) -> Any:
@@ -72,8 +82,8 @@ def hold(column: Column, value: Any) -> Any:
     """
     if value is None:
         return None
-    if column.type == "timestamp" and type(value) is datetime and value.tzinfo is UTC:
-        return value
+    if column.type == "timestamp" and type(value) is datetime and value.tzinfo is not None:
+        return value.astimezone(UTC)  # the same instant, as its stored text would read back
     stored = encode(column, value)
     return stored if column.type == "json" else decode(column, stored)
 

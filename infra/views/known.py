@@ -25,7 +25,7 @@ StoredKey = tuple[Stored, ...]
 Held = dict[str, Any]
 """A row in the form a batch keeps it (``projections.values.hold``)."""
 
-LET_GO_KEYS = 2_000_000
+LET_GO_KEYS = 1_000_000
 """Keys of let-go rows kept for complete knowledge; beyond, the store falls back to reading."""
 
 
