@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
@@ -35,6 +36,10 @@ class Column:
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
             raise ValueError(f"column name {self.name!r} must be lower_snake_case")
+
+
+class _Converted:
+    """No value is of this type: a column whose values are always converted."""
 
 
 @dataclass(frozen=True)
@@ -84,17 +89,41 @@ class Table:
         return tuple(c for c in self.columns if c.type not in ("text", "integer"))
 
     @cached_property
+    def stored_as_is(self) -> dict[str, type]:
+        """Per column, the Python type whose values are stored as they are; ``_Converted`` for
+        columns whose values are always converted."""
+        plain: dict[ColumnType, type] = {"text": str, "integer": int, "boolean": bool,
+                                         "real": float}
+        return {c.name: plain.get(c.type, _Converted) for c in self.columns}
+
+    @cached_property
+    def held_as_is(self) -> dict[str, type]:
+        """Per column, the Python type whose values a batch keeps as they are (see
+        ``projections.values.hold``; a ``datetime`` only in UTC)."""
+        return {**self.stored_as_is,
+                **{c.name: datetime for c in self.columns if c.type == "timestamp"}}
+
+    @cached_property
+    def json_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.type == "json")
+
+    @cached_property
     def _by_name(self) -> dict[str, Column]:
         # Looked up for every value a handler writes: a replay does it millions of times.
         return {c.name: c for c in self.columns}
 
     def key_values(self, key: Key) -> tuple[Any, ...]:
         """The key as a tuple in key-column order, whichever way the caller gave it."""
-        if isinstance(key, Mapping):
-            missing = [k for k in self.key if key.get(k) is None]
-            if missing:
+        if type(key) is dict or isinstance(key, Mapping):
+            if len(self.key) == 1:  # most tables: no generator for them
+                value = key.get(self.key[0])
+                values: tuple[Any, ...] = (value,)
+            else:
+                values = tuple(key.get(k) for k in self.key)
+            if None in values:
+                missing = [k for k in self.key if key.get(k) is None]
                 raise ValueError(f"table {self.name}: key column(s) {missing} missing")
-            return tuple(key[k] for k in self.key)
+            return values
         values = key if isinstance(key, tuple) else (key,)
         if len(values) != len(self.key) or any(v is None for v in values):
             raise ValueError(f"table {self.name}: key {key!r} does not match {self.key}")

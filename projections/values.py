@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +27,8 @@ def encode(column: Column, value: Any) -> Stored:
     if (kind == "text" and type(value) is str) or (kind == "integer" and type(value) is int):
         return value
     if kind == "text":
+        if type(value) is UUID:
+            return _uuid_text(value)
         if isinstance(value, str | UUID):
             return str(value)
     elif kind == "integer":
@@ -45,6 +48,13 @@ def encode(column: Column, value: Any) -> Stored:
     raise TypeError(f"column {column.name} ({kind}) cannot hold {value!r}")
 
 
+@lru_cache(maxsize=4096)
+def _uuid_text(value: UUID) -> str:
+    # A batch names the same aggregate in every one of its events, and a UUID's text is
+    # costly to make: a replay asks for it hundreds of thousands of times.
+    return str(value)
+
+
 def decode(column: Column, stored: Any) -> Any:
     """The Python value of a stored value: what ``ViewTx.get`` and ``select`` return."""
     if stored is None:
@@ -59,6 +69,71 @@ def decode(column: Column, stored: Any) -> Any:
     if kind == "json":
         return json.loads(stored)
     return stored
+
+
+def hold(column: Column, value: Any) -> Any:
+    """The form a SQL batch keeps ``value`` in: what reading the stored form back would give
+    (``decode(encode(value))``), checked as ``encode`` checks, except JSON, kept as its stored
+    text so that a list a handler was handed can never change a kept row.
+
+    Values already in that form (a ``str`` for text, a UTC ``datetime``, ...) are kept as they
+    are: a replay holds every value every handler writes, and converting them twice (to the
+    stored form and back) was a large part of its time.
+    """
+    if value is None:
+        return None
+    if column.type == "timestamp" and type(value) is datetime and value.tzinfo is not None:
+        return value.astimezone(UTC)  # the same instant, as its stored text would read back
+    stored = encode(column, value)
+    return stored if column.type == "json" else decode(column, stored)
+
+
+def hold_row(table: Table, row: Row) -> Row:
+    """``hold`` for each value of ``row`` (a ``KeyError`` for a column the table lacks)."""
+    as_is = table.held_as_is
+    held: Row = {}
+    for name, value in row.items():
+        kind = as_is.get(name)
+        if kind is None:
+            table.column(name)  # raises: no such column
+        if value is None or (
+            type(value) is kind
+            and (kind is not datetime or value.tzinfo is UTC)  # type: ignore[attr-defined]
+        ):
+            held[name] = value
+        else:
+            held[name] = hold(table.column(name), value)
+    return held
+
+
+def held_from_stored(table: Table, stored: dict[str, Any]) -> Row:
+    """The held form of a row as the table gave it (every column)."""
+    row = {c.name: stored.get(c.name) for c in table.columns}
+    for column in table.converted_columns:
+        value = row[column.name]
+        if value is not None and column.type != "json":
+            row[column.name] = decode(column, value)
+    return row
+
+
+def stored_from_held(column: Column, value: Any) -> Stored:
+    """The stored form of a held value: only a timestamp differs (it is stored as text)."""
+    if value is None or column.type != "timestamp":
+        return value  # type: ignore[no-any-return]
+    return value.isoformat(timespec="microseconds")  # type: ignore[no-any-return]
+
+
+def decoded_from_held(table: Table, held: Row) -> Row:
+    """What ``ViewTx.get`` returns for a held row: a copy, its JSON values loaded afresh (so
+    the caller may change them)."""
+    row = dict(held)
+    for name in table.json_columns:
+        value = row.get(name)
+        if value == "[]":  # the commonest by far, and a tenth of the cost of parsing it
+            row[name] = []
+        elif value is not None:
+            row[name] = json.loads(value)
+    return row
 
 
 def canonical_json(value: Any) -> str:

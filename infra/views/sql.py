@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from infra.views.known import Held, Known, StoredKey
 from projections.base import ColumnType, Key, Projection, Row, Table
 from projections.store import EventAt, RowOpsBase, run_handlers
-from projections.values import Stored, decode_row, encode, encode_row
+from projections.values import (
+    Stored,
+    decode_row,
+    decoded_from_held,
+    encode,
+    encode_row,
+    held_from_stored,
+    hold_row,
+)
 
 VIEW_PREFIX = "view_"
 NEXT_SUFFIX = "__next"
@@ -85,13 +94,9 @@ def order_sql(table: Table) -> str:
     return " ORDER BY " + ", ".join(f'"{k}"' for k in table.key)
 
 
-StoredKey = tuple[Stored, ...]
-Fetched = dict[str, dict[StoredKey, dict[str, Stored] | None]]
-"""Rows in stored form by table and key, as the table holds them (None: no such row)."""
-
-
 class _TableBuffer:
-    """What a batch knows about one table's rows, in stored form, keyed by the stored key.
+    """What a batch knows about one table's rows, held (``projections.values.hold``) and keyed
+    by the stored key.
 
     ``known`` holds rows whose every column is known (read from the table, or deleted: None);
     ``blind`` holds columns written onto a row never read, whose other columns only the table
@@ -99,8 +104,8 @@ class _TableBuffer:
     """
 
     def __init__(self) -> None:
-        self.known: dict[StoredKey, dict[str, Stored] | None] = {}
-        self.blind: dict[StoredKey, dict[str, Stored]] = {}
+        self.known: dict[StoredKey, Held | None] = {}
+        self.blind: dict[StoredKey, Held] = {}
         self.dirty: dict[StoredKey, None] = {}  # insertion-ordered set
 
 
@@ -113,25 +118,32 @@ class SqlViewTx(RowOpsBase):
     one ``executemany`` per table and shape, still inside the batch's transaction: the rows
     and the position commit together exactly as before, with a round trip per row rather than
     several per event.
+
+    Rows are kept *held*: checked and converted once when a handler writes them, and turned into
+    their stored form only when written to the table, so a row read and updated for every event
+    of a batch is not encoded and decoded each time.
     """
 
     def __init__(
         self, projection: Projection, cursor: Cursor, marker: str, name: TableName = view_table,
-        *, fetched: Fetched | None = None,
-        offline: bool = False,
+        *, known: Known | None = None, offline: bool = False,
     ) -> None:
         super().__init__(projection)
         self.cursor, self.marker, self.name = cursor, marker, name
-        self._buffers: dict[str, _TableBuffer] = {t.name: _TableBuffer() for t in projection.tables}
+        self._specs = {t.name: t for t in projection.tables}
+        self._buffers: dict[str, _TableBuffer] = {t: _TableBuffer() for t in self._specs}
         self.offline = offline
-        """Answer reads only from ``fetched`` (rows read before, None for absent ones) and note
-        the keys it lacks in ``missing``, instead of asking the table."""
-        self.missing: dict[str, dict[StoredKey, None]] = {t.name: {} for t in projection.tables}
-        self._fetched = fetched if fetched is not None else {}
+        """Answer reads only from ``known`` and note the keys it lacks in ``missing``, instead
+        of asking the table."""
+        self.missing: dict[str, dict[StoredKey, None]] = {t: {} for t in self._specs}
+        self.known = known if known is not None else Known(self._specs, complete=False)
+
+    def _spec(self, table: str) -> Table:
+        spec = self._specs.get(table)
+        return spec if spec is not None else self.projection.table(table)  # raises
 
     def _key(self, spec: Table, key: Key) -> StoredKey:
-        values = spec.key_values(key)
-        return tuple(encode(spec.column(k), v) for k, v in zip(spec.key, values, strict=True))
+        return stored_key(spec, spec.key_values(key))
 
     def _where(self, spec: Table, equals: dict[str, Any]) -> tuple[str, list[Any]]:
         clauses, params = [], []
@@ -143,15 +155,15 @@ class SqlViewTx(RowOpsBase):
                 params.append(value)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _read(self, spec: Table, key: StoredKey) -> dict[str, Stored] | None:
+    def _read(self, spec: Table, key: StoredKey) -> Held | None:
         clauses = " AND ".join(f'"{k}" = {self.marker}' for k in spec.key)
         self.cursor.execute(f"{select_sql(spec, self.name)} WHERE {clauses}", list(key))
         found = self.cursor.fetchone()
         if found is None:
             return None
-        return dict(zip([c.name for c in spec.columns], found, strict=True))
+        return held_from_stored(spec, dict(zip([c.name for c in spec.columns], found, strict=True)))
 
-    def _read_many(self, spec: Table, keys: list[StoredKey]) -> list[dict[str, Stored]]:
+    def _read_many(self, spec: Table, keys: list[StoredKey]) -> list[Held]:
         one = "(" + ", ".join(self.marker for _ in spec.key) + ")"
         columns = "(" + ", ".join(f'"{k}"' for k in spec.key) + ")"
         self.cursor.execute(
@@ -159,24 +171,22 @@ class SqlViewTx(RowOpsBase):
             [value for key in keys for value in key],
         )
         names = [c.name for c in spec.columns]
-        return [dict(zip(names, found, strict=True)) for found in self.cursor.fetchall()]
+        return [held_from_stored(spec, dict(zip(names, found, strict=True)))
+                for found in self.cursor.fetchall()]
 
     def get(self, table: str, key: Key) -> Row | None:
-        spec = self.projection.table(table)
-        stored = self._known(spec, self._key(spec, key))
-        return None if stored is None else decode_row(spec, stored)
+        spec = self._spec(table)
+        held = self._known(spec, self._key(spec, key))
+        return None if held is None else decoded_from_held(spec, held)
 
-    def _lookup(self, table: str, key: StoredKey) -> tuple[bool, dict[str, Stored] | None]:
-        """Whether the row's whole state is known (this batch's, or fetched), and that state."""
+    def _lookup(self, table: str, key: StoredKey) -> tuple[bool, Held | None]:
+        """Whether the row's whole state is known (this batch's, or before), and that state."""
         buffer = self._buffers[table]
         if key in buffer.known:
             return True, buffer.known[key]
-        fetched = self._fetched.get(table)
-        if fetched is not None and key in fetched:
-            return True, fetched[key]
-        return False, None
+        return self.known.lookup(table, key)
 
-    def _known(self, spec: Table, key: StoredKey) -> dict[str, Stored] | None:
+    def _known(self, spec: Table, key: StoredKey) -> Held | None:
         buffer = self._buffers[spec.name]
         found, row = self._lookup(spec.name, key)
         if found:
@@ -184,40 +194,39 @@ class SqlViewTx(RowOpsBase):
         if self.offline:
             self.missing[spec.name][key] = None
             return None
-        stored = self._read(spec, key)
+        held = self._read(spec, key)
         blind = buffer.blind.pop(key, None)
         if blind is not None:
-            stored = {**(stored or _empty(spec)), **blind}
-        buffer.known[key] = stored
-        return stored
+            held = {**(held or _empty(spec)), **blind}
+        buffer.known[key] = held
+        return held
 
     def upsert(self, table: str, row: Row) -> None:
-        spec = self.projection.table(table)
-        spec.key_values(row)  # a row without its whole key is a programming error
-        stored = encode_row(spec, row)
-        key = tuple(stored[k] for k in spec.key)
+        spec = self._spec(table)
+        held = hold_row(spec, row)
+        key = stored_key(spec, spec.key_values(held))  # a row without its whole key: an error
         buffer = self._buffers[table]
         found, base = self._lookup(table, key)
         if found:
-            buffer.known[key] = {**(base or _empty(spec)), **stored}
+            buffer.known[key] = {**(base or _empty(spec)), **held}
         else:
-            buffer.blind[key] = {**buffer.blind.get(key, {}), **stored}
+            buffer.blind[key] = {**buffer.blind.get(key, {}), **held}
         buffer.dirty[key] = None
 
     def delete(self, table: str, key: Key) -> None:
-        spec = self.projection.table(table)
-        stored_key = self._key(spec, key)
+        spec = self._spec(table)
+        stored = self._key(spec, key)
         buffer = self._buffers[table]
-        buffer.blind.pop(stored_key, None)
-        buffer.known[stored_key] = None
-        buffer.dirty[stored_key] = None
+        buffer.blind.pop(stored, None)
+        buffer.known[stored] = None
+        buffer.dirty[stored] = None
 
     def select(self, table: str, **equals: Any) -> list[Row]:
         # Rare in handlers: write what is pending, then let the table answer.
         if self.offline:
             raise _NeedsTableError
         self.flush()
-        spec = self.projection.table(table)
+        spec = self._spec(table)
         where, params = self._where(spec, equals)
         self.cursor.execute(select_sql(spec, self.name) + where + order_sql(spec), params)
         return [self._decode(spec, found) for found in self.cursor.fetchall()]
@@ -229,21 +238,21 @@ class SqlViewTx(RowOpsBase):
             if not buffer.dirty:
                 continue
             deleted: list[StoredKey] = []
-            shapes: dict[tuple[str, ...], list[list[Stored]]] = {}
+            shapes: dict[tuple[str, ...], list[Held]] = {}
             for key in buffer.dirty:
                 row = buffer.known[key] if key in buffer.known else buffer.blind[key]
                 if row is None:
                     deleted.append(key)
                     continue
-                names = tuple(row)
-                shapes.setdefault(names, []).append([row[n] for n in names])
+                shapes.setdefault(tuple(row), []).append(row)
             if deleted:
                 clauses = " AND ".join(f'"{k}" = {self.marker}' for k in spec.key)
                 self.cursor.executemany(
                     f"DELETE FROM {self.name(spec)} WHERE {clauses}", [list(k) for k in deleted]
                 )
             for names, rows in shapes.items():
-                self.cursor.executemany(self._upsert_sql(spec, names), rows)
+                self.cursor.executemany(self._upsert_sql(spec, names), _stored_rows(spec, names,
+                                                                                     rows))
             buffer.dirty.clear()
 
     def _upsert_sql(self, spec: Table, names: tuple[str, ...]) -> str:
@@ -260,6 +269,35 @@ class SqlViewTx(RowOpsBase):
         return decode_row(spec, dict(zip([c.name for c in spec.columns], found, strict=True)))
 
 
+def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
+    """A key's stored form, from its values in key order (as given, or held)."""
+    as_is = spec.stored_as_is
+    if len(values) == 1:  # most keys: no generator for them
+        (value,) = values
+        (name,) = spec.key
+        if type(value) is as_is[name]:
+            return (cast(Stored, value),)
+        return (encode(spec.column(name), value),)
+    return tuple(
+        cast(Stored, value) if type(value) is as_is[name] else encode(spec.column(name), value)
+        for name, value in zip(spec.key, values, strict=True)
+    )
+
+
+def _stored_rows(spec: Table, names: tuple[str, ...], rows: list[Held]) -> list[list[Stored]]:
+    """Held rows of one shape as the parameters of their upsert: only timestamps change."""
+    stamps = [i for i, name in enumerate(names) if spec.column(name).type == "timestamp"]
+    out = []
+    for row in rows:
+        values = [row[name] for name in names]
+        for i in stamps:
+            value = values[i]
+            if value is not None:
+                values[i] = value.isoformat(timespec="microseconds")
+        out.append(values)
+    return out
+
+
 PREFETCH_CHUNK = 500
 """Keys per read of many rows: well within both databases' limits on parameters."""
 OFFLINE_PASSES = 4
@@ -270,69 +308,71 @@ class _NeedsTableError(Exception):
     """A handler asked for something only the table can answer (``select``)."""
 
 
-def _fetch(
-    tx: SqlViewTx, fetched: Fetched
-) -> None:
-    """Read the rows ``tx`` missed, one query per table and chunk, into ``fetched``."""
+def _fetch(tx: SqlViewTx, known: Known) -> None:
+    """Read the rows ``tx`` missed, one query per table and chunk, into ``known``."""
     for spec in tx.projection.tables:
         keys = list(tx.missing[spec.name])
-        into = fetched.setdefault(spec.name, {})
         for start in range(0, len(keys), PREFETCH_CHUNK):
             chunk = keys[start:start + PREFETCH_CHUNK]
-            into.update(dict.fromkeys(chunk))
-            for row in tx._read_many(spec, chunk):
-                into[tuple(row[k] for k in spec.key)] = row
+            found: dict[StoredKey, Held | None] = dict.fromkeys(chunk)
+            for held in tx._read_many(spec, chunk):
+                found[stored_key(spec, tuple(held[k] for k in spec.key))] = held
+            for key, row in found.items():
+                known.learn(spec.name, key, row)
 
 
-def _empty(spec: Table) -> dict[str, Stored]:
+def _empty(spec: Table) -> Held:
     return {c.name: None for c in spec.columns}
 
 
 def apply_events(
     projection: Projection, cursor: Cursor, marker: str, events: Sequence[EventAt],
-    name: TableName = view_table, *, warm: Fetched | None = None,
-) -> Fetched:
+    name: TableName = view_table, *, known: Known | None = None,
+) -> Known:
     """Run the handlers for ``events`` and write what they changed, each row once, on
-    ``cursor`` (the caller's transaction). Returns every row whose state the batch knows when
-    it ends (what it read and what it wrote).
+    ``cursor`` (the caller's transaction). Returns what the batch knows of the rows when it
+    ends (``known``, which it updates: what was read and what was written).
 
-    The batch is first run *dry*: reads are answered from rows already fetched, and a row not
-    fetched yet is noted and taken as absent. If anything was missing, those rows are read in
-    one query per table and the batch runs again from the start (a handler's later reads may
-    depend on what the earlier ones found). A run that missed nothing is exactly the run with
-    every read on the table, and it is the one written. Handlers are pure, so running them
-    again costs time only; after a few runs, the batch runs reading rows as it goes.
+    When ``known`` is complete (``infra.views.known``), the batch runs once: a row asked for is
+    known, or known absent, or was let go and is read on its own. Otherwise the batch is first
+    run *dry*: reads are answered from rows already known, and a row not known yet is noted and
+    taken as absent. If anything was missing, those rows are read in one query per table and
+    the batch runs again from the start (a handler's later reads may depend on what the
+    earlier ones found). A run that missed nothing is exactly the run with every read on the
+    table, and it is the one written. Handlers are pure, so running them again costs time
+    only; after a few runs, the batch runs reading rows as it goes.
 
-    ``warm`` is what the previous batch returned, when the caller knows nobody has written the
-    tables since (it committed, and the position is still where it left it): rows known there
-    need not be read again.
+    ``known`` must only be what an earlier batch returned when the caller knows nobody has
+    written the tables since (it committed, and the position is still where it left it).
     """
-    fetched: Fetched = warm if warm is not None else {}
-    for _ in range(OFFLINE_PASSES):
-        tx = SqlViewTx(projection, cursor, marker, name, fetched=fetched, offline=True)
-        failed = False
-        for position, event in events:
-            tx.position = position
-            try:
-                projection.handle(event, tx)
-            except Exception:  # on rows taken as absent, or a real failure: the last run says
-                failed = True
-        if not any(tx.missing.values()):
-            if failed:
-                break  # nothing was missing: run it again below to report the failure
-            return _written(tx, fetched)
-        _fetch(tx, fetched)
-    tx = SqlViewTx(projection, cursor, marker, name, fetched=fetched)
+    known = known if known is not None else Known((t.name for t in projection.tables),
+                                                  complete=False)
+    if not known.complete:
+        for _ in range(OFFLINE_PASSES):
+            tx = SqlViewTx(projection, cursor, marker, name, known=known, offline=True)
+            failed = False
+            for position, event in events:
+                tx.position = position
+                try:
+                    projection.handle(event, tx)
+                except Exception:  # on rows taken as absent, or a real failure: the last run says
+                    failed = True
+            if not any(tx.missing.values()):
+                if failed:
+                    break  # nothing was missing: run it again below to report the failure
+                return _written(tx)
+            _fetch(tx, known)
+    tx = SqlViewTx(projection, cursor, marker, name, known=known)
     run_handlers(projection, tx, events)
-    return _written(tx, fetched)
+    return _written(tx)
 
 
-def _written(tx: SqlViewTx, fetched: Fetched) -> Fetched:
+def _written(tx: SqlViewTx) -> Known:
     """Write the batch; what the tables hold now, as far as the batch knows it."""
     tx.flush()
     for table, buffer in tx._buffers.items():
-        known = fetched.setdefault(table, {})
-        known.update(buffer.known)
+        for key, row in buffer.known.items():
+            tx.known.learn(table, key, row)
         for key in buffer.blind:  # written in part: the rest of the row is not known here
-            known.pop(key, None)
-    return fetched
+            tx.known.forget(table, key)
+    return tx.known

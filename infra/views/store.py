@@ -24,11 +24,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from infra.views.filters import compile_filter
+from infra.views.known import Known
 from infra.views.sql import (
     NEXT_SUFFIX,
     VIEW_PREFIX,
     Cursor,
-    Fetched,
+    TableName,
     apply_events,
     create_index_sql,
     create_table_sql,
@@ -44,7 +45,7 @@ from projections.values import decode, decode_row
 Clock = Callable[[], datetime]
 POSITION_TABLE = "projection_position"
 WARM_ROWS = 100_000
-"""Rows a store keeps known between batches of one view (beyond that it reads them again)."""
+"""Rows a store keeps between batches of one view (the least recently used are let go)."""
 
 
 def next_table(table: Table) -> str:
@@ -61,7 +62,7 @@ class SqlViewStore(ABC):
         self._clock = clock
         self._lock = threading.Lock()  # one connection: one batch at a time
         self._position_table_ready = False
-        self._warm: dict[str, tuple[int, Fetched]] = {}
+        self._warm: dict[str, tuple[int, Known]] = {}
         """Per position row: the position this store's last batch committed, and the rows it
         knew then."""
 
@@ -124,6 +125,7 @@ class SqlViewStore(ABC):
         *, rebuilding: bool = False,
     ) -> None:
         name = next_name(projection.name) if rebuilding else projection.name
+        tables = next_table if rebuilding else view_table
         with self._lock:
             self._ready()
             # What this store's last batch of the view left, if nobody has moved it since: the
@@ -131,14 +133,22 @@ class SqlViewStore(ABC):
             after, warm = self._warm.pop(name, (None, None))
         with self._lock, self._write() as cursor:
             self._check_position(cursor, name, expected)
-            known = apply_events(
-                projection, cursor, self.marker, events, next_table if rebuilding else view_table,
-                warm=warm if after == expected and expected > 0 else None,
-            )
+            known = warm if after == expected and expected > 0 else None
+            if expected == 0 and self._all_empty(cursor, projection, tables):
+                # Every row the tables will hold is one this store writes: it knows them all.
+                known = Known((t.name for t in projection.tables), complete=True)
+            known = apply_events(projection, cursor, self.marker, events, tables, known=known)
             self._set_position(cursor, projection, new_position, name)
-        if sum(len(rows) for rows in known.values()) <= WARM_ROWS:
-            with self._lock:
-                self._warm[name] = (new_position, known)
+        with self._lock:
+            self._warm[name] = (new_position, known.trim(WARM_ROWS))
+
+    @staticmethod
+    def _all_empty(cursor: Cursor, projection: Projection, tables: TableName) -> bool:
+        for table in projection.tables:
+            cursor.execute(f"SELECT 1 FROM {tables(table)} LIMIT 1")
+            if cursor.fetchone() is not None:
+                return False
+        return True
 
     def _check_position(self, cursor: Cursor, name: str, expected: int) -> None:
         """Lock the position row ``name`` and check it still says ``expected``."""

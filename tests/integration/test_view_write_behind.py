@@ -1,15 +1,21 @@
 """The SQL stores write a batch's rows once, at its end: the rows must be those that writing
-every change at once would give, on SQLite and PostgreSQL alike, in every batch split."""
+every change at once would give, on SQLite and PostgreSQL alike, in every batch split, whether
+the store knows every row (it saw the tables empty), keeps only a few of them, or knows none
+(a store opened afresh for each batch, which runs the batch dry to learn what to read)."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from infra.views import PostgresViewStore, SqliteViewStore
+from infra.views import store as sql_view_store
 from infra.views.store import SqlViewStore
 from projections.base import Projection, Table, ViewTx, handles
 from projections.memory import MemoryViewStore
@@ -22,6 +28,7 @@ class Put:
     key: str
     amount: int
     note: str | None = None
+    at: datetime | None = None
 
 
 @dataclass
@@ -54,7 +61,7 @@ class Shuffle(Projection):
     version = "1"
     tables = (
         Table.of("items", key="name", name="text", amount="integer", note="text",
-                 partner="text", flags="json"),
+                 partner="text", flags="json", at="timestamp"),
         Table.of("pairs", key=("left", "right"), left="text", right="text", count="integer"),
     )
 
@@ -63,6 +70,8 @@ class Shuffle(Projection):
         row: dict[str, object] = {"name": event.key, "amount": event.amount}
         if event.note is not None:
             row["note"] = event.note  # a blind write of some columns only
+        if event.at is not None:
+            row["at"] = event.at
         view.upsert("items", row)
 
     @handles(Bump)
@@ -101,7 +110,9 @@ def history(seed: int, length: int) -> list[EventAt]:
         key = chosen.choice(keys)
         if kind < 0.35:
             note = chosen.choice([None, "a", "b"])
-            events.append(Put(key, chosen.randint(0, 99), note))
+            zone = timezone(timedelta(hours=chosen.choice([0, 1, -5])))
+            at = chosen.choice([None, datetime(2026, 3, 2, tzinfo=UTC).astimezone(zone)])
+            events.append(Put(key, chosen.randint(0, 99), note, at))
         elif kind < 0.7:
             events.append(Bump(key, chosen.choice(keys)))
         elif kind < 0.85:
@@ -118,41 +129,51 @@ def sql_store(kind: str, tmp_path: Path, clock: FakeClock, url: str | None) -> S
     return PostgresViewStore(url, clock)
 
 
-def replay(store: ViewStore, events: list[EventAt], cuts: list[int]) -> None:
+def replay(store: ViewStore, events: list[EventAt], cuts: list[int],
+           reopen: Callable[[], ViewStore] | None = None) -> ViewStore:
+    """Apply ``events`` in batches cut at ``cuts``; with ``reopen``, each batch on a store
+    opened afresh (which knows no row). Returns the store last used."""
     projection = Shuffle()
     store.ensure(projection)
     position, start = 0, 0
     for end in [*cuts, len(events)]:
         batch = events[start:end]
         new_position = batch[-1][0] if batch else position
+        if reopen is not None and start > 0:
+            store.close()
+            store = reopen()
         store.apply_batch(projection, position, batch, new_position)
         position, start = new_position, end
+    return store
 
 
 def all_rows(store: ViewStore) -> list[list[dict[str, object]]]:
     return [store.rows(table) for table in Shuffle.tables]
 
 
+@pytest.mark.parametrize("knowing", ["every_row", "a_few_rows", "no_row"])
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_written_behind_rows_equal_rows_written_as_they_change(
-    kind: str, tmp_path: Path, clock: FakeClock, request: pytest.FixtureRequest,
+    kind: str, knowing: str, *, tmp_path: Path, clock: FakeClock,
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = request.getfixturevalue("fresh_postgres_url") if kind == "postgres" else None
+    if knowing == "a_few_rows":
+        monkeypatch.setattr(sql_view_store, "WARM_ROWS", 3)
     for seed in range(6):
         events = history(seed, 120)
         chosen = random.Random(seed)
         cuts = sorted(chosen.sample(range(1, len(events)), chosen.randint(0, 6)))
         memory = MemoryViewStore(clock)
         replay(memory, events, [])  # one batch: every change applied in order, in memory
-        if kind == "sqlite":
-            path = tmp_path / f"s{seed}"
-            path.mkdir()
-            store = sql_store(kind, path, clock, url)
-        else:
-            store = sql_store(kind, tmp_path, clock, url)
-            store.reset(Shuffle())
+        path = tmp_path / f"s{seed}"
+        path.mkdir()
+        opened = sql_store(kind, path, clock, url)
+        if kind == "postgres":
+            opened.reset(Shuffle())
+        reopen = partial(sql_store, kind, path, clock, url) if knowing == "no_row" else None
+        store = replay(opened, events, cuts, reopen)
         try:
-            replay(store, events, cuts)
             assert all_rows(store) == all_rows(memory), f"seed {seed}, cuts {cuts}"
         finally:
             store.close()

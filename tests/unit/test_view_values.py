@@ -1,0 +1,90 @@
+"""The form a SQL batch holds values in is the stored form read back, and is checked the same way.
+
+A batch keeps the rows it changes *held* and turns them into their stored form only when it
+writes them, so a value must mean the same whichever way it went: held then stored, or stored at
+once (``encode``) and read back (``decode``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from projections.base import Column, ColumnType, Table
+from projections.values import (
+    decode,
+    decoded_from_held,
+    encode,
+    hold,
+    hold_row,
+    stored_from_held,
+)
+
+PARIS = timezone(timedelta(hours=1))
+ACCEPTED: list[tuple[ColumnType, Any]] = [
+    ("text", "abc"),
+    ("text", UUID("12345678-1234-5678-1234-567812345678")),
+    ("integer", 7),
+    ("real", 2),
+    ("real", 2.5),
+    ("boolean", True),
+    ("boolean", False),
+    ("timestamp", datetime(2026, 3, 2, 1, 0, tzinfo=UTC)),
+    ("timestamp", datetime(2026, 3, 2, 2, 0, 0, 17, tzinfo=PARIS)),
+    ("json", []),
+    ("json", {"b": [1, 2], "a": None}),
+    ("json", ("x", "y")),
+    ("json", "plain"),
+]
+REFUSED: list[tuple[ColumnType, Any]] = [
+    ("text", 3),
+    ("integer", True),
+    ("integer", 1.5),
+    ("real", False),
+    ("boolean", 1),
+    ("timestamp", datetime(2026, 3, 2, 1, 0)),  # naive: no instant
+    ("timestamp", "2026-03-02"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), ACCEPTED)
+def test_a_held_value_stores_and_reads_back_as_the_value_stored_at_once(
+    kind: ColumnType, value: Any,
+) -> None:
+    column = Column("c", kind)
+    held = hold(column, value)
+
+    assert stored_from_held(column, held) == encode(column, value)
+    table = Table("t", (Column("k"), column), ("k",))
+    got = decoded_from_held(table, hold_row(table, {"k": "1", "c": value}))
+    assert got["c"] == decode(column, encode(column, value))
+    assert type(got["c"]) is type(decode(column, encode(column, value)))
+
+
+@pytest.mark.parametrize(("kind", "value"), REFUSED)
+def test_a_value_of_the_wrong_kind_is_refused_when_held_as_when_stored(
+    kind: ColumnType, value: Any,
+) -> None:
+    column = Column("c", kind)
+    table = Table("t", (Column("k"), column), ("k",))
+    with pytest.raises(TypeError):
+        encode(column, value)
+    with pytest.raises(TypeError):
+        hold_row(table, {"k": "1", "c": value})
+
+
+def test_a_column_the_table_lacks_is_refused_even_for_a_null() -> None:
+    table = Table("t", (Column("k"), Column("c")), ("k",))
+    with pytest.raises(KeyError):
+        hold_row(table, {"k": "1", "other": None})
+
+
+def test_a_json_value_handed_out_can_be_changed_without_changing_the_held_row() -> None:
+    table = Table("t", (Column("k"), Column("ids", "json")), ("k",))
+    held = hold_row(table, {"k": "1", "ids": []})
+    first = decoded_from_held(table, held)
+    first["ids"].append("u1")
+    assert decoded_from_held(table, held)["ids"] == []
