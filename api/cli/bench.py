@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from api.cli.common import UsageError
+from infra.bench.database import BenchDatabaseError
 from infra.bench.report import as_json, as_table
 from infra.bench.run import run_bench, sizes_for
 from infra.settings import Settings
@@ -37,16 +38,27 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the throwaway database (prints its URL)"
     )
+    parser.add_argument(
+        "--seeded", metavar="URL",
+        help="measure the store an earlier --keep run seeded (printed as its URL) instead of"
+        " seeding one; its size is what it holds, and no smaller store is measured first",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.events is not None and args.events < 1000:
         raise UsageError("--events must be at least 1000")
+    if args.seeded and (args.events is not None or args.keep):
+        raise UsageError("--seeded measures a kept store as it is: no --events, no --keep")
     sizes = sizes_for(args.quick, args.events)
-    result, lines = run_bench(
-        Settings(), sizes, mode="quick" if args.quick else "full", say=_say, keep=args.keep
-    )
+    try:
+        result, lines = run_bench(
+            Settings(), sizes, mode="quick" if args.quick else "full", say=_say,
+            keep=args.keep, seeded=args.seeded,
+        )
+    except BenchDatabaseError as error:
+        raise UsageError(str(error)) from None
     print(as_json(result) if args.json else as_table(result, lines))
     return 0
 

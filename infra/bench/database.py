@@ -73,6 +73,17 @@ def bench_database(configured: str | None, *, keep: bool = False) -> Iterator[Be
 
 
 @contextmanager
+def kept_store(url: str) -> Iterator[BenchDatabase]:
+    """A store an earlier run seeded and kept, measured again (and left in place)."""
+    if not holds_events(url):
+        raise BenchDatabaseError(
+            f"{libpq_url(url)} holds no events; --seeded takes the URL an earlier"
+            " `casetrail bench --keep` printed"
+        )
+    yield BenchDatabase(url, created=False)
+
+
+@contextmanager
 def throwaway_database(server: str, *, keep: bool = False) -> Iterator[str]:
     """A new database on ``server`` for the block, dropped after it unless ``keep``."""
     name = f"casetrail_bench_{uuid4().hex[:10]}"

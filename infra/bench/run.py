@@ -23,8 +23,8 @@ from typing import Any
 
 from domain.application import Casetrail
 from infra.bench import api_load
-from infra.bench.clock import SEEDED_UNTIL, MovingClock
-from infra.bench.database import bench_database
+from infra.bench.clock import SEEDED_UNTIL, MovingClock, after_the_log
+from infra.bench.database import bench_database, kept_store
 from infra.bench.freshness import Freshness, NotVisibleError, measure_freshness, position_row
 from infra.bench.kafka import measure_kafka_freshness
 from infra.bench.machine import machine
@@ -32,7 +32,7 @@ from infra.bench.processes import casetrail_env, free_port, running, tail
 from infra.bench.rebuild import measure_rebuild
 from infra.bench.replay import AT_VERSION, CASE_EVENTS, measure_replay
 from infra.bench.report import Line, lines_of, rounded, targets_met
-from infra.bench.seed import grow_store, seed_store
+from infra.bench.seed import as_seeded, grow_store, seed_store
 from infra.bench.write import measure_writes
 from infra.bootstrap import bootstrap, utc_now
 from infra.demo.run import SimClock
@@ -77,11 +77,15 @@ def sizes_for(quick: bool, events: int | None = None) -> Sizes:
 
 
 def run_bench(
-    settings: Settings, sizes: Sizes, *, mode: str, say: Say, keep: bool = False
+    settings: Settings, sizes: Sizes, *, mode: str, say: Say, keep: bool = False,
+    seeded: str | None = None,
 ) -> tuple[dict[str, Any], list[Line]]:
+    """Seed a store and measure it; with ``seeded``, measure the store an earlier run seeded
+    and kept there instead (``--keep``): seeding ten million events takes longer than the
+    measurements, and one seeded store can then be measured by several versions."""
     began, started_load = time.perf_counter(), [round(n, 2) for n in os.getloadavg()]
-    with bench_database(settings.database_url, keep=keep) as database, \
-            tempfile.TemporaryDirectory(prefix="casetrail-bench-") as logs:
+    chosen = kept_store(seeded) if seeded else bench_database(settings.database_url, keep=keep)
+    with chosen as database, tempfile.TemporaryDirectory(prefix="casetrail-bench-") as logs:
         if keep and database.created:
             say(f"the bench database is kept: {database.url}")
         bench = Settings(
@@ -91,7 +95,9 @@ def run_bench(
         clock = SimClock(SEEDED_UNTIL)
         app = bootstrap(bench, clock=clock)
         try:
-            result, lines = _measure(app, clock, bench, sizes, logs=Path(logs), say=say)
+            result, lines = _measure(
+                app, clock, bench, sizes, logs=Path(logs), say=say, reuse=seeded is not None
+            )
         finally:
             app.close()
     result.update(
@@ -102,7 +108,8 @@ def run_bench(
 
 
 def _measure(
-    app: Casetrail, clock: SimClock, bench: Settings, sizes: Sizes, *, logs: Path, say: Say
+    app: Casetrail, clock: SimClock, bench: Settings, sizes: Sizes, *, logs: Path, say: Say,
+    reuse: bool = False,
 ) -> tuple[dict[str, Any], list[Line]]:
     assert bench.database_url is not None
     url, (conninfo, _) = bench.database_url, postgres_conninfo(persistence_env(bench))
@@ -110,12 +117,16 @@ def _measure(
         say(f"  {head:,} of {wanted:,} events")
 
     small_size = sizes.small_events if (sizes.small_events or 0) < sizes.events else None
-    say(f"seeding a store of {small_size or sizes.events:,} events")
-    seeded = seed_store(
-        app, clock, conninfo, small_size or sizes.events, template_cases=sizes.template_cases,
-        progress=progress,
-    )
-    app.clock = MovingClock(clock.now)
+    if reuse:
+        small_size, seeded = None, as_seeded(app, conninfo)
+        say(f"measuring the kept store of {seeded.events:,} events ({seeded.cases:,} cases)")
+    else:
+        say(f"seeding a store of {small_size or sizes.events:,} events")
+        seeded = seed_store(
+            app, clock, conninfo, small_size or sizes.events,
+            template_cases=sizes.template_cases, progress=progress,
+        )
+    app.clock = MovingClock(after_the_log(app, clock.now) if reuse else clock.now)
     readers = api_load.readers(app)
     small: api_load.Observed | None = None
     if small_size:

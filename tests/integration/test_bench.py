@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import psycopg
 import pytest
 from eventsourcing.utils import get_topic
 
 from domain.case import Case
 from infra.bench.api_load import ROUTES
 from infra.bench.clock import SEEDED_UNTIL
+from infra.bench.database import BenchDatabaseError
 from infra.bench.report import FIGURE_KEYS
 from infra.bench.run import Sizes, run_bench
 from infra.bench.seed import seed_store
@@ -80,3 +82,41 @@ def test_a_tiny_bench_run_reports_every_figure_beside_its_baseline(
     assert result["sizes"]["small_events"] < result["sizes"]["events"]
     assert said[0] == "seeding a store of 1,000 events"
     assert "growing the store to 3,000 events" in said
+
+
+@pytest.mark.slow
+def test_a_kept_store_is_measured_again_from_the_first_event(fresh_postgres_url: str) -> None:
+    tiny = Sizes(
+        events=2000, template_cases=4, lifecycles=2, freshness_samples=3, kafka_samples=0,
+        api_clients=2, api_seconds=0.5, replay_runs=2, small_events=None,
+    )
+    first, _ = run_bench(_settings(fresh_postgres_url), tiny, mode="test", say=lambda _: None)
+    conninfo = postgres_conninfo(persistence_env(_settings(fresh_postgres_url)))[0]
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        # A rebuild interrupted half-way (as a killed run leaves it), under today's definition.
+        connection.execute(
+            "INSERT INTO projection_position (projection, position, definition_version)"
+            " SELECT projection || ':next', position / 2, definition_version"
+            " FROM projection_position"
+        )
+        connection.execute("CREATE TABLE view_cases__next (id text)")
+    said: list[str] = []
+    again, _ = run_bench(
+        _settings(fresh_postgres_url), tiny, mode="test", say=said.append,
+        seeded=fresh_postgres_url,
+    )
+    assert said[0].startswith("measuring the kept store of ")
+    assert again["sizes"]["events"] > first["sizes"]["events"]  # with the first run's writes
+    assert f"{again['sizes']['events']:,} events" in said[0]
+    # Every read model replayed from the first event, not from where the rebuild stopped.
+    assert again["details"]["rebuild_events_applied"] >= first["details"]["rebuild_events_applied"]
+    assert again["list_scale_ratio"] is None
+    assert again["details"]["api_failures"] == 0
+
+
+def test_measuring_a_kept_store_needs_one_that_holds_events(fresh_postgres_url: str) -> None:
+    with pytest.raises(BenchDatabaseError, match="holds no events"):
+        run_bench(
+            _settings(fresh_postgres_url), Sizes(1000, 1, 1, 1, 0, 1, 0.1, 1), mode="test",
+            say=lambda _: None, seeded=fresh_postgres_url,
+        )
