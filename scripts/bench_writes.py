@@ -8,7 +8,7 @@ it can be taken in a minute on a store holding only the demo's directory. Beside
 command is the application's own work, which a loaded server's wait hides in the ratio.
 
 Usage: scripts/bench_writes.py [--lifecycles 100] [--rounds 3] [--inside 150]
-(run with the worktree's ``.venv/bin/python``; PostgreSQL at 127.0.0.1:5432).
+(run with the project's ``.venv/bin/python``; PostgreSQL at 127.0.0.1:5432).
 """
 
 from __future__ import annotations
