@@ -139,7 +139,7 @@ def _measure(
             seeded, events=grown, cases=seeded.cases + cloned,
             seconds=seeded.seconds + time.perf_counter() - began,
         )
-    say(f"seeded in {seeded.seconds:.0f} s; rebuilding every read model")
+    say(("" if reuse else f"seeded in {seeded.seconds:.0f} s; ") + "rebuilding every read model")
     rebuilt = measure_rebuild(app, conninfo, bench)
     say(f"rebuilt in {rebuilt.seconds:.0f} s; writing {sizes.lifecycles} case lifecycles")
     written = measure_writes(app, conninfo, sizes.lifecycles)
