@@ -16,13 +16,14 @@ here (``open_cases``, ``counters_page``), so the two stay comparable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from projections.cases import SETTLED, SETTLED_STATUSES, UNROUTED
 from projections.figures import time_filters
 from projections.figures.board import STATES
 from projections.figures.context import Context
+from projections.figures.reading import GroupedCounts
 from projections.query import Filter, In
 from projections.store import PageQuery
 
@@ -34,19 +35,10 @@ Counts = dict[str, dict[str, int]]
 """State counts per lead unit (``UNROUTED`` for none), states in board order."""
 
 
-class Reader(Protocol):
+class Reader(GroupedCounts, Protocol):
     """The read side as the board uses it (``infra.readside.ReadSide``)."""
 
     def page(self, name: str, table: str, query: PageQuery) -> list[dict[str, Any]]: ...
-
-    def counts(
-        self,
-        name: str,
-        table: str,
-        by: tuple[str, ...],
-        where: Filter | None = None,
-        labels: Mapping[str, Filter] | None = None,
-    ) -> dict[tuple[Any, ...], int]: ...
 
     def is_current(self, name: str) -> bool: ...
 

@@ -8,12 +8,12 @@ moment a parameter; nothing loads the task list to judge it in Python.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from projections.figures.context import Context
+from projections.figures.reading import GroupedCounts
 from projections.query import All, Compare, Filter
 
 PROJECT_DEFINITIONS = "projects-2026.1"
@@ -21,16 +21,7 @@ VIEW = "projects"
 STATES = ("planning", "under_way", "blocked", "closed")
 
 
-class Counter(Protocol):
-    def counts(
-        self,
-        name: str,
-        table: str,
-        by: tuple[str, ...],
-        where: Filter | None = None,
-        labels: Mapping[str, Filter] | None = None,
-    ) -> dict[tuple[Any, ...], int]: ...
-
+class Counter(GroupedCounts, Protocol):
     def count(self, name: str, table: str, where: Filter | None = None) -> int: ...
 
 
