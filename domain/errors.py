@@ -121,3 +121,12 @@ class BusyError(DomainError):
             f"too many {what} at once; try again in {retry_after_seconds} s",
             params={"what": what, "retry_after_seconds": retry_after_seconds},
         )
+
+
+class StaleRecordError(Exception):
+    """A write was refused because a record the command decided on, kept in memory, has a newer
+    version in the store. Not a refusal: the command reads the record and decides again, so
+    this never reaches a caller (``ServiceBase.trusting``)."""
+
+    def __init__(self, message: str = "a record the command relied on has a newer version"):
+        super().__init__(message)

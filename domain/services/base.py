@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,17 +23,26 @@ from eventsourcing.persistence import RecordConflictError
 
 from domain.base import Tracked
 from domain.calendar import WorkCalendar
-from domain.errors import BrokenRecordError, ConflictError, DomainError, NotFoundError
+from domain.errors import (
+    BrokenRecordError,
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    StaleRecordError,
+)
 from domain.policy import Policy
 from domain.privacy import Vault
 from domain.services.recent import RecentAggregates
 
 Clock = Callable[[], datetime]
 T = TypeVar("T", bound=Tracked)
+R = TypeVar("R")
 
 APPLICATION_NAME = "casetrail"
 KNOWN_IDS = 100_000
 """How many ids ``exists`` remembers (units, staff and calendars are asked about most)."""
+KEPT_RECORDS = 10_000
+"""How many directory entries ``reference`` keeps (a staff entry is a few hundred bytes)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ class ServiceBase(Application[UUID]):
         self._calendar_lock = threading.Lock()
         self.recent = RecentAggregates()
         self._known: set[UUID] = set()  # ids seen to exist; nothing recorded is ever unrecorded
+        self._records: dict[UUID, Tracked] = {}  # read-only entries commands decide on
+        self._records_lock = threading.Lock()
+        self._trust = threading.local()  # ``relied``: what the running command took on trust
+        # Only a recorder that checks what a write relied on lets kept records go unread
+        # (``infra.integrity.postgres``); elsewhere every command reads them as before.
+        self._can_trust = bool(getattr(self.recorder, "asserts_relied_versions", False))
 
     def now(self) -> datetime:
         at = self.clock()
@@ -103,6 +118,9 @@ class ServiceBase(Application[UUID]):
         since): the store's unique (id, version) key refuses the write, and the step is taken
         again, once, on the aggregate reloaded from the store. A refusal decided on a kept copy
         is checked the same way, so nobody is refused on a state the store has left.
+
+        On a kept aggregate, the kept calendar and directory entries are taken on trust too
+        (``trusting``): when one turns out stale, the step is taken again the same way.
         """
         kept = self._kept(cls, aggregate_id, expected_version)
         if kept is None:
@@ -110,9 +128,10 @@ class ServiceBase(Application[UUID]):
             act(aggregate, self.now())
             return self.commit(aggregate, owned=True)[0]
         try:
-            act(kept, self.now())
-            return self._save(kept, owned=True)[0]
-        except (RecordConflictError, DomainError):
+            with self._trusted():
+                act(kept, self.now())
+                return self._save(kept, owned=True)[0]
+        except (RecordConflictError, StaleRecordError, DomainError):
             self.recent.forget(aggregate_id)
         aggregate = self.load(cls, aggregate_id, expected_version)
         act(aggregate, self.now())
@@ -131,6 +150,73 @@ class ServiceBase(Application[UUID]):
             self.recent.put(kept, owned=True)
             return None
         return kept
+
+    def trusting(self, command: Callable[[], R]) -> R:
+        """Run ``command`` with the kept calendar and directory entries taken on trust: none is
+        read, and the write asserts the versions the command saw (in the insert's transaction,
+        under its lock). When one has moved on, or the command is refused after relying on one,
+        the command runs once more reading them all, so a change made by another process is
+        honoured at once. ``command`` must build what it saves afresh each time it runs."""
+        if not self._can_trust or getattr(self._trust, "relied", None) is not None:
+            return command()
+        try:
+            with self._trusted():
+                return command()
+        except StaleRecordError:
+            pass
+        except DomainError:
+            if not self._trust.failed:
+                raise
+        return command()
+
+    @contextmanager
+    def _trusted(self) -> Iterator[None]:
+        """The block's reads of kept records go unread and are asserted by its write; stale
+        records are forgotten when the block fails. Inside another such block: that one's."""
+        if not self._can_trust or getattr(self._trust, "relied", None) is not None:
+            yield
+            return
+        relied: dict[UUID, int] = {}
+        self._trust.relied = relied
+        self._trust.failed = False
+        try:
+            yield
+        except (StaleRecordError, DomainError):
+            self._trust.failed = bool(relied)
+            self._forget_records(relied)
+            raise
+        finally:
+            self._trust.relied = None
+
+    def _rely(self, record: Tracked) -> None:
+        """Note that the running command decides on ``record`` at its version."""
+        relied: dict[UUID, int] | None = getattr(self._trust, "relied", None)
+        if relied is not None:
+            relied[record.id] = record.version
+
+    def _forget_records(self, ids: Collection[UUID]) -> None:
+        with self._records_lock:
+            for record_id in ids:
+                self._records.pop(record_id, None)
+            if self._calendar is not None and self._calendar.id in ids:
+                self._calendar = None
+
+    def reference(self, cls: type[T], aggregate_id: UUID) -> T:
+        """A record read to decide on and never changed by the caller (a directory entry).
+        Kept between commands; a trusting command takes the kept one unread and its write
+        asserts its version, any other command reads it from the store."""
+        trusted = getattr(self._trust, "relied", None) is not None
+        kept = self._records.get(aggregate_id) if trusted else None
+        if isinstance(kept, cls):
+            record = kept
+        else:
+            record = self.load(cls, aggregate_id)
+            with self._records_lock:
+                if len(self._records) >= KEPT_RECORDS:
+                    self._records.clear()
+                self._records[aggregate_id] = record
+        self._rely(record)
+        return record
 
     def exists(self, aggregate_id: UUID) -> bool:
         if aggregate_id in self._known:
@@ -157,7 +243,8 @@ class ServiceBase(Application[UUID]):
     def _save(self, *aggregates: Tracked, owned: bool = False) -> list[Saved]:
         """Save, keep the saved aggregates for the next command; conflicts raise as the
         library's ``RecordConflictError``."""
-        recordings = self.save(*aggregates)
+        relied: dict[UUID, int] | None = getattr(self._trust, "relied", None)
+        recordings = self.save(*aggregates, **({"relied_on": dict(relied)} if relied else {}))
         positions: dict[UUID, int] = {}
         for recording in recordings:
             positions[recording.domain_event.originator_id] = recording.notification.id
@@ -215,15 +302,18 @@ class ServiceBase(Application[UUID]):
     def work_calendar(self) -> WorkCalendar:
         """The working calendar as it stands, for counting. Every deadline reads it, so it is
         kept between commands and reloaded only when a newer version is stored (one indexed
-        look). Never change the object returned: ``CalendarService`` loads its own to publish."""
+        look; none in a trusting command, whose write asserts the version). Never change the
+        object returned: ``CalendarService`` loads its own to publish."""
         calendar_id = WorkCalendar.calendar_id(self.jurisdiction)
+        trusted = getattr(self._trust, "relied", None) is not None
         with self._calendar_lock:
             cached = self._calendar
-            if cached is None or self.recorder.select_events(
-                calendar_id, gt=cached.version, limit=1
+            if cached is None or (
+                not trusted and self.recorder.select_events(calendar_id, gt=cached.version, limit=1)
             ):
                 cached = self._calendar = self.load(WorkCalendar, calendar_id)
-            return cached
+        self._rely(cached)
+        return cached
 
 
 def replayed(aggregate: Any, events: Iterable[Any]) -> Any:

@@ -89,7 +89,9 @@ class CaseService(ServiceBase):
             location=location,
             reported_unit_id=self._unit_id(reported_unit) if reported_unit else None,
         )
-        return self.commit(*self.new_case(intake, actor=actor).aggregates, owned=True)[0]
+        return self.trusting(
+            lambda: self.commit(*self.new_case(intake, actor=actor).aggregates, owned=True)[0]
+        )
 
     def new_case(self, intake: Intake, *, actor: Actor) -> NewCase:
         """A filed case not yet saved (with its filer's data subject), for commands that save

@@ -13,7 +13,7 @@ def unit_of_staff(service: ServiceBase, login: str | None) -> UUID | None:
     """The unit a staff member works in, per the directory (None: not staff, or no unit)."""
     if login is None or not service.exists(Staff.id_for(login)):
         return None
-    return service.load(Staff, Staff.id_for(login)).unit_id
+    return service.reference(Staff, Staff.id_for(login)).unit_id
 
 
 def directory_id(id_for: Callable[[str], UUID], key: str | UUID) -> UUID:

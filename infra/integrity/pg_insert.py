@@ -11,7 +11,15 @@ same statement, so a sealed value and its key are committed together or not at a
 table is named without a schema: it lives where the key store's connection creates it, and the
 recorder connects to the same database as the same user, so the name resolves alike. A store
 made before keys went this way keeps its events-only function beside this one (an overload), so
-processes of the earlier release still write while a new one starts.
+processes of the earlier release still write while a new one starts; so does one made before
+writes could assert what they relied on (the three-argument function).
+
+A command may decide on records it kept in memory instead of reading them again (the working
+calendar, a clerk's directory entry). It passes their ids and the versions it saw, and the
+function checks, under the table lock, that each is still the latest stored version: when one
+is not, nothing is written and the statement fails with ``STALE_SQLSTATE``, so the command can
+read the record again and decide once more. Under the lock no writer can change a record
+between the check and the insert.
 """
 
 from __future__ import annotations
@@ -22,11 +30,13 @@ from infra.integrity.chain import HASHES_TABLE
 from infra.integrity.standalone import EVENT_TAG, GENESIS, LOG_TAG
 
 FUNCTION_NAME = "casetrail_insert_chained_events"
-FUNCTION_ARGS = 3
+FUNCTION_ARGS = 5
+STALE_SQLSTATE = "CT409"
+"""The error a write fails with when a record it relied on has a newer version."""
 
 _BODY = """
 CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event_type}[],
-    key_subjects uuid[], key_values bytea[])
+    key_subjects uuid[], key_values bytea[], relied_ids uuid[], relied_versions bigint[])
 RETURNS SETOF bigint LANGUAGE plpgsql AS $body$
 DECLARE
     r record;
@@ -40,6 +50,14 @@ DECLARE
 BEGIN
     SET LOCAL lock_timeout = {lock_timeout};
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
+    IF cardinality(relied_ids) > 0 AND EXISTS (
+        SELECT 1 FROM unnest(relied_ids, relied_versions) AS k(id, version)
+        WHERE k.version IS DISTINCT FROM (SELECT max(e.originator_version)
+            FROM {schema}.{events} e WHERE e.originator_id = k.id)
+    ) THEN
+        RAISE EXCEPTION 'a record this write relied on has a newer version'
+            USING ERRCODE = {stale};
+    END IF;
     NOTIFY {channel};
     SELECT h.global_hash, h.originator_id, h.originator_version
         INTO previous_log, previous_id, previous_version
@@ -101,13 +119,18 @@ def create_function(
         genesis=Literal(GENESIS),
         event_tag=Literal(EVENT_TAG),
         log_tag=Literal(LOG_TAG),
+        stale=Literal(STALE_SQLSTATE),
     )
 
 
 def call_function(schema: str) -> Composed:
     """The statement that stores a batch: the array of events, then the new subjects' ids and
-    keys (two arrays of one length, empty when the batch seals nothing new)."""
-    return SQL("SELECT {schema}.{function}(%s, %s::uuid[], %s::bytea[]) AS position").format(
+    keys (two arrays of one length, empty when the batch seals nothing new), then the ids and
+    versions of the records the write relied on (empty when it relied on none)."""
+    return SQL(
+        "SELECT {schema}.{function}(%s, %s::uuid[], %s::bytea[], %s::uuid[], %s::bigint[])"
+        " AS position"
+    ).format(
         schema=Identifier(schema), function=Identifier(FUNCTION_NAME)
     )
 

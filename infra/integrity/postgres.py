@@ -7,6 +7,9 @@ chain rows inside it. Two faults the library's own insert path had are handled h
 - A connection whose statement failed for any reason other than a refused duplicate is closed
   before it goes back to the pool, so no later command inherits a half-known state (prepared
   statements the server never made, an aborted transaction).
+- A write that relied on kept records (``relied_on``: id to the version the command saw) is
+  refused whole when one has moved on; that surfaces as the domain's ``StaleRecordError``, on
+  a connection left clean, so the command can read again and retry.
 - An attempt cut by an outage may have committed before the answer was lost. When the retry is
   refused as a duplicate, the rows stored under our ids and versions are compared with ours:
   when they are ours, byte for byte, the write landed and its positions are returned.
@@ -31,8 +34,15 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
+from domain.errors import StaleRecordError
 from infra.integrity.chain import HASHES_TABLE, canonical_id
-from infra.integrity.pg_insert import FUNCTION_ARGS, FUNCTION_NAME, call_function, create_function
+from infra.integrity.pg_insert import (
+    FUNCTION_ARGS,
+    FUNCTION_NAME,
+    STALE_SQLSTATE,
+    call_function,
+    create_function,
+)
 from infra.integrity.tables import ChainTables
 from infra.vault.keys import NewKeys
 
@@ -46,6 +56,9 @@ RETRY_WAIT = 0.2
 class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorder):
     param = "%s"
     position_column = "notification_id"
+    asserts_relied_versions = True
+    """Writes check the versions of records a command relied on (``relied_on``), under the
+    table lock: a service may take kept records on trust (``ServiceBase.trusting``)."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         if datastore.enable_db_functions:
@@ -116,7 +129,11 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 curs.execute(self.create_function_statement)
 
     def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        relied_on: Mapping[UUID, int] | None = None,
+        **kwargs: Any,
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
@@ -128,10 +145,11 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
         ]
         held = self.new_keys.take() if self.new_keys is not None else {}
         keys = (list(held), list(held.values()))
+        relied = (list(relied_on or ()), list((relied_on or {}).values()))
         cut = False  # an attempt failed without an answer: it may have committed
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                positions = self._insert_once(batch, keys)
+                positions = self._insert_once(batch, keys, relied)
             except (OperationalError, InterfaceError):
                 if attempt == ATTEMPTS:
                     raise
@@ -149,15 +167,25 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _insert_once(
-        self, batch: Sequence[Any], keys: tuple[list[UUID], list[bytes]]
+        self,
+        batch: Sequence[Any],
+        keys: tuple[list[UUID], list[bytes]],
+        relied: tuple[list[UUID], list[int]],
     ) -> list[int]:
         with self.datastore.get_connection() as conn:
             try:
                 with conn.cursor() as curs:
-                    curs.execute(self.insert_chained_statement, (batch, *keys), prepare=True)
+                    curs.execute(
+                        self.insert_chained_statement, (batch, *keys, *relied), prepare=True
+                    )
                     return [int(row["position"]) for row in curs.fetchall()]
             except psycopg.errors.UniqueViolation:
                 raise  # refused whole, in autocommit: the connection is clean and idle
+            except psycopg.DatabaseError as error:
+                if error.sqlstate != STALE_SQLSTATE:
+                    conn.close()
+                    raise
+                raise StaleRecordError() from None  # refused whole: the connection is clean
             except BaseException:
                 # Whatever else went wrong (a lost server, a cancelled statement, a client-side
                 # error), nobody knows what state the session is in: discard it.

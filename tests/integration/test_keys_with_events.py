@@ -109,15 +109,18 @@ def test_a_filing_spends_no_statement_or_connection_on_the_key_store(
     )) == 0
 
 
-def test_a_store_made_with_the_events_only_function_keeps_it_for_earlier_processes(
+def test_a_store_made_with_earlier_insert_functions_keeps_them_for_earlier_processes(
     store: StoreUnderTest, fresh_postgres_url: str
 ) -> None:
     with psycopg.connect(fresh_postgres_url, autocommit=True) as db:  # as an earlier release
-        db.execute(f"DROP FUNCTION {FUNCTION_NAME}(stored_event_uuid[], uuid[], bytea[])")
         db.execute(
-            f"CREATE FUNCTION {FUNCTION_NAME}(events stored_event_uuid[])"
-            " RETURNS SETOF bigint LANGUAGE sql AS 'SELECT 1::bigint'"
+            f"DROP FUNCTION {FUNCTION_NAME}(stored_event_uuid[], uuid[], bytea[], uuid[], bigint[])"
         )
+        for arguments in ("", ", uuid[], bytea[]"):  # before keys, before relied-on versions
+            db.execute(
+                f"CREATE FUNCTION {FUNCTION_NAME}(events stored_event_uuid[]{arguments})"
+                " RETURNS SETOF bigint LANGUAGE sql AS 'SELECT 1::bigint'"
+            )
 
     app, before = store.open(), keys_stored(fresh_postgres_url)
     file(app)
@@ -128,4 +131,4 @@ def test_a_store_made_with_the_events_only_function_keeps_it_for_earlier_process
         "SELECT array_agg(pronargs ORDER BY pronargs) FROM pg_proc"
         f" WHERE proname = '{FUNCTION_NAME}'",
     )
-    assert arguments == [1, 3]
+    assert arguments == [1, 3, 5]
