@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import OriginatorIDError, OriginatorVersionError
 from eventsourcing.persistence import RecordConflictError
 
@@ -244,13 +244,28 @@ class ServiceBase(Application[UUID]):
         """Save, keep the saved aggregates for the next command; conflicts raise as the
         library's ``RecordConflictError``."""
         relied: dict[UUID, int] | None = getattr(self._trust, "relied", None)
-        recordings = self.save(*aggregates, **({"relied_on": dict(relied)} if relied else {}))
+        recordings = self._save_now(aggregates, {"relied_on": dict(relied)} if relied else {})
         positions: dict[UUID, int] = {}
         for recording in recordings:
             positions[recording.domain_event.originator_id] = recording.notification.id
         for aggregate in aggregates:
             self.recent.put(aggregate, owned=owned)
         return [Saved(a.id, a.version, positions.get(a.id)) for a in aggregates]
+
+    def _save_now(self, aggregates: Sequence[Tracked], kwargs: dict[str, Any]) -> list[Any]:
+        """The library's ``save`` for aggregates alone: its event collection asks, per object,
+        whether it is an event or an aggregate with isinstance checks on runtime-checkable
+        protocols, which cost a tenth of a command's own work on Python 3.11."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in aggregates:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)
+        return recordings
 
     def _stored_version(self, aggregate_id: UUID) -> int:
         try:

@@ -123,14 +123,18 @@ def create_function(
     )
 
 
-def call_function(schema: str) -> Composed:
+def call_function(schema: str) -> bytes:
     """The statement that stores a batch: the array of events, then the new subjects' ids and
     keys (two arrays of one length, empty when the batch seals nothing new), then the ids and
-    versions of the records the write relied on (empty when it relied on none)."""
-    return SQL(
-        "SELECT {schema}.{function}(%s, %s::uuid[], %s::bytea[], %s::uuid[], %s::bigint[])"
-        " AS position"
-    ).format(
-        schema=Identifier(schema), function=Identifier(FUNCTION_NAME)
-    )
+    versions of the records the write relied on (empty when it relied on none).
 
+    Rendered to bytes once, and the events passed in binary: composing the statement on every
+    call and escaping each event's state as text cost a tenth of a command's own work."""
+    return (
+        SQL(
+            "SELECT {schema}.{function}(%b, %s::uuid[], %s::bytea[], %s::uuid[], %s::bigint[])"
+            " AS position"
+        )
+        .format(schema=Identifier(schema), function=Identifier(FUNCTION_NAME))
+        .as_bytes(None)
+    )
