@@ -17,6 +17,7 @@ import pytest
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import Staff, Unit
+from domain.errors import DomainError
 from infra.settings import Settings, shipped_policy_path
 from tests.integration.test_recent_aggregates import count_reads, dispatched
 from tests.support.app import ADMIN, seed_directory
@@ -110,3 +111,49 @@ def test_a_clerk_moved_by_another_process_is_seen_by_the_next_filing(
 
     assert filed(first, confidential=True).owner == CLERK.id  # at the desk now
 
+
+
+def moved(app: Casetrail, login: str, unit: str) -> None:
+    staff = app.load(Staff, Staff.id_for(login))
+    staff.reassign(Role.WINDOW_STAFF, Unit.id_for(unit), None, "调岗", actor=ADMIN, at=app.now())
+    app.commit(staff)
+
+
+def test_a_step_refused_on_a_kept_entry_is_decided_again_on_the_store(
+    two: tuple[Casetrail, Casetrail],
+) -> None:
+    first, second = two
+    case_id = filed(first).id
+    first.dispatch(case_id, "HRS", actor=CLERK)  # the clerk's kept entry: AMR
+    moved(second, CLERK.id, "HRS")
+
+    saved = first.request_return(case_id, "不属于本单位职责", actor=CLERK)  # HRS leads
+
+    assert saved.version == 3
+    assert first.case(case_id).status.value == "return_requested"
+
+
+def test_a_step_allowed_on_a_kept_entry_is_refused_when_the_store_says_otherwise(
+    two: tuple[Casetrail, Casetrail],
+) -> None:
+    first, second = two
+    moved(first, CLERK.id, "HRS")
+    case_id = filed(first).id
+    first.dispatch(case_id, "HRS", actor=CLERK)  # the clerk's kept entry: HRS
+    moved(second, CLERK.id, "AMR")
+
+    with pytest.raises(DomainError):
+        first.request_return(case_id, "不属于本单位职责", actor=CLERK)
+    assert first.case(case_id).version == 2
+
+
+def test_a_command_that_reads_its_case_reads_the_clerks_entry_too(
+    two: tuple[Casetrail, Casetrail],
+) -> None:
+    first, second = two
+    filed(first)  # the clerk's kept entry: AMR
+    moved(second, CLERK.id, "HRS")
+    case_id = filed(second).id
+    second.dispatch(case_id, "HRS", actor=CLERK)  # a case the first process never kept
+
+    assert first.request_return(case_id, "不属于本单位职责", actor=CLERK).version == 3
