@@ -145,7 +145,12 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
         ]
         held = self.new_keys.take() if self.new_keys is not None else {}
         keys = (list(held), list(held.values()))
-        relied = (list(relied_on or ()), list((relied_on or {}).values()))
+        # A record the batch itself extends needs no check (the (id, version) key makes it),
+        # and must not have one: a retry after a cut attempt that committed would be refused
+        # as stale instead of being recognised as landed.
+        written = {e.originator_id for e in stored_events}
+        checked = {i: v for i, v in (relied_on or {}).items() if i not in written}
+        relied = (list(checked), list(checked.values()))
         cut = False  # an attempt failed without an answer: it may have committed
         for attempt in range(1, ATTEMPTS + 1):
             try:

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import Staff, Unit
-from domain.errors import DomainError
+from domain.errors import DomainError, StaleRecordError
 from infra.settings import Settings, shipped_policy_path
 from tests.integration.test_recent_aggregates import count_reads, dispatched
 from tests.support.app import ADMIN, seed_directory
@@ -157,3 +159,17 @@ def test_a_command_that_reads_its_case_reads_the_clerks_entry_too(
     second.dispatch(case_id, "HRS", actor=CLERK)  # a case the first process never kept
 
     assert first.request_return(case_id, "不属于本单位职责", actor=CLERK).version == 3
+
+
+def test_the_write_checks_the_records_it_relied_on_but_not_those_it_extends(
+    two: tuple[Casetrail, Casetrail],
+) -> None:
+    recorder: Any = two[0].recorder
+    written, elsewhere = uuid4(), uuid4()
+
+    def event(originator: UUID) -> StoredEvent:
+        return StoredEvent(originator, 1, "tests:Probe", b"{}")
+
+    with pytest.raises(StaleRecordError):  # ``elsewhere`` has no version 1 stored
+        recorder.insert_events([event(written)], relied_on={elsewhere: 1})
+    assert recorder.insert_events([event(written)], relied_on={written: 0})
