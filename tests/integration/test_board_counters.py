@@ -11,7 +11,7 @@ to a fresh count over the rows. The time filters' own check
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +20,7 @@ import pytest
 from domain.actors import SYSTEM
 from domain.application import Casetrail
 from domain.clock import add_working_days
+from infra.calendar_loader import read_arrangement_file
 from infra.projections import open_runner
 from infra.projections.log import EventLog
 from infra.projections.operations import rebuild
@@ -29,9 +30,11 @@ from projections.figures.board import board, counts_by
 from projections.figures.board_counts import board_counts, settled_cases
 from projections.figures.context import Context
 from projections.store import ViewStore
+from tests.support.app import ADMIN
 from tests.support.city import SUPERVISOR, clerk, complaint, furnished, handled_by, head
-from tests.support.clock import FakeClock
+from tests.support.clock import CHINA, FakeClock
 from tests.support.stores import StoreUnderTest
+from tests.unit.test_case_clock import EXAMPLE_2027
 from tests.unit.test_time_filters import Read, assert_board_states, every_kind_of_limit
 
 PROJECTION = CaseProjection()
@@ -40,7 +43,8 @@ OPEN_COUNTERS = PROJECTION.table("case_open_counts")
 
 
 def history(app: Casetrail, clock: FakeClock) -> dict[str, UUID]:
-    """One case of each way of reaching, leaving or moving between the settled states."""
+    """One case of each way of reaching, leaving or moving between the settled states and
+    between the open counters."""
     furnished(app)
     cases: dict[str, UUID] = {}
     moved = cases["moved"] = complaint(app)
@@ -87,7 +91,19 @@ def history(app: Casetrail, clock: FakeClock) -> dict[str, UUID]:
     app.close_case(again, "explained", "办结", actor=clerk("GSC"))
     clock.advance(days=3)
     app.reopen(again, "仍未解决", actor=SUPERVISOR)
+    recounted(app, clock, cases)
     return cases
+
+
+def recounted(app: Casetrail, clock: FakeClock, cases: dict[str, UUID]) -> None:
+    """Deadlines into a year not yet published (provisional), recounted once it is."""
+    clock.set(datetime(2026, 12, 21, 9, 0, tzinfo=CHINA))
+    recounted = cases["recounted"] = handled_by(app, "NRP")
+    cases["recounted_too"] = handled_by(app, "TAX")
+    assert app.case(recounted).deadline.provisional
+    app.publish_year(read_arrangement_file(EXAMPLE_2027, 2027), actor=ADMIN)
+    app.recompute_provisional_deadlines(2027, actor=SYSTEM)
+    assert not app.case(recounted).deadline.provisional
 
 
 def test_the_counters_follow_every_move_and_survive_a_rebuild(
@@ -117,11 +133,13 @@ def test_the_counters_follow_every_move_and_survive_a_rebuild(
         assert {r["slot"] for r in opened} >= {"overdue", "paused"}
         assert len(opened) < sum(r["status"] in OPEN for r in rows)  # cases alike share a row
         assert _counted(counters) == _fresh(runner.store, Context(start, *_time(app)))
-        for hours in (0, 5, 24 * 3, 24 * 20, 24 * 22, 24 * 45, 24 * 60):
-            ctx = Context(start + timedelta(hours=hours), *_time(app))
+        moments = [start + timedelta(hours=h) for h in (0, 5, 24 * 3, 24 * 20, 24 * 22, 24 * 45)]
+        moments += [clock.now + timedelta(days=d) for d in (0, 20, 30)]
+        for moment in moments:
+            ctx = Context(moment, *_time(app))
             wanted = counts_by(board(rows, ctx), "lead_unit_id")
-            assert board_counts(Read(runner.store), ctx) == wanted, hours
-            assert board_counts(Read(runner.store, current=False), ctx) == wanted, hours
+            assert board_counts(Read(runner.store), ctx) == wanted, moment
+            assert board_counts(Read(runner.store, current=False), ctx) == wanted, moment
         with monkeypatch.context() as patch:  # counters read a few rows a page
             patch.setattr(board_counts_module, "COUNTER_PAGE", 2)
             assert board_counts(Read(runner.store), ctx) == wanted
