@@ -6,7 +6,7 @@ few counter rows. Open cases change state with the clock, but only through their
 read model counts them per unit and per the columns their state is judged from besides now
 (``case_open_counts``), and the board labels those rows with the time filters, the moment a
 parameter, grouped by their count of cases too, so that the store's count of rows becomes a sum
-of cases (``open_counts``). Neither reads a case.
+of cases (``_open_counts``). Neither reads a case.
 
 While a new definition of the ``cases`` model is being rebuilt beside the serving one, the
 serving tables may predate the counters (or hold them empty): the open cases are then labelled
