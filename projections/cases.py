@@ -179,40 +179,38 @@ class CaseProjection(Projection):
 
     @handles(Case.Filed)
     def _filed(self, event: Case.Filed, view: ViewTx) -> None:
-        view.upsert(
-            "cases",
-            {
-                "id": event.originator_id,
-                "case_type": event.case_type,
-                "channel": event.channel,
-                "status": CaseStatus.RECEIVED.value,
-                "emergency": event.emergency,
-                "confidential": event.confidential,
-                "real_name": event.real_name,
-                "enterprise_id": event.enterprise_id,
-                "owner": event.owner,
-                "first_asker": event.owner,
-                "co_unit_ids": [],
-                "service_item": event.service_item,
-                "summary": event.summary,
-                "source_visit_id": event.source_visit_id,
-                "filed_at": event.timestamp,
-                "cycle": 1,
-                "cycle_overdue": False,
-                "dispatch_alerted": False,
-                "dispatch_count": 0,
-                "returns": 0,
-                "improper_returns": 0,
-                "reopen_count": 0,
-                "updated_at": event.timestamp,
-                "policy_version": event.policy_version,
-                # Kept out of the view for a confidential case: readers of whole views (and
-                # Open311) must not learn where a protected filer is.
-                "location": None if event.confidential else event.location,
-                **_deadline(event.deadline),
-            },
-        )
-        _recount(view, None, _row(view, event))
+        row: Row = {
+            "id": event.originator_id,
+            "case_type": event.case_type,
+            "channel": event.channel,
+            "status": CaseStatus.RECEIVED.value,
+            "emergency": event.emergency,
+            "confidential": event.confidential,
+            "real_name": event.real_name,
+            "enterprise_id": event.enterprise_id,
+            "owner": event.owner,
+            "first_asker": event.owner,
+            "co_unit_ids": [],
+            "service_item": event.service_item,
+            "summary": event.summary,
+            "source_visit_id": event.source_visit_id,
+            "filed_at": event.timestamp,
+            "cycle": 1,
+            "cycle_overdue": False,
+            "dispatch_alerted": False,
+            "dispatch_count": 0,
+            "returns": 0,
+            "improper_returns": 0,
+            "reopen_count": 0,
+            "updated_at": event.timestamp,
+            "policy_version": event.policy_version,
+            # Kept out of the view for a confidential case: readers of whole views (and
+            # Open311) must not learn where a protected filer is.
+            "location": None if event.confidential else event.location,
+            **_deadline(event.deadline),
+        }
+        _recount(view, None, row)
+        view.upsert("cases", row)
 
     @handles(Case.Received)
     def _received(self, event: Case.Received, view: ViewTx) -> None:
