@@ -21,11 +21,22 @@ instead of labelling every case ever filed. Every change of a row's status, unit
 goes through ``_update``, which moves the case from its old counter to its new one in the same
 batch, so the counters are exactly-once with the rows and rebuilt with them. An unrouted case
 counts under ``UNROUTED``, a key column being never null.
+
+``case_open_counts`` does the same for the open cases, whose state does depend on now: it
+counts them per lead unit and per the columns their state is judged from *besides* now (paused
+or running, ``cycle_overdue``, provisional, the kind and length of the period, extensions
+included, and the deadline), with those columns on the counter row under the names the time
+filters (``projections/figures/time_filters.py``) read. The board labels these few rows with the
+same filters and the moment as a parameter, and adds up their cases: "overdue" and "due soon"
+become sums over the rows whose deadline lies below a bound worked out from now. A case whose
+cycle already ran out is overdue whatever the time, and a paused one paused until it resumes:
+their rows keep only the unit, so the rows are one per unit and due day (or due moment, for the
+few open emergencies counted in hours) of the open cases.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.base import Tracked
@@ -42,8 +53,13 @@ SETTLED = ("answered_on_time", "answered_late", "closed_on_time", "closed_late",
 UNROUTED = "-"
 """The ``case_counts`` unit of the cases no unit leads (as the board shows them)."""
 SETTLED_STATUSES = ("replied", "closed", "terminated")
-_COUNTED = frozenset({"lead_unit_id", "closed_on_time", "answered_on_time"})
-"""The columns besides the status that a settled state and its unit are read from."""
+OPEN = (*RUNNING, "paused")
+"""Statuses before the answer: the only ones the board can show as overdue or due soon."""
+_COUNTED = frozenset({
+    "status", "lead_unit_id", "closed_on_time", "answered_on_time", "cycle_overdue",
+    "provisional", "period_unit", "period", "extension_days", "extension_hours", "due", "due_at",
+})
+"""The columns a case's counters (settled or open) and their unit are read from."""
 
 
 def settled_state(row: Row) -> str | None:
@@ -60,8 +76,8 @@ def settled_state(row: Row) -> str | None:
 
 class CaseProjection(Projection):
     name = "cases"
-    version = "6"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
-    # 5: ``termination_requested_at``; 6: ``case_counts``
+    version = "7"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
+    # 5: ``termination_requested_at``; 6: ``case_counts``; 7: ``case_open_counts``
     tables = (
         Table.of(
             "cases",
@@ -142,43 +158,59 @@ class CaseProjection(Projection):
             state="text",
             cases="integer",
         ),
+        Table.of(
+            "case_open_counts",
+            # ``slot``: the other columns in one text, so a key column is never null.
+            key=("lead_unit_id", "slot"),
+            lead_unit_id="text",
+            slot="text",
+            status="text",
+            cycle_overdue="boolean",
+            provisional="boolean",
+            period_unit="text",
+            period="integer",
+            extension_days="integer",
+            extension_hours="integer",
+            due="text",
+            due_at="timestamp",
+            cases="integer",
+        ),
     )
 
     @handles(Case.Filed)
     def _filed(self, event: Case.Filed, view: ViewTx) -> None:
-        view.upsert(
-            "cases",
-            {
-                "id": event.originator_id,
-                "case_type": event.case_type,
-                "channel": event.channel,
-                "status": CaseStatus.RECEIVED.value,
-                "emergency": event.emergency,
-                "confidential": event.confidential,
-                "real_name": event.real_name,
-                "enterprise_id": event.enterprise_id,
-                "owner": event.owner,
-                "first_asker": event.owner,
-                "co_unit_ids": [],
-                "service_item": event.service_item,
-                "summary": event.summary,
-                "source_visit_id": event.source_visit_id,
-                "filed_at": event.timestamp,
-                "cycle": 1,
-                "cycle_overdue": False,
-                "dispatch_alerted": False,
-                "dispatch_count": 0,
-                "returns": 0,
-                "improper_returns": 0,
-                "reopen_count": 0,
-                "updated_at": event.timestamp,
-                "policy_version": event.policy_version,
-                # Kept out of the view for a confidential case: readers of whole views (and
-                # Open311) must not learn where a protected filer is.
-                "location": None if event.confidential else event.location,
-                **_deadline(event.deadline),
-            },
-        )
+        row: Row = {
+            "id": event.originator_id,
+            "case_type": event.case_type,
+            "channel": event.channel,
+            "status": CaseStatus.RECEIVED.value,
+            "emergency": event.emergency,
+            "confidential": event.confidential,
+            "real_name": event.real_name,
+            "enterprise_id": event.enterprise_id,
+            "owner": event.owner,
+            "first_asker": event.owner,
+            "co_unit_ids": [],
+            "service_item": event.service_item,
+            "summary": event.summary,
+            "source_visit_id": event.source_visit_id,
+            "filed_at": event.timestamp,
+            "cycle": 1,
+            "cycle_overdue": False,
+            "dispatch_alerted": False,
+            "dispatch_count": 0,
+            "returns": 0,
+            "improper_returns": 0,
+            "reopen_count": 0,
+            "updated_at": event.timestamp,
+            "policy_version": event.policy_version,
+            # Kept out of the view for a confidential case: readers of whole views (and
+            # Open311) must not learn where a protected filer is.
+            "location": None if event.confidential else event.location,
+            **_deadline(event.deadline),
+        }
+        _recount(view, None, row)
+        view.upsert("cases", row)
 
     @handles(Case.Received)
     def _received(self, event: Case.Received, view: ViewTx) -> None:
@@ -320,11 +352,12 @@ class CaseProjection(Projection):
     def _extension_decided(self, event: Case.ExtensionDecided, view: ViewTx) -> None:
         if event.approved and event.deadline is not None:
             # Judged by the deadline it extends: a late approval leaves the cycle overdue.
-            overdue = _overdue(_row(view, event), event)
+            row = _row(view, event)
             _update(
                 view,
                 event,
-                cycle_overdue=overdue,
+                row,
+                cycle_overdue=_overdue(row, event),
                 extension_requested_at=None,
                 **_deadline(event.deadline),
             )
@@ -402,9 +435,9 @@ class CaseProjection(Projection):
         current = row.get("alert_level")
         overdue = _overdue(row, event)
         if current is None or ALERT_ORDER.index(event.level) > ALERT_ORDER.index(current):
-            _update(view, event, alert_level=event.level, cycle_overdue=overdue)
+            _update(view, event, row, alert_level=event.level, cycle_overdue=overdue)
         else:
-            _update(view, event, cycle_overdue=overdue)
+            _update(view, event, row, cycle_overdue=overdue)
 
     @handles(Case.DispatchLimitAlerted)
     def _dispatch_alerted(self, event: Case.DispatchLimitAlerted, view: ViewTx) -> None:
@@ -422,50 +455,90 @@ def _update(
     view: ViewTx, event: Tracked.Event, before: Row | None = None, /, **changes: Any
 ) -> None:
     """Change the case's row (``before``: the row as the handler read it, if it did) and,
-    when the change can move it, its settled-state counter.
+    when the change can move it, its counters.
 
-    The row is read for the counters only when the step leads to a settled status or changes
-    the unit or a verdict: a step from a settled status back to an open one is a reopening
-    (the domain's step rules allow no other), and that handler passes its row. A replay reads
-    each row many times already; signing for or resuming a case need not add one more.
+    The row is read for the counters only when the step changes a column they are read from
+    (``_COUNTED``): handing a case over, asking for an extension or recording a callback need
+    not read it.
     """
-    if before is not None or _may_settle(changes):
+    if before is not None or not _COUNTED.isdisjoint(changes):
         before = before or _row(view, event)
         _recount(view, before, {**before, **changes})
     view.upsert("cases", {"id": event.originator_id, "updated_at": event.timestamp, **changes})
 
 
-def _may_settle(changes: dict[str, Any]) -> bool:
-    """Whether the step can put the case in a settled state or move it between counters."""
-    return changes.get("status") in SETTLED_STATUSES or not _COUNTED.isdisjoint(changes)
-
-
 def _recount(view: ViewTx, before: Row | None, after: Row) -> None:
-    """Move the case from the counter of its old (unit, settled state) to its new one."""
-    old = _counter(before) if before is not None else None
-    new = _counter(after)
-    if old == new:
-        return
-    if old is not None:
-        found = view.get("case_counts", old) or {}
-        left = int(found.get("cases") or 0) - 1
-        if left > 0:
-            view.upsert("case_counts", {**_key(old), "cases": left})
-        else:
-            view.delete("case_counts", old)
-    if new is not None:
-        view.increment("case_counts", new, "cases")
+    """Move the case from the counters of its old row to those of its new one."""
+    for table, counter in (("case_counts", _settled), ("case_open_counts", _open)):
+        old = counter(before) if before is not None else None
+        new = counter(after)
+        if old == new:
+            continue
+        if old is not None:
+            _add(view, table, old, -1)
+        if new is not None:
+            _add(view, table, new, 1)
 
 
-def _counter(row: Row) -> tuple[str, str] | None:
+def _add(view: ViewTx, table: str, counter: Row, by: int) -> None:
+    """Count one case more or less on a counter row; a row that reaches 0 goes."""
+    found = view.get(table, counter)  # the key columns are read from the row
+    cases = int((found or {}).get("cases") or 0) + by
+    if cases > 0:
+        view.upsert(table, {**counter, "cases": cases})
+    else:
+        view.delete(table, counter)
+
+
+def _settled(row: Row) -> Row | None:
+    """The ``case_counts`` row the case counts on, if its state is settled."""
     state = settled_state(row)
     if state is None:
         return None
-    return str(row.get("lead_unit_id") or UNROUTED), state
+    return {"lead_unit_id": str(row.get("lead_unit_id") or UNROUTED), "state": state}
 
 
-def _key(counter: tuple[str, str]) -> dict[str, str]:
-    return {"lead_unit_id": counter[0], "state": counter[1]}
+def _open(row: Row) -> Row | None:
+    """The ``case_open_counts`` row the case counts on, if it is open: only the columns its
+    state can be judged from now, so that cases alike share a row."""
+    status = row.get("status")
+    if status not in OPEN:
+        return None
+    unit = str(row.get("lead_unit_id") or UNROUTED)
+    if row.get("cycle_overdue"):  # overdue whatever the time
+        return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "overdue", "cycle_overdue": True}
+    if status == CaseStatus.PAUSED.value:  # paused until it resumes (and then moves)
+        return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "paused", "status": status}
+    hours = row["period_unit"] == "hours"
+    # The filters add period and extension: their sum is all a counter needs to keep.
+    span = int(row["period"]) + int((row.get("extension_hours" if hours else "extension_days"))
+                                    or 0)
+    provisional = bool(row.get("provisional"))
+    due_at: datetime = row["due_at"]
+    # In UTC: an event's deadline and the stored row's name the same moment in two zones.
+    moment = due_at.astimezone(UTC).isoformat()
+    return {
+        "lead_unit_id": unit,
+        "slot": f"{row['period_unit']}|{span}|{int(provisional)}|{moment}",
+        "status": CaseStatus.IN_PROGRESS.value,
+        "cycle_overdue": False,
+        "provisional": provisional,
+        "period_unit": row["period_unit"],
+        "period": span,
+        "extension_days": 0,
+        "extension_hours": 0,
+        "due": row["due"],
+        "due_at": due_at,
+    }
+
+
+_NO_DEADLINE: Row = {
+    "status": CaseStatus.IN_PROGRESS.value, "cycle_overdue": False, "provisional": False,
+    "period_unit": None, "period": None, "extension_days": None, "extension_hours": None,
+    "due": None, "due_at": None,
+}
+"""A counter row whose state the deadline cannot change: the filters' comparisons with its
+deadline are unknown, which they count as false."""
 
 
 def _responded(view: ViewTx, event: Tracked.Event) -> None:

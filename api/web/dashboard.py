@@ -91,6 +91,7 @@ def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> B
 def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:
     """State counts per lead unit (unrouted cases last), from the time-limit board."""
     counts = d.counts
+    d.names.know_units(unit for unit in counts if unit != "-")
     rows = [(d.names.unit(unit), c) for unit, c in counts.items() if unit != "-"]
     rows.sort(key=lambda r: (-r[1].get("overdue", 0), -r[1].get("due_soon", 0), r[0]))
     if "-" in counts:

@@ -32,7 +32,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,14 @@ def catalogue(lang: str) -> Catalogue:
     return Catalogue(Translations(compiled, domain=DOMAIN), sources, general)
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _number(value: float, digits: int, lang: str) -> str:
+    """Babel parses the pattern and works out the digits anew on each call (some 0.1 ms): a
+    board page shows a few hundred counts, most of them the same few small numbers."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, pattern, locale=_cldr(lang))
+
+
 def pick_language(wanted: str | None) -> str:
     return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -191,8 +199,7 @@ class Locale:
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return NOTHING
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, pattern, locale=self.cldr)
+        return _number(value, digits, self.lang)
 
     def percent(self, fraction: float | None, digits: int = 1) -> str:
         """A rate in [0, 1] as a percentage; nothing counted shows a dash, never 0 %."""

@@ -8,6 +8,7 @@ the units and staff of a jurisdiction (hundreds), not with the events.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from infra.readside import ReadSide
@@ -25,12 +26,24 @@ class Names:
         self._listed: dict[str, dict[str, Row]] = {}
 
     def _row(self, table: str, column: str, value: Any) -> Row | None:
-        known = self._found.setdefault((table, column), {})
         key = str(value)
-        if key not in known:
-            known.update(self._read.lookup("directory", table, column, [key]))
-            known.setdefault(key, {})
-        return known[key] or None
+        return self._known(table, column, [key]).get(key) or None
+
+    def _known(self, table: str, column: str, keys: Iterable[str]) -> dict[str, Row]:
+        """The rows found so far by ``column``, after looking up those of ``keys`` not yet
+        asked for in one read (a row found missing is kept as empty)."""
+        known = self._found.setdefault((table, column), {})
+        wanted = [k for k in keys if k not in known]
+        if wanted:
+            known.update(self._read.lookup("directory", table, column, wanted))
+            for key in wanted:
+                known.setdefault(key, {})
+        return known
+
+    def know_units(self, unit_ids: Iterable[Any]) -> None:
+        """Look up every one of these units at once: a page that names many (the board's
+        rows) reads one page of the directory, not one per unit."""
+        self._known("units", "id", [str(u) for u in unit_ids if u is not None])
 
     def _listing(self, table: str, key: str, order: str) -> dict[str, Row]:
         if table not in self._listed:

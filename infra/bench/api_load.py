@@ -18,7 +18,7 @@ connection, take turns at the reads people make all day, for a fixed time:
 The baseline of each is the same statements run directly on PostgreSQL from 16 threads for as
 long: the case's events for ``show``; for the others the very SQL the view store sends (built
 by the same functions from the same filters): for the board, the page of its read model's
-counters and the grouped count of the open cases (``projections.figures.board_counts``).
+counters and the labelled count of its open counters (``projections.figures.board_counts``).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from infra.identity import Accounts
 from infra.views.store import counts_sql, page_sql
 from projections.cases import CaseProjection
 from projections.figures import time_filters
-from projections.figures.board_counts import counters_page, open_cases
+from projections.figures.board_counts import OPEN_BY, OPEN_TABLE, counters_page, open_counted
 from projections.figures.context import Context
 from projections.query import Compare, In, Not, all_of
 from projections.store import PageQuery
@@ -261,6 +261,7 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
     (``now``: the server's moment, which the time filters take as a parameter)."""
     accounts, cases = Accounts(app), CaseProjection().table("cases")
     counters = CaseProjection().table("case_counts")
+    open_counters = CaseProjection().table(OPEN_TABLE)
     clerks = {code: accounts.authenticate(token) for code, token in readers.clerks.items()}
     supervisor = accounts.authenticate(readers.supervisor)
     ctx = Context(now, app.work_calendar(), app.policy)
@@ -283,9 +284,8 @@ def view_statements(app: Casetrail, readers: Readers, now: datetime) -> Statemen
         elif route == "open311":
             query = PageQuery("filed_at", True, 1000, where=open311, columns=REQUEST_COLUMNS)
         else:
-            where, labels = open_cases(ctx)
             return [page_sql(counters, counters_page(), "%s"),
-                    counts_sql(cases, ("lead_unit_id",), where, "%s", labels)]
+                    counts_sql(open_counters, OPEN_BY, None, "%s", open_counted(ctx))]
         return [page_sql(cases, query, "%s")]
 
     return statements

@@ -81,7 +81,7 @@ def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
     if marker == POSTGRES_MARKER:
         # An array, typed as the column so the comparison is the column's own; PostgreSQL
         # answers a subscript outside it with null.
-        params.append(listed)
+        params.append(_array_text(listed))
         kind = POSTGRES_ARRAYS.get(column.type, "text[]")
         return f'"{column.name}" {op} (CAST({marker} AS {kind}))[({total}) + {1 - low}]'
     # SQLite has no arrays: a JSON list, read by index (a path it rejects below 0, hence the
@@ -89,6 +89,24 @@ def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
     params.append(json.dumps(listed))
     return (f'"{column.name}" {op} (CASE WHEN ({total}) BETWEEN {low} AND {high}'
             f" THEN json_extract({marker}, '$[' || (({total}) - {low}) || ']') END)")
+
+
+def _array_text(values: list[Any]) -> str:
+    """The list as one PostgreSQL array literal, which the statement casts to the typed array:
+    psycopg dumps a Python list element by element, and the board's dozen lists of bounds cost
+    it some 2 ms a request where one string costs nothing."""
+    return "{" + ",".join(_element(v) for v in values) + "}"
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def _escaped(text: str) -> str:

@@ -2,16 +2,18 @@
 
 A case answered, closed or terminated keeps its board state whatever the time: the ``cases``
 read model counts those per unit as they happen (``case_counts``), and the board reads those
-few counter rows. Only open cases change state with the clock; they are labelled now by one
-grouped count restricted to open statuses, which the indexes led by ``status`` serve, so the
-statement reads the open cases and never the history of closed ones.
+few counter rows. Open cases change state with the clock, but only through their deadline: the
+read model counts them per unit and per the columns their state is judged from besides now
+(``case_open_counts``), and the board labels those rows with the time filters, the moment a
+parameter, grouped by their count of cases too, so that the store's count of rows becomes a sum
+of cases (``_open_counts``). Neither reads a case.
 
 While a new definition of the ``cases`` model is being rebuilt beside the serving one, the
-serving tables may predate the counters (or hold them empty): the settled states are then
-counted from the rows, as they were before the counters existed.
+serving tables may predate the counters (or hold them empty): the open cases are then labelled
+one by one and the settled states counted from the rows, as before the counters existed.
 
 The board page (``api/web/dashboard.py``) and the bench's baseline send the statements built
-here (``open_cases``, ``counters_page``), so the two stay comparable.
+here (``open_counted``, ``counters_page``), so the two stay comparable.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from projections.query import Filter, In
 from projections.store import PageQuery
 
 VIEW = "cases"
+OPEN_TABLE = "case_open_counts"
+OPEN_BY = ("lead_unit_id", "cases")
+"""The open counters are counted per unit and per number of cases: rows times cases is a sum."""
 COUNTER_PAGE = 1000
 """Counter rows per read: a unit has at most five, so one page holds two hundred units."""
 
@@ -51,6 +56,12 @@ def open_cases(ctx: Context) -> tuple[Filter, dict[str, Filter]]:
     }
 
 
+def open_counted(ctx: Context) -> dict[str, Filter]:
+    """The board state each open counter row is in now: the open cases' labels, the counter
+    rows holding the columns they read under the same names."""
+    return open_cases(ctx)[1]
+
+
 def settled_cases(ctx: Context) -> tuple[Filter, dict[str, Filter]]:
     """The settled states as labels of the rows: what the counters hold, counted the long
     way (while they are rebuilt, and by the tests)."""
@@ -64,15 +75,21 @@ def counters_page(after: tuple[Any, ...] | None = None) -> PageQuery:
 
 
 def board_counts(read: Reader, ctx: Context) -> Counts:
-    """Every case's board state now, counted per lead unit: the counters and one grouped
-    count of the open cases."""
+    """Every case's board state now, counted per lead unit: the settled counters, and the
+    open ones labelled now."""
     counts: Counts = {}
-    _add(counts, read.counts(VIEW, "cases", ("lead_unit_id",), *open_cases(ctx)).items())
     if read.is_current(VIEW):
+        _add(counts, _open_counts(read, ctx))
         _add(counts, _counters(read))
     else:
+        _add(counts, read.counts(VIEW, "cases", ("lead_unit_id",), *open_cases(ctx)).items())
         _add(counts, read.counts(VIEW, "cases", ("lead_unit_id",), *settled_cases(ctx)).items())
     return {u: {s: c[s] for s in STATES if c.get(s)} for u, c in sorted(counts.items())}
+
+
+def _open_counts(read: Reader, ctx: Context) -> list[tuple[tuple[str, str], int]]:
+    found = read.counts(VIEW, OPEN_TABLE, OPEN_BY, None, open_counted(ctx))
+    return [((unit, state), int(cases) * rows) for (unit, cases, state), rows in found.items()]
 
 
 def _counters(read: Reader) -> list[tuple[tuple[str, str], int]]:

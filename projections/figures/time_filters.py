@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from projections import cases
 from projections.figures.context import Context
 from projections.query import (
     All,
@@ -24,7 +25,7 @@ from projections.query import (
     Not,
 )
 
-OPEN = ("received", "dispatched", "return_requested", "in_progress", "paused")
+OPEN = cases.OPEN
 """Statuses before the answer: the only ones the board can show as overdue or due soon."""
 SLACK_DAYS = 30
 SLACK_HOURS = 72

@@ -11,6 +11,7 @@ import pytest
 from domain.actors import Actor, Role
 from infra.projections import open_runner
 from projections.cases import CaseProjection
+from projections.query import All, Below, Compare
 from projections.store import PageQuery
 from tests.support.app import ADMIN
 from tests.support.clock import FakeClock
@@ -88,5 +89,28 @@ def test_store_pages_match_the_rows(
         whole = runner.store.page(table, PageQuery("filed_at", descending, 50))
         narrow = runner.store.page(table, PageQuery("filed_at", descending, 50, columns=chosen))
         assert narrow == [{c: r[c] for c in chosen} for r in whole]
+    finally:
+        runner.store.close()
+
+
+def test_a_bound_holding_quotes_and_commas_is_compared_as_it_is(
+    store: StoreUnderTest, clock: FakeClock
+) -> None:
+    """``Below``'s bounds travel as one array parameter: a text bound with the characters an
+    array literal gives meaning to is still the text it is."""
+    app = store.open()
+    odd = 'a "quoted" \\ text, {braced}'
+    for summary in ("plain", odd):
+        app.file_demand(case_type="help", channel="web", summary=summary, actor=LI, filer_name="王")
+    runner = open_runner(app, store.settings, projections=[CaseProjection()])
+    try:
+        runner.catch_up()
+        table = CaseProjection().table("cases")
+        exactly = All((
+            Below("summary", ("cycle",), {1: odd}, inclusive=True),
+            Compare("summary", ">=", odd),
+        ))
+        found = runner.store.page(table, PageQuery("filed_at", False, 10, where=exactly))
+        assert [r["summary"] for r in found] == [odd]
     finally:
         runner.store.close()
