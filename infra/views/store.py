@@ -18,8 +18,8 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -73,6 +73,13 @@ class SqlViewStore(ABC):
     @abstractmethod
     def _read(self) -> AbstractContextManager[Cursor]: ...
 
+    @contextmanager
+    def _reading(self) -> Iterator[Cursor]:
+        """A cursor for a query of the serving tables. Here on the store's one connection,
+        behind its lock; a store with connections to spare reads beside the batches."""
+        with self._lock, self._read() as cursor:
+            yield cursor
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -108,17 +115,20 @@ class SqlViewStore(ABC):
         return found
 
     def position(self, name: str) -> Position | None:
-        with self._lock:
-            self._ready()
-            with self._read() as cursor:
-                return self._position(cursor, name)
+        self._ready_to_read()
+        with self._reading() as cursor:
+            return self._position(cursor, name)
 
     def positions(self) -> list[Position]:
-        with self._lock:
-            self._ready()
-            with self._read() as cursor:
-                cursor.execute(f"SELECT * FROM {POSITION_TABLE} ORDER BY projection")
-                return [_position_of(found) for found in cursor.fetchall()]
+        self._ready_to_read()
+        with self._reading() as cursor:
+            cursor.execute(f"SELECT * FROM {POSITION_TABLE} ORDER BY projection")
+            return [_position_of(found) for found in cursor.fetchall()]
+
+    def _ready_to_read(self) -> None:
+        if not self._position_table_ready:
+            with self._lock:
+                self._ready()
 
     def apply_batch(
         self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int,
@@ -255,7 +265,7 @@ class SqlViewStore(ABC):
 
     def rows(self, table: Table) -> list[Row]:
         names = [c.name for c in table.columns]
-        with self._lock, self._read() as cursor:
+        with self._reading() as cursor:
             cursor.execute(select_sql(table) + order_sql(table))
             found = cursor.fetchall()
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
@@ -298,7 +308,7 @@ class SqlViewStore(ABC):
         }
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock, self._read() as cursor:
+        with self._reading() as cursor:
             cursor.execute(sql, list(params))
             return cursor.fetchall()
 
