@@ -87,6 +87,17 @@ class PostgresViewStore(SqlViewStore):
         with self._readers().connection() as conn, conn.cursor() as cursor:
             yield cursor
 
+    @contextmanager
+    def _reading_pair(self) -> Iterator[tuple[Cursor, Cursor]]:
+        # Pipeline mode: both statements go before either answer is awaited, one round trip.
+        with (
+            self._readers().connection() as conn,
+            conn.pipeline(),
+            conn.cursor() as first,
+            conn.cursor() as second,
+        ):
+            yield first, second
+
     def _rename(self, cursor: Cursor, table: Table) -> None:
         # DDL is transactional here: readers keep the old table until the switch commits.
         serving = f"{VIEW_PREFIX}{table.name}"

@@ -64,7 +64,6 @@ def list_cases(
     Pass a command's ``position`` as ``min_position`` to see your own write."""
     read, app = container.read, container.app
     read.refresh(["cases", "directory"])
-    position = read.position("cases")
     equals: dict[str, Any] = {"case_type": case_type, "channel": channel, "owner": owner}
     if unit:
         equals["lead_unit_id"] = str(Unit.id_for(unit))
@@ -82,7 +81,7 @@ def list_cases(
         _state_filter(due_soon, lambda: time_filters.due_soon(ctx)),
         _state_filter(overdue, lambda: time_filters.overdue(ctx)),
     )
-    page, next_cursor = _page_in_store(
+    position, page, next_cursor = _page_in_store(
         read, equals=equals, status=status, where=where, sort=sort, limit=limit, cursor=cursor
     )
     for row in page:
@@ -107,7 +106,8 @@ def _page_in_store(
     sort: str,
     limit: int,
     cursor: str | None,
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[int, list[dict[str, Any]], str | None]:
+    """The view's position, one page of the list and the cursor of the next (None: no more)."""
     field, descending = sort.lstrip("-"), sort.startswith("-")
     query = PageQuery(
         order=field,
@@ -119,9 +119,10 @@ def _page_in_store(
         where=where,
         columns=LIST_COLUMNS,
     )
-    found = read.page("cases", "cases", query)
+    position, found = read.page_at("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
-    return page, _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None
+    following = _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None
+    return position, page, following
 
 
 def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:
