@@ -86,15 +86,14 @@ def list_cases(
     )
     for row in page:
         row["time_state"] = case_state(row, ctx)
-    return rendered(CasesPage(
-        items=[
-            CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS})
-            for r in map(disclosure.row, page)
-        ],
-        next_cursor=next_cursor,
-        position=position,
-        definition_version=read.projection("cases").version,
-    ))
+    # Validated as one page: each row carries every field of CaseRow (the columns it is judged
+    # by besides are ignored), and only a row with something to withhold is copied to blank it.
+    return rendered(CasesPage.model_validate({
+        "items": [disclosure.row(r) if disclosure.withheld(r) else r for r in page],
+        "next_cursor": next_cursor,
+        "position": position,
+        "definition_version": read.projection("cases").version,
+    }))
 
 
 def _page_in_store(
