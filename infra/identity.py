@@ -7,12 +7,13 @@ secret proves possession. Nothing secret is ever recorded in the clear.
 
 Every request is authenticated against the stored token *and* its user as they stand: a token
 revoked, a user disabled or a password changed takes effect on the next request, in every
-process. The two records are kept between requests (``KEPT_TOKENS`` of them) and replayed
-only when the store holds an event newer than the kept version: asking that is one indexed look
-per record that returns no row, where replaying both histories decoded every event again on
-every request. Signing in is limited twice over: failed attempts per login and per client address
-(``infra.sign_in_limits``), and how many argon2 hashes run at once (``HashGate``; each takes
-64 MiB, so unbounded concurrent sign-ins would exhaust the server's memory).
+process. The two records are kept between requests (the ``KEPT_TOKENS`` used most recently)
+and replayed only when the store holds an event newer than the kept version: asking that is one
+statement, an indexed look per record that returns no row, where replaying both histories
+decoded every event again on every request. Signing in is limited twice over: failed attempts
+per login and per client address (``infra.sign_in_limits``), and how many argon2 hashes run at
+once (``HashGate``; each takes 64 MiB, so unbounded concurrent sign-ins would exhaust the
+server's memory).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from domain.directory import STAFF_ROLES, Enterprise, Leader, Staff
 from domain.errors import AlreadyExistsError, BusyError, InvalidInputError, NotFoundError
 from domain.identity import SESSION_LABEL, ApiToken, User
 from domain.services.base import Saved
+from infra.newer_events import moved_on
 from infra.sign_in_limits import SignInGuard, memory_limits
 
 TOKEN_PREFIX = "ctk"
@@ -109,7 +112,8 @@ class Accounts:
         self.hasher = hasher or PasswordHasher()
         self.guard = guard or SignInGuard(app, memory_limits())
         self.gate = gate or HashGate(2, 10.0)
-        self._kept: dict[UUID, tuple[ApiToken, User | None]] = {}
+        self._kept: OrderedDict[UUID, tuple[ApiToken, User | None]] = OrderedDict()
+        """Least recently used first: a token in use is never the one let go."""
         self._kept_lock = threading.Lock()
 
     def _hash(self, password: str) -> str:
@@ -272,24 +276,33 @@ class Accounts:
         The kept copies are only read, never changed, so threads may share them."""
         with self._kept_lock:
             kept = self._kept.get(token_id)
+            if kept is not None:
+                self._kept.move_to_end(token_id)
         if kept is None:
             record = self._token(token_id)
             user = self._user_or_none(record.login)
         else:
             record, user = kept
-            if self._moved_on(record):
-                record = self._token(token_id)
-            if user is None or self._moved_on(user):
+            if user is None:
+                if self._moved_on(record)[0]:
+                    record = self._token(token_id)
                 user = self._user_or_none(record.login)
+            else:
+                token_moved, user_moved = self._moved_on(record, user)
+                if token_moved:
+                    record = self._token(token_id)
+                if user_moved:
+                    user = self._user_or_none(record.login)
         if kept is None or kept[0] is not record or kept[1] is not user:
             with self._kept_lock:
-                if token_id not in self._kept and len(self._kept) >= KEPT_TOKENS:
-                    del self._kept[next(iter(self._kept))]  # the longest kept
                 self._kept[token_id] = (record, user)
+                self._kept.move_to_end(token_id)
+                if len(self._kept) > KEPT_TOKENS:
+                    self._kept.popitem(last=False)  # the least recently used
         return record, user
 
-    def _moved_on(self, record: ApiToken | User) -> bool:
-        return bool(self.app.recorder.select_events(record.id, gt=record.version, limit=1))
+    def _moved_on(self, *records: ApiToken | User) -> list[bool]:
+        return moved_on(self.app.recorder, [(r.id, r.version) for r in records])
 
     def _token(self, token_id: UUID) -> ApiToken:
         try:

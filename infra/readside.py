@@ -16,6 +16,7 @@ from typing import Any
 from infra.projections.log import EventLog
 from infra.projections.operations import Status, status
 from infra.projections.runner import ProjectionRunner
+from infra.views.store import SqlViewStore
 from projections.base import Projection, Row
 from projections.query import Filter, In
 from projections.store import PageQuery, ViewStore
@@ -68,6 +69,17 @@ class ReadSide:
         """One page of a view, filtered and ordered by the store."""
         self.prepare()
         return self.store.page(self.projection(name).table(table), query)
+
+    def page_at(self, name: str, table: str, query: PageQuery) -> tuple[int, list[Row]]:
+        """The view's position and one page of it, read together (the position first: the
+        rows reflect at least that position)."""
+        self.prepare()
+        spec = self.projection(name).table(table)
+        if isinstance(self.store, SqlViewStore):
+            found, rows = self.store.position_and_page(name, spec, query)
+        else:
+            found, rows = self.store.position(name), self.store.page(spec, query)
+        return (found.position if found else 0), rows
 
     def count(self, name: str, table: str, where: Filter | None = None) -> int:
         """How many rows of a view match, counted by the store."""

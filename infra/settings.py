@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     sign_in_wait_seconds: float = Field(default=10.0, gt=0, le=300)
     """How long a sign-in waits for a turn before it is answered 503 with Retry-After."""
 
+    view_connections: int = Field(default=4, ge=1, le=64)
+    """How many view reads one server process runs at once against PostgreSQL, each on a
+    connection of its own (the runner's batches keep one more); further reads wait for one."""
+
     token_days: int = Field(default=90, ge=1, le=3650)
     """How long a token issued by an admin (``casetrail tokens issue``, the API) lives unless
     its issuer says otherwise (``--expires``)."""

@@ -28,7 +28,9 @@ def open_view_store(settings: Settings, clock: Clock) -> ViewStore:
         settings.home.mkdir(parents=True, exist_ok=True)
         return SqliteViewStore(str(settings.sqlite_path), clock)
     conninfo, schema = postgres_conninfo(persistence_env(settings))
-    return PostgresViewStore(conninfo, clock, schema=schema)
+    return PostgresViewStore(
+        conninfo, clock, schema=schema, read_connections=settings.view_connections
+    )
 
 
 def postgres_conninfo(env: dict[str, str]) -> tuple[str, str | None]:

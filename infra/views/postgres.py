@@ -1,16 +1,27 @@
-"""Views in the PostgreSQL database that holds the event store, on a connection of their own."""
+"""Views in the PostgreSQL database that holds the event store, on connections of their own.
+
+Batches, rebuilds and DDL run one at a time on one connection (the store's lock). Reads take a
+connection from a small pool instead: on the one connection, every request of a server process
+queued behind the others' statements and behind the runner's batches.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from infra.views.sql import NEXT_SUFFIX, VIEW_PREFIX, Cursor
 from infra.views.store import Clock, SqlViewStore
 from projections.base import ColumnType, Table
+
+READ_CONNECTIONS = 4
+"""Reads at once, each on a connection of its own (``CASETRAIL_VIEW_CONNECTIONS`` sets it for
+a server): a few more than the cores, since a read also waits on the network and the server."""
 
 
 class PostgresViewStore(SqlViewStore):
@@ -22,21 +33,43 @@ class PostgresViewStore(SqlViewStore):
     # Two runners (or a runner and a rebuild) serialise on the projection's position row.
     lock_suffix = " FOR UPDATE"
 
-    def __init__(self, conninfo: str, clock: Clock, *, schema: str | None = None) -> None:
+    def __init__(
+        self, conninfo: str, clock: Clock, *, schema: str | None = None,
+        read_connections: int = READ_CONNECTIONS,
+    ) -> None:
         super().__init__(clock)
         self.conninfo, self.schema = conninfo, schema
+        self.read_connections = read_connections
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._pool: ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
+
+    def _options(self) -> dict[str, object]:
+        return {
+            "autocommit": True,
+            "options": f"-c search_path={self.schema}" if self.schema else "",
+            "application_name": "casetrail-projections",
+        }
 
     def _connection(self) -> psycopg.Connection[tuple[object, ...]]:
         # A dropped connection (server restart, terminated backend) is replaced on next use;
         # the batch that saw the drop was rolled back and is simply read again.
         if self._conn is None or self._conn.closed or self._conn.broken:
-            options = f"-c search_path={self.schema}" if self.schema else ""
-            self._conn = psycopg.connect(
-                self.conninfo, autocommit=True, options=options,
-                application_name="casetrail-projections",
-            )
+            self._conn = psycopg.connect(self.conninfo, **self._options())  # type: ignore[arg-type]
         return self._conn
+
+    def _readers(self) -> ConnectionPool:
+        """The read pool, opened on first use (nothing connects before a read is asked for).
+        It grows from one connection as reads overlap; a connection a dropped server broke is
+        discarded when it comes back, and the next read gets a new one."""
+        if self._pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ConnectionPool(
+                        self.conninfo, min_size=1, max_size=self.read_connections,
+                        kwargs=self._options(), name="casetrail-views", open=True,
+                    )
+        return self._pool
 
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
@@ -48,6 +81,22 @@ class PostgresViewStore(SqlViewStore):
     def _read(self) -> Iterator[Cursor]:
         with self._connection().cursor() as cursor:
             yield cursor
+
+    @contextmanager
+    def _reading(self) -> Iterator[Cursor]:
+        with self._readers().connection() as conn, conn.cursor() as cursor:
+            yield cursor
+
+    @contextmanager
+    def _reading_pair(self) -> Iterator[tuple[Cursor, Cursor]]:
+        # Pipeline mode: both statements go before either answer is awaited, one round trip.
+        with (
+            self._readers().connection() as conn,
+            conn.pipeline(),
+            conn.cursor() as first,
+            conn.cursor() as second,
+        ):
+            yield first, second
 
     def _rename(self, cursor: Cursor, table: Table) -> None:
         # DDL is transactional here: readers keep the old table until the switch commits.
@@ -68,3 +117,7 @@ class PostgresViewStore(SqlViewStore):
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None

@@ -18,8 +18,8 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -37,12 +37,14 @@ from infra.views.sql import (
     select_sql,
     view_table,
 )
-from projections.base import ColumnType, Projection, Row, Table
+from projections.base import Column, ColumnType, Projection, Row, Table
 from projections.query import All, Filter
 from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
 from projections.values import decode, decode_row
 
 Clock = Callable[[], datetime]
+_Shape = tuple[tuple[str, ...], tuple[tuple[str, Column], ...]]
+"""A page's column names, and the (name, column) pairs whose stored values are decoded."""
 POSITION_TABLE = "projection_position"
 WARM_ROWS = 100_000
 """Rows a store keeps between batches of one view (the least recently used are let go)."""
@@ -62,6 +64,7 @@ class SqlViewStore(ABC):
         self._clock = clock
         self._lock = threading.Lock()  # one connection: one batch at a time
         self._position_table_ready = False
+        self._shapes: dict[tuple[str, tuple[str, ...] | None], tuple[Table, _Shape]] = {}
         self._warm: dict[str, tuple[int, Known]] = {}
         """Per position row: the position this store's last batch committed, and the rows it
         knew then."""
@@ -72,6 +75,13 @@ class SqlViewStore(ABC):
 
     @abstractmethod
     def _read(self) -> AbstractContextManager[Cursor]: ...
+
+    @contextmanager
+    def _reading(self) -> Iterator[Cursor]:
+        """A cursor for a query of the serving tables. Here on the store's one connection,
+        behind its lock; a store with connections to spare reads beside the batches."""
+        with self._lock, self._read() as cursor:
+            yield cursor
 
     @abstractmethod
     def close(self) -> None: ...
@@ -108,17 +118,20 @@ class SqlViewStore(ABC):
         return found
 
     def position(self, name: str) -> Position | None:
-        with self._lock:
-            self._ready()
-            with self._read() as cursor:
-                return self._position(cursor, name)
+        self._ready_to_read()
+        with self._reading() as cursor:
+            return self._position(cursor, name)
 
     def positions(self) -> list[Position]:
-        with self._lock:
-            self._ready()
-            with self._read() as cursor:
-                cursor.execute(f"SELECT * FROM {POSITION_TABLE} ORDER BY projection")
-                return [_position_of(found) for found in cursor.fetchall()]
+        self._ready_to_read()
+        with self._reading() as cursor:
+            cursor.execute(f"SELECT * FROM {POSITION_TABLE} ORDER BY projection")
+            return [_position_of(found) for found in cursor.fetchall()]
+
+    def _ready_to_read(self) -> None:
+        if not self._position_table_ready:
+            with self._lock:
+                self._ready()
 
     def apply_batch(
         self, projection: Projection, expected: int, events: Sequence[EventAt], new_position: int,
@@ -255,26 +268,65 @@ class SqlViewStore(ABC):
 
     def rows(self, table: Table) -> list[Row]:
         names = [c.name for c in table.columns]
-        with self._lock, self._read() as cursor:
+        with self._reading() as cursor:
             cursor.execute(select_sql(table) + order_sql(table))
             found = cursor.fetchall()
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
-        found = self._fetch(*page_sql(table, query, self.marker))
-        if query.columns is None:
-            names = [c.name for c in table.columns]
-            return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
-        chosen = query.chosen(table)
-        names = [c.name for c in chosen]
+        return self._decoded(table, query, self._fetch(*page_sql(table, query, self.marker)))
+
+    def position_and_page(
+        self, name: str, table: Table, query: PageQuery
+    ) -> tuple[Position | None, list[Row]]:
+        """The position row ``name`` and a page, read in that order (the rows reflect at least
+        the position) and sent together: one round trip where the store can pipeline."""
+        self._ready_to_read()
+        sql, params = page_sql(table, query, self.marker)
+        with self._reading_pair() as (first, second):
+            first.execute(
+                f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name]
+            )
+            second.execute(sql, params)
+            found = first.fetchone()
+            rows = second.fetchall()
+        position = None if found is None else _position_of(found)
+        return position, self._decoded(table, query, rows)
+
+    @contextmanager
+    def _reading_pair(self) -> Iterator[tuple[Cursor, Cursor]]:
+        """Two cursors on one connection for statements sent one after the other."""
+        with self._lock, self._read() as first, self._read() as second:
+            yield first, second
+
+    def _decoded(self, table: Table, query: PageQuery, found: list[Any]) -> list[Row]:
         # As ``decode_row``: text and integer values are stored as they are.
-        converted = [c for c in chosen if c in table.converted_columns]
+        names, converted = self._shape(table, query)
         rows = [dict(zip(names, values, strict=True)) for values in found]
-        for row in rows:
-            for column in converted:
-                if row[column.name] is not None:
-                    row[column.name] = decode(column, row[column.name])
+        if converted:
+            for row in rows:
+                for name, column in converted:
+                    value = row[name]
+                    if value is not None:
+                        row[name] = decode(column, value)
         return rows
+
+    def _shape(
+        self, table: Table, query: PageQuery
+    ) -> _Shape:
+        """The names of a page's columns and those of them to decode, worked out once per
+        table and choice of columns: a list asks the same of every page."""
+        key = (table.name, query.columns)
+        found = self._shapes.get(key)
+        if found is None or found[0] is not table:
+            chosen = query.chosen(table)
+            converted = set(table.converted_columns)
+            shape = (
+                tuple(c.name for c in chosen),
+                tuple((c.name, c) for c in chosen if c in converted),
+            )
+            found = self._shapes[key] = (table, shape)
+        return found[1]
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return int(self._fetch(*counts_sql(table, (), where, self.marker))[0][0])
@@ -298,7 +350,7 @@ class SqlViewStore(ABC):
         }
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock, self._read() as cursor:
+        with self._reading() as cursor:
             cursor.execute(sql, list(params))
             return cursor.fetchall()
 

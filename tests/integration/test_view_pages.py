@@ -10,6 +10,7 @@ import pytest
 
 from domain.actors import Actor, Role
 from infra.projections import open_runner
+from infra.readside import ReadSide
 from projections.cases import CaseProjection
 from projections.query import All, Below, Compare
 from projections.store import PageQuery
@@ -89,6 +90,13 @@ def test_store_pages_match_the_rows(
         whole = runner.store.page(table, PageQuery("filed_at", descending, 50))
         narrow = runner.store.page(table, PageQuery("filed_at", descending, 50, columns=chosen))
         assert narrow == [{c: r[c] for c in chosen} for r in whole]
+        # A page with the view's position, read together: the same as each read alone.
+        read = ReadSide(runner.log, runner.store, runner)
+        query = PageQuery("filed_at", descending, 7, {"lead_unit_id": amr}, columns=chosen)
+        assert read.page_at("cases", "cases", query) == (
+            read.position("cases"), runner.store.page(table, query)
+        )
+        assert read.position("cases") == app.recorder.max_notification_id()
     finally:
         runner.store.close()
 

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from domain.actors import Role
 from domain.application import Casetrail
 from domain.identity import ApiToken
+from infra import identity
 from infra.identity import Accounts, AuthenticationError
 from tests.support.app import ADMIN, memory_app, seed_directory
 from tests.support.clock import FakeClock
@@ -94,3 +95,28 @@ def test_a_kept_token_is_not_read_again_while_nothing_changed(app: Casetrail) ->
     with pytest.raises(AuthenticationError):
         accounts.authenticate(issued.token)
     assert loads == [ApiToken]  # the token moved on: read again; its user did not
+
+
+def test_the_token_let_go_when_full_is_the_least_recently_used(
+    app: Casetrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(identity, "KEPT_TOKENS", 2)
+    accounts = Accounts(app, FAST)
+    first, second, third = (accounts.issue_token("li.na", actor=ADMIN) for _ in range(3))
+    accounts.authenticate(first.token)
+    accounts.authenticate(second.token)
+    accounts.authenticate(first.token)  # kept longest, but used since the second was
+    accounts.authenticate(third.token)  # one too many: the second goes
+    loads: list[object] = []
+    load = app.load
+
+    def counting(cls: type, *args: object, **kwargs: object) -> object:
+        loads.append(cls)
+        return load(cls, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.load = counting  # type: ignore[method-assign,assignment]
+    accounts.authenticate(first.token)
+    accounts.authenticate(third.token)
+    assert loads == []
+    accounts.authenticate(second.token)
+    assert ApiToken in loads

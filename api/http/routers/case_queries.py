@@ -64,7 +64,6 @@ def list_cases(
     Pass a command's ``position`` as ``min_position`` to see your own write."""
     read, app = container.read, container.app
     read.refresh(["cases", "directory"])
-    position = read.position("cases")
     equals: dict[str, Any] = {"case_type": case_type, "channel": channel, "owner": owner}
     if unit:
         equals["lead_unit_id"] = str(Unit.id_for(unit))
@@ -82,20 +81,19 @@ def list_cases(
         _state_filter(due_soon, lambda: time_filters.due_soon(ctx)),
         _state_filter(overdue, lambda: time_filters.overdue(ctx)),
     )
-    page, next_cursor = _page_in_store(
+    position, page, next_cursor = _page_in_store(
         read, equals=equals, status=status, where=where, sort=sort, limit=limit, cursor=cursor
     )
     for row in page:
         row["time_state"] = case_state(row, ctx)
-    return rendered(CasesPage(
-        items=[
-            CaseRow.model_validate({k: r.get(k) for k in ROW_FIELDS})
-            for r in map(disclosure.row, page)
-        ],
-        next_cursor=next_cursor,
-        position=position,
-        definition_version=read.projection("cases").version,
-    ))
+    # Validated as one page: each row carries every field of CaseRow (the columns it is judged
+    # by besides are ignored), and only a row with something to withhold is copied to blank it.
+    return rendered(CasesPage.model_validate({
+        "items": [disclosure.row(r) if disclosure.withheld(r) else r for r in page],
+        "next_cursor": next_cursor,
+        "position": position,
+        "definition_version": read.projection("cases").version,
+    }))
 
 
 def _page_in_store(
@@ -107,7 +105,8 @@ def _page_in_store(
     sort: str,
     limit: int,
     cursor: str | None,
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[int, list[dict[str, Any]], str | None]:
+    """The view's position, one page of the list and the cursor of the next (None: no more)."""
     field, descending = sort.lstrip("-"), sort.startswith("-")
     query = PageQuery(
         order=field,
@@ -119,9 +118,10 @@ def _page_in_store(
         where=where,
         columns=LIST_COLUMNS,
     )
-    found = read.page("cases", "cases", query)
+    position, found = read.page_at("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
-    return page, _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None
+    following = _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None
+    return position, page, following
 
 
 def _sort_key(row: dict[str, Any], field: str) -> tuple[str, str]:

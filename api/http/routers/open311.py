@@ -510,4 +510,5 @@ def _as_requests(
     units = {key: str(u["name"]) for key, u in found.items()}
     policy = container.app.policy
     described = caller is not None or policy.open311.public_descriptions
-    return [georeport.request_of(r, units, policy.tz, description=described) for r in rows]
+    tz = policy.tz  # a property that builds the zone: once per list, not once per row
+    return [georeport.request_of(r, units, tz, description=described) for r in rows]
