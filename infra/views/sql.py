@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, cast
+from uuid import UUID
 
 from infra.views.known import Held, Known, StoredKey
 from projections.base import ColumnType, Key, Projection, Row, Table
@@ -22,6 +23,7 @@ from projections.values import (
     encode_row,
     held_from_stored,
     hold_row,
+    uuid_text,
 )
 
 VIEW_PREFIX = "view_"
@@ -275,8 +277,11 @@ def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
     if len(values) == 1:  # most keys: no generator for them
         (value,) = values
         (name,) = spec.key
-        if type(value) is as_is[name]:
+        kind = as_is[name]
+        if type(value) is kind:
             return (cast(Stored, value),)
+        if kind is str and type(value) is UUID:  # an aggregate's id: most keys handlers give
+            return (uuid_text(value),)
         return (encode(spec.column(name), value),)
     return tuple(
         cast(Stored, value) if type(value) is as_is[name] else encode(spec.column(name), value)
