@@ -23,6 +23,7 @@ from projections.values import (
     encode_row,
     held_from_stored,
     hold_row,
+    stored_from_held,
     uuid_text,
 )
 
@@ -224,14 +225,43 @@ class SqlViewTx(RowOpsBase):
         buffer.dirty[stored] = None
 
     def select(self, table: str, **equals: Any) -> list[Row]:
-        # Rare in handlers: write what is pending, then let the table answer.
+        """The table answers, as it stands with what the batch has not written yet.
+
+        A handler selecting once per event (the people to notify of each answered case) used
+        to write the whole batch's pending rows first, every time. Now the table answers as it
+        stands, which is the answer unless a row the batch has not written is among the rows
+        found or would match in its new state; only then is the batch written and the table
+        asked again.
+        """
         if self.offline:
             raise _NeedsTableError
-        self.flush()
         spec = self._spec(table)
         where, params = self._where(spec, equals)
-        self.cursor.execute(select_sql(spec, self.name) + where + order_sql(spec), params)
-        return [self._decode(spec, found) for found in self.cursor.fetchall()]
+        sql = select_sql(spec, self.name) + where + order_sql(spec)
+        self.cursor.execute(sql, params)
+        rows = [self._decode(spec, found) for found in self.cursor.fetchall()]
+        if self._pending_in(spec, equals, rows):
+            self.flush()
+            self.cursor.execute(sql, params)
+            rows = [self._decode(spec, found) for found in self.cursor.fetchall()]
+        return rows
+
+    def _pending_in(self, spec: Table, equals: dict[str, Any], rows: list[Row]) -> bool:
+        """Whether a row of ``spec`` not written yet is among ``rows`` or matches ``equals``."""
+        buffer = self._buffers[spec.name]
+        if not buffer.dirty:
+            return False
+        found = {stored_key(spec, tuple(row[k] for k in spec.key)) for row in rows}
+        wanted = [(spec.column(name), value) for name, value in encode_row(spec, equals).items()]
+        for key in buffer.dirty:
+            if key in found or key not in buffer.known:  # found, or known in part only
+                return True
+            row = buffer.known[key]
+            if row is not None and all(
+                stored_from_held(column, row[column.name]) == value for column, value in wanted
+            ):
+                return True
+        return False
 
     def flush(self) -> None:
         """Write every changed row once: deletes, then upserts grouped by the columns they set."""
