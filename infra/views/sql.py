@@ -140,6 +140,8 @@ class SqlViewTx(RowOpsBase):
         of asking the table."""
         self.missing: dict[str, dict[StoredKey, None]] = {t: {} for t in self._specs}
         self.known = known if known is not None else Known(self._specs, complete=False)
+        self._answers: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        """What the tables answered to ``select`` since the batch last wrote."""
 
     def _spec(self, table: str) -> Table:
         spec = self._specs.get(table)
@@ -231,20 +233,28 @@ class SqlViewTx(RowOpsBase):
         to write the whole batch's pending rows first, every time. Now the table answers as it
         stands, which is the answer unless a row the batch has not written is among the rows
         found or would match in its new state; only then is the batch written and the table
-        asked again.
+        asked again. The same question is asked of the table once until the batch writes.
         """
         if self.offline:
             raise _NeedsTableError
         spec = self._spec(table)
         where, params = self._where(spec, equals)
         sql = select_sql(spec, self.name) + where + order_sql(spec)
-        self.cursor.execute(sql, params)
-        rows = [self._decode(spec, found) for found in self.cursor.fetchall()]
+        rows = [self._decode(spec, found) for found in self._answer(sql, params)]
         if self._pending_in(spec, equals, rows):
             self.flush()
-            self.cursor.execute(sql, params)
-            rows = [self._decode(spec, found) for found in self.cursor.fetchall()]
+            rows = [self._decode(spec, found) for found in self._answer(sql, params)]
         return rows
+
+    def _answer(self, sql: str, params: list[Any]) -> list[Any]:
+        """The table's answer, asked once until the batch next writes: only the batch, which
+        holds the position's lock, writes these tables meanwhile."""
+        asked = (sql, tuple(params))
+        found = self._answers.get(asked)
+        if found is None:
+            self.cursor.execute(sql, params)
+            found = self._answers[asked] = self.cursor.fetchall()
+        return found
 
     def _pending_in(self, spec: Table, equals: dict[str, Any], rows: list[Row]) -> bool:
         """Whether a row of ``spec`` not written yet is among ``rows`` or matches ``equals``."""
@@ -265,6 +275,7 @@ class SqlViewTx(RowOpsBase):
 
     def flush(self) -> None:
         """Write every changed row once: deletes, then upserts grouped by the columns they set."""
+        self._answers.clear()
         for spec in self.projection.tables:
             buffer = self._buffers[spec.name]
             if not buffer.dirty:
