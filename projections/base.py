@@ -125,7 +125,7 @@ class Table:
                 raise ValueError(f"table {self.name}: key column(s) {missing} missing")
             return values
         values = key if isinstance(key, tuple) else (key,)
-        if len(values) != len(self.key) or any(v is None for v in values):
+        if len(values) != len(self.key) or None in values:
             raise ValueError(f"table {self.name}: key {key!r} does not match {self.key}")
         return values
 

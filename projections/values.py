@@ -28,7 +28,7 @@ def encode(column: Column, value: Any) -> Stored:
         return value
     if kind == "text":
         if type(value) is UUID:
-            return _uuid_text(value)
+            return uuid_text(value)
         if isinstance(value, str | UUID):
             return str(value)
     elif kind == "integer":
@@ -49,7 +49,8 @@ def encode(column: Column, value: Any) -> Stored:
 
 
 @lru_cache(maxsize=4096)
-def _uuid_text(value: UUID) -> str:
+def uuid_text(value: UUID) -> str:
+    """``str(value)``, remembered for the latest values."""
     # A batch names the same aggregate in every one of its events, and a UUID's text is
     # costly to make: a replay asks for it hundreds of thousands of times.
     return str(value)
@@ -101,9 +102,16 @@ def hold_row(table: Table, row: Row) -> Row:
             and (kind is not datetime or value.tzinfo is UTC)  # type: ignore[attr-defined]
         ):
             held[name] = value
+        # What ``hold`` makes of the two commonest values to convert, without its dispatch:
+        # an event's aggregate id in a text column, an event's time in its own zone.
+        elif kind is str and type(value) is UUID:
+            held[name] = uuid_text(value)
+        elif kind is datetime and type(value) is datetime and value.tzinfo is not None:
+            held[name] = value.astimezone(UTC)
         else:
             held[name] = hold(table.column(name), value)
     return held
+
 
 
 def held_from_stored(table: Table, stored: dict[str, Any]) -> Row:

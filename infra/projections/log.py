@@ -15,12 +15,14 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.postgres import PostgresApplicationRecorder
 
+from infra.projections.decode import EventDecoder
 from projections.store import EventAt
 
 
 class EventLog:
     def __init__(self, recorder: ApplicationRecorder, mapper: Mapper[Any]) -> None:
         self.recorder, self.mapper = recorder, mapper
+        self._decode = EventDecoder(mapper).decode
 
     @classmethod
     def of(cls, app: Application[Any]) -> EventLog:
@@ -40,7 +42,8 @@ class EventLog:
         notifications = self.recorder.select_notifications(
             after + 1, limit, stop=stop, topics=topics
         )
-        return [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+        decode = self._decode
+        return [(n.id, decode(n)) for n in notifications]
 
     def timestamp_at(self, position: int) -> datetime | None:
         """When the event at ``position`` (or the first one after it) happened."""

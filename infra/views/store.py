@@ -7,10 +7,11 @@ because it commits on its own connection, which would split that transaction in 
 
 Rebuilds are blue/green: ``begin_rebuild`` creates the *next* tables (``view_NAME__next``) and
 a position row of their own (``NAME:next``) beside the serving ones, batches fill them while
-readers keep reading the serving tables, and ``switch`` applies the last events, drops the
-serving tables and renames the next ones in their place, all in one transaction. An
-interrupted rebuild leaves the next tables and their position behind, and the next
-``begin_rebuild`` under the same definition carries on from there.
+readers keep reading the serving tables, and ``switch`` gives them their secondary indexes
+(made once on the loaded rows, which costs far less than keeping them through the load), then
+applies the last events, drops the serving tables and renames the next ones in their place,
+all in one transaction. An interrupted rebuild leaves the next tables and their position
+behind, and the next ``begin_rebuild`` under the same definition carries on from there.
 """
 
 from __future__ import annotations
@@ -211,11 +212,10 @@ class SqlViewStore(ABC):
                                [name])
                 self._insert_position(cursor, projection, name)
             for table in projection.tables:
+                # The primary key only: the secondary indexes are made on the loaded tables
+                # just before the switch (``_index_next``), once, instead of being kept up to
+                # date through every upsert of the replay.
                 cursor.execute(create_table_sql(table, self.types, next_table))
-                # The next table's own indexes (named after it): ``_rename`` gives them the
-                # serving names when the rebuild switches in.
-                for index in create_index_sql(table, next_table):
-                    cursor.execute(index)
             started = self._position(cursor, name)
         assert started is not None
         return started
@@ -236,6 +236,11 @@ class SqlViewStore(ABC):
         name = next_name(projection.name)
         with self._lock:
             self._forget(projection)
+            # In a transaction of its own, before the switch's: building the indexes takes a
+            # while on a large view, and holds no lock a runner of the serving view waits on.
+            # Once committed, a switch interrupted after it finds them made.
+            with self._write() as cursor:
+                self._index_next(cursor, projection)
         with self._lock, self._write() as cursor:
             self._insert_position(cursor, projection, projection.name)
             cursor.execute(
@@ -245,12 +250,20 @@ class SqlViewStore(ABC):
             )
             self._check_position(cursor, name, expected)
             apply_events(projection, cursor, self.marker, events, next_table)
+            self._index_next(cursor, projection)  # made above: only checked, unless dropped since
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
                 self._rename(cursor, table)
             cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
                            [name])
             self._set_position(cursor, projection, new_position)
+
+    def _index_next(self, cursor: Cursor, projection: Projection) -> None:
+        """Give the next tables their secondary indexes, named after them (``_rename`` gives
+        them the serving names at the switch); those already there are left as they are."""
+        for table in projection.tables:
+            for index in create_index_sql(table, next_table):
+                cursor.execute(index)
 
     @abstractmethod
     def _rename(self, cursor: Cursor, table: Table) -> None:

@@ -1,7 +1,9 @@
 """The SQL stores write a batch's rows once, at its end: the rows must be those that writing
 every change at once would give, on SQLite and PostgreSQL alike, in every batch split, whether
 the store knows every row (it saw the tables empty), keeps only a few of them, or knows none
-(a store opened afresh for each batch, which runs the batch dry to learn what to read)."""
+(a store opened afresh for each batch, which runs the batch dry to learn what to read). A
+select in a handler finds what it would find were every change written at once, though the
+batch writes first only when a row it has not written yet bears on the answer."""
 
 from __future__ import annotations
 
@@ -54,6 +56,12 @@ class Fail:
     key: str
 
 
+@dataclass
+class Census:
+    note: str | None
+    """Which items carry this note, as a select in the batch finds them."""
+
+
 class Shuffle(Projection):
     """Reads that depend on earlier writes, blind writes, deletes and re-inserts."""
 
@@ -95,6 +103,12 @@ class Shuffle(Projection):
             view.delete("items", event.key)
             view.upsert("items", {**found, "name": event.to})
 
+    @handles(Census)
+    def _census(self, event: Census, view: ViewTx) -> None:
+        found = ",".join(row["name"] for row in view.select("items", note=event.note))
+        view.upsert("pairs", {"left": f"census {event.note}", "right": found,
+                              "count": view.position})
+
     @handles(Fail)
     def _fail(self, event: Fail, view: ViewTx) -> None:
         if view.get("items", event.key) is not None:
@@ -108,17 +122,19 @@ def history(seed: int, length: int) -> list[EventAt]:
     for _ in range(length):
         kind = chosen.random()
         key = chosen.choice(keys)
-        if kind < 0.35:
+        if kind < 0.3:
             note = chosen.choice([None, "a", "b"])
             zone = timezone(timedelta(hours=chosen.choice([0, 1, -5])))
             at = chosen.choice([None, datetime(2026, 3, 2, tzinfo=UTC).astimezone(zone)])
             events.append(Put(key, chosen.randint(0, 99), note, at))
-        elif kind < 0.7:
+        elif kind < 0.6:
             events.append(Bump(key, chosen.choice(keys)))
-        elif kind < 0.85:
+        elif kind < 0.75:
             events.append(Drop(key))
-        else:
+        elif kind < 0.9:
             events.append(Move(key, chosen.choice(keys)))
+        else:
+            events.append(Census(chosen.choice([None, "a", "b"])))
     return list(enumerate(events, start=1))
 
 
