@@ -20,6 +20,7 @@ from infra.calendar_loader import official_arrangements
 from infra.integrity.wiring import chained_env, install_checkpoints, store_new_keys_with_events
 from infra.persistence import persistence_env
 from infra.policy_file import load_policy
+from infra.set_up_lock import one_at_a_time
 from infra.settings import Settings
 from infra.vault import open_vault
 from infra.views import postgres_conninfo
@@ -49,17 +50,20 @@ def bootstrap(
     """
     policy = load_policy(settings.policy_file)
     env = chained_env({**persistence_env(settings), **(env_override or {})})
-    app = Casetrail(
-        env=env,
-        clock=clock or utc_now,
-        policy=policy,
-        vault=vault or open_vault(settings, env),
-        jurisdiction=settings.jurisdiction,
-    )
-    install_checkpoints(app)
-    if env.get("PERSISTENCE_MODULE", "").endswith("postgres"):
-        store_new_keys_with_events(app, postgres_conninfo(env)[0])
-    seed_official_calendar(app, official_years)
+    on_postgres = env.get("PERSISTENCE_MODULE", "").endswith("postgres")
+    conninfo = postgres_conninfo(env)[0] if on_postgres else None
+    with one_at_a_time(conninfo):
+        app = Casetrail(
+            env=env,
+            clock=clock or utc_now,
+            policy=policy,
+            vault=vault or open_vault(settings, env),
+            jurisdiction=settings.jurisdiction,
+        )
+        install_checkpoints(app)
+        if conninfo is not None:
+            store_new_keys_with_events(app, conninfo)
+        seed_official_calendar(app, official_years)
     return app
 
 

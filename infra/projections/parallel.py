@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from domain.application import Casetrail
 from infra.bootstrap import bootstrap
 from infra.projections.log import EventLog
 from infra.projections.operations import REBUILD_BATCH_SIZE, rebuild
@@ -65,25 +63,8 @@ def rebuild_in_processes(
     return applied
 
 
-BOOTSTRAP_ATTEMPTS = 5
-
-
-def _open(settings: Settings) -> Casetrail:
-    """The application, in a process started beside others doing the same: their start-up DDL
-    (CREATE … IF NOT EXISTS, CREATE OR REPLACE) can collide on PostgreSQL's catalog ("tuple
-    concurrently updated"), and a second try finds everything there."""
-    for attempt in range(1, BOOTSTRAP_ATTEMPTS + 1):
-        try:
-            return bootstrap(settings)
-        except Exception:
-            if attempt == BOOTSTRAP_ATTEMPTS:
-                raise
-            time.sleep(0.2 * attempt)
-    raise AssertionError("unreachable")
-
-
 def _rebuild_one(settings: Settings, name: str, batch_size: int) -> int:
-    app = _open(settings)
+    app = bootstrap(settings)  # beside the others: infra.set_up_lock keeps their DDL apart
     store = open_view_store(settings, app.clock)
     try:
         return rebuild(
