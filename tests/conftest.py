@@ -105,6 +105,16 @@ def durable_store(
 
 
 @pytest.fixture
+def postgres_store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[StoreUnderTest]:
+    """PostgreSQL alone, empty, for what only it does (several processes on one database)."""
+    under_test = StoreUnderTest("postgres", _store_settings("postgres", request, tmp_path), clock)
+    yield under_test
+    under_test.close()
+
+
+@pytest.fixture
 def app_factory(store: StoreUnderTest) -> Callable[[], Casetrail]:
     """Bootstraps another application on the current store."""
     return store.open

@@ -8,7 +8,6 @@ and the command runs again on what the store holds, so the change counts at once
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,7 +19,6 @@ from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.directory import Staff, Unit
 from domain.errors import DomainError, StaleRecordError
-from infra.settings import Settings, shipped_policy_path
 from tests.integration.test_recent_aggregates import count_reads, dispatched
 from tests.support.app import ADMIN, seed_directory
 from tests.support.stores import StoreUnderTest
@@ -31,22 +29,11 @@ CLERK = Actor("li.na", Role.WINDOW_STAFF)
 
 
 @pytest.fixture
-def two(
-    tmp_path: Any, clock: Any, fresh_postgres_url: str
-) -> Iterator[tuple[Casetrail, Casetrail]]:
-    settings = Settings(
-        store="postgres",
-        database_url=fresh_postgres_url,
-        home=tmp_path / "home",
-        policy_file=shipped_policy_path(),
-        jurisdiction="national",
-    )
-    store = StoreUnderTest("postgres", settings, clock)
-    first = store.open()
+def two(postgres_store: StoreUnderTest) -> tuple[Casetrail, Casetrail]:
+    first = postgres_store.open()
     seed_directory(first)
     first.register_unit("DCS", "纪检监察室", actor=ADMIN)
-    yield first, store.open()
-    store.close()
+    return first, postgres_store.open()
 
 
 def filed(app: Casetrail, *, confidential: bool = False) -> Any:

@@ -8,7 +8,6 @@ that never saw it made.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -18,7 +17,6 @@ from domain.actors import Actor, Role
 from domain.application import Casetrail
 from infra.integrity.chain import HASHES_TABLE
 from infra.integrity.pg_insert import FUNCTION_NAME
-from infra.settings import Settings, shipped_policy_path
 from tests.support.app import seed_directory
 from tests.support.stores import StoreUnderTest
 
@@ -29,18 +27,9 @@ SUPERVISOR = Actor("chen.jie", Role.SUPERVISOR)
 
 
 @pytest.fixture
-def store(tmp_path: Any, clock: Any, fresh_postgres_url: str) -> Iterator[StoreUnderTest]:
-    settings = Settings(
-        store="postgres",
-        database_url=fresh_postgres_url,
-        home=tmp_path / "home",
-        policy_file=shipped_policy_path(),
-        jurisdiction="national",
-    )
-    store = StoreUnderTest("postgres", settings, clock)
-    seed_directory(store.open())
-    yield store
-    store.close()
+def store(postgres_store: StoreUnderTest) -> StoreUnderTest:
+    seed_directory(postgres_store.open())
+    return postgres_store
 
 
 def file(app: Casetrail) -> Any:

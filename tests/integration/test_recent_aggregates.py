@@ -8,7 +8,7 @@ write, and the step is taken again on the reloaded case.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +17,6 @@ import pytest
 from domain.actors import Actor, Role
 from domain.application import Casetrail
 from domain.errors import ConflictError, DomainError
-from infra.settings import Settings, shipped_policy_path
 from tests.support.app import seed_directory
 from tests.support.stores import StoreUnderTest
 
@@ -27,21 +26,10 @@ CLERK = Actor("li.na", Role.WINDOW_STAFF)
 
 
 @pytest.fixture
-def two(
-    tmp_path: Any, clock: Any, fresh_postgres_url: str
-) -> Iterator[tuple[Casetrail, Casetrail]]:
-    settings = Settings(
-        store="postgres",
-        database_url=fresh_postgres_url,
-        home=tmp_path / "home",
-        policy_file=shipped_policy_path(),
-        jurisdiction="national",
-    )
-    store = StoreUnderTest("postgres", settings, clock)
-    first = store.open()
+def two(postgres_store: StoreUnderTest) -> tuple[Casetrail, Casetrail]:
+    first = postgres_store.open()
     seed_directory(first)
-    yield first, store.open()
-    store.close()
+    return first, postgres_store.open()
 
 
 def dispatched(app: Casetrail) -> UUID:

@@ -10,32 +10,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 
 from infra.bootstrap import bootstrap
 from infra.container import Container, build_container
-from infra.settings import Settings, shipped_policy_path
 from projections.store import PageQuery
 from tests.support.app import ADMIN
+from tests.support.clock import FakeClock
+from tests.support.stores import StoreUnderTest
 
 pytestmark = pytest.mark.postgres
 
 PROCESSES = 6
 T = TypeVar("T")
 FIRST_CASE = PageQuery(order="filed_at", descending=True, limit=1)
-
-
-def settings_for(url: str, home: Path) -> Settings:
-    return Settings(
-        store="postgres",
-        database_url=url,
-        home=home,
-        policy_file=shipped_policy_path(),
-        jurisdiction="national",
-    )
 
 
 def together(start: Callable[[], T]) -> tuple[list[T], list[BaseException]]:
@@ -60,9 +50,9 @@ def together(start: Callable[[], T]) -> tuple[list[T], list[BaseException]]:
 
 
 def test_processes_opening_a_new_store_together_all_come_up(
-    tmp_path: Path, clock: Any, fresh_postgres_url: str
+    postgres_store: StoreUnderTest, clock: FakeClock
 ) -> None:
-    settings = settings_for(fresh_postgres_url, tmp_path / "home")
+    settings = postgres_store.settings
     opened, failures = together(lambda: bootstrap(settings, clock=clock))
 
     try:
@@ -79,12 +69,12 @@ def test_processes_opening_a_new_store_together_all_come_up(
 
 
 def test_servers_starting_together_all_make_their_tables_and_answer(
-    tmp_path: Path, clock: Any, fresh_postgres_url: str
+    postgres_store: StoreUnderTest, clock: FakeClock
 ) -> None:
     """The event store is there (the CLI made it), but not the server's own tables: each server
     process builds its container (accounts, idempotency keys, notices, views) and prepares its
     read side, as a worker does before its first answer."""
-    settings = settings_for(fresh_postgres_url, tmp_path / "home")
+    settings = postgres_store.settings
     bootstrap(settings, clock=clock).close()
 
     def serve() -> Container:
