@@ -29,6 +29,19 @@ def app() -> Casetrail:
     return app
 
 
+def count_loads(app: Casetrail) -> list[object]:
+    """From now on, the class of every aggregate ``app`` loads from its store, in order."""
+    loads: list[object] = []
+    load = app.load
+
+    def counting(cls: type, *args: object, **kwargs: object) -> object:
+        loads.append(cls)
+        return load(cls, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.load = counting  # type: ignore[method-assign,assignment]
+    return loads
+
+
 def test_a_token_revoked_elsewhere_is_refused_on_the_next_request(app: Casetrail) -> None:
     here, elsewhere = Accounts(app, FAST), Accounts(app, FAST)
     issued = elsewhere.issue_token("li.na", actor=ADMIN)
@@ -77,14 +90,7 @@ def test_a_kept_token_is_not_read_again_while_nothing_changed(app: Casetrail) ->
     accounts = Accounts(app, FAST)
     issued = accounts.issue_token("li.na", actor=ADMIN)
     accounts.authenticate(issued.token)
-    loads: list[object] = []
-    load = app.load
-
-    def counting(cls: type, *args: object, **kwargs: object) -> object:
-        loads.append(cls)
-        return load(cls, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.load = counting  # type: ignore[method-assign,assignment]
+    loads = count_loads(app)
     for _ in range(3):
         accounts.authenticate(issued.token)
 
@@ -107,14 +113,7 @@ def test_the_token_let_go_when_full_is_the_least_recently_used(
     accounts.authenticate(second.token)
     accounts.authenticate(first.token)  # kept longest, but used since the second was
     accounts.authenticate(third.token)  # one too many: the second goes
-    loads: list[object] = []
-    load = app.load
-
-    def counting(cls: type, *args: object, **kwargs: object) -> object:
-        loads.append(cls)
-        return load(cls, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.load = counting  # type: ignore[method-assign,assignment]
+    loads = count_loads(app)
     accounts.authenticate(first.token)
     accounts.authenticate(third.token)
     assert loads == []
