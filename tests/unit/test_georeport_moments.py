@@ -13,10 +13,17 @@ CHINA = timezone(timedelta(hours=8))
 def test_shared_moments_write_each_row_as_it_reads_alone() -> None:
     at = datetime(2026, 5, 31, 16, 0, tzinfo=UTC)
     rows = [
-        {"id": str(n), "status": "in_progress", "case_type": "complaint", "summary": "s",
-         "lead_unit_id": None, "location": None,
-         "filed_at": at - timedelta(hours=n), "updated_at": at.astimezone(CHINA),
-         "due_at": at if n % 2 else None}
+        {
+            "id": str(n),
+            "status": "in_progress",
+            "case_type": "complaint",
+            "summary": "s",
+            "lead_unit_id": None,
+            "location": None,
+            "filed_at": at - timedelta(hours=n),
+            "updated_at": at.astimezone(CHINA),
+            "due_at": at if n % 2 else None,
+        }
         for n in range(4)
     ]
     moments: dict[datetime, str] = {}
