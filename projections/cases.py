@@ -85,7 +85,7 @@ class CaseProjection(Projection):
             # What the lists filter and order by: every list page is one index range.
             indexes=(
                 ("filed_at",), ("due_at",), ("updated_at",), ("status", "due_at"),
-                ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
+                ("status", "filed_at"), ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
                 ("enterprise_id", "filed_at"), ("first_asker",),
                 ("status", "updated_at"),
             ),

@@ -125,10 +125,15 @@ def definition(code: str) -> dict[str, Any]:
 
 
 def request_of(
-    row: dict[str, Any], unit_names: dict[str, str], tz: timezone, *, description: bool = True
+    row: dict[str, Any], unit_names: dict[str, str], tz: timezone, *, description: bool = True,
+    moments: dict[datetime, str] | None = None,
 ) -> dict[str, Any]:
     """A case row as a GeoReport service request; ``description`` False leaves the demand's own
-    words out (a public read, when policy says so)."""
+    words out (a public read, when policy says so). ``moments``: the local times already written
+    for this list, shared by its rows (deadlines fall at a few ends of working days, and cases
+    filed or updated together share their moments): writing one costs more than the rest of the
+    row's fields together."""
+    written = {} if moments is None else moments
     location: dict[str, Any] = row.get("location") or {}
     status = str(row.get("status"))
     notes = status.replace("_", " ")
@@ -145,9 +150,9 @@ def request_of(
         "description": row.get("summary") if description else None,
         "agency_responsible": unit_names.get(str(row.get("lead_unit_id"))),
         "service_notice": None,
-        "requested_datetime": _w3(row.get("filed_at"), tz),
-        "updated_datetime": _w3(row.get("updated_at"), tz),
-        "expected_datetime": _w3(row.get("due_at"), tz),
+        "requested_datetime": _w3(row.get("filed_at"), tz, written),
+        "updated_datetime": _w3(row.get("updated_at"), tz, written),
+        "expected_datetime": _w3(row.get("due_at"), tz, written),
         "address": location.get("address_string"),
         "address_id": location.get("address_id"),
         "zipcode": None,
@@ -157,10 +162,13 @@ def request_of(
     }
 
 
-def _w3(value: Any, tz: timezone) -> str | None:
-    return (
-        value.astimezone(tz).isoformat(timespec="seconds") if isinstance(value, datetime) else None
-    )
+def _w3(value: Any, tz: timezone, written: dict[datetime, str]) -> str | None:
+    if not isinstance(value, datetime):
+        return None
+    found = written.get(value)  # equal datetimes are one instant: the same local time
+    if found is None:
+        found = written[value] = value.astimezone(tz).isoformat(timespec="seconds")
+    return found
 
 
 # XML, element by element as the spec lists them.

@@ -39,9 +39,9 @@ from infra.views.sql import (
     view_table,
 )
 from projections.base import Column, ColumnType, Projection, Row, Table
-from projections.query import All, Filter
+from projections.query import All, Compare, Filter, In
 from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
-from projections.values import decode, decode_row
+from projections.values import decode, decode_row, encode
 
 Clock = Callable[[], datetime]
 _Shape = tuple[tuple[str, ...], tuple[tuple[str, Column], ...]]
@@ -400,20 +400,92 @@ class SqlViewStore(ABC):
 def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any]]:
     """One statement for a page: the filter, the keyset after the last row, the order (the
     column, then the key, which the table's indexes serve) and the limit. The bench runs the
-    same statement directly as the floor of a list."""
-    where, params = compile_filter(query.filter(), table, marker)
+    same statement directly as the floor of a list.
+
+    A filter requiring a column to be one of a few values (the open statuses), where an index
+    leads with that column and the order, is answered per value and the pages merged
+    (``_split_on``): one index range per value, each read only as far as the page needs. As one
+    statement the database walks the order's index and tests every row on the way, closed
+    cases included, which grows with the store."""
+    whole = query.filter()
     ordered = [f'"{c}"' for c in (table.column(query.order).name, *table.key)]
-    if query.after is not None:
-        if len(query.after) != len(ordered):
-            raise ValueError(f"a keyset of {table.name} has {len(ordered)} values")
-        sign = "<" if query.descending else ">"
-        where += f" AND ({', '.join(ordered)}) {sign} ({', '.join([marker] * len(ordered))})"
-        params.extend(query.after)
+    if query.after is not None and len(query.after) != len(ordered):
+        raise ValueError(f"a keyset of {table.name} has {len(ordered)} values")
     direction = " DESC" if query.descending else ""
-    selected = ", ".join(f'"{c.name}"' for c in query.chosen(table))
-    sql = (f"SELECT {selected} FROM {view_table(table)} WHERE {where}"
-           f" ORDER BY {', '.join(c + direction for c in ordered)} LIMIT {int(query.limit)}"
+    order_by = f" ORDER BY {', '.join(c + direction for c in ordered)}"
+    chosen = query.chosen(table)
+    selected = ", ".join(f'"{c.name}"' for c in chosen)
+    split = _split_on(table, query, whole)
+    if split is None:
+        where, params = _page_where(table, query, whole, marker, ordered)
+        sql = (f"SELECT {selected} FROM {view_table(table)} WHERE {where}"
+               f"{order_by} LIMIT {int(query.limit)}"
+               + (f" OFFSET {int(query.offset)}" if query.offset else ""))
+        return sql, params
+    column, values = split
+    # Each part reads the columns the merge orders by, chosen or not, and as many rows as the
+    # whole page could take from it.
+    names = [c.name for c in chosen]
+    inner = ", ".join(f'"{n}"' for n in dict.fromkeys([*names, query.order, *table.key]))
+    most = int(query.limit) + int(query.offset)
+    parts, params = [], []
+    for number, value in enumerate(values):
+        where, found = _page_where(table, query, All((Compare(column, "=", value), whole)),
+                                   marker, ordered)
+        parts.append(f"SELECT * FROM (SELECT {inner} FROM {view_table(table)} WHERE {where}"
+                     f"{order_by} LIMIT {most}) AS part_{number}")
+        params += found
+    sql = (f"SELECT {selected} FROM ({' UNION ALL '.join(parts)}) AS parts"
+           f"{order_by} LIMIT {int(query.limit)}"
            + (f" OFFSET {int(query.offset)}" if query.offset else ""))
+    return sql, params
+
+
+SPLIT_MOST_VALUES = 8
+"""Values a page is split on at most: beyond that, one range per value costs more than it
+saves."""
+
+
+def _split_on(table: Table, query: PageQuery, where: Filter) -> tuple[str, tuple[Any, ...]] | None:
+    """The column and values to answer ``query`` per value of, if any: a conjunct ``In`` of a
+    few values whose column leads an index followed by the order. Not when an equality of the
+    filter already leads such an index, nor when the filter bounds the order: that index then
+    reads the matching rows alone as one range (the Open311 list's dates)."""
+    conjuncts = list(_conjuncts(where))
+    led = {index[0] for index in table.indexes if index[1:2] == (query.order,)}
+    for c in conjuncts:
+        if not isinstance(c, Compare):
+            continue
+        if (c.op == "=" and c.column in led) or (c.op != "!=" and c.column == query.order):
+            return None
+    for part in conjuncts:
+        if isinstance(part, In) and part.column in led:
+            column = table.column(part.column)
+            # Distinct stored values: a value twice would give its rows twice.
+            stored = {encode(column, v): v for v in part.values}
+            if 2 <= len(stored) <= SPLIT_MOST_VALUES and None not in stored:
+                return part.column, tuple(stored.values())
+    return None
+
+
+def _conjuncts(where: Filter) -> Iterator[Filter]:
+    """The parts a filter requires, nested conjunctions opened."""
+    if isinstance(where, All):
+        for part in where.parts:
+            yield from _conjuncts(part)
+    else:
+        yield where
+
+
+def _page_where(
+    table: Table, query: PageQuery, where: Filter, marker: str, ordered: list[str]
+) -> tuple[str, list[Any]]:
+    """The condition of a page's rows: ``where`` and the keyset after the last row."""
+    sql, params = compile_filter(where, table, marker)
+    if query.after is not None:
+        sign = "<" if query.descending else ">"
+        sql += f" AND ({', '.join(ordered)}) {sign} ({', '.join([marker] * len(ordered))})"
+        params.extend(query.after)
     return sql, params
 
 
@@ -425,27 +497,32 @@ def counts_sql(
     labels: Mapping[str, Filter] | None = None,
 ) -> tuple[str, list[Any]]:
     """``COUNT(*)`` of the matching rows, per value of the ``by`` columns if any, and per label
-    (a ``CASE`` over the labels' filters, so one scan counts them all)."""
+    (a ``CASE`` over the labels' filters, so one scan counts them all).
+
+    The labelled rows are counted from a subquery that names the label once: required and
+    grouped on outside, the ``CASE`` and its parameters (the board's bounds among them, lists of
+    hundreds of moments) are sent and parsed once rather than twice."""
     groups = [f'"{table.column(c).name}"' for c in by]
-    params: list[Any] = []
-    condition = None
-    if labels is not None:
-        arms = []
-        for label, part in labels.items():
-            sql, found = compile_filter(part, table, marker)
-            arms.append(f"WHEN {sql} THEN {marker}")
-            params += [*found, label]
-        case = f"CASE {' '.join(arms)} END" if arms else "NULL"
-        groups.append(case)
-        condition = f"{case} IS NOT NULL"
     where_sql, where_params = compile_filter(where or All(), table, marker)
-    if condition is not None:
-        # The label's CASE appears twice (selected and required): its parameters too.
-        where_sql, where_params = f"{where_sql} AND {condition}", [*where_params, *params]
-    select = ", ".join([*groups, "COUNT(*)"])
-    sql = f"SELECT {select} FROM {view_table(table)} WHERE {where_sql}"
-    if groups:
-        sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(groups) + 1))
+    if labels is None:
+        select = ", ".join([*groups, "COUNT(*)"])
+        sql = f"SELECT {select} FROM {view_table(table)} WHERE {where_sql}"
+        if groups:
+            sql += " GROUP BY " + ", ".join(str(i) for i in range(1, len(groups) + 1))
+        return sql, where_params
+    params: list[Any] = []
+    arms = []
+    for label, part in labels.items():
+        sql, found = compile_filter(part, table, marker)
+        arms.append(f"WHEN {sql} THEN {marker}")
+        params += [*found, label]
+    case = f"CASE {' '.join(arms)} END" if arms else "NULL"
+    # Column names never start with an underscore: the label's name is no column's.
+    inner = ", ".join([*groups, f'{case} AS "_label"'])
+    select = ", ".join([*groups, '"_label"', "COUNT(*)"])
+    sql = (f"SELECT {select} FROM (SELECT {inner} FROM {view_table(table)} WHERE {where_sql})"
+           ' AS labelled WHERE "_label" IS NOT NULL'
+           " GROUP BY " + ", ".join(str(i) for i in range(1, len(groups) + 2)))
     return sql, [*params, *where_params]
 
 

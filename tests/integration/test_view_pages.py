@@ -11,6 +11,7 @@ import pytest
 from domain.actors import Actor, Role
 from infra.projections import open_runner
 from infra.readside import ReadSide
+from infra.views.store import page_sql
 from projections.cases import CaseProjection
 from projections.query import All, Below, Compare
 from projections.store import PageQuery
@@ -120,5 +121,59 @@ def test_a_bound_holding_quotes_and_commas_is_compared_as_it_is(
         ))
         found = runner.store.page(table, PageQuery("filed_at", False, 10, where=exactly))
         assert [r["summary"] for r in found] == [odd]
+    finally:
+        runner.store.close()
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_page_of_a_few_statuses_is_read_per_status_and_merged(
+    store: StoreUnderTest, clock: FakeClock, descending: bool
+) -> None:
+    """A filter naming a few statuses, ordered by a column an index follows the status with,
+    is answered one status at a time and merged (``page_sql``): the same pages as the rows
+    give, walked by keyset or by offset, with chosen columns that leave out the order."""
+    app = store.open()
+    app.register_unit("AMR", "市场监督管理局", actor=ADMIN)
+    app.enrol_staff("li.na", "李娜", Role.WINDOW_STAFF, unit_code="AMR", actor=ADMIN)
+    for n in range(17):
+        clock.advance(minutes=5 if n % 3 else 0)  # some cases share a filing time
+        case = app.file_demand(
+            case_type="help", channel="web", summary=f"诉求{n}", actor=LI, filer_name="王"
+        )
+        if n % 3:
+            app.dispatch(case.id, "AMR", actor=LI)
+    runner = open_runner(app, store.settings, projections=[CaseProjection()])
+    try:
+        runner.catch_up()
+        table = CaseProjection().table("cases")
+        rows = runner.store.rows(table)
+        statuses = {"status": ("dispatched", "received", "dispatched")}  # one twice
+        for order in ("filed_at", "due_at"):
+            sql, _ = page_sql(table, PageQuery(order, descending, 5, any_of=statuses), "?")
+            assert sql.count("UNION ALL") == 1
+            after: tuple[str, str] | None = None
+            walked: list[str] = []
+            while True:
+                query = PageQuery(order, descending, 5, any_of=statuses, after=after)
+                page = runner.store.page(table, query)
+                assert [r["id"] for r in page] == reference(rows, query)
+                walked += [r["id"] for r in page]
+                if len(page) < 5:
+                    break
+                last = page[-1]
+                after = (last[order].astimezone(UTC).isoformat(timespec="microseconds"),
+                         last["id"])
+            everything = reference(rows, PageQuery(order, descending, 1000, any_of=statuses))
+            assert walked == everything
+            assert len(everything) == 17
+            numbered = PageQuery(order, descending, 4, any_of=statuses, offset=6,
+                                 columns=("id", "summary"))
+            page = runner.store.page(table, numbered)
+            assert [r["id"] for r in page] == everything[6:10]
+            assert all(set(r) == {"id", "summary"} for r in page)
+        # Bounded in the order, the statuses' index reads only the matching rows as it is.
+        since = All((Compare("filed_at", ">=", rows[0]["filed_at"]),))
+        bounded = PageQuery("filed_at", descending, 5, any_of=statuses, where=since)
+        assert "UNION" not in page_sql(table, bounded, "?")[0]
     finally:
         runner.store.close()

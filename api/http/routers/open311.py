@@ -511,4 +511,6 @@ def _as_requests(
     policy = container.app.policy
     described = caller is not None or policy.open311.public_descriptions
     tz = policy.tz  # a property that builds the zone: once per list, not once per row
-    return [georeport.request_of(r, units, tz, description=described) for r in rows]
+    moments: dict[datetime, str] = {}
+    return [georeport.request_of(r, units, tz, description=described, moments=moments)
+            for r in rows]
