@@ -68,8 +68,11 @@ class ControlCharacterError(InvalidInputError):
 def refuse_control_characters(values: dict[str, Any]) -> None:
     """Refuse the first value (by its name) that holds a character no person types."""
     for name, value in values.items():
-        if isinstance(value, str) and not _FORBIDDEN.search(value):
-            continue
+        if isinstance(value, str):
+            if not _FORBIDDEN.search(value):
+                continue
+        elif not isinstance(value, dict | list | tuple | set | frozenset):
+            continue  # a number, a flag, an id, a time: no text in it
         found = first_forbidden(value)
         if found:
             raise ControlCharacterError(name, found)
