@@ -11,6 +11,7 @@ edges refuse them earlier with the field's name; ``xml_safe`` is for what was st
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from domain.errors import InvalidInputError
@@ -30,15 +31,23 @@ def first_forbidden(value: Any) -> str | None:
     if isinstance(value, str):
         return forbidden_character(value)
     if isinstance(value, dict):
-        items: list[Any] = [*value.keys(), *value.values()]
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = list(value)
-    else:
-        return None
+        return _first_in(value.keys()) or _first_in(value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        return _first_in(value)
+    return None
+
+
+def _first_in(items: Iterable[Any]) -> str | None:
+    """The first forbidden character among ``items``, in order. Every event's values pass
+    through here, most of them clean strings and scalars: those are settled without a call."""
     for item in items:
-        found = first_forbidden(item)
-        if found:
-            return found
+        if isinstance(item, str):
+            if _FORBIDDEN.search(item):
+                return forbidden_character(item)
+        elif isinstance(item, dict | list | tuple | set | frozenset):
+            found = first_forbidden(item)
+            if found:
+                return found
     return None
 
 
@@ -59,6 +68,11 @@ class ControlCharacterError(InvalidInputError):
 def refuse_control_characters(values: dict[str, Any]) -> None:
     """Refuse the first value (by its name) that holds a character no person types."""
     for name, value in values.items():
+        if isinstance(value, str):
+            if not _FORBIDDEN.search(value):
+                continue
+        elif not isinstance(value, dict | list | tuple | set | frozenset):
+            continue  # a number, a flag, an id, a time: no text in it
         found = first_forbidden(value)
         if found:
             raise ControlCharacterError(name, found)

