@@ -140,6 +140,8 @@ class SqlViewTx(RowOpsBase):
         of asking the table."""
         self.missing: dict[str, dict[StoredKey, None]] = {t: {} for t in self._specs}
         self.known = known if known is not None else Known(self._specs, complete=False)
+        self._empty = {t.name: _empty(t) for t in projection.tables}
+        """Each table's row of nulls, copied for a row the batch creates."""
         self._answers: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         """What the tables answered to ``select`` since the batch last wrote."""
 
@@ -202,7 +204,7 @@ class SqlViewTx(RowOpsBase):
         held = self._read(spec, key)
         blind = buffer.blind.pop(key, None)
         if blind is not None:
-            held = {**(held or _empty(spec)), **blind}
+            held = {**(held or self._empty[spec.name]), **blind}
         buffer.known[key] = held
         return held
 
@@ -211,9 +213,16 @@ class SqlViewTx(RowOpsBase):
         held = hold_row(spec, row)
         key = stored_key(spec, spec.key_values(held))  # a row without its whole key: an error
         buffer = self._buffers[table]
+        mine = buffer.known.get(key)
+        if mine is not None:
+            # A row this batch made (read, or written before): changed where it is. Rows
+            # known from before the batch are shared with the store, and copied first.
+            mine.update(held)
+            buffer.dirty[key] = None
+            return
         found, base = self._lookup(table, key)
         if found:
-            buffer.known[key] = {**(base or _empty(spec)), **held}
+            buffer.known[key] = {**(base or self._empty[table]), **held}
         else:
             buffer.blind[key] = {**buffer.blind.get(key, {}), **held}
         buffer.dirty[key] = None
@@ -324,6 +333,8 @@ def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
         if kind is str and type(value) is UUID:  # an aggregate's id: most keys handlers give
             return (uuid_text(value),)
         return (encode(spec.column(name), value),)
+    if tuple(map(type, values)) == spec.key_stored_as_is:  # the counters' keys: all text
+        return cast(StoredKey, tuple(values))
     return tuple(
         cast(Stored, value) if type(value) is as_is[name] else encode(spec.column(name), value)
         for name, value in zip(spec.key, values, strict=True)
