@@ -46,6 +46,20 @@ class Cursor(Protocol):
     def description(self) -> Any: ...
 
 
+class BulkUpsert(Protocol):
+    """Writes many rows of one shape at once, where the database has a faster way than one
+    statement per row: ``names`` of ``spec`` into ``table`` (quoted), ``conflict`` the upsert's
+    ``ON CONFLICT`` clause."""
+
+    def __call__(
+        self, cursor: Cursor, rows: list[list[Stored]], /, *, spec: Table, table: str,
+        names: tuple[str, ...], conflict: str,
+    ) -> None: ...
+
+
+BULK_ROWS = 100
+"""Rows of one shape from which a flush hands them to the store's ``BulkUpsert``, if any."""
+
 TableName = Callable[[Table], str]
 """The quoted SQL name a table spec lives under: ``view_table`` for the serving view, another
 for a view being rebuilt beside it."""
@@ -129,10 +143,11 @@ class SqlViewTx(RowOpsBase):
 
     def __init__(
         self, projection: Projection, cursor: Cursor, marker: str, name: TableName = view_table,
-        *, known: Known | None = None, offline: bool = False,
+        *, known: Known | None = None, offline: bool = False, bulk: BulkUpsert | None = None,
     ) -> None:
         super().__init__(projection)
         self.cursor, self.marker, self.name = cursor, marker, name
+        self.bulk = bulk
         self._specs = {t.name: t for t in projection.tables}
         self._buffers: dict[str, _TableBuffer] = {t: _TableBuffer() for t in self._specs}
         self.offline = offline
@@ -303,18 +318,27 @@ class SqlViewTx(RowOpsBase):
                     f"DELETE FROM {self.name(spec)} WHERE {clauses}", [list(k) for k in deleted]
                 )
             for names, rows in shapes.items():
-                self.cursor.executemany(self._upsert_sql(spec, names), _stored_rows(spec, names,
-                                                                                     rows))
+                stored = _stored_rows(spec, names, rows)
+                if self.bulk is not None and len(stored) >= BULK_ROWS:
+                    self.bulk(self.cursor, stored, spec=spec, table=self.name(spec), names=names,
+                              conflict=self._conflict_sql(spec, names))
+                else:
+                    self.cursor.executemany(self._upsert_sql(spec, names), stored)
             buffer.dirty.clear()
 
     def _upsert_sql(self, spec: Table, names: tuple[str, ...]) -> str:
         columns = ", ".join(f'"{n}"' for n in names)
         markers = ", ".join(self.marker for _ in names)
+        return (f"INSERT INTO {self.name(spec)} ({columns}) VALUES ({markers}) "
+                + self._conflict_sql(spec, names))
+
+    @staticmethod
+    def _conflict_sql(spec: Table, names: tuple[str, ...]) -> str:
+        """An upsert's ``ON CONFLICT`` clause: the columns written replace the stored ones."""
         updates = [f'"{n}" = excluded."{n}"' for n in names if n not in spec.key]
         key = ", ".join(f'"{k}"' for k in spec.key)
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-        return (f"INSERT INTO {self.name(spec)} ({columns}) VALUES ({markers})"
-                f" ON CONFLICT ({key}) {action}")
+        return f"ON CONFLICT ({key}) {action}"
 
     @staticmethod
     def _decode(spec: Table, found: Any) -> Row:
@@ -384,7 +408,7 @@ def _empty(spec: Table) -> Held:
 
 def apply_events(
     projection: Projection, cursor: Cursor, marker: str, events: Sequence[EventAt],
-    name: TableName = view_table, *, known: Known | None = None,
+    name: TableName = view_table, *, known: Known | None = None, bulk: BulkUpsert | None = None,
 ) -> Known:
     """Run the handlers for ``events`` and write what they changed, each row once, on
     ``cursor`` (the caller's transaction). Returns what the batch knows of the rows when it
@@ -406,7 +430,9 @@ def apply_events(
                                                   complete=False)
     if not known.complete:
         for _ in range(OFFLINE_PASSES):
-            tx = SqlViewTx(projection, cursor, marker, name, known=known, offline=True)
+            tx = SqlViewTx(
+                projection, cursor, marker, name, known=known, offline=True, bulk=bulk
+            )
             failed = False
             for position, event in events:
                 tx.position = position
@@ -419,7 +445,7 @@ def apply_events(
                     break  # nothing was missing: run it again below to report the failure
                 return _written(tx)
             _fetch(tx, known)
-    tx = SqlViewTx(projection, cursor, marker, name, known=known)
+    tx = SqlViewTx(projection, cursor, marker, name, known=known, bulk=bulk)
     run_handlers(projection, tx, events)
     return _written(tx)
 
