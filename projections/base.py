@@ -97,6 +97,11 @@ class Table:
         return {c.name: plain.get(c.type, _Converted) for c in self.columns}
 
     @cached_property
+    def key_stored_as_is(self) -> tuple[type, ...]:
+        """``stored_as_is`` of the key columns, in key order."""
+        return tuple(self.stored_as_is[k] for k in self.key)
+
+    @cached_property
     def held_as_is(self) -> dict[str, type]:
         """Per column, the Python type whose values a batch keeps as they are (see
         ``projections.values.hold``; a ``datetime`` only in UTC)."""
@@ -119,7 +124,7 @@ class Table:
                 value = key.get(self.key[0])
                 values: tuple[Any, ...] = (value,)
             else:
-                values = tuple(key.get(k) for k in self.key)
+                values = tuple(map(key.get, self.key))
             if None in values:
                 missing = [k for k in self.key if key.get(k) is None]
                 raise ValueError(f"table {self.name}: key column(s) {missing} missing")

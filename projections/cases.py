@@ -45,6 +45,16 @@ from domain.case_rules import CaseStatus
 from projections.base import Projection, Row, Table, ViewTx, handles
 
 ALERT_ORDER = ("yellow", "red", "reminder", "criticism")
+# The statuses' text, looked up once: ``CaseStatus.X.value`` is a property call on every use,
+# and a replay's handlers ask for one or two on every event.
+_CLOSED = CaseStatus.CLOSED.value
+_DISPATCHED = CaseStatus.DISPATCHED.value
+_IN_PROGRESS = CaseStatus.IN_PROGRESS.value
+_PAUSED = CaseStatus.PAUSED.value
+_RECEIVED = CaseStatus.RECEIVED.value
+_REPLIED = CaseStatus.REPLIED.value
+_RETURN_REQUESTED = CaseStatus.RETURN_REQUESTED.value
+_TERMINATED = CaseStatus.TERMINATED.value
 
 
 RUNNING = ("received", "dispatched", "return_requested", "in_progress")
@@ -65,11 +75,11 @@ _COUNTED = frozenset({
 def settled_state(row: Row) -> str | None:
     """The case's board state if the clock cannot change it, else None (open: judged now)."""
     status = row.get("status")
-    if status == CaseStatus.TERMINATED.value:
+    if status == _TERMINATED:
         return "terminated"
-    if status == CaseStatus.CLOSED.value:
+    if status == _CLOSED:
         return "closed_on_time" if row.get("closed_on_time") else "closed_late"
-    if status == CaseStatus.REPLIED.value:
+    if status == _REPLIED:
         return "answered_on_time" if row.get("answered_on_time") else "answered_late"
     return None
 
@@ -183,7 +193,7 @@ class CaseProjection(Projection):
             "id": event.originator_id,
             "case_type": event.case_type,
             "channel": event.channel,
-            "status": CaseStatus.RECEIVED.value,
+            "status": _RECEIVED,
             "emergency": event.emergency,
             "confidential": event.confidential,
             "real_name": event.real_name,
@@ -232,7 +242,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.REPLIED.value,
+            status=_REPLIED,
             replied_at=event.timestamp,
             answered_on_time=on_time,
             cycle_overdue=overdue,
@@ -247,7 +257,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.DISPATCHED.value,
+            status=_DISPATCHED,
             lead_unit_id=event.lead_unit_id,
             co_unit_ids=[str(u) for u in event.co_unit_ids],
             dispatch_count=row["dispatch_count"] + 1,
@@ -274,7 +284,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.RETURN_REQUESTED.value,
+            status=_RETURN_REQUESTED,
             status_before_return=row["status"],
         )
         if row["lead_unit_id"] is not None:  # the lead unit asks: it is counted against it
@@ -293,7 +303,7 @@ class CaseProjection(Projection):
                 view,
                 event,
                 row,
-                status=CaseStatus.RECEIVED.value,
+                status=_RECEIVED,
                 lead_unit_id=None,
                 co_unit_ids=[],
                 returns=row["returns"] + 1,
@@ -311,7 +321,7 @@ class CaseProjection(Projection):
 
     @handles(Case.SignedFor)
     def _signed_for(self, event: Case.SignedFor, view: ViewTx) -> None:
-        _update(view, event, status=CaseStatus.IN_PROGRESS.value)
+        _update(view, event, status=_IN_PROGRESS)
         _responded(view, event)
 
     @handles(Case.EnterpriseContacted, Case.SiteVisited)
@@ -328,7 +338,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.PAUSED.value,
+            status=_PAUSED,
             paused_since=event.timestamp,
             cycle_overdue=overdue,
         )
@@ -338,7 +348,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
-            status=CaseStatus.IN_PROGRESS.value,
+            status=_IN_PROGRESS,
             paused_since=None,
             **_deadline(event.deadline),
         )
@@ -373,7 +383,7 @@ class CaseProjection(Projection):
         _update(
             view,
             event,
-            status=CaseStatus.CLOSED.value,
+            status=_CLOSED,
             closed_at=event.timestamp,
             closed_on_time=event.on_time,
             outcome=event.outcome,
@@ -386,7 +396,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.IN_PROGRESS.value,
+            status=_IN_PROGRESS,
             cycle=row["cycle"] + 1,
             reopen_count=row["reopen_count"] + 1,
             closed_at=None,
@@ -419,7 +429,7 @@ class CaseProjection(Projection):
             view,
             event,
             row,
-            status=CaseStatus.TERMINATED.value,
+            status=_TERMINATED,
             closed_at=event.timestamp,
             terminated_overdue=overdue,
             termination_requested_at=None,
@@ -507,7 +517,7 @@ def _open(row: Row) -> Row | None:
     unit = str(row.get("lead_unit_id") or UNROUTED)
     if row.get("cycle_overdue"):  # overdue whatever the time
         return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "overdue", "cycle_overdue": True}
-    if status == CaseStatus.PAUSED.value:  # paused until it resumes (and then moves)
+    if status == _PAUSED:  # paused until it resumes (and then moves)
         return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "paused", "status": status}
     hours = row["period_unit"] == "hours"
     # The filters add period and extension: their sum is all a counter needs to keep.
@@ -520,7 +530,7 @@ def _open(row: Row) -> Row | None:
     return {
         "lead_unit_id": unit,
         "slot": f"{row['period_unit']}|{span}|{int(provisional)}|{moment}",
-        "status": CaseStatus.IN_PROGRESS.value,
+        "status": _IN_PROGRESS,
         "cycle_overdue": False,
         "provisional": provisional,
         "period_unit": row["period_unit"],
@@ -533,7 +543,7 @@ def _open(row: Row) -> Row | None:
 
 
 _NO_DEADLINE: Row = {
-    "status": CaseStatus.IN_PROGRESS.value, "cycle_overdue": False, "provisional": False,
+    "status": _IN_PROGRESS, "cycle_overdue": False, "provisional": False,
     "period_unit": None, "period": None, "extension_days": None, "extension_hours": None,
     "due": None, "due_at": None,
 }

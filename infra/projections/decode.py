@@ -60,6 +60,7 @@ class EventDecoder:
             type(transcoder) is JSONTranscoder
             and mapper.cipher is None and mapper.compressor is None
         )
+        self.lean = lean
         self.decode: Callable[[StoredEvent], object] = (
             self._decode if lean else mapper.to_domain_event
         )
@@ -92,15 +93,30 @@ class EventDecoder:
         return found
 
     def _decode(self, stored: StoredEvent) -> object:
-        cls, class_version = self._class(stored.topic)
+        return self.decode_parts(
+            stored.originator_id, stored.originator_version, stored.topic, stored.state
+        )
+
+    def decode_parts(
+        self, originator_id: Any, originator_version: int, topic: str, data: bytes
+    ) -> object:
+        """``decode`` of the stored event with these fields, without making it first (a replay
+        reads them straight from the log's rows)."""
+        if not self.lean:
+            return self._mapper.to_domain_event(
+                StoredEvent(originator_id, originator_version, topic, data)
+            )
+        cls, class_version = self._class(topic)
         try:
-            state: dict[str, Any] = self._json(stored.state.decode("utf8"))
+            state: dict[str, Any] = self._json(data.decode("utf8"))
         except Exception:
             # The mapper's own path says what failed, in its own words.
-            return self._mapper.to_domain_event(stored)
-        convert = find_id_convertor(cast(Hashable, cls), cast(Hashable, type(stored.originator_id)))
-        state["originator_id"] = convert(stored.originator_id)
-        state["originator_version"] = stored.originator_version
+            return self._mapper.to_domain_event(
+                StoredEvent(originator_id, originator_version, topic, data)
+            )
+        convert = find_id_convertor(cast(Hashable, cls), cast(Hashable, type(originator_id)))
+        state["originator_id"] = convert(originator_id)
+        state["originator_version"] = originator_version
         from_version = state.pop("class_version", 1)
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)

@@ -46,6 +46,20 @@ class Cursor(Protocol):
     def description(self) -> Any: ...
 
 
+class BulkUpsert(Protocol):
+    """Writes many rows of one shape at once, where the database has a faster way than one
+    statement per row: ``names`` of ``spec`` into ``table`` (quoted), ``conflict`` the upsert's
+    ``ON CONFLICT`` clause."""
+
+    def __call__(
+        self, cursor: Cursor, rows: list[list[Stored]], /, *, spec: Table, table: str,
+        names: tuple[str, ...], conflict: str,
+    ) -> None: ...
+
+
+BULK_ROWS = 100
+"""Rows of one shape from which a flush hands them to the store's ``BulkUpsert``, if any."""
+
 TableName = Callable[[Table], str]
 """The quoted SQL name a table spec lives under: ``view_table`` for the serving view, another
 for a view being rebuilt beside it."""
@@ -129,10 +143,11 @@ class SqlViewTx(RowOpsBase):
 
     def __init__(
         self, projection: Projection, cursor: Cursor, marker: str, name: TableName = view_table,
-        *, known: Known | None = None, offline: bool = False,
+        *, known: Known | None = None, offline: bool = False, bulk: BulkUpsert | None = None,
     ) -> None:
         super().__init__(projection)
         self.cursor, self.marker, self.name = cursor, marker, name
+        self.bulk = bulk
         self._specs = {t.name: t for t in projection.tables}
         self._buffers: dict[str, _TableBuffer] = {t: _TableBuffer() for t in self._specs}
         self.offline = offline
@@ -140,6 +155,8 @@ class SqlViewTx(RowOpsBase):
         of asking the table."""
         self.missing: dict[str, dict[StoredKey, None]] = {t: {} for t in self._specs}
         self.known = known if known is not None else Known(self._specs, complete=False)
+        self._empty = {t.name: _empty(t) for t in projection.tables}
+        """Each table's row of nulls, copied for a row the batch creates."""
         self._answers: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         """What the tables answered to ``select`` since the batch last wrote."""
 
@@ -202,7 +219,7 @@ class SqlViewTx(RowOpsBase):
         held = self._read(spec, key)
         blind = buffer.blind.pop(key, None)
         if blind is not None:
-            held = {**(held or _empty(spec)), **blind}
+            held = {**(held or self._empty[spec.name]), **blind}
         buffer.known[key] = held
         return held
 
@@ -211,9 +228,16 @@ class SqlViewTx(RowOpsBase):
         held = hold_row(spec, row)
         key = stored_key(spec, spec.key_values(held))  # a row without its whole key: an error
         buffer = self._buffers[table]
+        mine = buffer.known.get(key)
+        if mine is not None:
+            # A row this batch made (read, or written before): changed where it is. Rows
+            # known from before the batch are shared with the store, and copied first.
+            mine.update(held)
+            buffer.dirty[key] = None
+            return
         found, base = self._lookup(table, key)
         if found:
-            buffer.known[key] = {**(base or _empty(spec)), **held}
+            buffer.known[key] = {**(base or self._empty[table]), **held}
         else:
             buffer.blind[key] = {**buffer.blind.get(key, {}), **held}
         buffer.dirty[key] = None
@@ -294,18 +318,27 @@ class SqlViewTx(RowOpsBase):
                     f"DELETE FROM {self.name(spec)} WHERE {clauses}", [list(k) for k in deleted]
                 )
             for names, rows in shapes.items():
-                self.cursor.executemany(self._upsert_sql(spec, names), _stored_rows(spec, names,
-                                                                                     rows))
+                stored = _stored_rows(spec, names, rows)
+                if self.bulk is not None and len(stored) >= BULK_ROWS:
+                    self.bulk(self.cursor, stored, spec=spec, table=self.name(spec), names=names,
+                              conflict=self._conflict_sql(spec, names))
+                else:
+                    self.cursor.executemany(self._upsert_sql(spec, names), stored)
             buffer.dirty.clear()
 
     def _upsert_sql(self, spec: Table, names: tuple[str, ...]) -> str:
         columns = ", ".join(f'"{n}"' for n in names)
         markers = ", ".join(self.marker for _ in names)
+        return (f"INSERT INTO {self.name(spec)} ({columns}) VALUES ({markers}) "
+                + self._conflict_sql(spec, names))
+
+    @staticmethod
+    def _conflict_sql(spec: Table, names: tuple[str, ...]) -> str:
+        """An upsert's ``ON CONFLICT`` clause: the columns written replace the stored ones."""
         updates = [f'"{n}" = excluded."{n}"' for n in names if n not in spec.key]
         key = ", ".join(f'"{k}"' for k in spec.key)
         action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-        return (f"INSERT INTO {self.name(spec)} ({columns}) VALUES ({markers})"
-                f" ON CONFLICT ({key}) {action}")
+        return f"ON CONFLICT ({key}) {action}"
 
     @staticmethod
     def _decode(spec: Table, found: Any) -> Row:
@@ -324,6 +357,8 @@ def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
         if kind is str and type(value) is UUID:  # an aggregate's id: most keys handlers give
             return (uuid_text(value),)
         return (encode(spec.column(name), value),)
+    if tuple(map(type, values)) == spec.key_stored_as_is:  # the counters' keys: all text
+        return cast(StoredKey, tuple(values))
     return tuple(
         cast(Stored, value) if type(value) is as_is[name] else encode(spec.column(name), value)
         for name, value in zip(spec.key, values, strict=True)
@@ -373,7 +408,7 @@ def _empty(spec: Table) -> Held:
 
 def apply_events(
     projection: Projection, cursor: Cursor, marker: str, events: Sequence[EventAt],
-    name: TableName = view_table, *, known: Known | None = None,
+    name: TableName = view_table, *, known: Known | None = None, bulk: BulkUpsert | None = None,
 ) -> Known:
     """Run the handlers for ``events`` and write what they changed, each row once, on
     ``cursor`` (the caller's transaction). Returns what the batch knows of the rows when it
@@ -395,7 +430,9 @@ def apply_events(
                                                   complete=False)
     if not known.complete:
         for _ in range(OFFLINE_PASSES):
-            tx = SqlViewTx(projection, cursor, marker, name, known=known, offline=True)
+            tx = SqlViewTx(
+                projection, cursor, marker, name, known=known, offline=True, bulk=bulk
+            )
             failed = False
             for position, event in events:
                 tx.position = position
@@ -408,7 +445,7 @@ def apply_events(
                     break  # nothing was missing: run it again below to report the failure
                 return _written(tx)
             _fetch(tx, known)
-    tx = SqlViewTx(projection, cursor, marker, name, known=known)
+    tx = SqlViewTx(projection, cursor, marker, name, known=known, bulk=bulk)
     run_handlers(projection, tx, events)
     return _written(tx)
 

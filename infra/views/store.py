@@ -29,6 +29,7 @@ from infra.views.known import Known
 from infra.views.sql import (
     NEXT_SUFFIX,
     VIEW_PREFIX,
+    BulkUpsert,
     Cursor,
     TableName,
     apply_events,
@@ -151,7 +152,10 @@ class SqlViewStore(ABC):
             if expected == 0 and self._all_empty(cursor, projection, tables):
                 # Every row the tables will hold is one this store writes: it knows them all.
                 known = Known((t.name for t in projection.tables), complete=True)
-            known = apply_events(projection, cursor, self.marker, events, tables, known=known)
+            known = apply_events(
+                projection, cursor, self.marker, events, tables, known=known,
+                bulk=self._bulk_upsert(),
+            )
             self._set_position(cursor, projection, new_position, name)
         with self._lock:
             self._warm[name] = (new_position, known.trim(WARM_ROWS))
@@ -249,7 +253,9 @@ class SqlViewStore(ABC):
                 [projection.name],
             )
             self._check_position(cursor, name, expected)
-            apply_events(projection, cursor, self.marker, events, next_table)
+            apply_events(
+                projection, cursor, self.marker, events, next_table, bulk=self._bulk_upsert()
+            )
             self._index_next(cursor, projection)  # made above: only checked, unless dropped since
             for table in projection.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {view_table(table)}")
@@ -264,6 +270,11 @@ class SqlViewStore(ABC):
         for table in projection.tables:
             for index in create_index_sql(table, next_table):
                 cursor.execute(index)
+
+    def _bulk_upsert(self) -> BulkUpsert | None:
+        """How a batch writes many rows of one shape at once, where the database has a way
+        faster than a statement per row."""
+        return None
 
     @abstractmethod
     def _rename(self, cursor: Cursor, table: Table) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from infra.views import PostgresViewStore, SqliteViewStore
+from infra.views import sql as sql_rows
 from infra.views import store as sql_view_store
 from infra.views.store import SqlViewStore
 from projections.base import Projection, Table, ViewTx, handles
@@ -167,13 +168,17 @@ def all_rows(store: ViewStore) -> list[list[dict[str, object]]]:
     return [store.rows(table) for table in Shuffle.tables]
 
 
+@pytest.mark.parametrize("bulk_from", [sql_rows.BULK_ROWS, 1])
 @pytest.mark.parametrize("knowing", ["every_row", "a_few_rows", "no_row"])
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_written_behind_rows_equal_rows_written_as_they_change(
-    kind: str, knowing: str, *, tmp_path: Path, clock: FakeClock,
+    kind: str, knowing: str, bulk_from: int, *, tmp_path: Path, clock: FakeClock,
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """``bulk_from``: from how many rows of one shape a flush writes them at once (PostgreSQL's
+    ``COPY``); at 1 every write of the batch goes that way."""
     url = request.getfixturevalue("fresh_postgres_url") if kind == "postgres" else None
+    monkeypatch.setattr(sql_rows, "BULK_ROWS", bulk_from)
     if knowing == "a_few_rows":
         monkeypatch.setattr(sql_view_store, "WARM_ROWS", 3)
     for seed in range(6):
