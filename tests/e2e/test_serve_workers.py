@@ -4,6 +4,7 @@ over when that one dies."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -92,6 +93,7 @@ def served(tmp_path: Path, clock: FakeClock, fresh_postgres_url: str) -> Iterato
             [sys.executable, "-m", "api.cli.main", "serve", "--workers", "2", "--port", str(port),
              "--watch-every", "0.3"],
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the workers can be stopped with it
         )
     url = f"http://127.0.0.1:{port}"
     client = httpx.Client(base_url=url, timeout=30)
@@ -107,10 +109,14 @@ def served(tmp_path: Path, clock: FakeClock, fresh_postgres_url: str) -> Iterato
         yield Served(world, process, log, url)
     finally:
         process.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        # Whatever of the group is left (the supervisor, when it was slow to stop; a worker it
+        # no longer waits for) would go on serving after the test, holding the port and its
+        # connections to the store.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         client.close()
         world.container.close()
 
