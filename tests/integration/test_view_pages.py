@@ -3,6 +3,7 @@ on every backend: filters, both orders, walking the keyset page by page, and cho
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
@@ -39,6 +40,24 @@ def reference(rows: list[dict[str, Any]], query: PageQuery) -> list[str]:
     return [r["id"] for r in kept[: query.limit]]
 
 
+def walked_pages(
+    store: Any, table: Any, rows: list[dict[str, Any]], first: PageQuery
+) -> list[str]:
+    """The ids of every page from ``first`` on, following the keyset of each page's last row,
+    each page checked against the same page worked out from ``rows``."""
+    walked: list[str] = []
+    query = first
+    while True:
+        page = store.page(table, query)
+        assert [r["id"] for r in page] == reference(rows, query)
+        walked += [r["id"] for r in page]
+        if len(page) < query.limit:
+            return walked
+        last = page[-1]
+        moment = last[query.order].astimezone(UTC).isoformat(timespec="microseconds")
+        query = replace(query, after=(moment, last["id"]))
+
+
 @pytest.mark.parametrize("descending", [True, False])
 def test_store_pages_match_the_rows(
     store: StoreUnderTest, clock: FakeClock, descending: bool
@@ -69,20 +88,8 @@ def test_store_pages_match_the_rows(
             ({"lead_unit_id": amr}, {}),
             ({"case_type": "help"}, {"status": ("received", "dispatched")}),
         ):
-            after: tuple[str, str] | None = None
-            walked: list[str] = []
-            while True:
-                query = PageQuery("filed_at", descending, 5, equals, any_of, after)
-                page = runner.store.page(table, query)
-                assert [r["id"] for r in page] == reference(rows, query)
-                walked += [r["id"] for r in page]
-                if len(page) < 5:
-                    break
-                last = page[-1]
-                after = (
-                    last["filed_at"].astimezone(UTC).isoformat(timespec="microseconds"),
-                    last["id"],
-                )
+            first = PageQuery("filed_at", descending, 5, equals, any_of)
+            walked = walked_pages(runner.store, table, rows, first)
             assert walked == reference(
                 rows, PageQuery("filed_at", descending, 1000, equals, any_of)
             )
@@ -151,18 +158,8 @@ def test_a_page_of_a_few_statuses_is_read_per_status_and_merged(
         for order in ("filed_at", "due_at"):
             sql, _ = page_sql(table, PageQuery(order, descending, 5, any_of=statuses), "?")
             assert sql.count("UNION ALL") == 1
-            after: tuple[str, str] | None = None
-            walked: list[str] = []
-            while True:
-                query = PageQuery(order, descending, 5, any_of=statuses, after=after)
-                page = runner.store.page(table, query)
-                assert [r["id"] for r in page] == reference(rows, query)
-                walked += [r["id"] for r in page]
-                if len(page) < 5:
-                    break
-                last = page[-1]
-                after = (last[order].astimezone(UTC).isoformat(timespec="microseconds"),
-                         last["id"])
+            first = PageQuery(order, descending, 5, any_of=statuses)
+            walked = walked_pages(runner.store, table, rows, first)
             everything = reference(rows, PageQuery(order, descending, 1000, any_of=statuses))
             assert walked == everything
             assert len(everything) == 17
