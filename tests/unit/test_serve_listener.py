@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 
@@ -39,6 +40,9 @@ def test_the_workers_listener_turns_nagle_off_on_every_connection() -> None:
     listener = tcp_listener(config)
     try:
         assert listener.proto == socket.IPPROTO_TCP
-        assert asyncio.run(nodelay_of_accepted(listener)) != 0
+        # A loop of its own, on a thread of its own: the browser tests' session keeps one
+        # running on this thread.
+        with ThreadPoolExecutor(1) as thread:
+            assert thread.submit(asyncio.run, nodelay_of_accepted(listener)).result(30) != 0
     finally:
         listener.close()
