@@ -103,6 +103,13 @@ class PostgresViewStore(SqlViewStore):
     def _bulk_upsert(self) -> BulkUpsert | None:
         return copy_upsert
 
+    def _index_names_on(self, cursor: Cursor, table_name: str) -> list[str]:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND tablename = %s", [table_name],
+        )
+        return [str(name) for (name,) in cursor.fetchall()]
+
     def _rename(self, cursor: Cursor, table: Table) -> None:
         # DDL is transactional here: readers keep the old table until the switch commits.
         serving = f"{VIEW_PREFIX}{table.name}"

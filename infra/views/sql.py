@@ -84,21 +84,41 @@ def create_table_sql(
 def create_index_sql(table: Table, name: TableName = view_table) -> list[str]:
     """The table's secondary indexes (what its reads filter and order by), made if missing.
 
-    Each index is named after the table it is made on, so a rebuild's next table gets its own
-    indexes and switching renames them with the table (the store's ``_rename``: every name
-    holding the built table's name). Whether a name is shortened is decided on the longer,
-    rebuilt name, so the serving and built names of one index always correspond.
+    Every index ends with the table's key. A page is ordered by a column and then the key
+    (``page_sql``), and many rows share an order value (every case due at the close of one
+    working day): an index without the key served the column alone, so the database read
+    and sorted the whole group of equal values for each page, and a keyset could not start
+    inside it. With the key the page is one index range, read only as far as the page.
+
+    Each index is named after the table it is made on and its columns, so a rebuild's next
+    table gets its own indexes and switching renames them with the table (the store's
+    ``_rename``: every name holding the built table's name), and a changed index gets a new
+    name (the store drops the ones its definition no longer names, ``ViewStore.ensure``).
+    Whether a name is shortened is decided on the longer, rebuilt name, so the serving and
+    built names of one index always correspond.
     """
+    return [sql for _, sql in _index_definitions(table, name)]
+
+
+def index_names(table: Table, name: TableName = view_table) -> set[str]:
+    """The names of the indexes ``create_index_sql`` makes."""
+    return {index for index, _ in _index_definitions(table, name)}
+
+
+def _index_definitions(table: Table, name: TableName) -> list[tuple[str, str]]:
     table_name = name(table).strip('"')
     statements = []
-    for columns in table.indexes:
+    for declared in table.indexes:
+        columns = (*declared, *(k for k in table.key if k not in declared))
         suffix = "_".join(columns)
         longest = f"{VIEW_PREFIX}{table.name}{NEXT_SUFFIX}__{suffix}"
         if len(longest) > MAX_NAME:  # PostgreSQL cuts longer names, which could then collide
             suffix = hashlib.sha1(suffix.encode()).hexdigest()[:8]
         index = f"{table_name}__{suffix}"
         listed = ", ".join(f'"{table.column(c).name}"' for c in columns)
-        statements.append(f'CREATE INDEX IF NOT EXISTS "{index}" ON {name(table)} ({listed})')
+        statements.append(
+            (index, f'CREATE INDEX IF NOT EXISTS "{index}" ON {name(table)} ({listed})')
+        )
     return statements
 
 

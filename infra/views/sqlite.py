@@ -56,6 +56,14 @@ class SqliteViewStore(SqlViewStore):
         finally:
             cursor.close()
 
+    def _index_names_on(self, cursor: Cursor, table_name: str) -> list[str]:
+        # The primary key's own index has no SQL: it is the table's, not ours.
+        cursor.execute(
+            "SELECT name FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table_name],
+        )
+        return [str(name) for (name,) in cursor.fetchall()]
+
     def _rename(self, cursor: Cursor, table: Table) -> None:
         # SQLite cannot rename an index: drop the built table's own indexes and create them
         # again under the serving table's names (the primary key's index follows the table).

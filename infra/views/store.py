@@ -35,6 +35,7 @@ from infra.views.sql import (
     apply_events,
     create_index_sql,
     create_table_sql,
+    index_names,
     order_sql,
     select_sql,
     view_table,
@@ -114,6 +115,7 @@ class SqlViewStore(ABC):
                 self._add_missing_columns(cursor, table)
                 for index in create_index_sql(table):
                     cursor.execute(index)
+                self._drop_unnamed_indexes(cursor, table)
             self._insert_position(cursor, projection, projection.name)
             found = self._position(cursor, projection.name)
         assert found is not None
@@ -270,6 +272,20 @@ class SqlViewStore(ABC):
         for table in projection.tables:
             for index in create_index_sql(table, next_table):
                 cursor.execute(index)
+
+    def _drop_unnamed_indexes(self, cursor: Cursor, table: Table) -> None:
+        """Drop the serving table's secondary indexes its definition no longer names (an
+        index whose columns changed has a new name): each would cost every write and serve no
+        read. Only the names this store gives (``<table>__…``) are looked at."""
+        prefix = view_table(table).strip('"') + "__"
+        kept = index_names(table)
+        for index in self._index_names_on(cursor, view_table(table).strip('"')):
+            if index.startswith(prefix) and index not in kept:
+                cursor.execute(f'DROP INDEX IF EXISTS "{index}"')
+
+    @abstractmethod
+    def _index_names_on(self, cursor: Cursor, table_name: str) -> list[str]:
+        """The names of the secondary indexes on ``table_name``."""
 
     def _bulk_upsert(self) -> BulkUpsert | None:
         """How a batch writes many rows of one shape at once, where the database has a way
