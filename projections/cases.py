@@ -86,8 +86,9 @@ def settled_state(row: Row) -> str | None:
 
 class CaseProjection(Projection):
     name = "cases"
-    version = "7"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
-    # 5: ``termination_requested_at``; 6: ``case_counts``; 7: ``case_open_counts``
+    version = "8"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
+    # 5: ``termination_requested_at``; 6: ``case_counts``; 7: ``case_open_counts``;
+    # 8: ``case_co_units`` (a new table: a store under 7 is rebuilt beside the serving view)
     tables = (
         Table.of(
             "cases",
@@ -96,8 +97,11 @@ class CaseProjection(Projection):
             indexes=(
                 ("filed_at",), ("due_at",), ("updated_at",), ("status", "due_at"),
                 ("status", "filed_at"), ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
-                ("enterprise_id", "filed_at"), ("first_asker",),
+                ("enterprise_id", "filed_at"), ("first_asker", "filed_at"),
                 ("status", "updated_at"),
+                # A clerk's list is a union of ranges (``page_sql``): the confidential cases,
+                # for the desk, and those a unit leads.
+                ("confidential", "filed_at"), ("confidential", "lead_unit_id", "filed_at"),
             ),
             id="text",
             case_type="text",
@@ -160,6 +164,22 @@ class CaseProjection(Projection):
             returns_requested="integer",
             returns_approved="integer",
             returns_refused="integer",
+        ),
+        Table.of(
+            # One row per case and unit co-handling it (``co_unit_ids``, which a JSON column
+            # cannot index): a unit's co-handled cases in filing order are one index range.
+            "case_co_units",
+            key=("case_id", "unit_id"),
+            # The key follows the order: a page's order and keyset are the index's own. A
+            # unit's confidential co-handled cases are a range of their own.
+            indexes=(
+                ("unit_id", "filed_at", "case_id"),
+                ("unit_id", "confidential", "filed_at", "case_id"),
+            ),
+            case_id="text",
+            unit_id="text",
+            confidential="boolean",
+            filed_at="timestamp",
         ),
         Table.of(
             "case_counts",
@@ -253,13 +273,15 @@ class CaseProjection(Projection):
     @handles(Case.Dispatched)
     def _dispatched(self, event: Case.Dispatched, view: ViewTx) -> None:
         row = _row(view, event)
+        co_units = [str(u) for u in event.co_unit_ids]
+        _co_handled(view, row, co_units)
         _update(
             view,
             event,
             row,
             status=_DISPATCHED,
             lead_unit_id=event.lead_unit_id,
-            co_unit_ids=[str(u) for u in event.co_unit_ids],
+            co_unit_ids=co_units,
             dispatch_count=row["dispatch_count"] + 1,
         )
         key = {"case_id": str(event.originator_id), "unit_id": str(event.lead_unit_id)}
@@ -299,6 +321,7 @@ class CaseProjection(Projection):
             decided = "returns_approved" if event.approved else "returns_refused"
             view.increment("case_units", key, decided)
         if event.approved:
+            _co_handled(view, row, [])
             _update(
                 view,
                 event,
@@ -459,6 +482,21 @@ def _row(view: ViewTx, event: Tracked.Event) -> dict[str, Any]:
     if row is None:
         raise LookupError(f"case {event.originator_id} has an event before its filing")
     return row
+
+
+def _co_handled(view: ViewTx, row: Row, units: list[str]) -> None:
+    """Make the case's ``case_co_units`` rows those of ``units`` (its row's ``co_unit_ids``
+    being those it had): every step that sets the column calls this first. The row copies the
+    case's filing time and confidentiality, which never change."""
+    case_id, before = str(row["id"]), {str(u) for u in row.get("co_unit_ids") or ()}
+    for unit in before.difference(units):
+        view.delete("case_co_units", {"case_id": case_id, "unit_id": unit})
+    for unit in dict.fromkeys(units):
+        if unit not in before:
+            view.upsert("case_co_units", {
+                "case_id": case_id, "unit_id": unit, "confidential": row["confidential"],
+                "filed_at": row["filed_at"],
+            })
 
 
 def _update(

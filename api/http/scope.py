@@ -23,8 +23,22 @@ from domain.directory import Leader
 from domain.errors import NotFoundError
 from domain.services.staffing import unit_of_staff
 from infra.identity import Principal
+from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
-from projections.query import NOTHING, All, AnyOf, Compare, Contains, Filter, InSelect, Not
+from projections.query import (
+    NOTHING,
+    All,
+    AnyOf,
+    Compare,
+    Contains,
+    Filter,
+    InSelect,
+    Not,
+    all_of,
+)
+
+_STAFF = DirectoryProjection().table("staff")
+_CO_UNITS = CaseProjection().table("case_co_units")
 
 
 def sees(
@@ -105,12 +119,18 @@ def row_visible(
     )
 
 
-def visible_filter(caller: Principal, *, desk: Any) -> Filter | None:
+def visible_filter(caller: Principal, *, desk: Any, co_units: bool = True) -> Filter | None:
     """``row_visible`` as a filter the view store answers on the case view (``None``: every
     case; ``desk``: the confidential desk's unit id). A unit-scoped caller sees a case their
     unit leads, co-handles or whose owner is one of its staff (a sub-select on the staff view),
     cases they own or first asked, and the intake queue; but a confidential case only if their
-    unit is the desk, leads it or co-handles it (as ``sees``)."""
+    unit is the desk, leads it or co-handles it (as ``sees``).
+
+    A unit co-handles the cases ``case_co_units`` names for it: each branch of the filter is
+    then one index range, and a list is the union of those (``page_sql``). Those rows exist
+    only under the case view's current definition: while it is rebuilt beside an older one
+    (``co_units`` false: ``ReadSide.is_current``), the serving rows' ``co_unit_ids`` are
+    searched instead, as before that table existed."""
     scope = scope_of(caller.role)
     if scope is Scope.ALL:
         return None
@@ -127,13 +147,23 @@ def visible_filter(caller: Principal, *, desk: Any) -> Filter | None:
     confidential: Filter = NOTHING
     if caller.unit_id is not None:
         unit = str(caller.unit_id)
-        staff = DirectoryProjection().table("staff")
+
+        def co_handled(*also: Filter) -> Filter:
+            if not co_units:
+                return Contains("co_unit_ids", unit)
+            return InSelect(
+                "id", _CO_UNITS, "case_id", all_of(Compare("unit_id", "=", unit), *also)
+            )
+
         parts += [
             Compare("lead_unit_id", "=", unit),
-            Contains("co_unit_ids", unit),
-            InSelect("owner", staff, "login", Compare("unit_id", "=", unit)),
+            co_handled(),
+            InSelect("owner", _STAFF, "login", Compare("unit_id", "=", unit)),
         ]
-        routed = AnyOf((Compare("lead_unit_id", "=", unit), Contains("co_unit_ids", unit)))
+        # The co-units' copy of the flag picks a unit's confidential co-handled cases alone.
+        routed = AnyOf((
+            Compare("lead_unit_id", "=", unit), co_handled(Compare("confidential", "=", True))
+        ))
         confidential = All((
             Compare("confidential", "=", True),
             All(()) if _same(desk, unit) else routed,

@@ -22,25 +22,30 @@ POSTGRES_ARRAYS = {"integer": "bigint[]", "real": "double precision[]", "boolean
 """Arrays of the PostgreSQL view store's column types (the others are stored as text)."""
 
 
-def compile_filter(where: Filter, table: Table, marker: str) -> tuple[str, list[Any]]:
-    """The SQL condition and its parameters, in order."""
+def compile_filter(
+    where: Filter, table: Table, marker: str, alias: str | None = None
+) -> tuple[str, list[Any]]:
+    """The SQL condition and its parameters, in order (``alias``: the name ``table`` goes by
+    in the statement, where another table beside it has columns of the same names)."""
     params: list[Any] = []
-    return _sql(where, table, marker, params), params
+    return _sql(where, table, marker, params, alias), params
 
 
-def _sql(where: Filter, table: Table, marker: str, params: list[Any]) -> str:
+def _sql(
+    where: Filter, table: Table, marker: str, params: list[Any], alias: str | None = None
+) -> str:
     if isinstance(where, All):
         if not where.parts:
             return "1 = 1"
-        return "(" + " AND ".join(_sql(p, table, marker, params) for p in where.parts) + ")"
+        return "(" + " AND ".join(_sql(p, table, marker, params, alias) for p in where.parts) + ")"
     if isinstance(where, AnyOf):
         if not where.parts:
             return "1 = 0"
-        return "(" + " OR ".join(_sql(p, table, marker, params) for p in where.parts) + ")"
+        return "(" + " OR ".join(_sql(p, table, marker, params, alias) for p in where.parts) + ")"
     if isinstance(where, Not):
-        return f"(NOT COALESCE({_sql(where.part, table, marker, params)}, FALSE))"
+        return f"(NOT COALESCE({_sql(where.part, table, marker, params, alias)}, FALSE))"
     column = table.column(where.column)
-    name = f'"{column.name}"'
+    name = _qualified(column.name, alias)
     if isinstance(where, Compare):
         value = encode(column, where.value)
         if value is None:
@@ -63,10 +68,16 @@ def _sql(where: Filter, table: Table, marker: str, params: list[Any]) -> str:
         inner = _sql(where.where, where.table, marker, params)
         return f'{name} IN (SELECT "{select}" FROM {view_table(where.table)} WHERE {inner})'
     assert isinstance(where, Below)
-    return _below(where, table, marker, params)
+    return _below(where, table, marker, params, alias)
 
 
-def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
+def _qualified(column: str, alias: str | None) -> str:
+    return f'{alias}."{column}"' if alias else f'"{column}"'
+
+
+def _below(
+    where: Below, table: Table, marker: str, params: list[Any], alias: str | None = None
+) -> str:
     """One lookup per row: the bounds travel as a single list parameter indexed by the row's
     sum, rather than as a ``CASE`` arm per key, which made the statement (and each row's
     test) as long as the list of periods. A sum outside the list finds no bound (null), which
@@ -74,7 +85,10 @@ def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
     if not where.bounds:
         return "1 = 0"
     column = table.column(where.column)
-    total = " + ".join(f'COALESCE("{table.column(k).name}", 0)' for k in where.key)
+    total = " + ".join(
+        f"COALESCE({_qualified(table.column(k).name, alias)}, 0)" for k in where.key
+    )
+    name = _qualified(column.name, alias)
     low, high = min(where.bounds), max(where.bounds)
     listed = [encode(column, where.bounds.get(key)) for key in range(low, high + 1)]
     op = "<=" if where.inclusive else "<"
@@ -83,11 +97,11 @@ def _below(where: Below, table: Table, marker: str, params: list[Any]) -> str:
         # answers a subscript outside it with null.
         params.append(_array_text(listed))
         kind = POSTGRES_ARRAYS.get(column.type, "text[]")
-        return f'"{column.name}" {op} (CAST({marker} AS {kind}))[({total}) + {1 - low}]'
+        return f"{name} {op} (CAST({marker} AS {kind}))[({total}) + {1 - low}]"
     # SQLite has no arrays: a JSON list, read by index (a path it rejects below 0, hence the
     # range test first).
     params.append(json.dumps(listed))
-    return (f'"{column.name}" {op} (CASE WHEN ({total}) BETWEEN {low} AND {high}'
+    return (f"{name} {op} (CASE WHEN ({total}) BETWEEN {low} AND {high}"
             f" THEN json_extract({marker}, '$[' || (({total}) - {low}) || ']') END)")
 
 

@@ -21,10 +21,11 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
-from infra.views.filters import compile_filter
+from infra.views.filters import POSTGRES_MARKER, compile_filter
 from infra.views.known import Known
 from infra.views.sql import (
     NEXT_SUFFIX,
@@ -41,7 +42,7 @@ from infra.views.sql import (
     view_table,
 )
 from projections.base import Column, ColumnType, Projection, Row, Table
-from projections.query import All, Compare, Filter, In
+from projections.query import All, AnyOf, Compare, Filter, In, InSelect
 from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
 from projections.values import decode, decode_row, encode
 
@@ -429,11 +430,13 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
     column, then the key, which the table's indexes serve) and the limit. The bench runs the
     same statement directly as the floor of a list.
 
-    A filter requiring a column to be one of a few values (the open statuses), where an index
-    leads with that column and the order, is answered per value and the pages merged
-    (``_split_on``): one index range per value, each read only as far as the page needs. As one
-    statement the database walks the order's index and tests every row on the way, closed
-    cases included, which grows with the store."""
+    Where one index range holds the page (an equality on the columns an index puts before the
+    order), the database reads that range. Otherwise, a filter that is an OR of such ranges (a
+    clerk's scope: the intake queue, their own cases, their unit's, ...; ``_ranges``), or that
+    requires a column to be one of a few values an index leads with (the open statuses;
+    ``_split_on``), is answered one range at a time and the pages merged: each range read only
+    as far as the page needs. As one statement the database walks the order's index and tests
+    every row on the way, which grows with the store."""
     whole = query.filter()
     ordered = [f'"{c}"' for c in (table.column(query.order).name, *table.key)]
     if query.after is not None and len(query.after) != len(ordered):
@@ -442,27 +445,30 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
     order_by = f" ORDER BY {', '.join(c + direction for c in ordered)}"
     chosen = query.chosen(table)
     selected = ", ".join(f'"{c.name}"' for c in chosen)
-    split = _split_on(table, query, whole)
-    if split is None:
-        where, params = _page_where(table, query, whole, marker, ordered)
-        sql = (f"SELECT {selected} FROM {view_table(table)} WHERE {where}"
-               f"{order_by} LIMIT {int(query.limit)}"
-               + (f" OFFSET {int(query.offset)}" if query.offset else ""))
-        return sql, params
-    column, values = split
+    ranges = _ranges(table, query, whole)
+    # A row matches one value of a split, but may match several ranges of a union.
+    union = " UNION "
+    if ranges is None:
+        split = _split_on(table, query, whole)
+        if split is None:
+            where, params = _page_where(table, query, whole, marker, ordered)
+            sql = (f"SELECT {selected} FROM {view_table(table)} WHERE {where}"
+                   f"{order_by} LIMIT {int(query.limit)}"
+                   + (f" OFFSET {int(query.offset)}" if query.offset else ""))
+            return sql, params
+        column, values = split
+        ranges = [_Range(All((Compare(column, "=", value), whole)), 1) for value in values]
+        union = " UNION ALL "
     # Each part reads the columns the merge orders by, chosen or not, and as many rows as the
     # whole page could take from it.
-    names = [c.name for c in chosen]
-    inner = ", ".join(f'"{n}"' for n in dict.fromkeys([*names, query.order, *table.key]))
+    names = list(dict.fromkeys([*(c.name for c in chosen), query.order, *table.key]))
     most = int(query.limit) + int(query.offset)
     parts, params = [], []
-    for number, value in enumerate(values):
-        where, found = _page_where(table, query, All((Compare(column, "=", value), whole)),
-                                   marker, ordered)
-        parts.append(f"SELECT * FROM (SELECT {inner} FROM {view_table(table)} WHERE {where}"
-                     f"{order_by} LIMIT {most}) AS part_{number}")
+    for number, part in enumerate(ranges):
+        sql, found = _range_sql(table, query, part, marker, names, most)
+        parts.append(f"SELECT * FROM ({sql}) AS part_{number}")
         params += found
-    sql = (f"SELECT {selected} FROM ({' UNION ALL '.join(parts)}) AS parts"
+    sql = (f"SELECT {selected} FROM ({union.join(parts)}) AS parts"
            f"{order_by} LIMIT {int(query.limit)}"
            + (f" OFFSET {int(query.offset)}" if query.offset else ""))
     return sql, params
@@ -471,6 +477,166 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
 SPLIT_MOST_VALUES = 8
 """Values a page is split on at most: beyond that, one range per value costs more than it
 saves."""
+UNION_MOST_RANGES = 16
+"""Ranges a page is the union of at most. Each costs an index probe and up to a page of rows
+even when the walk along the order would have found the page at once (a small store, a common
+branch), so past a few a union of many narrow branches is left to the walk. A clerk's scope is
+eight (the values of a sub-select, a unit's staff, count as one: ``_Range``)."""
+
+
+@dataclass(frozen=True)
+class _Range:
+    """One index range of a page's union: the table's rows matching ``where``, whose
+    equalities fix the columns an index puts before the order; or, with ``via``, the rows
+    matching ``where`` that ``via`` selects: their key read from the other table's index on
+    (its equalities, the order), whose rows carry the order column (``per_value`` false), or
+    one range of the table per value ``via`` selects (``per_value``: a unit's staff as owners).
+    ``width``: how many columns the index has fixed before the order (more: a narrower range)."""
+
+    where: Filter
+    width: int
+    via: InSelect | None = None
+    per_value: bool = False
+
+
+def _ranges(table: Table, query: PageQuery, where: Filter) -> list[_Range] | None:
+    """The ranges whose union is ``where``'s rows, if it is such an OR and more than one range
+    (or a range of another table) is needed; not when the filter bounds the order (that index
+    then reads the matching rows alone as one range)."""
+    conjuncts = list(_conjuncts(where))
+    if any(isinstance(c, Compare) and c.op != "!=" and c.column == query.order
+           for c in conjuncts):
+        return None
+    found = _branches(table, query.order, conjuncts)
+    if not found or len(found) > UNION_MOST_RANGES:
+        return None
+    if len(found) == 1 and found[0].via is None:
+        return None  # one range of the table: the statement as it is reads just that
+    return found
+
+
+def _branches(table: Table, order: str, conjuncts: list[Filter]) -> list[_Range] | None:
+    """Ranges whose union is exactly the conjunction's rows (None: not found). A conjunct
+    that is an OR is opened (``a and (b or c)`` is ``(a and b) or (a and c)``) when every
+    branch then has a range of its own, narrower than any the conjunction has as it is (a
+    confidential case routed to a unit: the unit's confidential cases, rather than every
+    confidential case)."""
+    if any(isinstance(c, AnyOf) and not c.parts for c in conjuncts):
+        return []  # matches nothing
+    one = _range_of(table, order, conjuncts)
+    for number, conjunct in enumerate(conjuncts):
+        if not isinstance(conjunct, AnyOf):
+            continue
+        others = conjuncts[:number] + conjuncts[number + 1:]
+        found: list[_Range] = []
+        for part in conjunct.parts:
+            branch = _branches(table, order, [*_conjuncts(part), *others])
+            if branch is None or len(found) + len(branch) > UNION_MOST_RANGES:
+                break
+            found += branch
+        else:
+            if one is None or all(r.width > one.width for r in found):
+                return found
+    return None if one is None else [one]
+
+
+def _range_of(table: Table, order: str, conjuncts: list[Filter]) -> _Range | None:
+    """The narrowest range that holds the conjunction's rows, if a conjunct gives one: its
+    equalities on the columns an index puts before the order (to values, else to null too,
+    which is often common), or a sub-select of the key or of such a column. Of two as narrow,
+    the table's own."""
+    pinned = _pinned(conjuncts)
+    found: list[_Range] = []
+    for allowed in ({k for k, v in pinned.items() if v is not None}, set(pinned)):
+        width = max((_width(index, order, allowed) for index in table.indexes), default=0)
+        if width:
+            found.append(_Range(All(tuple(conjuncts)), width))
+            break
+    for number, via in enumerate(conjuncts):
+        if not isinstance(via, InSelect) or len(table.key) != 1:
+            continue
+        rest = All(tuple(conjuncts[:number] + conjuncts[number + 1:]))
+        other = via.table
+        keys = set(_pinned(list(_conjuncts(via.where))))
+        width = max((_width(index, order, keys) for index in other.indexes), default=0)
+        if (
+            width
+            and via.column == table.key[0]
+            and order in {c.name for c in other.columns}
+            # Each of the table's rows at most once: the key of the other table is the
+            # selected column and its equalities.
+            and set(other.key) <= keys | {via.select}
+        ):
+            found.append(_Range(rest, width, via))
+        elif any(_width(index, order, {via.column}) for index in table.indexes):
+            found.append(_Range(rest, 1, via, per_value=True))
+    # ``max`` keeps the first of the widest.
+    return max(found, key=lambda r: r.width) if found else None
+
+
+def _pinned(conjuncts: list[Filter]) -> dict[str, Any]:
+    """The columns the conjunction requires to equal a value (or to be null: ``None``)."""
+    return {c.column: c.value for c in conjuncts if isinstance(c, Compare) and c.op == "="}
+
+
+def _width(index: tuple[str, ...], order: str, pinned: set[str]) -> int:
+    """How many columns ``index`` has before ``order`` if the ``pinned`` columns are all of
+    them (it then reads those rows in the order), else 0."""
+    if order not in index[1:]:
+        return 0
+    before = index[: index.index(order)]
+    return len(before) if set(before) <= pinned else 0
+
+
+def _range_sql(
+    table: Table, query: PageQuery, part: _Range, marker: str, names: list[str], most: int
+) -> tuple[str, list[Any]]:
+    """One range's statement: its rows after the keyset, in the page's order, ``most`` of
+    them (each of ``names``)."""
+    ordered = [f'"{c}"' for c in (query.order, *table.key)]
+    direction = " DESC" if query.descending else ""
+    order_by = f" ORDER BY {', '.join(c + direction for c in ordered)}"
+    columns = ", ".join(f'"{n}"' for n in names)
+    via = part.via
+    if via is None:
+        where, params = _page_where(table, query, part.where, marker, ordered)
+        return (f"SELECT {columns} FROM {view_table(table)} WHERE {where}{order_by}"
+                f" LIMIT {most}"), params
+    selected, params = compile_filter(via.where, via.table, marker, "r")
+    key = table.key[0]
+    if not part.per_value:
+        # Walked along the other table's index; the order and the key read from its row (a
+        # copy of the table's), so the keyset and the order are the index's own.
+        along = [f'r."{query.order}"', f'r."{via.select}"']
+        rest, found = compile_filter(part.where, table, marker, "c")
+        params += found
+        if query.after is not None:
+            sign = "<" if query.descending else ">"
+            rest += f" AND ({', '.join(along)}) {sign} ({marker}, {marker})"
+            params.extend(query.after)
+        taken = ", ".join(f'c."{n}"' for n in names)
+        return (f"SELECT {taken} FROM {view_table(via.table)} AS r JOIN {view_table(table)}"
+                f' AS c ON c."{key}" = r."{via.select}" WHERE {selected} AND {rest}'
+                f" ORDER BY {', '.join(c + direction for c in along)} LIMIT {most}"), params
+    values = (f'SELECT DISTINCT r."{via.select}" AS "_value" FROM {view_table(via.table)}'
+              f" AS r WHERE {selected}")
+    column = table.column(via.column).name
+    where, found = _page_where(table, query, part.where, marker, ordered)
+    params += found
+
+    def per_value(taking: str) -> str:
+        return (f'SELECT {taking} FROM {view_table(table)} WHERE "{column}" = v."_value"'
+                f" AND {where}{order_by} LIMIT {most}")
+
+    if marker == POSTGRES_MARKER:
+        # One range per value, each cut at the page: a lateral join runs the range for each.
+        return (f"SELECT p.* FROM ({values}) AS v CROSS JOIN LATERAL ({per_value(columns)})"
+                " AS p"), params
+    # SQLite has no lateral join: the same range per value, as the keys of a sub-select that
+    # names the value, each looked up by key.
+    taken, quoted_key = ", ".join(f'c."{n}"' for n in names), f'"{key}"'
+    return (f"SELECT {taken} FROM ({values}) AS v JOIN {view_table(table)} AS c"
+            f' ON c."{key}" IN ({per_value(quoted_key)})'), params
 
 
 def _split_on(table: Table, query: PageQuery, where: Filter) -> tuple[str, tuple[Any, ...]] | None:

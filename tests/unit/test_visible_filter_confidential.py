@@ -61,6 +61,10 @@ def _fill(write: Callable[[Projection], RowOpsBase], rows: list[dict[str, Any]])
     cases = write(CaseProjection())
     for row in rows:
         cases.upsert("cases", row)
+        for unit in row["co_unit_ids"]:  # as the projection keeps them beside the row
+            cases.upsert("case_co_units", {
+                "case_id": row["id"], "unit_id": unit, "confidential": row["confidential"]
+            })
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -77,7 +77,7 @@ def list_cases(
     # Everything is answered by the view store: who may see a case, the filters, the time
     # states against now (as parameters), the order and the keyset page.
     where = all_of(
-        visible_filter(caller, desk=confidential_desk(app)),
+        visible_filter(caller, desk=confidential_desk(app), co_units=read.is_current("cases")),
         _state_filter(due_soon, lambda: time_filters.due_soon(ctx)),
         _state_filter(overdue, lambda: time_filters.overdue(ctx)),
     )

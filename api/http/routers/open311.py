@@ -486,7 +486,11 @@ def _visible(container: Container, caller: Principal | None) -> Filter:
         )
     scope = (
         None if caller is None
-        else visible_filter(caller, desk=confidential_desk(container.app))
+        else visible_filter(
+            caller,
+            desk=confidential_desk(container.app),
+            co_units=container.read.is_current("cases"),
+        )
     )
     return all_of(Not(Compare("confidential", "=", True)), scope)
 

@@ -62,7 +62,9 @@ def cases(
     read.refresh(["cases", "directory"])
     needle = q.strip().lower()
     where = all_of(
-        visible_filter(caller, desk=confidential_desk(web.app)),
+        visible_filter(
+            caller, desk=confidential_desk(web.app), co_units=read.is_current("cases")
+        ),
         AnyOf((Like("id", needle), Like("summary", needle))) if needle else None,
         Compare("status", "=", status) if status else None,
     )
