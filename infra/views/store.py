@@ -482,6 +482,9 @@ UNION_MOST_RANGES = 16
 even when the walk along the order would have found the page at once (a small store, a common
 branch), so past a few a union of many narrow branches is left to the walk. A clerk's scope is
 eight (the values of a sub-select, a unit's staff, count as one: ``_Range``)."""
+BRANCHES_LOOKED_AT = 200
+"""Conjunctions a page's filter is opened into at most, looking for its ranges: a filter of
+several ORs could otherwise be opened in very many ways (a clerk's scope takes a dozen)."""
 
 
 @dataclass(frozen=True)
@@ -507,7 +510,7 @@ def _ranges(table: Table, query: PageQuery, where: Filter) -> list[_Range] | Non
     if any(isinstance(c, Compare) and c.op != "!=" and c.column == query.order
            for c in conjuncts):
         return None
-    found = _branches(table, query.order, conjuncts)
+    found = _branches(table, query.order, conjuncts, [BRANCHES_LOOKED_AT])
     if not found or len(found) > UNION_MOST_RANGES:
         return None
     if len(found) == 1 and found[0].via is None:
@@ -515,29 +518,41 @@ def _ranges(table: Table, query: PageQuery, where: Filter) -> list[_Range] | Non
     return found
 
 
-def _branches(table: Table, order: str, conjuncts: list[Filter]) -> list[_Range] | None:
+def _branches(
+    table: Table, order: str, conjuncts: list[Filter], budget: list[int]
+) -> list[_Range] | None:
     """Ranges whose union is exactly the conjunction's rows (None: not found). A conjunct
     that is an OR is opened (``a and (b or c)`` is ``(a and b) or (a and c)``) when every
     branch then has a range of its own, narrower than any the conjunction has as it is (a
     confidential case routed to a unit: the unit's confidential cases, rather than every
-    confidential case)."""
+    confidential case). ``budget``: the conjunctions left to look at, shared by the calls."""
     if any(isinstance(c, AnyOf) and not c.parts for c in conjuncts):
         return []  # matches nothing
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
     one = _range_of(table, order, conjuncts)
     for number, conjunct in enumerate(conjuncts):
         if not isinstance(conjunct, AnyOf):
             continue
         others = conjuncts[:number] + conjuncts[number + 1:]
-        found: list[_Range] = []
-        for part in conjunct.parts:
-            branch = _branches(table, order, [*_conjuncts(part), *others])
-            if branch is None or len(found) + len(branch) > UNION_MOST_RANGES:
-                break
-            found += branch
-        else:
-            if one is None or all(r.width > one.width for r in found):
-                return found
+        found = _opened(table, order, conjunct, others, budget)
+        if found is not None and (one is None or all(r.width > one.width for r in found)):
+            return found
     return None if one is None else [one]
+
+
+def _opened(
+    table: Table, order: str, alternatives: AnyOf, others: list[Filter], budget: list[int]
+) -> list[_Range] | None:
+    """The ranges of each alternative with the other conjuncts, if every one has them."""
+    found: list[_Range] = []
+    for part in alternatives.parts:
+        branch = _branches(table, order, [*_conjuncts(part), *others], budget)
+        if branch is None or len(found) + len(branch) > UNION_MOST_RANGES:
+            return None
+        found += branch
+    return found
 
 
 def _range_of(table: Table, order: str, conjuncts: list[Filter]) -> _Range | None:
