@@ -457,7 +457,7 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
                    + (f" OFFSET {int(query.offset)}" if query.offset else ""))
             return sql, params
         column, values = split
-        ranges = [_Range(All((Compare(column, "=", value), whole)), 1) for value in values]
+        ranges = [_Range(All((Compare(column, "=", value), whole)), (column,)) for value in values]
         union = " UNION ALL "
     # Each part reads the columns the merge orders by, chosen or not, and as many rows as the
     # whole page could take from it.
@@ -465,7 +465,7 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
     most = int(query.limit) + int(query.offset)
     parts, params = [], []
     for number, part in enumerate(ranges):
-        sql, found = _range_sql(table, query, part, marker, names, most)
+        sql, found = _range_sql(table, query, part, marker, names=names, most=most)
         parts.append(f"SELECT * FROM ({sql}) AS part_{number}")
         params += found
     sql = (f"SELECT {selected} FROM ({union.join(parts)}) AS parts"
@@ -494,12 +494,20 @@ class _Range:
     matching ``where`` that ``via`` selects: their key read from the other table's index on
     (its equalities, the order), whose rows carry the order column (``per_value`` false), or
     one range of the table per value ``via`` selects (``per_value``: a unit's staff as owners).
-    ``width``: how many columns the index has fixed before the order (more: a narrower range)."""
+    ``fixed``: the columns its index has before the order, each equal to one value in the
+    range (more: a narrower range). Its statement orders by them too, which changes no order
+    but tells the database which index reads the range as it is: with a value only known per
+    row of a lateral join, PostgreSQL otherwise guessed the order's own index cheaper.
+    """
 
     where: Filter
-    width: int
+    fixed: tuple[str, ...]
     via: InSelect | None = None
     per_value: bool = False
+
+    @property
+    def width(self) -> int:
+        return len(self.fixed)
 
 
 def _ranges(table: Table, query: PageQuery, where: Filter) -> list[_Range] | None:
@@ -563,9 +571,9 @@ def _range_of(table: Table, order: str, conjuncts: list[Filter]) -> _Range | Non
     pinned = _pinned(conjuncts)
     found: list[_Range] = []
     for allowed in ({k for k, v in pinned.items() if v is not None}, set(pinned)):
-        width = max((_width(index, order, allowed) for index in table.indexes), default=0)
-        if width:
-            found.append(_Range(All(tuple(conjuncts)), width))
+        fixed = _fixed(table, order, allowed)
+        if fixed:
+            found.append(_Range(All(tuple(conjuncts)), fixed))
             break
     for number, via in enumerate(conjuncts):
         if not isinstance(via, InSelect) or len(table.key) != 1:
@@ -573,18 +581,18 @@ def _range_of(table: Table, order: str, conjuncts: list[Filter]) -> _Range | Non
         rest = All(tuple(conjuncts[:number] + conjuncts[number + 1:]))
         other = via.table
         keys = set(_pinned(list(_conjuncts(via.where))))
-        width = max((_width(index, order, keys) for index in other.indexes), default=0)
+        fixed = _fixed(other, order, keys)
         if (
-            width
+            fixed
             and via.column == table.key[0]
             and order in {c.name for c in other.columns}
             # Each of the table's rows at most once: the key of the other table is the
             # selected column and its equalities.
             and set(other.key) <= keys | {via.select}
         ):
-            found.append(_Range(rest, width, via))
-        elif any(_width(index, order, {via.column}) for index in table.indexes):
-            found.append(_Range(rest, 1, via, per_value=True))
+            found.append(_Range(rest, fixed, via))
+        elif _fixed(table, order, {via.column}):
+            found.append(_Range(rest, (via.column,), via, per_value=True))
     # ``max`` keeps the first of the widest.
     return max(found, key=lambda r: r.width) if found else None
 
@@ -594,23 +602,27 @@ def _pinned(conjuncts: list[Filter]) -> dict[str, Any]:
     return {c.column: c.value for c in conjuncts if isinstance(c, Compare) and c.op == "="}
 
 
-def _width(index: tuple[str, ...], order: str, pinned: set[str]) -> int:
-    """How many columns ``index`` has before ``order`` if the ``pinned`` columns are all of
-    them (it then reads those rows in the order), else 0."""
-    if order not in index[1:]:
-        return 0
-    before = index[: index.index(order)]
-    return len(before) if set(before) <= pinned else 0
+def _fixed(table: Table, order: str, pinned: set[str]) -> tuple[str, ...]:
+    """The most columns an index of ``table`` has before ``order`` that are all ``pinned``
+    (the index then reads the rows they fix in the order); none if no index has."""
+    found: tuple[str, ...] = ()
+    for index in table.indexes:
+        if order in index[1:]:
+            before = index[: index.index(order)]
+            if set(before) <= pinned and len(before) > len(found):
+                found = before
+    return found
 
 
 def _range_sql(
-    table: Table, query: PageQuery, part: _Range, marker: str, names: list[str], most: int
+    table: Table, query: PageQuery, part: _Range, marker: str, *, names: list[str], most: int
 ) -> tuple[str, list[Any]]:
     """One range's statement: its rows after the keyset, in the page's order, ``most`` of
     them (each of ``names``)."""
     ordered = [f'"{c}"' for c in (query.order, *table.key)]
     direction = " DESC" if query.descending else ""
-    order_by = f" ORDER BY {', '.join(c + direction for c in ordered)}"
+    fixed = [f'"{c}"' for c in part.fixed]
+    order_by = f" ORDER BY {', '.join(c + direction for c in (*fixed, *ordered))}"
     columns = ", ".join(f'"{n}"' for n in names)
     via = part.via
     if via is None:
@@ -623,6 +635,7 @@ def _range_sql(
         # Walked along the other table's index; the order and the key read from its row (a
         # copy of the table's), so the keyset and the order are the index's own.
         along = [f'r."{query.order}"', f'r."{via.select}"']
+        walked = ", ".join(c + direction for c in (*(f"r.{c}" for c in fixed), *along))
         rest, found = compile_filter(part.where, table, marker, "c")
         params += found
         if query.after is not None:
@@ -632,7 +645,7 @@ def _range_sql(
         taken = ", ".join(f'c."{n}"' for n in names)
         return (f"SELECT {taken} FROM {view_table(via.table)} AS r JOIN {view_table(table)}"
                 f' AS c ON c."{key}" = r."{via.select}" WHERE {selected} AND {rest}'
-                f" ORDER BY {', '.join(c + direction for c in along)} LIMIT {most}"), params
+                f" ORDER BY {walked} LIMIT {most}"), params
     values = (f'SELECT DISTINCT r."{via.select}" AS "_value" FROM {view_table(via.table)}'
               f" AS r WHERE {selected}")
     column = table.column(via.column).name
