@@ -170,7 +170,7 @@ def test_a_clerks_pages_are_the_rows_row_visible_admits(
         assert 0 < len(ids) < len(rows)
         for co_units in (True, False):  # the co-handled cases from their table, or the rows
             where = visible_filter(caller, desk=DESK, co_units=co_units)
-            first = PageQuery("filed_at", descending, 9, where=where, columns=("id", "filed_at"))
+            first = PageQuery("filed_at", descending, 25, where=where, columns=("id", "filed_at"))
             assert _walked(store, first) == ids
             numbered = replace(first, limit=7, offset=12)
             assert [r["id"] for r in store.page(CASES, numbered)] == ids[12:19]
