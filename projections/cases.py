@@ -96,7 +96,8 @@ class CaseProjection(Projection):
             # What the lists filter and order by: every list page is one index range.
             indexes=(
                 ("filed_at",), ("due_at",), ("updated_at",), ("status", "due_at"),
-                ("status", "filed_at"), ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
+                ("status", "cycle_overdue", "due_at"), ("status", "filed_at"),
+                ("lead_unit_id", "filed_at"), ("owner", "filed_at"),
                 ("enterprise_id", "filed_at"), ("first_asker", "filed_at"),
                 ("status", "updated_at"),
                 # A clerk's list is a union of ranges (``page_sql``): the confidential cases,

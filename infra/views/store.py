@@ -518,6 +518,8 @@ def _ranges(table: Table, query: PageQuery, where: Filter) -> list[_Range] | Non
     if any(isinstance(c, Compare) and c.op != "!=" and c.column == query.order
            for c in conjuncts):
         return None
+    if not any(isinstance(c, AnyOf) for c in conjuncts) and _split_on(table, query, where):
+        return None  # one range per value: ``_split_on``'s, which no row is in twice
     found = _branches(table, query.order, conjuncts, [BRANCHES_LOOKED_AT])
     if not found or len(found) > UNION_MOST_RANGES:
         return None
@@ -541,13 +543,30 @@ def _branches(
         return None
     one = _range_of(table, order, conjuncts)
     for number, conjunct in enumerate(conjuncts):
-        if not isinstance(conjunct, AnyOf):
+        alternatives = _alternatives(conjunct)
+        if alternatives is None:
             continue
         others = conjuncts[:number] + conjuncts[number + 1:]
-        found = _opened(table, order, conjunct, others, budget)
+        found = _opened(table, order, alternatives, others, budget)
         if found is not None and (one is None or all(r.width > one.width for r in found)):
             return found
     return None if one is None else [one]
+
+
+def _alternatives(conjunct: Filter) -> AnyOf | None:
+    """The conjunct as an OR to open, if it is one: an ``AnyOf``, or an ``In`` of a few values,
+    an OR of equalities (the overdue list's "running and past its deadline": one range per
+    running status, each cut at now). Not an ``In`` naming null, which no row equals in SQL
+    while an equality with null asks for the nulls."""
+    if isinstance(conjunct, AnyOf):
+        return conjunct
+    if (
+        isinstance(conjunct, In)
+        and 1 < len(conjunct.values) <= SPLIT_MOST_VALUES
+        and None not in conjunct.values
+    ):
+        return AnyOf(tuple(Compare(conjunct.column, "=", v) for v in conjunct.values))
+    return None
 
 
 def _opened(

@@ -23,6 +23,8 @@ from infra.projections import open_runner
 from infra.views.sqlite import SqliteViewStore
 from infra.views.store import SqlViewStore, page_sql
 from projections.cases import CaseProjection
+from projections.figures import time_filters
+from projections.figures.context import Context
 from projections.query import In
 from projections.store import PageQuery
 from tests.support.app import ADMIN
@@ -83,7 +85,9 @@ def _planning(store: SqlViewStore) -> Iterator[Any]:
 def sorts(steps: list[str]) -> list[str]:
     """The plan's sorting steps (a merge's "Sort Key" names the order it keeps, not a sort)."""
     nodes = [s.strip().removeprefix("->").strip() for s in steps]
-    return [s for s in nodes if s.startswith(("Sort  (", "Incremental Sort  (")) or "TEMP B-TREE" in s]
+    return [
+        s for s in nodes if s.startswith(("Sort  (", "Incremental Sort  (")) or "TEMP B-TREE" in s
+    ]
 
 
 def next_page(store: SqlViewStore, query: PageQuery) -> PageQuery:
@@ -131,3 +135,26 @@ def test_a_store_made_under_older_indexes_drops_them_and_gets_the_new(
         names = set(tied_cases._index_names_on(cursor, "view_cases"))
     assert "view_cases__status_due_at" not in names
     assert {"view_cases__status_due_at_id", "by_hand"} <= names
+
+
+def test_the_overdue_list_reads_running_cases_only_as_far_as_now(
+    tied_cases: SqlViewStore, durable_store: StoreUnderTest
+) -> None:
+    """Overdue is "running and past the deadline, or open and the cycle ran out": the first is
+    read per running status with now as the range's end, the second per open status from an
+    index that holds the flag. Before, each open status was read in order of deadline, every
+    case of it tested, to find the overdue ones."""
+    app = durable_store.open()
+    ctx = Context(app.now(), app.work_calendar(), app.policy)
+    query = PageQuery("due_at", False, 51, where=time_filters.overdue(ctx))
+    steps = plan(tied_cases, query)
+    if isinstance(tied_cases, SqliteViewStore):
+        steps = [s for s in steps if "ORDER BY" not in s or "RIGHT PART" in s]
+        assert sorts([s for s in steps if not s.startswith("UNION")]) == []
+        assert any("status_cycle_overdue_due_at" in s for s in steps)
+        assert any("due_at<?" in s.replace(" ", "") for s in steps)
+        return
+    conditions = [s.strip() for s in steps if s.strip().startswith("Index Cond")]
+    assert any("due_at <=" in c for c in conditions)
+    assert any("cycle_overdue" in c for c in conditions)
+    assert not [s for s in steps if "Seq Scan" in s or "Filter:" in s]
