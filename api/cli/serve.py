@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import secrets
@@ -114,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
         app = create_app(container, metrics=metrics)
         announce(address, container, logins, workers)
+        settle_heap()
         uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         container.close()
@@ -156,7 +158,16 @@ def worker_app() -> FastAPI:
         container.close()  # releases the background lock for another worker at once
 
     app.router.lifespan_context = lifespan
+    settle_heap()
     return app
+
+
+def settle_heap() -> None:
+    """Leave what start-up built (the app, its routes and models, the modules) out of the
+    garbage collector's sweeps: it lives as long as the process, and each full collection
+    walked all of it again while requests waited."""
+    gc.collect()
+    gc.freeze()
 
 
 def announce(

@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 from api.http import docs_pages, problems
 from api.http.access import ACCESS, PUBLIC
 from api.http.idempotency import IdempotencyMiddleware
+from api.http.including import include
 from api.http.metrics import Metrics
 from api.http.middleware import BodyLimitMiddleware, MetricsMiddleware
 from api.http.plain_text import PlainTextMiddleware
@@ -119,7 +120,7 @@ def create_app(container: Container, *, metrics: Metrics | None = None) -> FastA
     app.state.container = container
     app.state.metrics = metrics or Metrics()
     for module in MODULES:
-        app.include_router(module.router)
+        include(app, module.router)
     _check_every_route_is_declared(app)
     web_site.mount(app)  # the web pages (api/web) share this app's container and identity
     problems.install(app)

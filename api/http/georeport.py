@@ -12,9 +12,12 @@ Confidential cases are never listed.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 from xml.etree import ElementTree as ET
+
+from pydantic_core import to_json
 
 from domain.case_rules import CASE_TYPES, OPEN_STATUSES, OUTCOMES
 from domain.text import xml_safe
@@ -160,6 +163,28 @@ def request_of(
         "long": location.get("long"),
         "media_url": location.get("media_url"),
     }
+
+
+def requests_json(rows: list[dict[str, Any]], requests: list[dict[str, Any]]) -> bytes:
+    """``requests`` (``request_of`` of ``rows``) as ``JSONResponse`` writes them (``json.dumps``:
+    compact, UTF-8, no NaN), written by pydantic-core, several times faster on a list of a
+    thousand. The two write strings, null, booleans, integers and most floats alike; a float
+    below 1e-4 Python writes with an exponent and pydantic-core without, so a list whose
+    points hold one (or anything but those types) is written by ``json.dumps`` itself.
+    ``tests/unit/test_georeport_json.py`` holds the two to the same bytes."""
+    if all(_alike(v) for row in rows if (place := row.get("location")) for v in place.values()):
+        return to_json(requests)
+    return json.dumps(
+        requests, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _alike(value: Any) -> bool:
+    """Whether pydantic-core writes ``value`` as ``json.dumps`` does (NaN and infinity too are
+    left to ``json.dumps``, which refuses them)."""
+    if value is None or type(value) in (str, int, bool):
+        return True
+    return type(value) is float and (value == 0 or 1e-4 <= abs(value) < 1e16)
 
 
 def _w3(value: Any, tz: timezone, written: dict[datetime, str]) -> str | None:

@@ -20,8 +20,8 @@ DIRECTORY_PAGE = 2000
 
 
 class Names:
-    def __init__(self, read: ReadSide, position: int) -> None:
-        self._read, self.position = read, position
+    def __init__(self, read: ReadSide) -> None:
+        self._read = read
         self._found: dict[tuple[str, str], dict[str, Row]] = {}
         self._listed: dict[str, dict[str, Row]] = {}
 
@@ -129,4 +129,4 @@ class Names:
 
 def load_names(read: ReadSide) -> Names:
     read.refresh(["directory"])
-    return Names(read, read.position("directory"))
+    return Names(read)

@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.http.including import include
 from api.web.context import WebConfig
 from api.web.security import Signer, web_key
 from infra.container import Container
@@ -34,5 +35,5 @@ def mount(app: FastAPI, *, key: bytes | None = None) -> None:
     app.state.web = WebConfig(Signer(key or web_key(container.settings)))
     for name in PAGES:
         module = importlib.import_module(f"api.web.routes.{name}")
-        app.include_router(module.router)
+        include(app, module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -73,6 +73,8 @@ class ServiceBase(Application[UUID]):
         self.jurisdiction = jurisdiction
         self._calendar: WorkCalendar | None = None
         self._calendar_lock = threading.Lock()
+        self._calendar_current_to = 0
+        """A log position up to which the kept calendar is known to be the stored one."""
         self.recent = RecentAggregates()
         self._known: set[UUID] = set()  # ids seen to exist; nothing recorded is ever unrecorded
         self._records: dict[UUID, Tracked] = {}  # read-only entries commands decide on
@@ -327,8 +329,32 @@ class ServiceBase(Application[UUID]):
                 not trusted and self.recorder.select_events(calendar_id, gt=cached.version, limit=1)
             ):
                 cached = self._calendar = self.load(WorkCalendar, calendar_id)
+                self._calendar_current_to = 0
         self._rely(cached)
         return cached
+
+    def work_calendar_at(self, position: int) -> WorkCalendar:
+        """The working calendar for figures read from views at log ``position``: the kept one,
+        unread, while it is known to be the stored calendar up to that position; else as
+        ``work_calendar``, after which it is known to be so (a view at ``position`` was read
+        first, so any change of the calendar at or before it was in the store to be seen).
+
+        A list or board read many times while the log stands still asks the store nothing;
+        once the views move past the last position checked, the next read checks again.
+        ``work_calendar_at(0)`` is the kept calendar, to build a query with before its
+        position is known (and to check afterwards)."""
+        if getattr(self._trust, "relied", None) is not None:
+            return self.work_calendar()  # a command's: taken on trust, asserted by its write
+        with self._calendar_lock:
+            cached = self._calendar
+            if cached is not None and position <= self._calendar_current_to:
+                return cached
+        checked = self.work_calendar()
+        with self._calendar_lock:
+            # Unless another thread loaded a newer one meanwhile (it starts again from 0).
+            if self._calendar is checked:
+                self._calendar_current_to = max(self._calendar_current_to, position)
+        return checked
 
 
 def replayed(aggregate: Any, events: Iterable[Any]) -> Any:

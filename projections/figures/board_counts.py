@@ -74,11 +74,12 @@ def counters_page(after: tuple[Any, ...] | None = None) -> PageQuery:
     return PageQuery("lead_unit_id", False, COUNTER_PAGE, after=after)
 
 
-def board_counts(read: Reader, ctx: Context) -> Counts:
+def board_counts(read: Reader, ctx: Context, *, current: bool | None = None) -> Counts:
     """Every case's board state now, counted per lead unit: the settled counters, and the
-    open ones labelled now."""
+    open ones labelled now. ``current``: whether the serving view is the running definition's,
+    when the caller read that with the view's position (else it is read here)."""
     counts: Counts = {}
-    if read.is_current(VIEW):
+    if read.is_current(VIEW) if current is None else current:
         _add(counts, _open_counts(read, ctx))
         _add(counts, _counters(read))
     else:

@@ -251,6 +251,8 @@ def list_requests(
             parts.append(Not(In("status", tuple(sorted(georeport.OPEN_VALUES)))))
     rows = _rows(container, all_of(*parts), MOST)
     found = _as_requests(container, rows, caller)
+    if fmt == "json":  # headed as JSONResponse heads it
+        return Response(georeport.requests_json(rows, found), media_type="application/json")
     return _render(fmt, "service_requests", "request", found)
 
 
