@@ -117,7 +117,9 @@ def rebuild_in_processes(
 def _begin_splits(settings: Settings, names: Sequence[str], of: int) -> dict[str, list[Part]]:
     """Begin the split rebuilds among ``names``, here before any process starts (they would
     race to create the parts' tables); the parts of each."""
-    splittable = [n for n in names if of > 1 and find(n, log_projections()).split]
+    if of < 2 or settings.backend != "postgres":  # SQLite's one writer: nothing to gain
+        return {}
+    splittable = [n for n in names if find(n, log_projections()).split]
     if not splittable:
         return {}
     store = open_view_store(settings, utc_now)

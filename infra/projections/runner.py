@@ -18,8 +18,8 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 
 from infra.projections.follow import Backoff, Follower, ListenFollower, PollingFollower
 from infra.projections.log import EventLog
-from projections.base import Projection
 from infra.views.store import SqlViewStore
+from projections.base import Projection
 from projections.store import Part, PositionMovedError, ViewStore
 
 logger = logging.getLogger("casetrail.projections")

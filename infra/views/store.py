@@ -377,7 +377,8 @@ class SqlViewStore(ABC):
                 found = under_way.get(part)
                 if found is None or found.position != position:
                     raise PositionMovedError(
-                        part.name(projection.name), position, found and found.position
+                        part.name(projection.name), position,
+                        None if found is None else found.position,
                     )
             if set(under_way) != set(parts) or self._position(cursor, name) is not None:
                 # Only a rebuild begun otherwise meanwhile (by hand) leaves these behind.

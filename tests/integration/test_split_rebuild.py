@@ -21,13 +21,7 @@ from domain.application import Casetrail
 from domain.base import Tracked
 from infra.projections import open_runner
 from infra.projections.log import EventLog
-from infra.projections.operations import (
-    begin_split,
-    checksums,
-    finish_split,
-    rebuild,
-    rebuild_part,
-)
+from infra.projections.operations import begin_split, checksums, finish_split, rebuild, rebuild_part
 from infra.projections.parallel import rebuild_in_processes
 from infra.projections.runner import ProjectionRunner
 from infra.views import open_view_store
@@ -224,7 +218,7 @@ def test_sqlite_rebuilds_whole(durable_store: StoreUnderTest) -> None:
 
 def _read(log: EventLog, head: int, topics: tuple[str, ...], part: Part | None) -> list[Event]:
     """The positions and cases of the events read."""
-    found = []
+    found: list[Event] = []
     for position, event in log.read(0, head, head, topics, part):
         assert isinstance(event, Tracked.Event)
         found.append((position, event.originator_id))
