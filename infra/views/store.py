@@ -171,7 +171,10 @@ class SqlViewStore(ABC):
     ) -> None:
         name = next_name(projection.name) if rebuilding else projection.name
         tables = next_table if rebuilding else view_table
-        self._apply(projection, name, tables, expected, events, new_position, part=False)
+        self._apply(
+            projection, name, tables, expected=expected, events=events,
+            new_position=new_position, part=False,
+        )
 
     def apply_part(
         self, projection: Projection, part: Part, expected: int, events: Sequence[EventAt],
@@ -180,13 +183,13 @@ class SqlViewStore(ABC):
         """``apply_batch`` for one part of a split rebuild (``begin_split``): ``events`` are
         the part's alone, written to its tables, under its own position."""
         self._apply(
-            projection, part.name(projection.name), part_tables(projection, part), expected,
-            events, new_position, part=True,
+            projection, part.name(projection.name), part_tables(projection, part),
+            expected=expected, events=events, new_position=new_position, part=True,
         )
 
     def _apply(
-        self, projection: Projection, name: str, tables: TableName, expected: int,
-        events: Sequence[EventAt], new_position: int, *, part: bool,
+        self, projection: Projection, name: str, tables: TableName, *, expected: int,
+        events: Sequence[EventAt], new_position: int, part: bool,
     ) -> None:
         with self._lock:
             self._ready()

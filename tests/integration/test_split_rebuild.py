@@ -103,7 +103,8 @@ def test_the_log_read_in_parts_is_the_log(seeded: Casetrail) -> None:
     read = [_read(log, head, topics, part) for part in split_in(2)]
     assert sorted(read[0] + read[1]) == whole
     for part, events in zip(split_in(2), read, strict=True):
-        assert events and all(part.holds(case) for _, case in events)
+        assert events
+        assert all(part.holds(case) for _, case in events)
 
 
 def test_an_interrupted_split_carries_on_from_each_part_then_from_the_merge(
@@ -142,7 +143,8 @@ def test_an_interrupted_split_carries_on_from_each_part_then_from_the_merge(
             finish_split(log, views, PROJECTION, batch_size=5)
     assert views.parts(PROJECTION) == {}
     merged = views.rebuilding(PROJECTION)
-    assert merged is not None and merged.position == log.head()
+    assert merged is not None
+    assert merged.position == log.head()
     assert begin_split(views, PROJECTION, 2) == [], "a merged split goes on unsplit"
     assert checksums(views, [PROJECTION]) == expected  # still the serving view
     finish_split(log, views, PROJECTION, batch_size=5)
@@ -226,7 +228,7 @@ def _read(log: EventLog, head: int, topics: tuple[str, ...], part: Part | None) 
 
 
 def _at(store: SqlViewStore, part: Part) -> int:
-    found = views.part_position(PROJECTION, part)
+    found = store.part_position(PROJECTION, part)
     assert found is not None
     return found.position
 
