@@ -184,6 +184,16 @@ class Projection:
     private: ClassVar[bool] = False
     """A read model about particular people (an inbox): fed from the log only, never served on
     the public views API nor fed from the Kafka stream (which withholds accounts)."""
+    split: ClassVar[bool] = False
+    """Whether a rebuild may replay the log in parts, each in a process of its own, each part
+    the events of some originators (``projections.store.Part``). True only when every row of
+    every table but the ``additive`` ones is written and read by the events of one originator
+    alone, so the parts never meet there."""
+    additive: ClassVar[Mapping[str, str]] = {}
+    """Of a ``split`` read model: the tables whose rows are sums over originators, each with the
+    column summed. Every other column of such a table must follow from its key, and a row must
+    go when its sum reaches 0. Each part of a split rebuild keeps its own sums, and they are
+    added up once every part is done (``SqlViewStore.merge_split``)."""
     _handlers: ClassVar[dict[type[Any], str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -36,8 +36,9 @@ few open emergencies counted in hours) of the open cases.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from domain.base import Tracked
 from domain.case import Case
@@ -89,6 +90,9 @@ class CaseProjection(Projection):
     version = "8"  # 3: the place a demand is about (``location``); 4: ``extension_requested_at``;
     # 5: ``termination_requested_at``; 6: ``case_counts``; 7: ``case_open_counts``;
     # 8: ``case_co_units`` (a new table: a store under 7 is rebuilt beside the serving view)
+    # Every row but the counters' is the case's own, written by its events alone.
+    split = True
+    additive: ClassVar[Mapping[str, str]] = {"case_counts": "cases", "case_open_counts": "cases"}
     tables = (
         Table.of(
             "cases",

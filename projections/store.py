@@ -8,11 +8,13 @@ after the last committed batch: every event is counted exactly once.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
+from uuid import UUID
 
 from projections.base import Column, Key, Projection, Row, Table
 from projections.query import Compare, Filter, In, all_of, search
@@ -198,3 +200,41 @@ NEXT = ":next"
 def next_name(projection: str) -> str:
     """The position row of a rebuild of ``projection`` under way beside the serving view."""
     return projection + NEXT
+
+
+@dataclass(frozen=True, order=True)
+class Part:
+    """Part ``number`` of ``of`` of a split rebuild (``Projection.split``): the events whose
+    originator id's last byte leaves ``number`` divided by ``of``."""
+
+    number: int
+    of: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.number < self.of:
+            raise ValueError(f"part {self.number} of {self.of} does not exist")
+
+    def holds(self, originator_id: UUID) -> bool:
+        """Whether the events of ``originator_id`` are this part's (the log's SQL filter)."""
+        return originator_id.bytes[15] % self.of == self.number
+
+    def name(self, projection: str) -> str:
+        """The position row of this part of a split rebuild of ``projection``; it ends as the
+        rebuild's own (``NEXT``), so whatever discards unfinished rebuilds discards it too."""
+        return f"{projection}#{self.number}/{self.of}{NEXT}"
+
+    @classmethod
+    def of_name(cls, projection: str, name: str) -> Part | None:
+        """The part whose position row ``name`` is, if it is one of ``projection``'s."""
+        found = _PART_NAME.fullmatch(name)
+        if found is None or found.group(1) != projection:
+            return None
+        return cls(int(found.group(2)), int(found.group(3)))
+
+
+def split_in(of: int) -> list[Part]:
+    """The parts of a rebuild split in ``of``."""
+    return [Part(number, of) for number in range(of)]
+
+
+_PART_NAME = re.compile(r"(.+)#(\d+)/(\d+)" + re.escape(NEXT))

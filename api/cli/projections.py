@@ -48,7 +48,8 @@ def register(subparsers: Any) -> None:
     )
     rebuild.add_argument(
         "--jobs", type=int, default=None, metavar="N",
-        help="with --all: read models rebuilt at once, one process each (default: the CPU count)",
+        help="with --all: read models rebuilt at once, one process each (default: the CPU count);"
+        " on PostgreSQL the case model is replayed in as many parts, one process each",
     )
     rebuild.set_defaults(handler=rebuild_projections)
 
@@ -113,9 +114,11 @@ def rebuild_projections(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UsageError("--batch-size must be at least 1")
     settings = Settings()
-    if args.all and settings.backend != "memory" and args.jobs != 1:
-        names = [p.name for p in log_projections()]
-        print(f"rebuilding {len(names)} read models beside the serving ones")
+    # One read model that can be split is rebuilt in processes too, one per part.
+    split = args.name is not None and settings.backend == "postgres" and _can_split(args.name)
+    if (args.all or split) and settings.backend != "memory" and args.jobs != 1:
+        names = [p.name for p in log_projections()] if args.all else [args.name]
+        print(f"rebuilding {len(names)} read model(s) beside the serving ones")
         rebuild_in_processes(
             settings, names, jobs=args.jobs, batch_size=args.batch_size,
             done=lambda name, applied: print(f"rebuilt {name}: {applied} events", flush=True),
@@ -140,6 +143,13 @@ def rebuild_projections(args: argparse.Namespace) -> int:
                 bar.update(task, completed=1, total=1)
                 bar.console.print(f"rebuilt {projection.name}: {applied} events")
     return 0
+
+
+def _can_split(name: str) -> bool:
+    try:
+        return find(name, log_projections()).split
+    except KeyError as error:
+        raise UsageError(str(error.args[0])) from None
 
 
 def print_checksums(_args: argparse.Namespace) -> int:

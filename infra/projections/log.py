@@ -19,7 +19,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from infra.projections.decode import EventDecoder
-from projections.store import EventAt
+from projections.store import EventAt, Part
 
 
 class EventLog:
@@ -27,14 +27,21 @@ class EventLog:
         self.recorder, self.mapper = recorder, mapper
         decoder = EventDecoder(mapper)
         self._decode, self._decode_parts = decoder.decode, decoder.decode_parts
-        self._select: tuple[Composed, Composed] | None = None
+        self._select: dict[tuple[bool, bool], Composed] | None = None
         if isinstance(recorder, PostgresApplicationRecorder):
             table = SQL("SELECT notification_id, originator_id, originator_version, topic, state"
                         " FROM {}.{} WHERE notification_id > %s AND notification_id <= %s").format(
                 Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name)
             )
+            of_topics = SQL(" AND topic = ANY(%s)")
+            # ``Part.holds`` in SQL: a part's rows never leave the database.
+            of_part = SQL(" AND get_byte(uuid_send(originator_id), 15) %% %s = %s")
             order = SQL(" ORDER BY notification_id LIMIT %s")
-            self._select = (table + order, table + SQL(" AND topic = ANY(%s)") + order)
+            self._select = {
+                (topics, part): table + (of_topics if topics else SQL(""))
+                + (of_part if part else SQL("")) + order
+                for topics in (False, True) for part in (False, True)
+            }
 
     @classmethod
     def of(cls, app: Application[Any]) -> EventLog:
@@ -48,11 +55,20 @@ class EventLog:
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def read(self, after: int, limit: int, stop: int, topics: Sequence[str]) -> list[EventAt]:
+    @property
+    def can_split(self) -> bool:
+        """Whether ``read`` can give one part's events alone (PostgreSQL)."""
+        return self._select is not None
+
+    def read(
+        self, after: int, limit: int, stop: int, topics: Sequence[str], part: Part | None = None
+    ) -> list[EventAt]:
         """Up to ``limit`` events after ``after`` and at most at ``stop``, of ``topics`` (all if
-        empty), in log order."""
+        empty), and with ``part`` of its originators only, in log order."""
         if self._select is not None:
-            return self._read_rows(after, limit, stop, topics)  # type: ignore[no-any-return]
+            return self._read_rows(after, limit, stop, topics, part)  # type: ignore[no-any-return]
+        if part is not None:
+            raise ValueError("this log cannot be read in parts")
         notifications = self.recorder.select_notifications(
             after + 1, limit, stop=stop, topics=topics
         )
@@ -61,22 +77,24 @@ class EventLog:
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _read_rows(
-        self, after: int, limit: int, stop: int, topics: Sequence[str]
+        self, after: int, limit: int, stop: int, topics: Sequence[str], part: Part | None
     ) -> list[EventAt]:
         """``read`` on PostgreSQL: the library's ``select_notifications`` with its retries, but
         only the columns a replay needs, as plain tuples, decoded without a ``Notification``
         made for each row (a replay reads every event of the log this way)."""
         assert self._select is not None
         assert isinstance(self.recorder, PostgresApplicationRecorder)
-        everything, of_topics = self._select
         params: list[object] = [after, stop]
         if topics:
             params.append(list(topics))
+        if part is not None:
+            params += [part.of, part.number]
         params.append(limit)
+        statement = self._select[bool(topics), part is not None]
         decode = self._decode_parts
         with self.recorder.datastore.get_connection() as connection, \
                 connection.cursor(row_factory=tuple_row) as cursor:
-            cursor.execute(of_topics if topics else everything, params, prepare=True)
+            cursor.execute(statement, params, prepare=True)
             rows = cursor.fetchall()
         return [(n, decode(o, v, t, bytes(s))) for n, o, v, t, s in rows]
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from infra.projections.log import EventLog
 from infra.projections.runner import ProjectionRunner
+from infra.views.store import SqlViewStore
 from projections.base import Projection
 from projections.checksum import digest
-from projections.store import ViewStore
+from projections.store import Part, PositionMovedError, ViewStore, split_in
+
+logger = logging.getLogger("casetrail.projections")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,53 @@ def rebuild(
     )
     store.ensure(projection)
     return runner.rebuild(projection)
+
+
+def begin_split(store: ViewStore, projection: Projection, of: int) -> list[Part]:
+    """Begin (or carry on) a rebuild of ``projection`` in ``of`` parts, each to be replayed by
+    ``rebuild_part``, then merged and finished by ``finish_split``; the parts, or none where
+    the rebuild cannot be split (the store, the read model, one part) or an unsplit one
+    under the same definition is to be carried on instead."""
+    if of < 2 or not projection.split:
+        return []
+    if not isinstance(store, SqlViewStore) or not store.can_split:
+        return []
+    store.ensure(projection)
+    split = split_in(of)
+    return split if store.begin_split(projection, split) else []
+
+
+def rebuild_part(
+    log: EventLog, store: ViewStore, projection: Projection, part: Part, *,
+    batch_size: int = REBUILD_BATCH_SIZE,
+) -> int:
+    """Replay ``part``'s share of the log up to its head, as it is now, into the split rebuild
+    (``begin_split``); returns the events applied. Interrupted, it carries on from the part's
+    position next time."""
+    runner = ProjectionRunner(log, store, [projection], batch_size=batch_size)
+    return runner.advance_part(projection, part, log.head())
+
+
+def finish_split(
+    log: EventLog, store: ViewStore, projection: Projection, *,
+    batch_size: int = REBUILD_BATCH_SIZE,
+) -> int:
+    """Bring every part of the split rebuild of ``projection`` to one position, add up their
+    sums there (``SqlViewStore.merge_split``), then carry the rebuild on unsplit to the head and
+    switch to it; returns the events applied. With no parts under way (merged already), only
+    the last."""
+    runner = ProjectionRunner(log, store, [projection], batch_size=batch_size)
+    applied = 0
+    while isinstance(store, SqlViewStore) and (under_way := sorted(store.parts(projection))):
+        head = log.head()
+        for part in under_way:
+            applied += runner.advance_part(projection, part, head)
+        try:
+            store.merge_split(projection, under_way, head)
+        except PositionMovedError as moved:  # a part moved on meanwhile: to the new head
+            logger.info("%s", moved)
+    store.ensure(projection)
+    return applied + runner.rebuild(projection)
 
 
 def checksums(store: ViewStore, projections: Sequence[Projection]) -> list[tuple[str, str]]:

@@ -1,9 +1,11 @@
-"""Rebuilding several read models at once, one process each.
+"""Rebuilding several read models at once, one process each, the longest in parts.
 
 Read models are independent: each reads its own topics from the log and writes its own tables
 under its own position row. Replaying one is mostly Python (decoding events, running handlers),
 so one process per read model lets a rebuild of all of them use every core, where threads would
-queue on the interpreter lock.
+queue on the interpreter lock. One read model (the case model) takes longer than all the others
+together; replayed whole, it alone set the rebuild's wall time while the other cores idled, so
+it is replayed in parts side by side (``Projection.split``).
 """
 
 from __future__ import annotations
@@ -13,13 +15,21 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 
-from infra.bootstrap import bootstrap
+from infra.bootstrap import bootstrap, utc_now
 from infra.projections.log import EventLog
-from infra.projections.operations import REBUILD_BATCH_SIZE, rebuild
+from infra.projections.operations import (
+    REBUILD_BATCH_SIZE,
+    begin_split,
+    finish_split,
+    rebuild,
+    rebuild_part,
+)
 from infra.settings import Settings
 from infra.views import open_view_store
 from projections.registry import find, log_projections
+from projections.store import Part
 
 REPLAY_GC_THRESHOLD = 100_000
 """Allocations between the collector's young passes in a rebuild process (CPython: 700).
@@ -34,6 +44,16 @@ Done = Callable[[str, int], None]
 """Told each read model's name and events applied as it finishes."""
 
 
+@dataclass(frozen=True)
+class _Task:
+    """What one process does: rebuild a read model whole, replay one part of a split one, or
+    merge and finish a split one (``part`` None, ``finish`` True)."""
+
+    name: str
+    part: Part | None = None
+    finish: bool = False
+
+
 def rebuild_in_processes(
     settings: Settings, names: Sequence[str], *, jobs: int | None = None,
     batch_size: int = REBUILD_BATCH_SIZE, done: Done | None = None,
@@ -41,48 +61,89 @@ def rebuild_in_processes(
     """Rebuild the read models ``names`` (blue/green, see ``operations.rebuild``) in up to
     ``jobs`` processes (default: the CPU count); returns the events each applied.
 
+    A read model that can be split (``Projection.split``, on PostgreSQL) is replayed in as many
+    parts as there are processes, each part in a process of its own, handed out first: the
+    longest read model then keeps every core busy while the others queue behind it, and its
+    parts end about when they would end whole. Once they are all done, one more process adds
+    up their sums and carries the read model on to the switch, before any other waiting.
+
     The first failure is raised once the others have finished; a read model whose rebuild
     failed keeps serving its old view and carries on from where it stopped next time.
     """
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
-    applied: dict[str, int] = {}
+    cpus = max(1, jobs or os.cpu_count() or 1)
+    split = _begin_splits(settings, names, cpus)
+    waiting = [_Task(name, part) for name in names for part in split.get(name, ())]
+    waiting += [_Task(name) for name in names if name not in split]
+    workers = max(1, min(cpus, len(waiting)))
+    parts_left = {name: len(found) for name, found in split.items()}
+    applied: dict[str, int] = dict.fromkeys(names, 0)
     # fork: a child starts at once with the modules already imported (a fresh interpreter takes
     # seconds to import them). It opens connections of its own and never uses the parent's;
     # pool workers leave with os._exit, so nothing closes the parent's connections either.
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
+    failed: set[str] = set()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running: dict[Future[int], str] = {
-            pool.submit(_rebuild_one, settings, name, batch_size): name for name in names
-        }
+        # Handed out one per free process, not queued in the pool all at once, so a split
+        # read model's finish goes ahead of the read models still waiting.
+        running: dict[Future[int], _Task] = {}
         failure: BaseException | None = None
-        while running:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                task = waiting.pop(0)
+                running[pool.submit(_run, settings, task, batch_size)] = task
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                name = running.pop(future)
+                task = running.pop(future)
                 error = future.exception()
                 if error is not None:
                     failure = failure or error
+                    failed.add(task.name)
                     continue
-                applied[name] = future.result()
+                applied[task.name] += future.result()
+                if task.part is not None:
+                    parts_left[task.name] -= 1
+                    if parts_left[task.name] == 0 and task.name not in failed:
+                        waiting.insert(0, _Task(task.name, finish=True))
+                    continue
                 if done is not None:
-                    done(name, applied[name])
+                    done(task.name, applied[task.name])
         if failure is not None:
             raise failure
     return applied
 
 
-def _rebuild_one(settings: Settings, name: str, batch_size: int) -> int:
+def _begin_splits(settings: Settings, names: Sequence[str], of: int) -> dict[str, list[Part]]:
+    """Begin the split rebuilds among ``names``, here before any process starts (they would
+    race to create the parts' tables); the parts of each."""
+    if of < 2 or settings.backend != "postgres":  # SQLite's one writer: nothing to gain
+        return {}
+    splittable = [n for n in names if find(n, log_projections()).split]
+    if not splittable:
+        return {}
+    store = open_view_store(settings, utc_now)
+    try:
+        found = {n: begin_split(store, find(n, log_projections()), of) for n in splittable}
+    finally:
+        store.close()
+    return {name: split for name, split in found.items() if split}
+
+
+def _run(settings: Settings, task: _Task, batch_size: int) -> int:
     # The process does nothing but this rebuild and then exits (or takes the next read model,
     # which wants the same): the collector's setting need not be put back.
     gc.set_threshold(REPLAY_GC_THRESHOLD, *gc.get_threshold()[1:])
     app = bootstrap(settings)  # beside the others: infra.set_up_lock keeps their DDL apart
     store = open_view_store(settings, app.clock)
+    projection = find(task.name, log_projections())
     try:
-        return rebuild(
-            EventLog.of(app), store, find(name, log_projections()), batch_size=batch_size
-        )
+        log = EventLog.of(app)
+        if task.part is not None:
+            return rebuild_part(log, store, projection, task.part, batch_size=batch_size)
+        if task.finish:
+            return finish_split(log, store, projection, batch_size=batch_size)
+        return rebuild(log, store, projection, batch_size=batch_size)
     finally:
         store.close()
         app.close()

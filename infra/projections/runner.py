@@ -18,8 +18,9 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 
 from infra.projections.follow import Backoff, Follower, ListenFollower, PollingFollower
 from infra.projections.log import EventLog
+from infra.views.store import SqlViewStore
 from projections.base import Projection
-from projections.store import PositionMovedError, ViewStore
+from projections.store import Part, PositionMovedError, ViewStore
 
 logger = logging.getLogger("casetrail.projections")
 
@@ -111,27 +112,43 @@ class ProjectionRunner:
             break
         return applied
 
-    def _position(self, projection: Projection, rebuilding: bool) -> int:
-        if rebuilding:
+    def advance_part(self, projection: Projection, part: Part, head: int) -> int:
+        """Replay ``part``'s events up to ``head`` into a split rebuild begun beside the view
+        (``SqlViewStore.begin_split``); returns the events applied."""
+        return self._advance(projection, head, rebuilding=True, part=part)
+
+    def _position(self, projection: Projection, rebuilding: bool, part: Part | None) -> int:
+        if part is not None:
+            found = _splitting(self.store).part_position(projection, part)
+            if found is None:
+                raise LookupError(f"no split rebuild of {projection.name} has {part}")
+        elif rebuilding:
             found = self.store.rebuilding(projection)
         else:
             found = self.store.position(projection.name)
         return found.position if found else 0
 
-    def _advance(self, projection: Projection, head: int, *, rebuilding: bool) -> int:
-        position = self._position(projection, rebuilding)
+    def _advance(
+        self, projection: Projection, head: int, *, rebuilding: bool, part: Part | None = None
+    ) -> int:
+        position = self._position(projection, rebuilding, part)
         applied = 0
         while position < head and not self._stopping.is_set():
-            page = self.log.read(position, self.batch_size, head, projection.topics)
+            page = self.log.read(position, self.batch_size, head, projection.topics, part)
             # A short page means nothing more of interest up to the head: skip straight to it.
             new_position = page[-1][0] if len(page) == self.batch_size else head
             try:
-                self.store.apply_batch(
-                    projection, position, page, new_position, rebuilding=rebuilding
-                )
+                if part is None:
+                    self.store.apply_batch(
+                        projection, position, page, new_position, rebuilding=rebuilding
+                    )
+                else:
+                    _splitting(self.store).apply_part(
+                        projection, part, position, page, new_position
+                    )
             except PositionMovedError as moved:
                 logger.info("%s", moved)
-                position = self._position(projection, rebuilding)
+                position = self._position(projection, rebuilding, part)
                 continue
             applied += len(page)
             position = new_position
@@ -187,3 +204,10 @@ class ProjectionRunner:
         if self.log.can_listen:
             return ListenFollower(self.log.recorder)
         return PollingFollower()
+
+
+def _splitting(store: ViewStore) -> SqlViewStore:
+    """The store of a split rebuild: only SQL stores that ``can_split`` begin one."""
+    if not isinstance(store, SqlViewStore) or not store.can_split:
+        raise TypeError(f"{type(store).__name__} cannot rebuild a view in parts")
+    return store

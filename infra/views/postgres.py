@@ -34,6 +34,9 @@ class PostgresViewStore(SqlViewStore):
     }
     # Two runners (or a runner and a rebuild) serialise on the projection's position row.
     lock_suffix = " FOR UPDATE"
+    # Processes write a view's next tables side by side, each on its own connection (SQLite's
+    # one writer would only make them take turns).
+    can_split = True
 
     def __init__(
         self, conninfo: str, clock: Clock, *, schema: str | None = None,

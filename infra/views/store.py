@@ -43,7 +43,15 @@ from infra.views.sql import (
 )
 from projections.base import Column, ColumnType, Projection, Row, Table
 from projections.query import All, AnyOf, Compare, Filter, In, InSelect
-from projections.store import EventAt, PageQuery, Position, PositionMovedError, next_name
+from projections.store import (
+    EventAt,
+    PageQuery,
+    Part,
+    Position,
+    PositionMovedError,
+    next_name,
+    split_in,
+)
 from projections.values import decode, decode_row, encode
 
 Clock = Callable[[], datetime]
@@ -59,10 +67,29 @@ def next_table(table: Table) -> str:
     return f'"{VIEW_PREFIX}{table.name}{NEXT_SUFFIX}"'
 
 
+def part_table(table: Table, part: Part) -> str:
+    """Where a part of a split rebuild keeps its own sums of an additive table (it ends as a
+    next table does, so whatever discards unfinished rebuilds drops it too)."""
+    return f'"{VIEW_PREFIX}{table.name}__part{part.number}{NEXT_SUFFIX}"'
+
+
+def part_tables(projection: Projection, part: Part) -> TableName:
+    """The tables ``part`` writes: the next tables, but its own for the additive ones."""
+    additive = projection.additive
+
+    def name(table: Table) -> str:
+        return part_table(table, part) if table.name in additive else next_table(table)
+
+    return name
+
+
 class SqlViewStore(ABC):
     marker: str
     types: ClassVar[dict[ColumnType, str]]
     lock_suffix = ""
+    can_split: ClassVar[bool] = False
+    """Whether a rebuild may be split into parts written side by side (``begin_split``): only
+    where several connections write at once."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
@@ -144,6 +171,26 @@ class SqlViewStore(ABC):
     ) -> None:
         name = next_name(projection.name) if rebuilding else projection.name
         tables = next_table if rebuilding else view_table
+        self._apply(
+            projection, name, tables, expected=expected, events=events,
+            new_position=new_position, part=False,
+        )
+
+    def apply_part(
+        self, projection: Projection, part: Part, expected: int, events: Sequence[EventAt],
+        new_position: int,
+    ) -> None:
+        """``apply_batch`` for one part of a split rebuild (``begin_split``): ``events`` are
+        the part's alone, written to its tables, under its own position."""
+        self._apply(
+            projection, part.name(projection.name), part_tables(projection, part),
+            expected=expected, events=events, new_position=new_position, part=True,
+        )
+
+    def _apply(
+        self, projection: Projection, name: str, tables: TableName, *, expected: int,
+        events: Sequence[EventAt], new_position: int, part: bool,
+    ) -> None:
         with self._lock:
             self._ready()
             # What this store's last batch of the view left, if nobody has moved it since: the
@@ -152,7 +199,10 @@ class SqlViewStore(ABC):
         with self._lock, self._write() as cursor:
             self._check_position(cursor, name, expected)
             known = warm if after == expected and expected > 0 else None
-            if expected == 0 and self._all_empty(cursor, projection, tables):
+            # A part at 0 has written nothing yet, and the other parts write other keys (and
+            # their own sums): every row it will read is one it writes, though the tables it
+            # shares with them are not empty.
+            if expected == 0 and (part or self._all_empty(cursor, projection, tables)):
                 # Every row the tables will hold is one this store writes: it knows them all.
                 known = Known((t.name for t in projection.tables), complete=True)
             known = apply_events(
@@ -186,6 +236,8 @@ class SqlViewStore(ABC):
         """The tables are being replaced: rows known from them are no longer."""
         self._warm.pop(projection.name, None)
         self._warm.pop(next_name(projection.name), None)
+        for name in [n for n in self._warm if Part.of_name(projection.name, n) is not None]:
+            del self._warm[name]
 
     def reset(self, projection: Projection) -> None:
         with self._lock:
@@ -213,10 +265,9 @@ class SqlViewStore(ABC):
         with self._write() as cursor:
             found = self._position(cursor, name, lock=True)
             if found is None or found.definition_version != projection.version:
-                for table in projection.tables:
-                    cursor.execute(f"DROP TABLE IF EXISTS {next_table(table)}")
-                cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
-                               [name])
+                # A split rebuild left unmerged is begun again from nothing too: its parts'
+                # rows are in the next tables, under no position of the rebuild's own.
+                self._discard_rebuild(cursor, projection)
                 self._insert_position(cursor, projection, name)
             for table in projection.tables:
                 # The primary key only: the secondary indexes are made on the loaded tables
@@ -226,6 +277,143 @@ class SqlViewStore(ABC):
             started = self._position(cursor, name)
         assert started is not None
         return started
+
+    def _discard_rebuild(self, cursor: Cursor, projection: Projection) -> None:
+        """Drop the rebuild under way beside the view, if any, split or not: its tables and
+        its positions."""
+        for part in self._parts(cursor, projection, lock=True):
+            for table in projection.tables:
+                if table.name in projection.additive:
+                    cursor.execute(f"DROP TABLE IF EXISTS {part_table(table, part)}")
+            cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
+                           [part.name(projection.name)])
+        for table in projection.tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {next_table(table)}")
+        cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
+                       [next_name(projection.name)])
+
+    def _parts(
+        self, cursor: Cursor, projection: Projection, *, lock: bool = False
+    ) -> dict[Part, Position]:
+        """The parts of a split rebuild of ``projection`` under way, whatever their number."""
+        prefix = f"{projection.name}#"
+        cursor.execute(
+            f"SELECT * FROM {POSITION_TABLE} WHERE substr(projection, 1, {len(prefix)})"
+            f" = {self.marker}" + (self.lock_suffix if lock else ""), [prefix],
+        )
+        found: dict[Part, Position] = {}
+        for row in cursor.fetchall():
+            position = _position_of(row)
+            part = Part.of_name(projection.name, position.projection)
+            if part is not None:
+                found[part] = position
+        return found
+
+    def begin_split(self, projection: Projection, parts: Sequence[Part]) -> bool:
+        """Begin (or carry on) a rebuild of ``projection`` in ``parts``, each written by
+        ``apply_part`` beside the others; False if a rebuild under this definition is under way
+        unsplit (or already merged), to be carried on by ``begin_rebuild`` instead.
+
+        The parts share the next tables, which they write at different keys, and keep the sums
+        of the additive tables in tables of their own. Each has its own position, from 0 or
+        from where an interrupted split rebuild of as many parts left it.
+        """
+        if not projection.split or not self.can_split:
+            raise ValueError(f"a rebuild of {projection.name} cannot be split here")
+        with self._lock:
+            self._ready()
+            self._forget(projection)
+            return _creating(lambda: self._begin_split(projection, parts))
+
+    def _begin_split(self, projection: Projection, parts: Sequence[Part]) -> bool:
+        with self._write() as cursor:
+            # Locked first, as the batches of the serving view and the switch lock it: two
+            # splits beginning at once take turns (``ensure`` made the row).
+            self._position(cursor, projection.name, lock=True)
+            found = self._position(cursor, next_name(projection.name), lock=True)
+            if found is not None and found.definition_version == projection.version:
+                return False
+            under_way = self._parts(cursor, projection, lock=True)
+            if found is not None or set(under_way) != set(parts) or any(
+                p.definition_version != projection.version for p in under_way.values()
+            ):
+                self._discard_rebuild(cursor, projection)
+            for part in parts:
+                self._insert_position(cursor, projection, part.name(projection.name))
+            for table in projection.tables:
+                # As in ``_begin_rebuild``, the primary key only; the switch indexes the rest.
+                cursor.execute(create_table_sql(table, self.types, next_table))
+                if table.name in projection.additive:
+                    for part in parts:
+                        cursor.execute(
+                            create_table_sql(table, self.types, part_tables(projection, part))
+                        )
+        return True
+
+    def part_position(self, projection: Projection, part: Part) -> Position | None:
+        """Where ``part`` of a split rebuild of ``projection`` is, if it is under way."""
+        return self.position(part.name(projection.name))
+
+    def parts(self, projection: Projection) -> dict[Part, Position]:
+        """The parts of the split rebuild of ``projection`` under way (none once merged)."""
+        self._ready_to_read()
+        with self._lock, self._read() as cursor:
+            return self._parts(cursor, projection)
+
+    def merge_split(self, projection: Projection, parts: Sequence[Part], position: int) -> None:
+        """Add up the parts' sums into the next tables and end the split: the rebuild goes on
+        unsplit from ``position`` (``begin_rebuild``), where every part must be, all in one
+        transaction; ``PositionMovedError`` if a part is elsewhere.
+
+        A sum is a row when it is above 0, as the read model keeps it: a row that reached 0 in
+        one part and not in another is counted once, by the other.
+        """
+        name = next_name(projection.name)
+        if not parts or sorted(parts) != split_in(parts[0].of):
+            raise ValueError(f"{list(parts)} are not every part of a split")
+        with self._lock:
+            self._forget(projection)
+        with self._lock, self._write() as cursor:
+            self._position(cursor, projection.name, lock=True)  # as ``_begin_split``
+            under_way = self._parts(cursor, projection, lock=True)
+            for part in parts:
+                found = under_way.get(part)
+                if found is None or found.position != position:
+                    raise PositionMovedError(
+                        part.name(projection.name), position,
+                        None if found is None else found.position,
+                    )
+            if set(under_way) != set(parts) or self._position(cursor, name) is not None:
+                # Only a rebuild begun otherwise meanwhile (by hand) leaves these behind.
+                raise RuntimeError(
+                    f"{projection.name}: another rebuild began beside the split one; rebuild"
+                    " it again"
+                )
+            for table in projection.tables:
+                summed = projection.additive.get(table.name)
+                if summed is None:
+                    continue
+                names = [f'"{c.name}"' for c in table.columns]
+                rest = [n for n in names if n != f'"{summed}"']
+                total = f'SUM("{summed}")'
+                every = " UNION ALL ".join(
+                    f"SELECT {', '.join(names)} FROM {part_table(table, part)}"
+                    for part in parts
+                )
+                # The columns besides the sum follow from the key: grouping on them all gives
+                # one row per key (and a key twice, should they not, fails on the primary key).
+                cursor.execute(
+                    f"INSERT INTO {next_table(table)} ({', '.join(rest)}, \"{summed}\")"
+                    f" SELECT {', '.join(rest)}, {total} FROM ({every}) AS parts"
+                    f" GROUP BY {', '.join(rest)} HAVING {total} > 0"
+                )
+                for part in parts:
+                    cursor.execute(f"DROP TABLE {part_table(table, part)}")
+            for part in parts:
+                cursor.execute(f"DELETE FROM {POSITION_TABLE} WHERE projection = {self.marker}",
+                               [part.name(projection.name)])
+            self._insert_position(cursor, projection, name)
+            self._set_position(cursor, projection, position, name)
 
     def rebuilding(self, projection: Projection) -> Position | None:
         """The position of an unfinished rebuild of ``projection``, if one was begun."""
