@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from api.cli.common import UsageError
 from infra.bootstrap import bootstrap
@@ -18,7 +18,9 @@ from infra.projections import ProjectionRunner, open_runner
 from infra.projections.operations import REBUILD_BATCH_SIZE, checksums, rebuild, status
 from infra.projections.parallel import rebuild_in_processes
 from infra.settings import Settings
+from infra.views.store import SqlViewStore
 from projections.registry import find, log_projections
+from projections.store import NEXT
 
 
 def register(subparsers: Any) -> None:
@@ -119,10 +121,14 @@ def rebuild_projections(args: argparse.Namespace) -> int:
     if (args.all or split) and settings.backend != "memory" and args.jobs != 1:
         names = [p.name for p in log_projections()] if args.all else [args.name]
         print(f"rebuilding {len(names)} read model(s) beside the serving ones")
-        rebuild_in_processes(
-            settings, names, jobs=args.jobs, batch_size=args.batch_size,
-            done=lambda name, applied: print(f"rebuilt {name}: {applied} events", flush=True),
-        )
+        with _opened() as runner, Progress() as bar:
+            shown = _RebuildsShown(runner, bar)
+            rebuild_in_processes(
+                settings, names, jobs=args.jobs, batch_size=args.batch_size,
+                done=lambda name, applied: bar.console.print(f"rebuilt {name}: {applied} events"),
+                tick=shown.update,
+            )
+            shown.finish()
         return 0
     with _opened() as runner:
         try:
@@ -143,6 +149,34 @@ def rebuild_projections(args: argparse.Namespace) -> int:
                 bar.update(task, completed=1, total=1)
                 bar.console.print(f"rebuilt {projection.name}: {applied} events")
     return 0
+
+
+class _RebuildsShown:
+    """A bar per rebuild under way (a read model's, or each part of a split one's), read from
+    their position rows: the processes doing them report nothing back until they finish."""
+
+    def __init__(self, runner: ProjectionRunner, bar: Progress) -> None:
+        self.runner, self.bar = runner, bar
+        self.tasks: dict[str, TaskID] = {}
+
+    def update(self) -> None:
+        store = self.runner.store
+        if not isinstance(store, SqlViewStore):  # the processes' rebuilds are on a database
+            return
+        head = self.runner.log.head()
+        for found in store.positions():
+            if not found.projection.endswith(NEXT):
+                continue
+            name = found.projection.removesuffix(NEXT)
+            if name not in self.tasks:
+                self.tasks[name] = self.bar.add_task(f"rebuilding {name}", total=head)
+            self.bar.update(self.tasks[name], completed=found.position, total=head)
+
+    def finish(self) -> None:
+        """Every rebuild shown is done (its position row went with its switch)."""
+        for task in self.tasks.values():
+            total = self.bar.tasks[task].total
+            self.bar.update(task, completed=total)
 
 
 def _can_split(name: str) -> bool:

@@ -42,6 +42,8 @@ counting; the collector still runs, a hundred times less often."""
 
 Done = Callable[[str, int], None]
 """Told each read model's name and events applied as it finishes."""
+TICK_SECONDS = 2.0
+"""How often ``rebuild_in_processes`` calls its ``tick`` while processes work."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,12 @@ class _Task:
 def rebuild_in_processes(
     settings: Settings, names: Sequence[str], *, jobs: int | None = None,
     batch_size: int = REBUILD_BATCH_SIZE, done: Done | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild the read models ``names`` (blue/green, see ``operations.rebuild``) in up to
     ``jobs`` processes (default: the CPU count); returns the events each applied.
+    ``tick`` is called every ``TICK_SECONDS`` meanwhile, here in the calling thread (a thread
+    of its own could hold a lock when the pool forks), to show progress.
 
     A read model that can be split (``Projection.split``, on PostgreSQL) is replayed in as many
     parts as there are processes, each part in a process of its own, handed out first: the
@@ -93,7 +98,11 @@ def rebuild_in_processes(
             while waiting and len(running) < workers:
                 task = waiting.pop(0)
                 running[pool.submit(_run, settings, task, batch_size)] = task
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            if tick is not None:
+                tick()
+            finished, _ = wait(
+                running, timeout=TICK_SECONDS if tick else None, return_when=FIRST_COMPLETED
+            )
             for future in finished:
                 task = running.pop(future)
                 error = future.exception()
