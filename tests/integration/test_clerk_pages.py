@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,10 +30,10 @@ from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
 from projections.memory import MemoryViewStore, MemoryViewTx
 from projections.query import Filter
-from projections.store import PageQuery, RowOpsBase, ViewStore
+from projections.store import PageQuery, ViewStore
 from tests.support.app import memory_app, seed_directory
 from tests.support.clock import FakeClock
-from tests.support.views import project
+from tests.support.views import fill_cases, project
 
 DESK, UNIT, OTHER = uuid4(), uuid4(), uuid4()
 MOMENT = datetime(2026, 11, 30, tzinfo=UTC)
@@ -84,28 +84,12 @@ def _unseen(count: int, after: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _fill(write: Callable[[Projection], RowOpsBase], rows: list[dict[str, Any]]) -> None:
-    """The staff, and the cases with their co-handling units, as the projections keep them."""
-    staff = write(DirectoryProjection())
-    for login, unit in STAFF.items():
-        staff.upsert("staff", {"id": login, "login": login, "unit_id": str(unit)})
-    cases = write(CaseProjection())
-    for row in rows:
-        cases.upsert("cases", row)
-        for unit in row["co_unit_ids"]:
-            cases.upsert(
-                "case_co_units",
-                {"case_id": row["id"], "unit_id": unit, "filed_at": row["filed_at"],
-                 "confidential": row["confidential"]},
-            )
-
-
 def _filled(store: ViewStore, rows: list[dict[str, Any]]) -> ViewStore:
     store.ensure(CaseProjection())
     store.ensure(DirectoryProjection())
     if isinstance(store, MemoryViewStore):
         tables = store._tables
-        _fill(lambda p: MemoryViewTx(p, tables), rows)
+        fill_cases(lambda p: MemoryViewTx(p, tables), STAFF, rows)
         return store
     assert isinstance(store, SqlViewStore)
     marker, bulk = store.marker, store._bulk_upsert()
@@ -116,7 +100,7 @@ def _filled(store: ViewStore, rows: list[dict[str, Any]]) -> ViewStore:
             txs.append(SqlViewTx(p, cursor, marker, bulk=bulk))
             return txs[-1]
 
-        _fill(write, rows)
+        fill_cases(write, STAFF, rows)
         for tx in txs:
             tx.flush()
     return store

@@ -6,7 +6,7 @@ first asker, through an owner of their unit or from the intake queue)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from projections.cases import CaseProjection
 from projections.directory import DirectoryProjection
 from projections.memory import MemoryViewStore, MemoryViewTx
 from projections.query import All
-from projections.store import PageQuery, RowOpsBase, ViewStore
+from projections.store import PageQuery, ViewStore
+from tests.support.views import fill_cases
 
 DESK, UNIT, OTHER = uuid4(), uuid4(), uuid4()
 MOMENT = datetime(2026, 11, 30, tzinfo=UTC)
@@ -54,19 +55,6 @@ def _rows() -> list[dict[str, Any]]:
     ]
 
 
-def _fill(write: Callable[[Projection], RowOpsBase], rows: list[dict[str, Any]]) -> None:
-    staff = write(DirectoryProjection())
-    for login, unit in STAFF.items():
-        staff.upsert("staff", {"id": login, "login": login, "unit_id": str(unit)})
-    cases = write(CaseProjection())
-    for row in rows:
-        cases.upsert("cases", row)
-        for unit in row["co_unit_ids"]:  # as the projection keeps them beside the row
-            cases.upsert("case_co_units", {
-                "case_id": row["id"], "unit_id": unit, "confidential": row["confidential"]
-            })
-
-
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ViewStore]:
     """A view store holding the staff and the cases of ``ROWS`` (in memory, or SQL)."""
@@ -74,7 +62,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ViewStore]
         memory = MemoryViewStore()
         memory.ensure(CaseProjection())
         memory.ensure(DirectoryProjection())
-        _fill(lambda p: MemoryViewTx(p, memory._tables), ROWS)
+        fill_cases(lambda p: MemoryViewTx(p, memory._tables), STAFF, ROWS)
         yield memory
         return
     sql = SqliteViewStore(str(tmp_path / "views.db"), lambda: MOMENT)
@@ -87,7 +75,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ViewStore]
             txs.append(SqlViewTx(p, cursor, sql.marker))
             return txs[-1]
 
-        _fill(write, ROWS)
+        fill_cases(write, STAFF, ROWS)
         for tx in txs:
             tx.flush()
     yield sql
