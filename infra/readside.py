@@ -45,16 +45,21 @@ class ReadSide:
 
     def position(self, name: str) -> int:
         """The log position the view reflects (read before its rows: they are at least there)."""
-        self.prepare()
-        found = self.store.position(name)
-        return found.position if found else 0
+        return self.serving(name)[0]
 
     def is_current(self, name: str) -> bool:
         """Whether the serving view was built by the running definition, rather than an
         earlier one whose rows keep answering while the new one is rebuilt beside them."""
+        return self.serving(name)[1]
+
+    def serving(self, name: str) -> tuple[int, bool]:
+        """``position`` and ``is_current`` from one read of the view's position row, for a
+        reader that needs both."""
         self.prepare()
         found = self.store.position(name)
-        return found is not None and found.definition_version == self.projection(name).version
+        if found is None:
+            return 0, False
+        return found.position, found.definition_version == self.projection(name).version
 
     def refresh(self, names: Sequence[str]) -> None:
         """With no runner following the log, bring the views to its head now."""

@@ -84,19 +84,9 @@ def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> B
     state by the store (the moment a parameter): no closed case is read
     (``projections/figures/board_counts.py``)."""
     read.refresh(["cases", "directory"])
-    position, current = serving(read, "cases")
+    position, current = read.serving("cases")
     ctx = Context(now or app.now(), app.work_calendar_at(position), app.policy, position)
     return BoardFigure(ctx, board_counts(read, ctx, current=current), load_names(read))
-
-
-def serving(read: ReadSide, name: str) -> tuple[int, bool]:
-    """The view's position and whether the running definition built it, from one read of its
-    position row (``ReadSide.position`` and ``ReadSide.is_current`` read it once each)."""
-    read.prepare()
-    found = read.store.position(name)
-    if found is None:
-        return 0, False
-    return found.position, found.definition_version == read.projection(name).version
 
 
 def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:
