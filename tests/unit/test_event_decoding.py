@@ -74,3 +74,33 @@ def test_an_encrypted_store_is_decoded_by_the_mapper_itself(app: Casetrail) -> N
 
     mapper = type(app.mapper)(app.mapper.transcoder, cipher=Cipher())  # type: ignore[arg-type]
     assert EventDecoder(mapper).decode == mapper.to_domain_event
+
+
+@pytest.mark.parametrize("state", [
+    # Encoded values inside lists and objects, at several depths, beside plain ones.
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
+    b'"ids":[{"_type_":"uuid_hex","_data_":"cbeb58855c655983a47abe3ddbc24133"},'
+    b'[{"_type_":"uuid_hex","_data_":"368fa12ca082481286ddf44f30a485d3"}],null,1.5],'
+    b'"deadline":{"due_at":{"_type_":"datetime_iso","_data_":"2026-01-09T00:00:00+08:00"},'
+    b'"nested":{"_type_":"decimal_str","_data_":"1.10"},"extra":{"_type_":"x"}},'
+    b'"big":123456789012345678901234567890,"text":"\\u4f01\\u4e1a \\ud83d\\ude00"}',
+    # A lone surrogate, which the standard library reads and pydantic-core refuses.
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
+    b'"summary":"\\ud800"}',
+])
+def test_any_state_decodes_as_the_mapper_decodes_it(app: Casetrail, state: bytes) -> None:
+    template = _stored(app)[0]
+    stored = StoredEvent(uuid4(), 2, template.topic, state)
+    expected, found = app.mapper.to_domain_event(stored), EventDecoder(app.mapper).decode(stored)
+    assert type(found) is type(expected)
+    assert found.__dict__ == expected.__dict__
+    assert _types(found.__dict__) == _types(expected.__dict__)
+
+
+def _types(value: object) -> object:
+    """The value's shape: the type of everything in it."""
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value)
