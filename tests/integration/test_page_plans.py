@@ -25,7 +25,7 @@ from infra.views.store import SqlViewStore, page_sql
 from projections.cases import CaseProjection
 from projections.figures import time_filters
 from projections.figures.context import Context
-from projections.query import In
+from projections.query import All, Compare, In, Not
 from projections.store import PageQuery
 from tests.support.app import ADMIN
 from tests.support.stores import StoreUnderTest
@@ -120,6 +120,28 @@ def test_a_list_of_a_few_statuses_merges_index_ranges(tied_cases: SqlViewStore) 
         steps = [s for s in steps if "ORDER BY" not in s or "RIGHT PART" in s]
     assert sorts(steps) == []
     assert any("status_due_at" in s for s in steps)
+
+
+def test_a_dated_list_of_a_few_statuses_merges_index_ranges(tied_cases: SqlViewStore) -> None:
+    """Open311's list: the open statuses filed since a date, newest first. Read as one range of
+    the dates, every row since the date was fetched and sorted for a page of the newest; one
+    range per status from the date on, merged, stops at the page's end."""
+    filed = tied_cases.page(CASES, PageQuery("filed_at", False, 1))[0]["filed_at"]
+    query = PageQuery("filed_at", True, 4, where=All((
+        Not(Compare("confidential", "=", True)), Compare("filed_at", ">=", filed),
+        In("status", ("received", "dispatched", "in_progress")),
+    )))
+    steps = plan(tied_cases, query)
+    if isinstance(tied_cases, SqliteViewStore):
+        steps = [s for s in steps if "ORDER BY" not in s or "RIGHT PART" in s]
+    else:
+        assert any("Merge Append" in s for s in steps)
+    assert sorts(steps) == []
+    assert sum("status_filed_at" in s for s in steps) == 3
+    assert [r["id"] for r in tied_cases.page(CASES, query)] == [
+        r["id"] for r in tied_cases.page(CASES, PageQuery("filed_at", True, 12))
+        if r["status"] in ("received", "dispatched")
+    ][:4]
 
 
 def test_a_store_made_under_older_indexes_drops_them_and_gets_the_new(

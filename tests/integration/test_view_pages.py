@@ -168,9 +168,16 @@ def test_a_page_of_a_few_statuses_is_read_per_status_and_merged(
             page = runner.store.page(table, numbered)
             assert [r["id"] for r in page] == everything[6:10]
             assert all(set(r) == {"id", "summary"} for r in page)
-        # Bounded in the order, the statuses' index reads only the matching rows as it is.
-        since = All((Compare("filed_at", ">=", rows[0]["filed_at"]),))
+        # Bounded in the order too (Open311's dates): still one range per status, each from
+        # the bound on, with the same pages as the rows since the bound give.
+        bound = sorted(r["filed_at"] for r in rows)[6]
+        since = All((Compare("filed_at", ">=", bound),))
         bounded = PageQuery("filed_at", descending, 5, any_of=statuses, where=since)
-        assert "UNION" not in page_sql(table, bounded, "?")[0]
+        assert page_sql(table, bounded, "?")[0].count("UNION ALL") == 1
+        later = [r for r in rows if r["filed_at"] >= bound]
+        assert 0 < len(later) < len(rows)
+        assert walked_pages(runner.store, table, later, bounded) == reference(
+            later, replace(bounded, limit=1000)
+        )
     finally:
         runner.store.close()
