@@ -76,8 +76,28 @@ class EventDecoder:
         text at once, where the standard library's parser called a Python hook for every object
         in it and took twice as long; the transcoder's rule is then applied as that hook did,
         innermost values first. (What pydantic-core refuses and the standard library reads, a
-        lone surrogate in a string, goes to the mapper's own path.)"""
-        state: dict[str, Any] = self._object(from_json(data))
+        lone surrogate in a string, goes to the mapper's own path.)
+
+        Most events hold their encoded values (the time, the ids) at the top and plain data
+        below (a deadline's derivation, a calendar's days): walking all of it in Python cost as
+        much as the parsing. The text tells how many objects could be encoded values (a
+        ``"_type_"`` key, as the transcoder writes it; text that only looks like one costs a
+        walk, never a value left encoded); when the top holds that many,
+        each of plain text, nothing below can hold another, and nothing below is walked."""
+        state: dict[str, Any] = from_json(data)
+        marked = data.count(b'"_type_"')
+        if not marked:
+            return state
+        top = [
+            name for name, value in state.items()
+            if type(value) is dict and len(value) == 2 and "_type_" in value
+            and type(value.get("_data_")) is str
+        ]
+        if len(top) < marked:
+            walked: dict[str, Any] = self._object(state)
+            return walked
+        for name in top:
+            state[name] = self._value(state[name])
         return state
 
     def _object(self, found: dict[str, Any]) -> Any:
@@ -90,14 +110,17 @@ class EventDecoder:
         # The transcoder's rule: an object of exactly ``_type_`` and ``_data_`` is an encoded
         # value; every other object is data.
         if len(found) == 2 and "_type_" in found and "_data_" in found:
-            name = found["_type_"]
-            decode = self._by_name.get(name)
-            if decode is None:
-                raise TranscodingNotRegisteredError(
-                    f"Data serialized with name '{name}' is not deserializable."
-                )
-            return decode(found["_data_"])
+            return self._value(found)
         return found
+
+    def _value(self, encoded: dict[str, Any]) -> Any:
+        name = encoded["_type_"]
+        decode = self._by_name.get(name)
+        if decode is None:
+            raise TranscodingNotRegisteredError(
+                f"Data serialized with name '{name}' is not deserializable."
+            )
+        return decode(encoded["_data_"])
 
     def _list(self, found: list[Any]) -> None:
         for number, value in enumerate(found):

@@ -84,6 +84,16 @@ def test_an_encrypted_store_is_decoded_by_the_mapper_itself(app: Casetrail) -> N
     b'"deadline":{"due_at":{"_type_":"datetime_iso","_data_":"2026-01-09T00:00:00+08:00"},'
     b'"nested":{"_type_":"decimal_str","_data_":"1.10"},"extra":{"_type_":"x"}},'
     b'"big":123456789012345678901234567890,"text":"\\u4f01\\u4e1a \\ud83d\\ude00"}',
+    # Encoded values at the top alone, plain data below: nothing below is walked.
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
+    b'"id":{"_type_":"uuid_hex","_data_":"cbeb58855c655983a47abe3ddbc24133"},'
+    b'"derivation":{"days":[{"date":"2026-01-10","reason":"Saturday"}],"unit":"days"}}',
+    # Text that reads like a marker (a string ending in a quote and _type_): walked.
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
+    b'"note":"a quote, then \\"_type_"}',
+    # An object with a ``_type_`` key that is no encoded value: walked, and left as data.
+    b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
+    b'"odd":{"_type_":"x"},"plain":{"a":[1,2]}}',
     # A lone surrogate, which the standard library reads and pydantic-core refuses.
     b'{"timestamp":{"_type_":"datetime_iso","_data_":"2026-01-05T09:00:00+08:00"},'
     b'"summary":"\\ud800"}',
