@@ -16,6 +16,7 @@ behind, and the next ``begin_rebuild`` under the same definition carries on from
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -41,7 +42,7 @@ from infra.views.sql import (
     select_sql,
     view_table,
 )
-from projections.base import Column, ColumnType, Projection, Row, Table
+from projections.base import ColumnType, Projection, Row, Table
 from projections.query import All, AnyOf, Compare, Filter, In, InSelect
 from projections.store import (
     EventAt,
@@ -55,8 +56,16 @@ from projections.store import (
 from projections.values import decode, decode_row, encode
 
 Clock = Callable[[], datetime]
-_Shape = tuple[tuple[str, ...], tuple[tuple[str, Column], ...]]
-"""A page's column names, and the (name, column) pairs whose stored values are decoded."""
+_Shape = tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]
+"""A page's column names, and the columns whose stored values are decoded, each with the
+conversion ``DECODERS`` gives its type."""
+DECODERS: dict[ColumnType, Callable[[Any], Any]] = {
+    "boolean": bool, "real": float, "timestamp": datetime.fromisoformat, "json": json.loads,
+}
+"""``decode`` of a stored value (never null) of each converted type, looked up once per page
+rather than per value: a list of a thousand decodes thousands of moments, and ``decode``'s
+choice by type cost more than the conversion. A moment is stored as text, which every driver
+hands back as ``str``."""
 POSITION_TABLE = "projection_position"
 WARM_ROWS = 100_000
 """Rows a store keeps between batches of one view (the least recently used are let go)."""
@@ -559,10 +568,10 @@ class SqlViewStore(ABC):
         rows = [dict(zip(names, values, strict=True)) for values in found]
         if converted:
             for row in rows:
-                for name, column in converted:
+                for name, convert in converted:
                     value = row[name]
                     if value is not None:
-                        row[name] = decode(column, value)
+                        row[name] = convert(value)
         return rows
 
     def _shape(
@@ -577,7 +586,7 @@ class SqlViewStore(ABC):
             converted = set(table.converted_columns)
             shape = (
                 tuple(c.name for c in chosen),
-                tuple((c.name, c) for c in chosen if c in converted),
+                tuple((c.name, DECODERS[c.type]) for c in chosen if c in converted),
             )
             found = self._shapes[key] = (table, shape)
         return found[1]
