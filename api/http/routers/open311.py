@@ -528,5 +528,6 @@ def _as_requests(
     described = caller is not None or policy.open311.public_descriptions
     tz = policy.tz  # a property that builds the zone: once per list, not once per row
     moments: dict[datetime, str] = {}
-    return [georeport.request_of(r, units, tz, description=described, moments=moments)
-            for r in rows]
+    labels: dict[Any, tuple[str, ...]] = {}
+    return [georeport.request_of(r, units, tz, description=described, moments=moments,
+                                 labels=labels) for r in rows]
