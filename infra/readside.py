@@ -10,16 +10,53 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from infra.projections.log import EventLog
 from infra.projections.operations import Status, status
 from infra.projections.runner import ProjectionRunner
-from infra.views.store import SqlViewStore
+from infra.views.store import SqlViewStore, ViewRead
 from projections.base import Projection, Row
 from projections.query import Filter, In
-from projections.store import PageQuery, ViewStore
+from projections.store import PageQuery, Position, ViewStore
+
+READS_AGAIN = 2
+"""Times ``read_at`` reads again when the position row contradicts the answer its reads were
+made of: once is the rare case (a rebuild switched in); a view switching back and forth in
+between is not waited out further, and its last reads are returned as they are."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of one of a view's tables, as a read of ``ReadSide.read_at``."""
+
+    table: str
+    query: PageQuery
+
+    def of(self, store: SqlViewStore, projection: Projection) -> ViewRead:
+        return store.page_read(projection.table(self.table), self.query)
+
+    def run(self, store: ViewStore, projection: Projection) -> list[Row]:
+        return store.page(projection.table(self.table), self.query)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Rows of one of a view's tables counted per value of ``by`` (and per label), as a read
+    of ``ReadSide.read_at``."""
+
+    table: str
+    by: tuple[str, ...]
+    where: Filter | None = None
+    labels: Mapping[str, Filter] | None = None
+
+    def of(self, store: SqlViewStore, projection: Projection) -> ViewRead:
+        return store.counts_read(projection.table(self.table), self.by, self.where, self.labels)
+
+    def run(self, store: ViewStore, projection: Projection) -> dict[tuple[Any, ...], int]:
+        return store.counts(projection.table(self.table), self.by, self.where, self.labels)
 
 
 class ReadSide:
@@ -30,6 +67,8 @@ class ReadSide:
         """Set while a background runner follows the log."""
         self._catch_up_lock = threading.Lock()
         self._prepared = False
+        self._current: dict[str, bool] = {}
+        """Per view, whether its position row last said it is current (``read_at``)."""
 
     def projection(self, name: str) -> Projection:
         try:
@@ -57,9 +96,11 @@ class ReadSide:
         reader that needs both."""
         self.prepare()
         found = self.store.position(name)
-        if found is None:
-            return 0, False
-        return found.position, found.definition_version == self.projection(name).version
+        current = self._current[name] = self._is_current(name, found)
+        return (found.position if found else 0), current
+
+    def _is_current(self, name: str, found: Position | None) -> bool:
+        return found is not None and found.definition_version == self.projection(name).version
 
     def refresh(self, names: Sequence[str]) -> None:
         """With no runner following the log, bring the views to its head now."""
@@ -75,16 +116,53 @@ class ReadSide:
         self.prepare()
         return self.store.page(self.projection(name).table(table), query)
 
-    def page_at(self, name: str, table: str, query: PageQuery) -> tuple[int, list[Row]]:
+    def page_at(
+        self, name: str, table: str, query: PageQuery | Callable[[bool], PageQuery]
+    ) -> tuple[int, list[Row]]:
         """The view's position and one page of it, read together (the position first: the
-        rows reflect at least that position)."""
+        rows reflect at least that position). ``query`` may depend on whether the serving
+        view is current (``is_current``): it is given the answer, read with the page."""
+        asked = query if callable(query) else (lambda _: query)
+        position, _, made = self.read_at(name, lambda current: [Page(table, asked(current))])
+        rows: list[Row] = made[0][1]
+        return position, rows
+
+    def read_at(
+        self, name: str, reads: Callable[[bool], Sequence[Page | Counts]]
+    ) -> tuple[int, bool, list[tuple[Page | Counts, Any]]]:
+        """The view's position, whether it is current (``is_current``), and the ``reads``
+        made of that answer, each with its result, all from one round trip where the store
+        pipelines.
+
+        The reads are made of the answer the position row last gave (whether the view is
+        current changes only when a rebuild switches in) and sent with the read of that row;
+        in the rare case that the row then says otherwise, they are made again and read once
+        more (``READS_AGAIN``). Every read reflects at least the position."""
         self.prepare()
-        spec = self.projection(name).table(table)
+        current = self._current.get(name, True)
+        asked = reads(current)
+        for attempt in range(READS_AGAIN + 1):
+            found, results = self._read_at(name, asked)
+            made_of, current = current, self._is_current(name, found)
+            if current == made_of or attempt == READS_AGAIN:
+                break
+            again = reads(current)
+            if again == asked:  # the reads do not depend on the answer
+                break
+            asked = again
+        self._current[name] = current
+        made = list(zip(asked, results, strict=True))
+        return (found.position if found else 0), current, made
+
+    def _read_at(
+        self, name: str, reads: Sequence[Page | Counts]
+    ) -> tuple[Position | None, list[Any]]:
+        projection = self.projection(name)
         if isinstance(self.store, SqlViewStore):
-            found, rows = self.store.position_and_page(name, spec, query)
-        else:
-            found, rows = self.store.position(name), self.store.page(spec, query)
-        return (found.position if found else 0), rows
+            store = self.store
+            return store.position_and(name, [read.of(store, projection) for read in reads])
+        found = self.store.position(name)
+        return found, [read.run(self.store, projection) for read in reads]
 
     def count(self, name: str, table: str, where: Filter | None = None) -> int:
         """How many rows of a view match, counted by the store."""

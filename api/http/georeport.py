@@ -129,26 +129,24 @@ def definition(code: str) -> dict[str, Any]:
 
 def request_of(
     row: dict[str, Any], unit_names: dict[str, str], tz: timezone, *, description: bool = True,
-    moments: dict[datetime, str] | None = None,
+    moments: dict[datetime, str] | None = None, labels: dict[Any, tuple[str, ...]] | None = None,
 ) -> dict[str, Any]:
     """A case row as a GeoReport service request; ``description`` False leaves the demand's own
     words out (a public read, when policy says so). ``moments``: the local times already written
     for this list, shared by its rows (deadlines fall at a few ends of working days, and cases
     filed or updated together share their moments): writing one costs more than the rest of the
-    row's fields together."""
+    row's fields together. ``labels``: likewise the status, notes and service written per
+    status, outcome and demand type (a list holds a few of each)."""
     written = {} if moments is None else moments
-    location: dict[str, Any] = row.get("location") or {}
-    status = str(row.get("status"))
-    notes = status.replace("_", " ")
-    if row.get("outcome"):
-        outcome = str(row["outcome"])
-        notes += f": {outcome.replace('_', ' ')} ({OUTCOMES.get(outcome, outcome)})"
-    code = str(row.get("case_type"))
+    said = {} if labels is None else labels
+    location: dict[str, Any] = row.get("location") or _NOWHERE
+    key = (row.get("status"), row.get("outcome"), row.get("case_type"))
+    status, notes, service_name, code = said.get(key) or said.setdefault(key, _labels(*key))
     return {
         "service_request_id": str(row["id"]),
-        "status": "open" if status in OPEN_VALUES else "closed",
+        "status": status,
         "status_notes": notes,
-        "service_name": f"{CASE_TYPES.get(code, code)} {ENGLISH.get(code, code)}",
+        "service_name": service_name,
         "service_code": code,
         "description": row.get("summary") if description else None,
         "agency_responsible": unit_names.get(str(row.get("lead_unit_id"))),
@@ -163,6 +161,26 @@ def request_of(
         "long": location.get("long"),
         "media_url": location.get("media_url"),
     }
+
+
+_NOWHERE: dict[str, Any] = {}
+"""The place of a request given none (only read)."""
+
+
+def _labels(status: Any, outcome: Any, case_type: Any) -> tuple[str, str, str, str]:
+    """A request's status, status notes, service name and service code."""
+    handling = str(status)
+    notes = handling.replace("_", " ")
+    if outcome:
+        said = str(outcome)
+        notes += f": {said.replace('_', ' ')} ({OUTCOMES.get(said, said)})"
+    code = str(case_type)
+    return (
+        "open" if handling in OPEN_VALUES else "closed",
+        notes,
+        f"{CASE_TYPES.get(code, code)} {ENGLISH.get(code, code)}",
+        code,
+    )
 
 
 def requests_json(rows: list[dict[str, Any]], requests: list[dict[str, Any]]) -> bytes:

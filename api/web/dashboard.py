@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -12,9 +13,9 @@ from api.web import unit_rates
 from api.web.names import DIRECTORY_PAGE, Names, load_names
 from domain.application import Casetrail
 from infra.figures import Figures
-from infra.readside import ReadSide
+from infra.readside import Counts, Page, ReadSide
 from projections.engagement import EngagementProjection
-from projections.figures.board_counts import board_counts
+from projections.figures import board_counts as board
 from projections.figures.context import Context
 from projections.figures.coverage import Coverage, Quota, monthly_quota
 from projections.figures.facts import Facts, Row
@@ -82,11 +83,79 @@ class BoardFigure:
 def open_board(app: Casetrail, read: ReadSide, now: datetime | None = None) -> BoardFigure:
     """The settled states from the read model's counters, the open cases labelled with their
     state by the store (the moment a parameter): no closed case is read
-    (``projections/figures/board_counts.py``)."""
+    (``projections/figures/board_counts.py``).
+
+    The view's position and the board's reads go together (``ReadSide.read_at``), the labels
+    made with the kept calendar; in the rare case that the calendar at that position is
+    another (``work_calendar_at``), they are read again with it."""
     read.refresh(["cases", "directory"])
-    position, current = read.serving("cases")
-    ctx = Context(now or app.now(), app.work_calendar_at(position), app.policy, position)
-    return BoardFigure(ctx, board_counts(read, ctx, current=current), load_names(read))
+    moment, kept = now or app.now(), app.work_calendar_at(0)
+    position, current, made = _board_reads(read, Context(moment, kept, app.policy))
+    calendar = app.work_calendar_at(position)
+    if calendar is not kept:
+        position, current, made = _board_reads(read, Context(moment, calendar, app.policy))
+    ctx = Context(moment, calendar, app.policy, position)
+    counts = board.board_counts(_Answered(read, made), ctx, current=current)
+    return BoardFigure(ctx, counts, load_names(read))
+
+
+BoardRead = Page | Counts
+_NOT_MADE = object()
+
+
+def _board_reads(
+    read: ReadSide, ctx: Context
+) -> tuple[int, bool, list[tuple[BoardRead, Any]]]:
+    """The case view's position, whether it is current, and the reads the board's counts
+    (``board.board_counts``) make first then, each with its result, from one round trip."""
+
+    made: dict[bool, list[BoardRead]] = {}
+
+    def reads(current: bool) -> list[BoardRead]:
+        if current not in made:  # the labels walk the calendar: made once
+            made[current] = [
+                Counts(board.OPEN_TABLE, board.OPEN_BY, None, board.open_counted(ctx)),
+                Page("case_counts", board.counters_page()),
+            ] if current else [
+                Counts("cases", ("lead_unit_id",), *board.open_cases(ctx)),
+                Counts("cases", ("lead_unit_id",), *board.settled_cases(ctx)),
+            ]
+        return made[current]
+
+    return read.read_at(board.VIEW, reads)
+
+
+class _Answered:
+    """The read side as the board's counts read it (``board.board_counts``): a read already
+    made by ``_board_reads`` is answered with its result, any other by the read side."""
+
+    def __init__(self, read: ReadSide, made: list[tuple[BoardRead, Any]]) -> None:
+        self._read, self._made = read, made
+
+    def _made_before(self, name: str, wanted: BoardRead) -> Any:
+        for number, (made, result) in enumerate(self._made):
+            if name == board.VIEW and made == wanted:
+                del self._made[number]
+                return result
+        return _NOT_MADE
+
+    def page(self, name: str, table: str, query: PageQuery) -> list[dict[str, Any]]:
+        found = self._made_before(name, Page(table, query))
+        return self._read.page(name, table, query) if found is _NOT_MADE else found
+
+    def counts(
+        self,
+        name: str,
+        table: str,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
+    ) -> dict[tuple[Any, ...], int]:
+        found = self._made_before(name, Counts(table, by, where, labels))
+        return self._read.counts(name, table, by, where, labels) if found is _NOT_MADE else found
+
+    def is_current(self, name: str) -> bool:
+        return self._read.is_current(name)
 
 
 def board_by_unit(d: BoardFigure) -> list[tuple[str, dict[str, int]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import ClassVar
 
 import psycopg
@@ -93,15 +93,10 @@ class PostgresViewStore(SqlViewStore):
             yield cursor
 
     @contextmanager
-    def _reading_pair(self) -> Iterator[tuple[Cursor, Cursor]]:
-        # Pipeline mode: both statements go before either answer is awaited, one round trip.
-        with (
-            self._readers().connection() as conn,
-            conn.pipeline(),
-            conn.cursor() as first,
-            conn.cursor() as second,
-        ):
-            yield first, second
+    def _reading_many(self, count: int) -> Iterator[list[Cursor]]:
+        # Pipeline mode: every statement goes before any answer is awaited, one round trip.
+        with self._readers().connection() as conn, conn.pipeline(), ExitStack() as stack:
+            yield [stack.enter_context(conn.cursor()) for _ in range(count)]
 
     def _bulk_upsert(self) -> BulkUpsert | None:
         return copy_upsert

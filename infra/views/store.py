@@ -16,11 +16,12 @@ behind, and the next ``begin_rebuild`` under the same definition carries on from
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -41,7 +42,7 @@ from infra.views.sql import (
     select_sql,
     view_table,
 )
-from projections.base import Column, ColumnType, Projection, Row, Table
+from projections.base import ColumnType, Projection, Row, Table
 from projections.query import All, AnyOf, Compare, Filter, In, InSelect
 from projections.store import (
     EventAt,
@@ -55,8 +56,16 @@ from projections.store import (
 from projections.values import decode, decode_row, encode
 
 Clock = Callable[[], datetime]
-_Shape = tuple[tuple[str, ...], tuple[tuple[str, Column], ...]]
-"""A page's column names, and the (name, column) pairs whose stored values are decoded."""
+_Shape = tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]
+"""A page's column names, and the columns whose stored values are decoded, each with the
+conversion ``DECODERS`` gives its type."""
+DECODERS: dict[ColumnType, Callable[[Any], Any]] = {
+    "boolean": bool, "real": float, "timestamp": datetime.fromisoformat, "json": json.loads,
+}
+"""``decode`` of a stored value (never null) of each converted type, looked up once per page
+rather than per value: a list of a thousand decodes thousands of moments, and ``decode``'s
+choice by type cost more than the conversion. A moment is stored as text, which every driver
+hands back as ``str``."""
 POSITION_TABLE = "projection_position"
 WARM_ROWS = 100_000
 """Rows a store keeps between batches of one view (the least recently used are let go)."""
@@ -81,6 +90,16 @@ def part_tables(projection: Projection, part: Part) -> TableName:
         return part_table(table, part) if table.name in additive else next_table(table)
 
     return name
+
+
+@dataclass(frozen=True)
+class ViewRead:
+    """One read of the serving tables as a statement, and what its rows become: to be sent
+    with others in one round trip (``SqlViewStore.position_and``)."""
+
+    sql: str
+    params: list[Any]
+    result: Callable[[list[Any]], Any]
 
 
 class SqlViewStore(ABC):
@@ -503,30 +522,45 @@ class SqlViewStore(ABC):
         return [decode_row(table, dict(zip(names, values, strict=True))) for values in found]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
-        return self._decoded(table, query, self._fetch(*page_sql(table, query, self.marker)))
+        found: list[Row] = self._run(self.page_read(table, query))
+        return found
+
+    def page_read(self, table: Table, query: PageQuery) -> ViewRead:
+        """``page`` as a statement to send with others (``position_and``)."""
+        sql, params = page_sql(table, query, self.marker)
+        return ViewRead(sql, params, lambda found: self._decoded(table, query, found))
 
     def position_and_page(
         self, name: str, table: Table, query: PageQuery
     ) -> tuple[Position | None, list[Row]]:
         """The position row ``name`` and a page, read in that order (the rows reflect at least
         the position) and sent together: one round trip where the store can pipeline."""
+        found, (rows,) = self.position_and(name, [self.page_read(table, query)])
+        return found, rows
+
+    def position_and(
+        self, name: str, reads: Sequence[ViewRead]
+    ) -> tuple[Position | None, list[Any]]:
+        """The position row ``name``, then each of ``reads`` (their results, in order), sent
+        together: one round trip where the store can pipeline. The position is read first,
+        so every read reflects at least it."""
         self._ready_to_read()
-        sql, params = page_sql(table, query, self.marker)
-        with self._reading_pair() as (first, second):
+        with self._reading_many(1 + len(reads)) as (first, *rest):
             first.execute(
                 f"SELECT * FROM {POSITION_TABLE} WHERE projection = {self.marker}", [name]
             )
-            second.execute(sql, params)
+            for cursor, read in zip(rest, reads, strict=True):
+                cursor.execute(read.sql, read.params)
             found = first.fetchone()
-            rows = second.fetchall()
+            fetched = [cursor.fetchall() for cursor in rest]
         position = None if found is None else _position_of(found)
-        return position, self._decoded(table, query, rows)
+        return position, [read.result(rows) for read, rows in zip(reads, fetched, strict=True)]
 
     @contextmanager
-    def _reading_pair(self) -> Iterator[tuple[Cursor, Cursor]]:
-        """Two cursors on one connection for statements sent one after the other."""
-        with self._lock, self._read() as first, self._read() as second:
-            yield first, second
+    def _reading_many(self, count: int) -> Iterator[list[Cursor]]:
+        """``count`` cursors on one connection for statements sent one after the other."""
+        with self._lock, ExitStack() as stack:
+            yield [stack.enter_context(self._read()) for _ in range(count)]
 
     def _decoded(self, table: Table, query: PageQuery, found: list[Any]) -> list[Row]:
         # As ``decode_row``: text and integer values are stored as they are.
@@ -534,10 +568,10 @@ class SqlViewStore(ABC):
         rows = [dict(zip(names, values, strict=True)) for values in found]
         if converted:
             for row in rows:
-                for name, column in converted:
+                for name, convert in converted:
                     value = row[name]
                     if value is not None:
-                        row[name] = decode(column, value)
+                        row[name] = convert(value)
         return rows
 
     def _shape(
@@ -552,7 +586,7 @@ class SqlViewStore(ABC):
             converted = set(table.converted_columns)
             shape = (
                 tuple(c.name for c in chosen),
-                tuple((c.name, c) for c in chosen if c in converted),
+                tuple((c.name, DECODERS[c.type]) for c in chosen if c in converted),
             )
             found = self._shapes[key] = (table, shape)
         return found[1]
@@ -567,16 +601,34 @@ class SqlViewStore(ABC):
         where: Filter | None = None,
         labels: Mapping[str, Filter] | None = None,
     ) -> dict[tuple[Any, ...], int]:
+        found: dict[tuple[Any, ...], int] = self._run(self.counts_read(table, by, where, labels))
+        return found
+
+    def counts_read(
+        self,
+        table: Table,
+        by: tuple[str, ...],
+        where: Filter | None = None,
+        labels: Mapping[str, Filter] | None = None,
+    ) -> ViewRead:
+        """``counts`` as a statement to send with others (``position_and``)."""
         columns = [table.column(c) for c in by]
-        found = self._fetch(*counts_sql(table, by, where, self.marker, labels))
         width = len(columns)
-        return {
-            (
-                *(decode(c, v) for c, v in zip(columns, values[:width], strict=True)),
-                *([str(values[width])] if labels is not None else []),
-            ): int(values[-1])
-            for values in found
-        }
+
+        def result(found: list[Any]) -> dict[tuple[Any, ...], int]:
+            return {
+                (
+                    *(decode(c, v) for c, v in zip(columns, values[:width], strict=True)),
+                    *([str(values[width])] if labels is not None else []),
+                ): int(values[-1])
+                for values in found
+            }
+
+        sql, params = counts_sql(table, by, where, self.marker, labels)
+        return ViewRead(sql, params, result)
+
+    def _run(self, read: ViewRead) -> Any:
+        return read.result(self._fetch(read.sql, read.params))
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self._reading() as cursor:

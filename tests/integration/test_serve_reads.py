@@ -2,7 +2,7 @@
 store: the working calendar is asked about only once the views have moved past the position it
 was last checked at, and a change made by another process is seen from that position on; a
 case list is written without validating it again, to the very bytes ``CasesPage`` writes; the
-board reads its view's position row once."""
+board reads its view's position row once, with its counts."""
 
 from __future__ import annotations
 
@@ -157,8 +157,28 @@ def test_the_board_reads_its_views_position_once(
     read.refresh(["cases", "directory"])
     read.following.set()  # as in a server, where a runner follows the log: no read catches up
     positions = _counted(monkeypatch, read.store, "position")
+    with_reads = _counted(monkeypatch, read.store, "position_and")
     board = open_board(world.container.app, read)
-    assert positions == [("cases",)]
+    # Read with its counts and counters, in one round trip where the store pipelines.
+    assert positions == []
+    assert [(name, len(reads)) for name, reads in with_reads] == [("cases", 2)]
     assert board.stamp["position"] == read.position("cases")
     assert board.stamp["calendar_version"] == world.container.app.work_calendar().version
     assert isinstance(board.ctx.calendar, WorkCalendar)
+
+
+def test_a_list_reads_its_views_position_once_with_its_page(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether the view is current (which a clerk's scope depends on) comes from the position
+    row read with the page, not from a read of its own."""
+    read = world.container.read
+    read.refresh(["cases", "directory"])
+    read.following.set()  # as in a server, where a runner follows the log: no read catches up
+    positions = _counted(monkeypatch, read.store, "position")
+    with_reads = _counted(monkeypatch, read.store, "position_and")
+    for login in ("li.na", "chen.jie"):  # a clerk, seeing their unit's cases; a supervisor
+        for path in ("/api/v1/cases", "/open311/v2/requests.json"):
+            assert world.get(login, path).status_code == 200
+    assert positions == []
+    assert [(name, len(reads)) for name, reads in with_reads] == [("cases", 1)] * 4

@@ -181,3 +181,53 @@ def test_a_page_of_a_few_statuses_is_read_per_status_and_merged(
         )
     finally:
         runner.store.close()
+
+
+class _Rebuilt(CaseProjection):
+    """The case model under another definition: its view on the store is then not current."""
+
+    version = "rebuilt"
+
+
+def test_a_page_made_of_whether_the_view_is_current_is_read_with_its_position(
+    store: StoreUnderTest, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is made of the answer the position row gave last (current, at first) and read
+    with that row; when the row says otherwise it is made again and read once more, and the
+    next read is made of the new answer at once."""
+    app = store.open()
+    app.register_unit("AMR", "市场监督管理局", actor=ADMIN)
+    app.register_unit("HRS", "人社局", actor=ADMIN)
+    for n in range(6):
+        clock.advance(minutes=3)
+        case = app.file_demand(
+            case_type="help", channel="web", summary=f"诉求{n}", actor=LI, filer_name="王"
+        )
+        app.dispatch(case.id, ("AMR", "HRS")[n % 2], actor=LI)
+    runner = open_runner(app, store.settings, projections=[CaseProjection()])
+    try:
+        runner.catch_up()
+        table = CaseProjection().table("cases")
+        units = {True: str(app.unit("AMR").id), False: str(app.unit("HRS").id)}
+        asked: list[bool] = []
+
+        def query(current: bool) -> PageQuery:
+            asked.append(current)
+            return PageQuery("filed_at", True, 10, {"lead_unit_id": units[current]})
+
+        expected = {current: runner.store.page(table, query(current)) for current in units}
+        head = app.recorder.max_notification_id()
+        read = ReadSide(runner.log, runner.store, runner)
+        asked.clear()
+        assert read.page_at("cases", "cases", query) == (head, expected[True])
+        assert asked == [True]
+
+        monkeypatch.setitem(read.projections, "cases", _Rebuilt())
+        asked.clear()
+        assert read.page_at("cases", "cases", query) == (head, expected[False])
+        assert asked == [True, False]  # made as before, then again of the answer read
+        asked.clear()
+        assert read.page_at("cases", "cases", query) == (head, expected[False])
+        assert asked == [False]
+    finally:
+        runner.store.close()

@@ -69,3 +69,34 @@ def test_rows_sharing_moments_and_an_empty_list() -> None:
     units = {UNIT: "市场监督管理局"}
     assert requests_json(rows, _requests(rows, units, True)) == _as_before(rows, units, True)
     assert requests_json([], []) == b"[]"
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(ROWS, max_size=8), described=st.booleans())
+def test_the_rows_of_a_list_sharing_what_they_wrote_are_each_written_as_alone(
+    rows: list[dict[str, Any]], described: bool
+) -> None:
+    """A list's rows share the moments and labels (status, notes, service) already written:
+    each request is the one its row gets alone."""
+    moments: dict[datetime, str] = {}
+    labels: dict[Any, tuple[str, ...]] = {}
+    shared = [
+        request_of(r, {}, CHINA, description=described, moments=moments, labels=labels)
+        for r in rows + rows
+    ]
+    assert shared == _requests(rows + rows, {}, described)
+
+
+def test_a_request_says_its_handling_and_its_service() -> None:
+    row = {"id": "1", "status": "in_progress", "outcome": "partly_solved", "case_type": "complaint",
+           "summary": None, "lead_unit_id": None, "filed_at": None, "updated_at": None,
+           "due_at": None, "location": None}
+    found = request_of(row, {}, CHINA)
+    assert (found["status"], found["status_notes"]) == (
+        "open", f"in progress: partly solved ({OUTCOMES['partly_solved']})"
+    )
+    assert (found["service_name"], found["service_code"]) == (
+        f"{CASE_TYPES['complaint']} Complaint", "complaint"
+    )
+    assert found["lat"] is None
+    assert found["address"] is None

@@ -77,17 +77,18 @@ def list_cases(
         # Nobody but the filer learns which confidential cases an enterprise filed.
         equals["confidential"] = False
     now, desk = app.now(), confidential_desk(app)
-    co_units = read.is_current("cases")
 
     def read_page(calendar: WorkCalendar) -> tuple[Context, int, list[dict[str, Any]], str | None]:
         ctx = Context(now, calendar, app.policy)
+        soon = _state_filter(due_soon, time_filters.due_soon, ctx)
+        late = _state_filter(overdue, time_filters.overdue, ctx)
+
         # Everything is answered by the view store: who may see a case, the filters, the time
-        # states against now (as parameters), the order and the keyset page.
-        where = all_of(
-            visible_filter(caller, desk=desk, co_units=co_units),
-            _state_filter(due_soon, time_filters.due_soon, ctx),
-            _state_filter(overdue, time_filters.overdue, ctx),
-        )
+        # states against now (as parameters), the order and the keyset page. Who may see a
+        # case depends on whether the view is current, read with the page.
+        def where(current: bool) -> Filter:
+            return all_of(visible_filter(caller, desk=desk, co_units=current), soon, late)
+
         position, page, following = _page_in_store(
             read, equals=equals, status=status, where=where, sort=sort, limit=limit,
             cursor=cursor,
@@ -131,23 +132,27 @@ def _page_in_store(
     *,
     equals: dict[str, Any],
     status: list[str] | None,
-    where: Filter,
+    where: Callable[[bool], Filter],
     sort: str,
     limit: int,
     cursor: str | None,
 ) -> tuple[int, list[dict[str, Any]], str | None]:
     """The view's position, one page of the list and the cursor of the next (None: no more)."""
     field, descending = sort.lstrip("-"), sort.startswith("-")
-    query = PageQuery(
-        order=field,
-        descending=descending,
-        limit=limit + 1,
-        equals=equals,
-        any_of={"status": tuple(status)} if status else {},
-        after=_decode_cursor(cursor, sort) if cursor is not None else None,
-        where=where,
-        columns=LIST_COLUMNS,
-    )
+    after = _decode_cursor(cursor, sort) if cursor is not None else None
+
+    def query(current: bool) -> PageQuery:
+        return PageQuery(
+            order=field,
+            descending=descending,
+            limit=limit + 1,
+            equals=equals,
+            any_of={"status": tuple(status)} if status else {},
+            after=after,
+            where=where(current),
+            columns=LIST_COLUMNS,
+        )
+
     position, found = read.page_at("cases", "cases", query)
     page, more = found[:limit], len(found) > limit
     following = _encode_cursor(sort, _sort_key(page[-1], field)) if more and page else None

@@ -10,6 +10,7 @@ caller sees non-confidential requests only, with the public fields policy allows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
@@ -226,7 +227,8 @@ def list_requests(
     last 90 days. Confidential cases are never listed; without a key, only public fields."""
     del api_key  # read by optional_caller
     _check_jurisdiction(container, jurisdiction_id)
-    parts: list[Filter | None] = [_visible(container, caller)]
+    visible = _visible(container, caller)
+    parts: list[Filter | None] = []
     if service_request_id:
         wanted = {i.strip() for i in service_request_id.split(",") if i.strip()}
         parts.append(In("id", tuple(wanted)))
@@ -249,7 +251,7 @@ def list_requests(
             parts.append(In("status", tuple(sorted(georeport.OPEN_VALUES))))
         elif states == {"closed"}:
             parts.append(Not(In("status", tuple(sorted(georeport.OPEN_VALUES)))))
-    rows = _rows(container, all_of(*parts), MOST)
+    rows = _rows(container, lambda current: all_of(visible(current), *parts), MOST)
     found = _as_requests(container, rows, caller)
     if fmt == "json":  # headed as JSONResponse heads it
         return Response(georeport.requests_json(rows, found), media_type="application/json")
@@ -475,9 +477,10 @@ def _location(form: dict[str, str]) -> Location | None:
     )
 
 
-def _visible(container: Container, caller: Principal | None) -> Filter:
+def _visible(container: Container, caller: Principal | None) -> Callable[[bool], Filter]:
     """The cases the caller may see (anonymous callers, where policy allows it, see what a
-    caller who sees every case does), never a confidential one: a filter the store answers."""
+    caller who sees every case does), never a confidential one: a filter the store answers,
+    made of whether the case view is current (``scope.visible_filter``)."""
     if caller is None and not container.app.policy.open311.public_requests:
         raise ProblemError(
             401,
@@ -486,27 +489,34 @@ def _visible(container: Container, caller: Principal | None) -> Filter:
             "requests are not public here; send api_key (a Casetrail token)",
             headers={"WWW-Authenticate": 'Bearer realm="casetrail"'},
         )
-    scope = (
-        None if caller is None
-        else visible_filter(
-            caller,
-            desk=confidential_desk(container.app),
-            co_units=container.read.is_current("cases"),
-        )
-    )
-    return all_of(Not(Compare("confidential", "=", True)), scope)
+    desk = confidential_desk(container.app)
+
+    def visible(current: bool) -> Filter:
+        scope = None if caller is None else visible_filter(caller, desk=desk, co_units=current)
+        return all_of(Not(Compare("confidential", "=", True)), scope)
+
+    return visible
 
 
-def _one(container: Container, caller: Principal | None, case_id: UUID) -> Filter:
-    return all_of(_visible(container, caller), Compare("id", "=", str(case_id)))
+def _one(
+    container: Container, caller: Principal | None, case_id: UUID
+) -> Callable[[bool], Filter]:
+    visible = _visible(container, caller)
+    return lambda current: all_of(visible(current), Compare("id", "=", str(case_id)))
 
 
-def _rows(container: Container, where: Filter, limit: int) -> list[dict[str, Any]]:
-    """Newest first, at most ``limit``: one page the view store filters, orders and cuts."""
+def _rows(
+    container: Container, where: Callable[[bool], Filter], limit: int
+) -> list[dict[str, Any]]:
+    """Newest first, at most ``limit``: one page the view store filters, orders and cuts,
+    read with whether the view is current (``where`` depends on it)."""
     read = container.read
     read.refresh(["cases", "directory"])
-    query = PageQuery("filed_at", True, limit, where=where, columns=REQUEST_COLUMNS)
-    return read.page("cases", "cases", query)
+
+    def query(current: bool) -> PageQuery:
+        return PageQuery("filed_at", True, limit, where=where(current), columns=REQUEST_COLUMNS)
+
+    return read.page_at("cases", "cases", query)[1]
 
 
 def _as_requests(
@@ -518,5 +528,6 @@ def _as_requests(
     described = caller is not None or policy.open311.public_descriptions
     tz = policy.tz  # a property that builds the zone: once per list, not once per row
     moments: dict[datetime, str] = {}
-    return [georeport.request_of(r, units, tz, description=described, moments=moments)
-            for r in rows]
+    labels: dict[Any, tuple[str, ...]] = {}
+    return [georeport.request_of(r, units, tz, description=described, moments=moments,
+                                 labels=labels) for r in rows]
