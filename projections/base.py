@@ -102,6 +102,12 @@ class Table:
         return tuple(self.stored_as_is[k] for k in self.key)
 
     @cached_property
+    def text_key(self) -> bool:
+        """Whether every key column is text: its stored key is then its values as they are,
+        when they are ``str`` (what a replay's handlers nearly always give)."""
+        return all(self._by_name[k].type == "text" for k in self.key)
+
+    @cached_property
     def held_as_is(self) -> dict[str, type]:
         """Per column, the Python type whose values a batch keeps as they are (see
         ``projections.values.hold``; a ``datetime`` only in UTC)."""

@@ -184,8 +184,8 @@ class SqlViewTx(RowOpsBase):
         spec = self._specs.get(table)
         return spec if spec is not None else self.projection.table(table)  # raises
 
-    def _key(self, spec: Table, key: Key) -> StoredKey:
-        return stored_key(spec, spec.key_values(key))
+    def _table(self, table: str) -> Table:
+        return self._specs.get(table) or self._spec(table)
 
     def _where(self, spec: Table, equals: dict[str, Any]) -> tuple[str, list[Any]]:
         clauses, params = [], []
@@ -217,8 +217,12 @@ class SqlViewTx(RowOpsBase):
                 for found in self.cursor.fetchall()]
 
     def get(self, table: str, key: Key) -> Row | None:
-        spec = self._spec(table)
-        held = self._known(spec, self._key(spec, key))
+        spec = self._table(table)
+        stored = given_key(spec, key)
+        # A row this batch holds already, without ``_known``'s calls: most reads of a replay.
+        held = self._buffers[table].known.get(stored, _UNKNOWN)
+        if held is _UNKNOWN:
+            held = self._known(spec, stored)
         return None if held is None else decoded_from_held(spec, held)
 
     def _lookup(self, table: str, key: StoredKey) -> tuple[bool, Held | None]:
@@ -244,9 +248,9 @@ class SqlViewTx(RowOpsBase):
         return held
 
     def upsert(self, table: str, row: Row) -> None:
-        spec = self._spec(table)
+        spec = self._table(table)
         held = hold_row(spec, row)
-        key = stored_key(spec, spec.key_values(held))  # a row without its whole key: an error
+        key = given_key(spec, held)  # a row without its whole key: an error
         buffer = self._buffers[table]
         mine = buffer.known.get(key)
         if mine is not None:
@@ -263,8 +267,7 @@ class SqlViewTx(RowOpsBase):
         buffer.dirty[key] = None
 
     def delete(self, table: str, key: Key) -> None:
-        spec = self._spec(table)
-        stored = self._key(spec, key)
+        stored = given_key(self._table(table), key)
         buffer = self._buffers[table]
         buffer.blind.pop(stored, None)
         buffer.known[stored] = None
@@ -365,6 +368,27 @@ class SqlViewTx(RowOpsBase):
         return decode_row(spec, dict(zip([c.name for c in spec.columns], found, strict=True)))
 
 
+def given_key(spec: Table, key: Key) -> StoredKey:
+    """The stored form of a key as a handler gives it (``Key``), or of a held row's key.
+
+    The forms a replay gives millions of times are made here without ``Table.key_values``
+    and ``stored_key``'s general path: an aggregate's id for a table keyed by it, and a row
+    or mapping of text for the others (counters, a case's units).
+    """
+    if spec.text_key:
+        kind = type(key)
+        if kind is dict:
+            values = tuple(map(key.get, spec.key))
+            if tuple(map(type, values)) == spec.key_stored_as_is:  # every one a str
+                return cast(StoredKey, values)
+        elif len(spec.key) == 1:
+            if kind is UUID:
+                return (uuid_text(key),)
+            if kind is str:
+                return (key,)
+    return stored_key(spec, spec.key_values(key))
+
+
 def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
     """A key's stored form, from its values in key order (as given, or held)."""
     as_is = spec.stored_as_is
@@ -420,6 +444,10 @@ def _fetch(tx: SqlViewTx, known: Known) -> None:
                 found[stored_key(spec, tuple(held[k] for k in spec.key))] = held
             for key, row in found.items():
                 known.learn(spec.name, key, row)
+
+
+_UNKNOWN: Any = object()
+"""What a batch's rows give for a key they lack (None: a row known absent)."""
 
 
 def _empty(spec: Table) -> Held:
