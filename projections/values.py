@@ -48,9 +48,25 @@ def encode(column: Column, value: Any) -> Stored:
     raise TypeError(f"column {column.name} ({kind}) cannot hold {value!r}")
 
 
-@lru_cache(maxsize=4096)
 def uuid_text(value: UUID) -> str:
     """``str(value)``, remembered for the latest values."""
+    # An event's handlers ask for its aggregate's id several times (its row's key, its id
+    # column): the very same object, known by identity before hashing it (a UUID's hash is a
+    # Python call).
+    latest = _latest_uuid[0]
+    if value is latest[0]:
+        return latest[1]
+    text = _uuid_text(value)
+    # One pair, replaced whole: a thread reads the old pair or the new, never half of each.
+    _latest_uuid[0] = (value, text)
+    return text
+
+
+_latest_uuid: list[tuple[UUID | None, str]] = [(None, "")]
+
+
+@lru_cache(maxsize=4096)
+def _uuid_text(value: UUID) -> str:
     # A batch names the same aggregate in every one of its events, and a UUID's text is
     # costly to make: a replay asks for it hundreds of thousands of times.
     return str(value)
