@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, Protocol, cast
 from uuid import UUID
 
@@ -412,14 +413,18 @@ def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
 def _stored_rows(spec: Table, names: tuple[str, ...], rows: list[Held]) -> list[list[Stored]]:
     """Held rows of one shape as the parameters of their upsert: only timestamps change."""
     stamps = [i for i, name in enumerate(names) if spec.column(name).type == "timestamp"]
-    out = []
-    for row in rows:
-        values = [row[name] for name in names]
+    # The values picked in C: a flush writes a case's every column (some fifty) for each
+    # case its batch touched.
+    if len(names) > 1:
+        pick = itemgetter(*names)
+        out = [list(pick(row)) for row in rows]
+    else:
+        out = [[row[names[0]]] for row in rows]
+    for values in out:
         for i in stamps:
             value = values[i]
             if value is not None:
                 values[i] = value.isoformat(timespec="microseconds")
-        out.append(values)
     return out
 
 
