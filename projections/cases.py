@@ -44,6 +44,7 @@ from domain.base import Tracked
 from domain.case import Case
 from domain.case_rules import CaseStatus
 from projections.base import Projection, Row, Table, ViewTx, handles
+from projections.values import uuid_text
 
 ALERT_ORDER = ("yellow", "red", "reminder", "criticism")
 # The statuses' text, looked up once: ``CaseStatus.X.value`` is a property call on every use,
@@ -279,7 +280,7 @@ class CaseProjection(Projection):
     @handles(Case.Dispatched)
     def _dispatched(self, event: Case.Dispatched, view: ViewTx) -> None:
         row = _row(view, event)
-        co_units = [str(u) for u in event.co_unit_ids]
+        co_units = [uuid_text(u) for u in event.co_unit_ids]
         _co_handled(view, row, co_units)
         _update(
             view,
@@ -290,20 +291,22 @@ class CaseProjection(Projection):
             co_unit_ids=co_units,
             dispatch_count=row["dispatch_count"] + 1,
         )
-        key = {"case_id": str(event.originator_id), "unit_id": str(event.lead_unit_id)}
-        if view.get("case_units", key) is None:
+        key = {"case_id": row["id"], "unit_id": uuid_text(event.lead_unit_id)}
+        unit = view.get("case_units", key)
+        if unit is None:
             view.upsert(
                 "case_units",
                 {
                     **key,
                     "filed_at": row["filed_at"],
-                    "dispatches": 0,
+                    "dispatches": 1,
                     "returns_requested": 0,
                     "returns_approved": 0,
                     "returns_refused": 0,
                 },
             )
-        view.increment("case_units", key, "dispatches")
+        else:
+            view.upsert("case_units", {**key, "dispatches": (unit["dispatches"] or 0) + 1})
 
     @handles(Case.ReturnRequested)
     def _return_requested(self, event: Case.ReturnRequested, view: ViewTx) -> None:
@@ -316,14 +319,14 @@ class CaseProjection(Projection):
             status_before_return=row["status"],
         )
         if row["lead_unit_id"] is not None:  # the lead unit asks: it is counted against it
-            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            key = {"case_id": row["id"], "unit_id": str(row["lead_unit_id"])}
             view.increment("case_units", key, "returns_requested")
 
     @handles(Case.ReturnDecided)
     def _return_decided(self, event: Case.ReturnDecided, view: ViewTx) -> None:
         row = _row(view, event)
         if row["lead_unit_id"] is not None:
-            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            key = {"case_id": row["id"], "unit_id": str(row["lead_unit_id"])}
             decided = "returns_approved" if event.approved else "returns_refused"
             view.increment("case_units", key, decided)
         if event.approved:
