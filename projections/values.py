@@ -110,21 +110,23 @@ def hold(column: Column, value: Any) -> Any:
 def hold_row(table: Table, row: Row) -> Row:
     """``hold`` for each value of ``row`` (a ``KeyError`` for a column the table lacks)."""
     as_is = table.held_as_is
-    held: Row = {}
+    # Copied whole, in C, and only the values to convert replaced: most are kept as they are.
+    held: Row = dict(row)
     for name, value in row.items():
-        kind = as_is.get(name)
-        if kind is None:
-            table.column(name)  # raises: no such column
-        if value is None or (
-            type(value) is kind
-            and (kind is not datetime or value.tzinfo is UTC)  # type: ignore[attr-defined]
-        ):
-            held[name] = value
+        kind = as_is.get(name)  # None for no such column: no value is of that type
+        if type(value) is kind:
+            if kind is not datetime or value.tzinfo is UTC:  # type: ignore[attr-defined]
+                continue
+        elif value is None:
+            if kind is None:
+                table.column(name)  # raises: no such column
+            continue
         # What ``hold`` makes of the two commonest values to convert, without its dispatch:
         # an event's aggregate id in a text column, an event's time in its own zone.
         elif kind is str and type(value) is UUID:
             held[name] = uuid_text(value)
-        elif kind is datetime and type(value) is datetime and value.tzinfo is not None:
+            continue
+        if kind is datetime and type(value) is datetime and value.tzinfo is not None:
             held[name] = value.astimezone(UTC)
         else:
             held[name] = hold(table.column(name), value)

@@ -80,6 +80,8 @@ def test_a_column_the_table_lacks_is_refused_even_for_a_null() -> None:
     table = Table("t", (Column("k"), Column("c")), ("k",))
     with pytest.raises(KeyError):
         hold_row(table, {"k": "1", "other": None})
+    with pytest.raises(KeyError):
+        hold_row(table, {"k": "1", "other": "a value"})
 
 
 def test_a_json_value_handed_out_can_be_changed_without_changing_the_held_row() -> None:
