@@ -377,12 +377,18 @@ def given_key(spec: Table, key: Key) -> StoredKey:
     or mapping of text for the others (counters, a case's units).
     """
     if spec.text_key:
-        kind = type(key)
+        kind, names = type(key), spec.key
+        # One and two columns spelt out: a generator or ``map`` costs more than the look-ups.
         if kind is dict:
-            values = tuple(map(key.get, spec.key))
-            if tuple(map(type, values)) == spec.key_stored_as_is:  # every one a str
-                return cast(StoredKey, values)
-        elif len(spec.key) == 1:
+            if len(names) == 1:
+                value = key.get(names[0])
+                if type(value) is str:
+                    return (value,)
+            elif len(names) == 2:
+                first, second = key.get(names[0]), key.get(names[1])
+                if type(first) is str and type(second) is str:
+                    return (first, second)
+        elif len(names) == 1:
             if kind is UUID:
                 return (uuid_text(key),)
             if kind is str:
