@@ -84,6 +84,10 @@ class Table:
         return found
 
     @cached_property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @cached_property
     def converted_columns(self) -> tuple[Column, ...]:
         """Columns whose stored form differs from their value (not text or integer)."""
         return tuple(c for c in self.columns if c.type not in ("text", "integer"))

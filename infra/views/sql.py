@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any, Protocol, cast
 from uuid import UUID
@@ -330,12 +331,16 @@ class SqlViewTx(RowOpsBase):
                 continue
             deleted: list[StoredKey] = []
             shapes: dict[tuple[str, ...], list[Held]] = {}
+            # A row with every column (nearly every row known whole) is of the table's shape,
+            # told by its length: its columns are picked by name, whatever their order.
+            every = spec.column_names
             for key in buffer.dirty:
                 row = buffer.known[key] if key in buffer.known else buffer.blind[key]
                 if row is None:
                     deleted.append(key)
                     continue
-                shapes.setdefault(tuple(row), []).append(row)
+                names = every if len(row) == len(every) else tuple(row)
+                shapes.setdefault(names, []).append(row)
             if deleted:
                 clauses = " AND ".join(f'"{k}" = {self.marker}' for k in spec.key)
                 self.cursor.executemany(
@@ -426,12 +431,27 @@ def _stored_rows(spec: Table, names: tuple[str, ...], rows: list[Held]) -> list[
         out = [list(pick(row)) for row in rows]
     else:
         out = [[row[names[0]]] for row in rows]
-    for values in out:
-        for i in stamps:
-            value = values[i]
-            if value is not None:
-                values[i] = value.isoformat(timespec="microseconds")
+    if stamps:
+        texts = _STAMP_TEXTS
+        for values in out:
+            for i in stamps:
+                value = values[i]
+                if value is not None:
+                    text = texts.get(value)
+                    if text is None:
+                        text = texts[value] = value.isoformat(timespec="microseconds")
+                    values[i] = text
+        if len(texts) > STAMP_TEXTS:
+            texts.clear()
     return out
+
+
+STAMP_TEXTS = 100_000
+"""Timestamps whose stored text is kept for the next flushes (beyond, they are made again)."""
+_STAMP_TEXTS: dict[datetime, str] = {}
+"""Held timestamps (all in UTC: equal ones have one text) and their stored text. A case's row
+is written whole for every batch that touches it, its times mostly those written before, and
+making their text cost more than the rest of the row."""
 
 
 PREFETCH_CHUNK = 500
