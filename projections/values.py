@@ -74,6 +74,21 @@ def _uuid_text(value: UUID) -> str:
     return str(value)
 
 
+def in_utc(value: datetime) -> datetime:
+    """``value.astimezone(UTC)``, remembered for the latest value."""
+    # A step writes its event's time in several columns (``updated_at``, ``replied_at``, ...):
+    # the very same object, converted once.
+    latest = _latest_time[0]
+    if value is latest[0]:
+        return latest[1]
+    converted = value.astimezone(UTC)
+    _latest_time[0] = (value, converted)
+    return converted
+
+
+_latest_time: list[tuple[datetime | None, datetime]] = [(None, datetime.min)]
+
+
 def decode(column: Column, stored: Any) -> Any:
     """The Python value of a stored value: what ``ViewTx.get`` and ``select`` return."""
     if stored is None:
@@ -127,7 +142,7 @@ def hold_row(table: Table, row: Row) -> Row:
             held[name] = uuid_text(value)
             continue
         if kind is datetime and type(value) is datetime and value.tzinfo is not None:
-            held[name] = value.astimezone(UTC)
+            held[name] = in_utc(value)
         else:
             held[name] = hold(table.column(name), value)
     return held
