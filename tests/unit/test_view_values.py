@@ -7,6 +7,7 @@ once (``encode``) and read back (``decode``).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ import pytest
 
 from projections.base import Column, ColumnType, Table
 from projections.values import (
+    canonical_json,
     decode,
     decoded_from_held,
     encode,
@@ -90,3 +92,12 @@ def test_a_json_value_handed_out_can_be_changed_without_changing_the_held_row() 
     first = decoded_from_held(table, held)
     first["ids"].append("u1")
     assert decoded_from_held(table, held)["ids"] == []
+
+
+@pytest.mark.parametrize("value", [
+    [], {}, ["u2", "u1"], {"b": 1, "a": [1.5, None, {"z": "é", "y": True}]}, "é", 0,
+])
+def test_json_is_stored_as_sorted_compact_unescaped_text(value: Any) -> None:
+    assert canonical_json(value) == json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
