@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from domain.base import Tracked
@@ -552,6 +553,10 @@ def _add(view: ViewTx, table: str, counter: Row, by: int) -> None:
 
 Counter = tuple[Any, ...]
 """The values a counter row is made of: equal when the rows are."""
+COUNTER_ROWS = 4096
+"""Counter rows kept made (``_settled_row``, ``_open_row``): a case leaves the counter it
+joined a few steps before, and cases alike share one. The rows are shared: read, never
+changed (``_add`` writes a copy)."""
 
 
 def _settled(row: Row) -> Counter | None:
@@ -562,6 +567,7 @@ def _settled(row: Row) -> Counter | None:
     return (str(row.get("lead_unit_id") or UNROUTED), state)
 
 
+@lru_cache(maxsize=COUNTER_ROWS)
 def _settled_row(counter: Counter) -> Row:
     unit, state = counter
     return {"lead_unit_id": unit, "state": state}
@@ -588,6 +594,7 @@ def _open(row: Row) -> Counter | None:
             row["due"])
 
 
+@lru_cache(maxsize=COUNTER_ROWS)
 def _open_row(counter: Counter) -> Row:
     if len(counter) == 2:
         unit, slot = counter
