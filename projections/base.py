@@ -84,6 +84,10 @@ class Table:
         return found
 
     @cached_property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @cached_property
     def converted_columns(self) -> tuple[Column, ...]:
         """Columns whose stored form differs from their value (not text or integer)."""
         return tuple(c for c in self.columns if c.type not in ("text", "integer"))
@@ -100,6 +104,12 @@ class Table:
     def key_stored_as_is(self) -> tuple[type, ...]:
         """``stored_as_is`` of the key columns, in key order."""
         return tuple(self.stored_as_is[k] for k in self.key)
+
+    @cached_property
+    def text_key(self) -> bool:
+        """Whether every key column is text: its stored key is then its values as they are,
+        when they are ``str`` (what a replay's handlers nearly always give)."""
+        return all(self._by_name[k].type == "text" for k in self.key)
 
     @cached_property
     def held_as_is(self) -> dict[str, type]:

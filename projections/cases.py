@@ -38,12 +38,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from domain.base import Tracked
 from domain.case import Case
 from domain.case_rules import CaseStatus
 from projections.base import Projection, Row, Table, ViewTx, handles
+from projections.values import uuid_text
 
 ALERT_ORDER = ("yellow", "red", "reminder", "criticism")
 # The statuses' text, looked up once: ``CaseStatus.X.value`` is a property call on every use,
@@ -249,9 +251,10 @@ class CaseProjection(Projection):
 
     @handles(Case.Received)
     def _received(self, event: Case.Received, view: ViewTx) -> None:
-        first = _row(view, event).get("first_asker") or event.actor_id
-        _update(view, event, owner=event.actor_id, first_asker=first)
-        _responded(view, event)
+        row = _row(view, event)
+        first = row.get("first_asker") or event.actor_id
+        _update(view, event, owner=event.actor_id, first_asker=first,
+                **_responded(row, event))
 
     @handles(Case.HandedOver)
     def _handed_over(self, event: Case.HandedOver, view: ViewTx) -> None:
@@ -272,13 +275,13 @@ class CaseProjection(Projection):
             answered_on_time=on_time,
             cycle_overdue=overdue,
             **first,
+            **_responded(row, event),
         )
-        _responded(view, event)
 
     @handles(Case.Dispatched)
     def _dispatched(self, event: Case.Dispatched, view: ViewTx) -> None:
         row = _row(view, event)
-        co_units = [str(u) for u in event.co_unit_ids]
+        co_units = [uuid_text(u) for u in event.co_unit_ids]
         _co_handled(view, row, co_units)
         _update(
             view,
@@ -289,20 +292,22 @@ class CaseProjection(Projection):
             co_unit_ids=co_units,
             dispatch_count=row["dispatch_count"] + 1,
         )
-        key = {"case_id": str(event.originator_id), "unit_id": str(event.lead_unit_id)}
-        if view.get("case_units", key) is None:
+        key = {"case_id": row["id"], "unit_id": uuid_text(event.lead_unit_id)}
+        unit = view.get("case_units", key)
+        if unit is None:
             view.upsert(
                 "case_units",
                 {
                     **key,
                     "filed_at": row["filed_at"],
-                    "dispatches": 0,
+                    "dispatches": 1,
                     "returns_requested": 0,
                     "returns_approved": 0,
                     "returns_refused": 0,
                 },
             )
-        view.increment("case_units", key, "dispatches")
+        else:
+            view.upsert("case_units", {**key, "dispatches": (unit["dispatches"] or 0) + 1})
 
     @handles(Case.ReturnRequested)
     def _return_requested(self, event: Case.ReturnRequested, view: ViewTx) -> None:
@@ -315,14 +320,14 @@ class CaseProjection(Projection):
             status_before_return=row["status"],
         )
         if row["lead_unit_id"] is not None:  # the lead unit asks: it is counted against it
-            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            key = {"case_id": row["id"], "unit_id": str(row["lead_unit_id"])}
             view.increment("case_units", key, "returns_requested")
 
     @handles(Case.ReturnDecided)
     def _return_decided(self, event: Case.ReturnDecided, view: ViewTx) -> None:
         row = _row(view, event)
         if row["lead_unit_id"] is not None:
-            key = {"case_id": str(event.originator_id), "unit_id": str(row["lead_unit_id"])}
+            key = {"case_id": row["id"], "unit_id": str(row["lead_unit_id"])}
             decided = "returns_approved" if event.approved else "returns_refused"
             view.increment("case_units", key, decided)
         if event.approved:
@@ -349,13 +354,12 @@ class CaseProjection(Projection):
 
     @handles(Case.SignedFor)
     def _signed_for(self, event: Case.SignedFor, view: ViewTx) -> None:
-        _update(view, event, status=_IN_PROGRESS)
-        _responded(view, event)
+        row = _row(view, event)
+        _update(view, event, row, status=_IN_PROGRESS, **_responded(row, event))
 
     @handles(Case.EnterpriseContacted, Case.SiteVisited)
     def _handled(self, event: Tracked.Event, view: ViewTx) -> None:
-        _update(view, event)
-        _responded(view, event)
+        _update(view, event, **_responded(_row(view, event), event))
 
     @handles(Case.Paused)
     def _paused(self, event: Case.Paused, view: ViewTx) -> None:
@@ -521,16 +525,20 @@ def _update(
 
 
 def _recount(view: ViewTx, before: Row | None, after: Row) -> None:
-    """Move the case from the counters of its old row to those of its new one."""
-    for table, counter in (("case_counts", _settled), ("case_open_counts", _open)):
+    """Move the case from the counters of its old row to those of its new one.
+
+    A counter is first told by the values its row is made of (``_settled``, ``_open``): most
+    steps leave them as they were, and the rows are made only for a move.
+    """
+    for table, counter, counter_row in _COUNTERS:
         old = counter(before) if before is not None else None
         new = counter(after)
         if old == new:
             continue
         if old is not None:
-            _add(view, table, old, -1)
+            _add(view, table, counter_row(old), -1)
         if new is not None:
-            _add(view, table, new, 1)
+            _add(view, table, counter_row(new), 1)
 
 
 def _add(view: ViewTx, table: str, counter: Row, by: int) -> None:
@@ -543,46 +551,75 @@ def _add(view: ViewTx, table: str, counter: Row, by: int) -> None:
         view.delete(table, counter)
 
 
-def _settled(row: Row) -> Row | None:
-    """The ``case_counts`` row the case counts on, if its state is settled."""
+Counter = tuple[Any, ...]
+"""The values a counter row is made of: equal when the rows are."""
+COUNTER_ROWS = 4096
+"""Counter rows kept made (``_settled_row``, ``_open_row``): a case leaves the counter it
+joined a few steps before, and cases alike share one. The rows are shared: read, never
+changed (``_add`` writes a copy)."""
+
+
+def _settled(row: Row) -> Counter | None:
+    """The ``case_counts`` counter the case counts on (unit, state), if its state is settled."""
     state = settled_state(row)
     if state is None:
         return None
-    return {"lead_unit_id": str(row.get("lead_unit_id") or UNROUTED), "state": state}
+    return (str(row.get("lead_unit_id") or UNROUTED), state)
 
 
-def _open(row: Row) -> Row | None:
-    """The ``case_open_counts`` row the case counts on, if it is open: only the columns its
-    state can be judged from now, so that cases alike share a row."""
+@lru_cache(maxsize=COUNTER_ROWS)
+def _settled_row(counter: Counter) -> Row:
+    unit, state = counter
+    return {"lead_unit_id": unit, "state": state}
+
+
+def _open(row: Row) -> Counter | None:
+    """The ``case_open_counts`` counter the case counts on, if it is open: only the columns
+    its state can be judged from now, so that cases alike share a row (``_open_row``)."""
     status = row.get("status")
     if status not in OPEN:
         return None
     unit = str(row.get("lead_unit_id") or UNROUTED)
     if row.get("cycle_overdue"):  # overdue whatever the time
-        return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "overdue", "cycle_overdue": True}
+        return (unit, "overdue")
     if status == _PAUSED:  # paused until it resumes (and then moves)
-        return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": "paused", "status": status}
+        return (unit, "paused")
     hours = row["period_unit"] == "hours"
     # The filters add period and extension: their sum is all a counter needs to keep.
     span = int(row["period"]) + int((row.get("extension_hours" if hours else "extension_days"))
                                     or 0)
-    provisional = bool(row.get("provisional"))
-    due_at: datetime = row["due_at"]
+    # ``due_at`` compares as a moment: an event's deadline and the stored row's are equal
+    # in two zones, as their rows are.
+    return (unit, row["period_unit"], span, bool(row.get("provisional")), row["due_at"],
+            row["due"])
+
+
+@lru_cache(maxsize=COUNTER_ROWS)
+def _open_row(counter: Counter) -> Row:
+    if len(counter) == 2:
+        unit, slot = counter
+        if slot == "overdue":
+            return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": slot, "cycle_overdue": True}
+        return {**_NO_DEADLINE, "lead_unit_id": unit, "slot": slot, "status": _PAUSED}
+    unit, period_unit, span, provisional, due_at, due = counter
     # In UTC: an event's deadline and the stored row's name the same moment in two zones.
     moment = due_at.astimezone(UTC).isoformat()
     return {
         "lead_unit_id": unit,
-        "slot": f"{row['period_unit']}|{span}|{int(provisional)}|{moment}",
+        "slot": f"{period_unit}|{span}|{int(provisional)}|{moment}",
         "status": _IN_PROGRESS,
         "cycle_overdue": False,
         "provisional": provisional,
-        "period_unit": row["period_unit"],
+        "period_unit": period_unit,
         "period": span,
         "extension_days": 0,
         "extension_hours": 0,
-        "due": row["due"],
+        "due": due,
         "due_at": due_at,
     }
+
+
+_COUNTERS = (("case_counts", _settled, _settled_row), ("case_open_counts", _open, _open_row))
 
 
 _NO_DEADLINE: Row = {
@@ -594,10 +631,13 @@ _NO_DEADLINE: Row = {
 deadline are unknown, which they count as false."""
 
 
-def _responded(view: ViewTx, event: Tracked.Event) -> None:
-    """The first handling step after intake: the response the 响应率 measures."""
-    if _row(view, event).get("first_response_at") is None:
-        view.upsert("cases", {"id": event.originator_id, "first_response_at": event.timestamp})
+def _responded(row: Row, event: Tracked.Event) -> Row:
+    """The change a handling step makes to the case's row (as the step found it) if it is the
+    first after intake: the response the 响应率 measures. Part of the step's own update, so
+    the row is read and written once per step."""
+    if row.get("first_response_at") is None:
+        return {"first_response_at": event.timestamp}
+    return {}
 
 
 def _overdue(row: dict[str, Any], event: Tracked.Event) -> bool:

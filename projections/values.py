@@ -44,16 +44,49 @@ def encode(column: Column, value: Any) -> Stored:
         if isinstance(value, datetime) and value.tzinfo is not None:
             return value.astimezone(UTC).isoformat(timespec="microseconds")
     elif kind == "json":
+        if type(value) is list and not value:  # most lists of ids: no encoder to set up
+            return "[]"
         return canonical_json(value)
     raise TypeError(f"column {column.name} ({kind}) cannot hold {value!r}")
 
 
-@lru_cache(maxsize=4096)
 def uuid_text(value: UUID) -> str:
     """``str(value)``, remembered for the latest values."""
+    # An event's handlers ask for its aggregate's id several times (its row's key, its id
+    # column): the very same object, known by identity before hashing it (a UUID's hash is a
+    # Python call).
+    latest = _latest_uuid[0]
+    if value is latest[0]:
+        return latest[1]
+    text = _uuid_text(value)
+    # One pair, replaced whole: a thread reads the old pair or the new, never half of each.
+    _latest_uuid[0] = (value, text)
+    return text
+
+
+_latest_uuid: list[tuple[UUID | None, str]] = [(None, "")]
+
+
+@lru_cache(maxsize=4096)
+def _uuid_text(value: UUID) -> str:
     # A batch names the same aggregate in every one of its events, and a UUID's text is
     # costly to make: a replay asks for it hundreds of thousands of times.
     return str(value)
+
+
+def in_utc(value: datetime) -> datetime:
+    """``value.astimezone(UTC)``, remembered for the latest value."""
+    # A step writes its event's time in several columns (``updated_at``, ``replied_at``, ...):
+    # the very same object, converted once.
+    latest = _latest_time[0]
+    if value is latest[0]:
+        return latest[1]
+    converted = value.astimezone(UTC)
+    _latest_time[0] = (value, converted)
+    return converted
+
+
+_latest_time: list[tuple[datetime | None, datetime]] = [(None, datetime.min)]
 
 
 def decode(column: Column, stored: Any) -> Any:
@@ -92,22 +125,24 @@ def hold(column: Column, value: Any) -> Any:
 def hold_row(table: Table, row: Row) -> Row:
     """``hold`` for each value of ``row`` (a ``KeyError`` for a column the table lacks)."""
     as_is = table.held_as_is
-    held: Row = {}
+    # Copied whole, in C, and only the values to convert replaced: most are kept as they are.
+    held: Row = dict(row)
     for name, value in row.items():
-        kind = as_is.get(name)
-        if kind is None:
-            table.column(name)  # raises: no such column
-        if value is None or (
-            type(value) is kind
-            and (kind is not datetime or value.tzinfo is UTC)  # type: ignore[attr-defined]
-        ):
-            held[name] = value
+        kind = as_is.get(name)  # None for no such column: no value is of that type
+        if type(value) is kind:
+            if kind is not datetime or value.tzinfo is UTC:  # type: ignore[attr-defined]
+                continue
+        elif value is None:
+            if kind is None:
+                table.column(name)  # raises: no such column
+            continue
         # What ``hold`` makes of the two commonest values to convert, without its dispatch:
         # an event's aggregate id in a text column, an event's time in its own zone.
         elif kind is str and type(value) is UUID:
             held[name] = uuid_text(value)
-        elif kind is datetime and type(value) is datetime and value.tzinfo is not None:
-            held[name] = value.astimezone(UTC)
+            continue
+        if kind is datetime and type(value) is datetime and value.tzinfo is not None:
+            held[name] = in_utc(value)
         else:
             held[name] = hold(table.column(name), value)
     return held
@@ -145,7 +180,12 @@ def decoded_from_held(table: Table, held: Row) -> Row:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(value)
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""``json.dumps`` with these options, made once: ``dumps`` makes an encoder on every call
+given any option, and a replay encodes a JSON value for nearly every case it dispatches."""
 
 
 def encode_row(table: Table, row: Row) -> dict[str, Stored]:

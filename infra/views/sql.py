@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol, cast
 from uuid import UUID
 
@@ -184,8 +186,8 @@ class SqlViewTx(RowOpsBase):
         spec = self._specs.get(table)
         return spec if spec is not None else self.projection.table(table)  # raises
 
-    def _key(self, spec: Table, key: Key) -> StoredKey:
-        return stored_key(spec, spec.key_values(key))
+    def _table(self, table: str) -> Table:
+        return self._specs.get(table) or self._spec(table)
 
     def _where(self, spec: Table, equals: dict[str, Any]) -> tuple[str, list[Any]]:
         clauses, params = [], []
@@ -217,8 +219,12 @@ class SqlViewTx(RowOpsBase):
                 for found in self.cursor.fetchall()]
 
     def get(self, table: str, key: Key) -> Row | None:
-        spec = self._spec(table)
-        held = self._known(spec, self._key(spec, key))
+        spec = self._table(table)
+        stored = given_key(spec, key)
+        # A row this batch holds already, without ``_known``'s calls: most reads of a replay.
+        held = self._buffers[table].known.get(stored, _UNKNOWN)
+        if held is _UNKNOWN:
+            held = self._known(spec, stored)
         return None if held is None else decoded_from_held(spec, held)
 
     def _lookup(self, table: str, key: StoredKey) -> tuple[bool, Held | None]:
@@ -244,9 +250,9 @@ class SqlViewTx(RowOpsBase):
         return held
 
     def upsert(self, table: str, row: Row) -> None:
-        spec = self._spec(table)
+        spec = self._table(table)
         held = hold_row(spec, row)
-        key = stored_key(spec, spec.key_values(held))  # a row without its whole key: an error
+        key = given_key(spec, held)  # a row without its whole key: an error
         buffer = self._buffers[table]
         mine = buffer.known.get(key)
         if mine is not None:
@@ -263,8 +269,7 @@ class SqlViewTx(RowOpsBase):
         buffer.dirty[key] = None
 
     def delete(self, table: str, key: Key) -> None:
-        spec = self._spec(table)
-        stored = self._key(spec, key)
+        stored = given_key(self._table(table), key)
         buffer = self._buffers[table]
         buffer.blind.pop(stored, None)
         buffer.known[stored] = None
@@ -326,12 +331,16 @@ class SqlViewTx(RowOpsBase):
                 continue
             deleted: list[StoredKey] = []
             shapes: dict[tuple[str, ...], list[Held]] = {}
+            # A row with every column (nearly every row known whole) is of the table's shape,
+            # told by its length: its columns are picked by name, whatever their order.
+            every = spec.column_names
             for key in buffer.dirty:
                 row = buffer.known[key] if key in buffer.known else buffer.blind[key]
                 if row is None:
                     deleted.append(key)
                     continue
-                shapes.setdefault(tuple(row), []).append(row)
+                names = every if len(row) == len(every) else tuple(row)
+                shapes.setdefault(names, []).append(row)
             if deleted:
                 clauses = " AND ".join(f'"{k}" = {self.marker}' for k in spec.key)
                 self.cursor.executemany(
@@ -365,6 +374,33 @@ class SqlViewTx(RowOpsBase):
         return decode_row(spec, dict(zip([c.name for c in spec.columns], found, strict=True)))
 
 
+def given_key(spec: Table, key: Key) -> StoredKey:
+    """The stored form of a key as a handler gives it (``Key``), or of a held row's key.
+
+    The forms a replay gives millions of times are made here without ``Table.key_values``
+    and ``stored_key``'s general path: an aggregate's id for a table keyed by it, and a row
+    or mapping of text for the others (counters, a case's units).
+    """
+    if spec.text_key:
+        kind, names = type(key), spec.key
+        # One and two columns spelt out: a generator or ``map`` costs more than the look-ups.
+        if kind is dict:
+            if len(names) == 1:
+                value = key.get(names[0])
+                if type(value) is str:
+                    return (value,)
+            elif len(names) == 2:
+                first, second = key.get(names[0]), key.get(names[1])
+                if type(first) is str and type(second) is str:
+                    return (first, second)
+        elif len(names) == 1:
+            if kind is UUID:
+                return (uuid_text(key),)
+            if kind is str:
+                return (key,)
+    return stored_key(spec, spec.key_values(key))
+
+
 def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
     """A key's stored form, from its values in key order (as given, or held)."""
     as_is = spec.stored_as_is
@@ -388,15 +424,34 @@ def stored_key(spec: Table, values: tuple[Any, ...]) -> StoredKey:
 def _stored_rows(spec: Table, names: tuple[str, ...], rows: list[Held]) -> list[list[Stored]]:
     """Held rows of one shape as the parameters of their upsert: only timestamps change."""
     stamps = [i for i, name in enumerate(names) if spec.column(name).type == "timestamp"]
-    out = []
-    for row in rows:
-        values = [row[name] for name in names]
-        for i in stamps:
-            value = values[i]
-            if value is not None:
-                values[i] = value.isoformat(timespec="microseconds")
-        out.append(values)
+    # The values picked in C: a flush writes a case's every column (some fifty) for each
+    # case its batch touched.
+    if len(names) > 1:
+        pick = itemgetter(*names)
+        out = [list(pick(row)) for row in rows]
+    else:
+        out = [[row[names[0]]] for row in rows]
+    if stamps:
+        texts = _STAMP_TEXTS
+        for values in out:
+            for i in stamps:
+                value = values[i]
+                if value is not None:
+                    text = texts.get(value)
+                    if text is None:
+                        text = texts[value] = value.isoformat(timespec="microseconds")
+                    values[i] = text
+        if len(texts) > STAMP_TEXTS:
+            texts.clear()
     return out
+
+
+STAMP_TEXTS = 100_000
+"""Timestamps whose stored text is kept for the next flushes (beyond, they are made again)."""
+_STAMP_TEXTS: dict[datetime, str] = {}
+"""Held timestamps (all in UTC: equal ones have one text) and their stored text. A case's row
+is written whole for every batch that touches it, its times mostly those written before, and
+making their text cost more than the rest of the row."""
 
 
 PREFETCH_CHUNK = 500
@@ -420,6 +475,10 @@ def _fetch(tx: SqlViewTx, known: Known) -> None:
                 found[stored_key(spec, tuple(held[k] for k in spec.key))] = held
             for key, row in found.items():
                 known.learn(spec.name, key, row)
+
+
+_UNKNOWN: Any = object()
+"""What a batch's rows give for a key they lack (None: a row known absent)."""
 
 
 def _empty(spec: Table) -> Held:

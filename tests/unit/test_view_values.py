@@ -7,6 +7,7 @@ once (``encode``) and read back (``decode``).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,7 @@ import pytest
 from infra.views.store import DECODERS
 from projections.base import Column, ColumnType, Table
 from projections.values import (
+    canonical_json,
     decode,
     decoded_from_held,
     encode,
@@ -81,6 +83,8 @@ def test_a_column_the_table_lacks_is_refused_even_for_a_null() -> None:
     table = Table("t", (Column("k"), Column("c")), ("k",))
     with pytest.raises(KeyError):
         hold_row(table, {"k": "1", "other": None})
+    with pytest.raises(KeyError):
+        hold_row(table, {"k": "1", "other": "a value"})
 
 
 def test_a_json_value_handed_out_can_be_changed_without_changing_the_held_row() -> None:
@@ -105,3 +109,12 @@ def test_a_page_decodes_each_stored_value_as_decode_does(kind: ColumnType, value
     for found in handed_back:
         assert DECODERS[kind](found) == decode(column, found)
         assert type(DECODERS[kind](found)) is type(decode(column, found))
+
+
+@pytest.mark.parametrize("value", [
+    [], {}, ["u2", "u1"], {"b": 1, "a": [1.5, None, {"z": "é", "y": True}]}, "é", 0,
+])
+def test_json_is_stored_as_sorted_compact_unescaped_text(value: Any) -> None:
+    assert canonical_json(value) == json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
