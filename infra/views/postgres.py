@@ -135,7 +135,7 @@ class PostgresViewStore(SqlViewStore):
 
 def copy_upsert(
     cursor: Cursor, rows: list[list[Stored]], /, *, spec: Table, table: str,
-    names: tuple[str, ...], conflict: str,
+    names: tuple[str, ...], conflict: str | None,
 ) -> None:
     """Upsert many rows of one shape through ``COPY`` into a scratch table and one
     ``INSERT ... SELECT``, in the caller's transaction.
@@ -148,10 +148,18 @@ def copy_upsert(
     The scratch table lives as long as the connection, emptied at every commit, and is named
     after the target and its columns' types, so a table made again under another definition
     gets a scratch table of its own shape.
+
+    Rows the table does not hold (``conflict`` None) are copied straight into it: the scratch
+    table and the conflict check cost a third of the time of such a write.
     """
+    columns = ", ".join(f'"{n}"' for n in names)
+    if conflict is None:
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+        return
     shape = f"{table}|" + ",".join(f"{c.name}:{c.type}" for c in spec.columns)
     scratch = f'"bulk_{hashlib.sha1(shape.encode()).hexdigest()[:16]}"'
-    columns = ", ".join(f'"{n}"' for n in names)
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table}) ON COMMIT DELETE ROWS"
     )

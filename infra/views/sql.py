@@ -51,11 +51,11 @@ class Cursor(Protocol):
 class BulkUpsert(Protocol):
     """Writes many rows of one shape at once, where the database has a faster way than one
     statement per row: ``names`` of ``spec`` into ``table`` (quoted), ``conflict`` the upsert's
-    ``ON CONFLICT`` clause."""
+    ``ON CONFLICT`` clause, or None for rows the table does not hold, inserted as they are."""
 
     def __call__(
         self, cursor: Cursor, rows: list[list[Stored]], /, *, spec: Table, table: str,
-        names: tuple[str, ...], conflict: str,
+        names: tuple[str, ...], conflict: str | None,
     ) -> None: ...
 
 
@@ -139,13 +139,15 @@ class _TableBuffer:
 
     ``known`` holds rows whose every column is known (read from the table, or deleted: None);
     ``blind`` holds columns written onto a row never read, whose other columns only the table
-    knows. ``dirty`` keys are written back at the end of the batch.
+    knows. ``dirty`` keys are written back at the end of the batch; ``new`` ones among them
+    are rows the table does not hold.
     """
 
     def __init__(self) -> None:
         self.known: dict[StoredKey, Held | None] = {}
         self.blind: dict[StoredKey, Held] = {}
         self.dirty: dict[StoredKey, None] = {}  # insertion-ordered set
+        self.new: set[StoredKey] = set()
 
 
 class SqlViewTx(RowOpsBase):
@@ -263,7 +265,12 @@ class SqlViewTx(RowOpsBase):
             return
         found, base = self._lookup(table, key)
         if found:
-            buffer.known[key] = {**(base or self._empty[table]), **held}
+            if base is None:
+                # Absent, as read or known; unless deleted by this batch, not written yet.
+                if key not in buffer.dirty:
+                    buffer.new.add(key)
+                base = self._empty[table]
+            buffer.known[key] = {**base, **held}
         else:
             buffer.blind[key] = {**buffer.blind.get(key, {}), **held}
         buffer.dirty[key] = None
@@ -330,7 +337,10 @@ class SqlViewTx(RowOpsBase):
             if not buffer.dirty:
                 continue
             deleted: list[StoredKey] = []
-            shapes: dict[tuple[str, ...], list[Held]] = {}
+            # Rows new to the table apart: a bulk write inserts them without an upsert's
+            # conflict check (most rows of a rebuild, written once each).
+            shapes: dict[tuple[tuple[str, ...], bool], list[Held]] = {}
+            new = buffer.new
             # A row with every column (nearly every row known whole) is of the table's shape,
             # told by its length: its columns are picked by name, whatever their order.
             every = spec.column_names
@@ -340,20 +350,22 @@ class SqlViewTx(RowOpsBase):
                     deleted.append(key)
                     continue
                 names = every if len(row) == len(every) else tuple(row)
-                shapes.setdefault(names, []).append(row)
+                shapes.setdefault((names, key in new), []).append(row)
             if deleted:
                 clauses = " AND ".join(f'"{k}" = {self.marker}' for k in spec.key)
                 self.cursor.executemany(
                     f"DELETE FROM {self.name(spec)} WHERE {clauses}", [list(k) for k in deleted]
                 )
-            for names, rows in shapes.items():
+            for (names, inserted), rows in shapes.items():
                 stored = _stored_rows(spec, names, rows)
                 if self.bulk is not None and len(stored) >= BULK_ROWS:
+                    conflict = None if inserted else self._conflict_sql(spec, names)
                     self.bulk(self.cursor, stored, spec=spec, table=self.name(spec), names=names,
-                              conflict=self._conflict_sql(spec, names))
+                              conflict=conflict)
                 else:
                     self.cursor.executemany(self._upsert_sql(spec, names), stored)
             buffer.dirty.clear()
+            new.clear()
 
     def _upsert_sql(self, spec: Table, names: tuple[str, ...]) -> str:
         columns = ", ".join(f'"{n}"' for n in names)

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infra.views import PostgresViewStore, SqliteViewStore
 from infra.views import sql as sql_rows
 from infra.views import store as sql_view_store
+from infra.views.postgres import copy_upsert
 from infra.views.store import SqlViewStore
 from projections.base import Projection, Table, ViewTx, handles
 from projections.memory import MemoryViewStore
@@ -217,5 +219,39 @@ def test_a_handler_failing_on_rows_as_they_are_fails_the_batch_and_writes_nothin
         # A failure only on rows taken as absent during a dry run is no failure at all.
         store.apply_batch(projection, 1, [(2, Drop("k1")), (3, Fail("k1"))], 3)
         assert all_rows(store)[0] == []
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_rows_new_to_a_table_are_inserted_apart_from_those_it_holds(
+    fresh_postgres_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A flush hands the bulk write the rows the table does not hold apart from those it does,
+    without a conflict clause: PostgreSQL copies them straight in (a rebuild's rows, nearly
+    all). A row deleted and made again in one batch is the table's still: it is upserted."""
+    monkeypatch.setattr(sql_rows, "BULK_ROWS", 1)
+    written: list[tuple[list[object], bool]] = []
+
+    def recording(cursor: sql_rows.Cursor, rows: list[list[Any]], /, **given: Any) -> None:
+        if "items" in given["table"]:
+            written.append(([row[0] for row in rows], given["conflict"] is None))
+        copy_upsert(cursor, rows, **given)
+
+    monkeypatch.setattr(PostgresViewStore, "_bulk_upsert", lambda _store: recording)
+    store = PostgresViewStore(fresh_postgres_url, clock)
+    store.reset(Shuffle())
+    try:
+        events: list[EventAt] = [(1, Put("a", 1)), (2, Put("b", 2))]
+        replay(store, events, [])
+        assert written == [(["a", "b"], True)]
+        written.clear()
+        more: list[EventAt] = [(3, Put("a", 5)), (4, Put("c", 3)), (5, Move("b", "d")),
+                               (6, Move("d", "b"))]
+        store.apply_batch(Shuffle(), 2, more, 6)
+        assert written == [(["a", "b"], False), (["c"], True)]
+        memory = MemoryViewStore(clock)
+        replay(memory, events + more, [])
+        assert all_rows(store) == all_rows(memory)
     finally:
         store.close()
