@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.application import Casetrail
 from domain.errors import ConflictError, DomainError, NotFoundError
-from infra.bootstrap import bootstrap
-from infra.settings import Settings
+
+if TYPE_CHECKING:
+    from domain.application import Casetrail
 
 
 class UsageError(Exception):
@@ -18,6 +19,11 @@ class UsageError(Exception):
 
 def open_app() -> Casetrail:
     """The application as configured by the environment (``CASETRAIL_*`` settings)."""
+    # Imported here: main imports this module for every command, and `casetrail --help` or an
+    # argument error should not wait a second or two for the domain and the stores to load.
+    from infra.bootstrap import bootstrap  # noqa: PLC0415
+    from infra.settings import Settings  # noqa: PLC0415
+
     return bootstrap(Settings())
 
 

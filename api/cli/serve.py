@@ -30,7 +30,8 @@ from uvicorn.supervisors import Multiprocess
 from api.cli import demo
 from api.cli.common import UsageError
 from api.cli.users import operator
-from api.http import create_app, log_redaction
+from api.http import log_redaction
+from api.http.app import create_app
 from api.http.metrics import Metrics, clear_multiprocess_dir
 from domain.actors import Role
 from domain.directory import Staff

@@ -1,5 +1,5 @@
-"""The HTTP API: ``create_app(container)`` builds the FastAPI application."""
+"""The HTTP API: ``api.http.app.create_app(container)`` builds the FastAPI application.
 
-from api.http.app import create_app
-
-__all__ = ["create_app"]
+The package imports nothing itself: modules that need only a name from here (``log_redaction``,
+``metrics``, ``georeport``) should not pay for building every router.
+"""

@@ -1,6 +1,6 @@
 """Mounting the web pages on the API's app: its container, its identity store, its role rules.
 
-``api.http.create_app`` calls ``mount``; the page modules use ``api.http``'s access rules, so
+``api.http.app.create_app`` calls ``mount``; the page modules use ``api.http``'s access rules, so
 they are imported when mounting, not when this module is, to keep the two packages free of an
 import cycle.
 """
@@ -28,7 +28,7 @@ PAGES = (
 
 
 def mount(app: FastAPI, *, key: bytes | None = None) -> None:
-    """Add the pages to ``app`` (made by ``api.http.create_app``); ``key`` signs the cookies
+    """Add the pages to ``app`` (made by ``api.http.app.create_app``); ``key`` signs the cookies
     (by default the store's ``web.key``)."""
     container = app.state.container
     assert isinstance(container, Container)

@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Role
 from infra.container import Container, build_container
 from infra.settings import Settings, shipped_policy_path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from infra.container import build_container
 from tests.e2e.api_world import FAST_HASHER, PASSWORD, World, open_world, settings_for, world
 from tests.support.app import official_years

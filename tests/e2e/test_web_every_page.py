@@ -32,7 +32,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from api.http.schemas.directory import Kind as DirectoryKind
 from api.web import site
 from api.web.security import LANG_COOKIE, SESSION_COOKIE

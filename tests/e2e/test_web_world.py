@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from api.http import create_app
+from api.http.app import create_app
 from infra.container import Container, build_container
 from tests.e2e.api_world import FAST_HASHER, PASSWORD, USERS, settings_for
 from tests.support.app import ADMIN, official_years

@@ -22,8 +22,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.http import create_app
-from api.http.app import api_routes
+from api.http.app import api_routes, create_app
 from api.http.schemas.directory import Kind as DirectoryKind
 from api.http.scope import row_visible
 from api.web import site

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Role
 from domain.directory import Enterprise
 from tests.e2e.api_world import PASSWORD, World

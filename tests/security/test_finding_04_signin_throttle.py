@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from eventsourcing.utils import get_topic
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Role
 from domain.errors import InvalidInputError
 from domain.identity import SignInLock

@@ -18,7 +18,7 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.identity import SESSION_LABEL, ApiToken, User

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from infra.container import build_container
 from infra.idempotency import LEGACY_TABLE, TABLE
 from tests.e2e.api_world import PASSWORD, World, open_world, settings_for, world

@@ -11,7 +11,7 @@ import re
 from uuid import UUID
 
 from api.cli.serve import server_config
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Actor, Role
 from tests.e2e.api_world import World, world
 from tests.security.confidential_world import web_session

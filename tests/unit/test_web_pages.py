@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http import create_app
+from api.http.app import create_app
 from domain.actors import Actor, Role
 from infra.container import Container, build_container
 from infra.settings import Settings, shipped_policy_path
