@@ -70,7 +70,8 @@ def rebuild_in_processes(
     parts as there are processes, each part in a process of its own, handed out first: the
     longest read model then keeps every core busy while the others queue behind it, and its
     parts end about when they would end whole. Once they are all done, one more process adds
-    up their sums and carries the read model on to the switch, before any other waiting.
+    up their sums and carries the read model on to the switch, beside the ``jobs`` replaying
+    the others, which are handed out largest first (``_largest_first``).
 
     The first failure is raised once the others have finished; a read model whose rebuild
     failed keeps serving its old view and carries on from where it stopped next time.
@@ -78,7 +79,8 @@ def rebuild_in_processes(
     cpus = max(1, jobs or os.cpu_count() or 1)
     split = _begin_splits(settings, names, cpus)
     waiting = [_Task(name, part) for name in names for part in split.get(name, ())]
-    waiting += [_Task(name) for name in names if name not in split]
+    whole = _largest_first(settings, [name for name in names if name not in split])
+    waiting += [_Task(name) for name in whole]
     workers = max(1, min(cpus, len(waiting)))
     parts_left = {name: len(found) for name, found in split.items()}
     applied: dict[str, int] = dict.fromkeys(names, 0)
@@ -89,15 +91,20 @@ def rebuild_in_processes(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
     failed: set[str] = set()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # A split read model's finish has a process of its own beside the workers: adding up the
+    # parts and indexing the tables is the database's work, mostly, and the workers' cores go
+    # on replaying the other read models meanwhile.
+    with ProcessPoolExecutor(max_workers=workers + len(split), mp_context=context) as pool:
         # Handed out one per free process, not queued in the pool all at once, so a split
         # read model's finish goes ahead of the read models still waiting.
         running: dict[Future[int], _Task] = {}
         failure: BaseException | None = None
         while waiting or running:
-            while waiting and len(running) < workers:
+            replaying = sum(not task.finish for task in running.values())
+            while waiting and (waiting[0].finish or replaying < workers):
                 task = waiting.pop(0)
                 running[pool.submit(_run, settings, task, batch_size)] = task
+                replaying += not task.finish
             if tick is not None:
                 tick()
             finished, _ = wait(
@@ -137,6 +144,22 @@ def _begin_splits(settings: Settings, names: Sequence[str], of: int) -> dict[str
     finally:
         store.close()
     return {name: split for name, split in found.items() if split}
+
+
+def _largest_first(settings: Settings, names: Sequence[str]) -> list[str]:
+    """``names`` by the share of the log each replays, largest first (ties as given): the
+    small read models then fill the last minutes beside the last large one, where in the
+    given order a large one could start last and end alone. Read, and the application
+    closed, before the pool forks (its connections' threads must not be forked)."""
+    if len(names) < 2:
+        return list(names)
+    app = bootstrap(settings)
+    try:
+        log = EventLog.of(app)
+        share = {name: log.share_of(find(name, log_projections()).topics) for name in names}
+    finally:
+        app.close()
+    return sorted(names, key=lambda name: -share[name])
 
 
 def _run(settings: Settings, task: _Task, batch_size: int) -> int:

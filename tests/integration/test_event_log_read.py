@@ -51,3 +51,30 @@ def test_the_log_reads_the_events_the_library_reads_in_every_window(
         assert len(log.read(0, head, head, case_topics)) < head  # the topics did choose
     finally:
         app.close()
+
+
+def test_the_share_of_topics_follows_the_log_once_analysed(
+    durable_store: StoreUnderTest,
+) -> None:
+    """What a parallel rebuild orders its read models by: on PostgreSQL the share of the log
+    each replays, from the statistics; elsewhere none."""
+    clock = SimClock(END)
+    app = bootstrap(durable_store.settings, clock=clock)
+    try:
+        seed_demo(app, clock, cases=4, end=END)
+        log = EventLog.of(app)
+        case_topics = CaseProjection().topics
+        assert log.share_of(()) == 1.0
+        if durable_store.name != "postgres":
+            assert log.share_of(case_topics) == 0.0
+            return
+        head = log.head()
+        counted = len(log.read(0, head, head, case_topics))
+        with app.recorder.datastore.get_connection() as connection:  # type: ignore[attr-defined]
+            connection.execute(f"ANALYZE {app.recorder.events_table_name}")  # type: ignore[attr-defined]
+        # A demo log is small enough for the statistics to see every row and topic.
+        assert abs(log.share_of(case_topics) - counted / head) < 0.01
+        assert log.share_of(case_topics) > log.share_of(case_topics[:1]) > 0
+        assert log.share_of(("no.such:Topic",)) == 0.0
+    finally:
+        app.close()
