@@ -266,7 +266,8 @@ class SqlViewTx(RowOpsBase):
         found, base = self._lookup(table, key)
         if found:
             if base is None:
-                # Absent, as read or known; unless deleted by this batch, not written yet.
+                # Absent from the table (read so, or known), so new to it; except a row this
+                # batch deleted and the flush has yet to delete: the table still holds it.
                 if key not in buffer.dirty:
                     buffer.new.add(key)
                 base = self._empty[table]
