@@ -25,6 +25,11 @@ from projections.store import Part, PositionMovedError, ViewStore
 logger = logging.getLogger("casetrail.projections")
 
 BATCH_SIZE = 200
+REBUILD_SLICE = 25
+"""Batches of a changed view's rebuild before the other views have their turn again: a server
+started with a changed read model rebuilds it beside the old view while the others keep
+following the log. (The old view itself waits for the switch: the new definition's code
+cannot keep a view of the old one.)"""
 # The database went away or is busy: worth retrying. Anything else (a projection's bug) is not.
 TRANSIENT_ERRORS = (
     OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError,
@@ -44,11 +49,13 @@ class ProjectionRunner:
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
         follower_factory: Callable[[], Follower] | None = None,
+        rebuild_slice: int = REBUILD_SLICE,
     ) -> None:
-        if batch_size < 1:
-            raise ValueError("the batch size must be at least 1")
+        if batch_size < 1 or rebuild_slice < 1:
+            raise ValueError("the batch size and the rebuild's slice must be at least 1")
         self.log, self.store, self.projections = log, store, list(projections)
         self.batch_size, self.progress = batch_size, progress
+        self.rebuild_slice = rebuild_slice
         self._follower_factory = follower_factory or self._default_follower
         self.follower: Follower | None = None
         self._stopping = threading.Event()
@@ -70,7 +77,16 @@ class ProjectionRunner:
         self._prepared = True
 
     def catch_up(self) -> int:
-        """Bring every projection to the head as it is now; return the events applied."""
+        """Bring every projection to the head as it is now, a changed one rebuilt and switched
+        in; return the events applied."""
+        applied = self._round()
+        while self._changed and not self._stopping.is_set():
+            applied += self._round()
+        return applied
+
+    def _round(self) -> int:
+        """Each projection once to the head as it is now, except that a changed one's rebuild
+        takes a slice of batches (``rebuild_slice``) and carries on in the next round."""
         if not self._prepared:
             self.prepare()
         head = self.log.head()
@@ -78,8 +94,8 @@ class ProjectionRunner:
 
     def advance(self, projection: Projection, head: int) -> int:
         if projection.name in self._changed:
-            applied = self.rebuild(projection)
-            if not self._stopping.is_set():
+            applied, switched = self._rebuild(projection, batches=self.rebuild_slice)
+            if switched:
                 self._changed.discard(projection.name)
             return applied
         return self._advance(projection, head, rebuilding=False)
@@ -88,19 +104,31 @@ class ProjectionRunner:
         """Build the projection's view afresh beside the serving one, from where an earlier
         rebuild under this definition stopped, and switch to it once caught up; returns the
         events applied. Stopping leaves the rebuild to be carried on later."""
+        return self._rebuild(projection, batches=None)[0]
+
+    def _rebuild(self, projection: Projection, *, batches: int | None) -> tuple[int, bool]:
+        """``rebuild``, returning after about ``batches`` batches when given (a later call
+        carries on); the events applied, and whether the rebuilt view now serves."""
         self.store.begin_rebuild(projection)
         applied = 0
         while not self._stopping.is_set():
-            applied += self._advance(projection, self.log.head(), rebuilding=True)
+            head = self.log.head()
+            applied += self._advance(projection, head, rebuilding=True, batches=batches)
             found = self.store.rebuilding(projection)
-            if found is None or self._stopping.is_set():
+            if self._stopping.is_set():
                 break
+            if found is None:
+                return applied, True  # another process switched to it meanwhile
+            if found.position < head:
+                break  # the slice is used up
             # Caught up with the head as it was: the events since then (few) are applied in
             # the switch's own transaction, so the view that starts serving misses none.
             head = self.log.head()
             tail = self.log.read(found.position, self.batch_size, head, projection.topics)
             if len(tail) == self.batch_size:
-                continue  # the log ran ahead again: another round of batches first
+                if batches is not None:
+                    break  # the log ran ahead again: more batches, in the next slice
+                continue
             try:
                 self.store.switch(projection, found.position, tail, head)
             except PositionMovedError as moved:
@@ -109,8 +137,8 @@ class ProjectionRunner:
             applied += len(tail)
             if self.progress is not None:
                 self.progress(projection, head, head)
-            break
-        return applied
+            return applied, True
+        return applied, False
 
     def advance_part(self, projection: Projection, part: Part, head: int) -> int:
         """Replay ``part``'s events up to ``head`` into a split rebuild begun beside the view
@@ -129,11 +157,12 @@ class ProjectionRunner:
         return found.position if found else 0
 
     def _advance(
-        self, projection: Projection, head: int, *, rebuilding: bool, part: Part | None = None
+        self, projection: Projection, head: int, *, rebuilding: bool, part: Part | None = None,
+        batches: int | None = None,
     ) -> int:
         position = self._position(projection, rebuilding, part)
-        applied = 0
-        while position < head and not self._stopping.is_set():
+        applied, taken = 0, 0
+        while position < head and not self._stopping.is_set() and taken != batches:
             page = self.log.read(position, self.batch_size, head, projection.topics, part)
             # A short page means nothing more of interest up to the head: skip straight to it.
             new_position = page[-1][0] if len(page) == self.batch_size else head
@@ -151,7 +180,7 @@ class ProjectionRunner:
                 position = self._position(projection, rebuilding, part)
                 continue
             applied += len(page)
-            position = new_position
+            position, taken = new_position, taken + 1
             if self.progress is not None:
                 self.progress(projection, position, head)
         return applied
@@ -169,7 +198,7 @@ class ProjectionRunner:
         try:
             while not self._stopping.is_set():
                 try:
-                    applied = self.catch_up()
+                    applied = self._round()
                 except TRANSIENT_ERRORS as error:
                     delay = retry.next()
                     logger.warning(
@@ -179,7 +208,7 @@ class ProjectionRunner:
                     self._stopping.wait(delay)
                     continue
                 retry.reset()
-                if applied:
+                if applied or self._changed:  # a rebuild under way carries on at once
                     self.follower.worked()
                 else:
                     self.follower.wait()

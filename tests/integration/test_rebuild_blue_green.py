@@ -19,6 +19,7 @@ from infra.projections.operations import checksums, rebuild
 from infra.views import open_view_store
 from projections.base import Column, Table
 from projections.directory import DirectoryProjection
+from projections.notices import NoticeProjection
 from projections.store import next_name
 from tests.integration.test_projection_runner import (
     enrol,
@@ -225,6 +226,56 @@ def test_a_changed_definition_is_rebuilt_beside_the_old_view_which_serves_meanwh
         assert stored.definition_version == "2-test"
         assert stored.position == app.recorder.max_notification_id()
         assert reader.rebuilding(DirectoryWithInitials()) is None
+    finally:
+        reader.close()
+        old.store.close()
+
+
+def test_the_other_views_keep_following_the_log_while_a_changed_one_is_rebuilt(
+    durable_store: StoreUnderTest,
+) -> None:
+    """A server started with a changed read model rebuilds it a slice at a time, so a person
+    enrolled meanwhile reaches the notices' view while the directory is still being rebuilt,
+    not only after its switch."""
+    app = durable_store.open()
+    seed(app, units=2, staff=60)
+    old = open_runner(app, durable_store.settings, projections=[DirectoryProjection(),
+                                                               NoticeProjection()])
+    reader = open_view_store(durable_store.settings, durable_store.clock)
+    people = NoticeProjection.tables[1]
+    enrolled = False
+    known_while_rebuilding: list[bool] = []
+
+    def look(projection: object, _at: int, _head: int) -> None:
+        nonlocal enrolled
+        rebuilding = reader.rebuilding(DirectoryWithInitials()) is not None
+        if not enrolled and rebuilding:
+            enrol(app, 2, 1, first=100)  # s100 joins U0 while the directory is rebuilt
+            enrolled = True
+        elif isinstance(projection, NoticeProjection) and rebuilding:
+            logins = {row["login"] for row in reader.rows(people)}
+            known_while_rebuilding.append("s100" in logins)
+
+    try:
+        old.run(until_caught_up=True)
+        new = open_runner(
+            app, durable_store.settings, projections=[DirectoryWithInitials(),
+                                                      NoticeProjection()],
+            batch_size=5, rebuild_slice=2, progress=look,
+        )
+        try:
+            new.run(until_caught_up=True)
+        finally:
+            new.store.close()
+
+        assert enrolled
+        assert True in known_while_rebuilding, "the notices' view waited for the directory"
+        assert head_counts(reader) == {"U0": 31, "U1": 30}
+        assert reader.rebuilding(DirectoryWithInitials()) is None
+        stored = reader.position(DirectoryProjection.name)
+        assert stored is not None
+        assert stored.definition_version == "2-test"
+        assert stored.position == app.recorder.max_notification_id()
     finally:
         reader.close()
         old.store.close()
