@@ -16,7 +16,6 @@ from typing import Any
 from api.cli.common import UsageError
 from infra.bench.database import BenchDatabaseError
 from infra.bench.report import as_json, as_table
-from infra.bench.run import run_bench, sizes_for
 from infra.settings import Settings
 
 
@@ -47,6 +46,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The bench drives the whole application and its web API: loaded once a run is asked
+    # for, so ``casetrail bench --help`` answers at once.
+    from infra.bench.run import run_bench, sizes_for  # noqa: PLC0415
+
     if args.events is not None and args.events < 1000:
         raise UsageError("--events must be at least 1000")
     if args.seeded and (args.events is not None or args.keep):

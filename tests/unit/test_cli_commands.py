@@ -84,7 +84,7 @@ LIGHT = """
 import sys
 from api.cli.main import main
 try:
-    main(["projections", "--help"])
+    main([{command!r}, "--help"])
 except SystemExit:
     pass
 heavy = [name for name in ("fastapi", "api.http.app", "uvicorn") if name in sys.modules]
@@ -94,9 +94,10 @@ print(heavy, others)
 """
 
 
-def test_a_light_command_imports_neither_the_web_stack_nor_other_commands() -> None:
+@pytest.mark.parametrize("command", ["projections", "bench"])
+def test_a_command_s_help_imports_neither_the_web_stack_nor_other_commands(command: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", LIGHT], cwd=CLI.parents[1], capture_output=True, text=True,
-        timeout=60, check=True,
+        [sys.executable, "-c", LIGHT.format(command=command)], cwd=CLI.parents[1],
+        capture_output=True, text=True, timeout=60, check=True,
     )
-    assert done.stdout.splitlines()[-1] == "[] ['api.cli.projections']", done.stdout
+    assert done.stdout.splitlines()[-1] == f"[] ['api.cli.{command}']", done.stdout
