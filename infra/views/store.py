@@ -43,7 +43,7 @@ from infra.views.sql import (
     view_table,
 )
 from projections.base import ColumnType, Projection, Row, Table
-from projections.query import All, AnyOf, Compare, Filter, In, InSelect
+from projections.query import All, AnyOf, Compare, Filter, In, InSelect, all_of
 from projections.store import (
     EventAt,
     PageQuery,
@@ -696,8 +696,10 @@ def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any
                    f"{order_by} LIMIT {int(query.limit)}"
                    + (f" OFFSET {int(query.offset)}" if query.offset else ""))
             return sql, params
-        column, values = split
-        ranges = [_Range(All((Compare(column, "=", value), whole)), (column,)) for value in values]
+        column, values, rest = split
+        ranges = [
+            _Range(all_of(Compare(column, "=", value), rest), (column,)) for value in values
+        ]
         union = " UNION ALL "
     # Each part reads the columns the merge orders by, chosen or not, and as many rows as the
     # whole page could take from it.
@@ -926,10 +928,17 @@ def _range_sql(
             f' ON c."{key}" IN ({per_value(quoted_key)})'), params
 
 
-def _split_on(table: Table, query: PageQuery, where: Filter) -> tuple[str, tuple[Any, ...]] | None:
-    """The column and values to answer ``query`` per value of, if any: a conjunct ``In`` of a
-    few values whose column leads an index followed by the order. Not when an equality of the
-    filter already leads such an index.
+def _split_on(
+    table: Table, query: PageQuery, where: Filter
+) -> tuple[str, tuple[Any, ...], Filter | None] | None:
+    """The column and values to answer ``query`` per value of, if any, and the rest of the
+    filter: a conjunct ``In`` of a few values whose column leads an index followed by the
+    order. Not when an equality of the filter already leads such an index.
+
+    Each value's part tests the equality instead of the ``In``, not both: the planner takes
+    the two for independent conditions, multiplies their selectivities, expects a few dozen
+    rows where thousands match, and sorts them all instead of reading the index in order (the
+    Open311 list at ten million events: 50 ms instead of a few).
 
     A bound on the order (the Open311 list's week) is no reason to read the values' rows as one
     range: the database then fetches every row of the bounds and sorts them all for a page of
@@ -947,7 +956,8 @@ def _split_on(table: Table, query: PageQuery, where: Filter) -> tuple[str, tuple
             # Distinct stored values: a value twice would give its rows twice.
             stored = {encode(column, v): v for v in part.values}
             if 2 <= len(stored) <= SPLIT_MOST_VALUES and None not in stored:
-                return part.column, tuple(stored.values())
+                rest = [c for c in conjuncts if c is not part]
+                return part.column, tuple(stored.values()), all_of(*rest) if rest else None
     return None
 
 

@@ -180,3 +180,24 @@ def test_the_overdue_list_reads_running_cases_only_as_far_as_now(
     assert any("due_at <=" in c for c in conditions)
     assert any("cycle_overdue" in c for c in conditions)
     assert not [s for s in steps if "Seq Scan" in s or "Filter:" in s]
+
+
+def test_each_part_of_a_split_list_tests_its_own_value_alone(tied_cases: SqlViewStore) -> None:
+    """The planner takes ``status = X`` and ``status IN (...)`` for independent conditions and
+    multiplies their selectivities: on the bench's store of ten million events it expected 37
+    rows of a status where 9,574 matched, so it fetched and sorted them all instead of reading
+    the index in order (the Open311 list took 55 ms; 2.4 ms with the equality alone)."""
+    filed = tied_cases.page(CASES, PageQuery("filed_at", False, 1))[0]["filed_at"]
+    statuses = ("received", "dispatched", "in_progress")
+    query = PageQuery("filed_at", True, 4, where=All((
+        Not(Compare("confidential", "=", True)), Compare("filed_at", ">=", filed),
+        In("status", statuses),
+    )))
+    sql, params = page_sql(CASES, query, tied_cases.marker)
+    assert '"status" IN' not in sql
+    assert sql.count('"status" = ') == len(statuses)
+    assert [p for p in params if p in statuses] == list(statuses)
+    assert [r["id"] for r in tied_cases.page(CASES, query)] == [
+        r["id"] for r in tied_cases.page(CASES, PageQuery("filed_at", True, 12))
+        if r["status"] in statuses
+    ][:4]
