@@ -938,7 +938,7 @@ def _split_on(
     Each value's part tests the equality instead of the ``In``, not both: the planner takes
     the two for independent conditions, multiplies their selectivities, expects a few dozen
     rows where thousands match, and sorts them all instead of reading the index in order (the
-    Open311 list at ten million events: 50 ms instead of a few).
+    Open311 list at ten million events: 55 ms in the database instead of 2.4).
 
     A bound on the order (the Open311 list's week) is no reason to read the values' rows as one
     range: the database then fetches every row of the bounds and sorts them all for a page of
