@@ -7,6 +7,8 @@ seeds the demo data (when the store is empty) and gives a few demo staff a login
 ``--workers N`` (default: the CPU count) answers requests in N processes (uvicorn's workers);
 the projection runner, deadline watcher and relay run in one of them at a time, whichever holds
 the store's background lock (``infra.leader``), and another takes over if it dies.
+``--threads N`` (default 2) is how many requests each process works on at once; the others wait
+their turn (``api.http.threads`` says why more would be slower).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from api.cli.users import operator
 from api.http import log_redaction
 from api.http.app import create_app
 from api.http.metrics import Metrics, clear_multiprocess_dir
+from api.http.threads import WORK_THREADS, limit_work_threads
 from domain.actors import Role
 from domain.directory import Staff
 from domain.identity import User
@@ -71,6 +74,14 @@ def register(subparsers: Any) -> None:
         help="server processes (default: the CPU count; 1 on the in-memory store)",
     )
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=WORK_THREADS,
+        metavar="N",
+        help=f"requests each process works on at once; the rest wait in turn (default"
+        f" {WORK_THREADS})",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="seed demo data first if the store is empty, and give demo staff a login",
@@ -83,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers or (1 if settings.backend == "memory" else os.cpu_count() or 1)
     if workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.threads < 1:
+        raise UsageError("--threads must be at least 1")
     if workers > 1 and settings.backend == "memory":
         raise UsageError("--workers above 1 needs a store the processes share (SQLite or"
                          " PostgreSQL), not the in-memory one")
@@ -97,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
             announce(address, container, first_logins(container, demo=args.demo), workers)
         finally:
             container.close()
-        os.environ[WATCH_EVERY_ENV] = str(args.watch_every)  # the workers read it
+        os.environ[WATCH_EVERY_ENV] = str(args.watch_every)  # the workers read them
+        os.environ[THREADS_ENV] = str(args.threads)
         config = uvicorn.Config(
             f"{__name__}:worker_app", factory=True, workers=workers, host=args.host,
             port=args.port, log_level="info",
@@ -115,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         logins = first_logins(container, demo=args.demo)
         container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
         app = create_app(container, metrics=metrics)
+        limit_work_threads(app, args.threads)
         announce(address, container, logins, workers)
         settle_heap()
         uvicorn.Server(server_config(app, args.host, args.port)).run()
@@ -124,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 WATCH_EVERY_ENV = "CASETRAIL_SERVE_WATCH_EVERY"
+THREADS_ENV = "CASETRAIL_SERVE_THREADS"
 WORKER_START_SECONDS = 60
 
 
@@ -159,6 +175,7 @@ def worker_app() -> FastAPI:
         container.close()  # releases the background lock for another worker at once
 
     app.router.lifespan_context = lifespan
+    limit_work_threads(app, int(os.environ.get(THREADS_ENV, WORK_THREADS)))
     settle_heap()
     return app
 

@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from anyio import to_thread
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.http.threads import waiting
 from infra.persistence import persistence_env
 from infra.views import postgres_conninfo
 
@@ -83,7 +83,7 @@ class BreakerMiddleware:
             # The usual case: ask in the background and let this request through meanwhile.
             threading.Thread(target=probe.ask, name="store-probe", daemon=True).start()
         elif probe.due():
-            await to_thread.run_sync(probe.ask)  # down when last asked: is it back?
+            await waiting(probe.ask)  # down when last asked: is it back?
         if probe.up:
             await self.app(scope, receive, send)
             return

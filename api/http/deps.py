@@ -9,12 +9,12 @@ from uuid import UUID
 
 from fastapi import Depends, Header, Query, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from api.http.access import CurrentPrincipal, Scope, scope_of
 from api.http.metrics import Metrics
 from api.http.problems import ProblemError
 from api.http.schemas.common import CommandResult, Record
+from api.http.threads import waiting
 from domain import disclosure
 from domain.actors import Actor
 from domain.application import Casetrail
@@ -116,10 +116,10 @@ async def min_position(
         ),
     ] = None,
 ) -> int | None:
-    """Wait for the case view; a 503 says the view did not get there in time (on a worker
-    thread, and only when a position is asked for)."""
+    """Wait for the case view; a 503 says the view did not get there in time (on a thread
+    that only waits, and only when a position is asked for)."""
     if position is not None:
-        await run_in_threadpool(wait_for_position, container, position, ["cases"])
+        await waiting(wait_for_position, container, position, ["cases"])
     return position
 
 
