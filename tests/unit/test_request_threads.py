@@ -66,7 +66,7 @@ def served(threads: int) -> tuple[FastAPI, Busy, Busy]:
 
 def at_once(client: TestClient, paths: list[str]) -> list[int]:
     def get(path: str) -> int:
-        return client.get(path).status_code
+        return int(client.get(path).status_code)
 
     with ThreadPoolExecutor(len(paths)) as pool:
         return list(pool.map(get, paths))
