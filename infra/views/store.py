@@ -455,6 +455,8 @@ class SqlViewStore(ABC):
             # Once committed, a switch interrupted after it finds them made.
             with self._write() as cursor:
                 self._index_next(cursor, projection)
+                for table in projection.tables:
+                    self._gather_statistics(cursor, next_table(table))
         with self._lock, self._write() as cursor:
             self._insert_position(cursor, projection, projection.name)
             cursor.execute(
@@ -499,6 +501,12 @@ class SqlViewStore(ABC):
         """How a batch writes many rows of one shape at once, where the database has a way
         faster than a statement per row."""
         return None
+
+    def _gather_statistics(self, cursor: Cursor, table: str) -> None:
+        """Tell the planner what a table just built holds, where it plans by statistics (not
+        SQLite's: its planner needs none for these indexes, and ``ANALYZE`` reads a table
+        whole)."""
+        del cursor, table
 
     @abstractmethod
     def _rename(self, cursor: Cursor, table: Table) -> None:
