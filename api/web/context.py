@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.http.threads import waiting
 from api.web.i18n import Locale, pick_language
 from api.web.security import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE, Signer, new_nonce
 from domain.actors import Role
@@ -104,9 +105,10 @@ class Web:
             raise CsrfError
 
     def read_your_write(self, position: int | None, views: list[str]) -> None:
-        """Wait (briefly) until the read models show a write, so the next page lists it."""
+        """Hold the answer (briefly) until the read models show a write, so the next page
+        lists it (``until_written_shows``, once the page's own work is done)."""
         if position is not None:
-            self.container.read.wait_for(position, views, 2.0)
+            wait_to_show(self.request, position, views)
 
     def nav(self) -> list[tuple[str, str]]:
         """The sections the user's role uses, as (path, message key)."""
@@ -137,6 +139,32 @@ class Web:
             ("/inbox", "nav.inbox", frozenset(Role) - {C}),
         ]
         return [(path, key) for path, key, roles in sections if role in roles]
+
+
+WRITTEN = "casetrail_written"
+"""Where a request keeps the write its answer waits for: (log position, views)."""
+SHOW_WRITE_SECONDS = 2.0
+
+
+def wait_to_show(request: Request, position: int, views: list[str]) -> None:
+    """Have the answer to ``request`` wait until ``views`` reach ``position`` (with any write
+    the request asked for before: the later position, every view)."""
+    before: tuple[int, list[str]] | None = getattr(request.state, WRITTEN, None)
+    if before is not None:
+        position, views = max(position, before[0]), sorted({*before[1], *views})
+    setattr(request.state, WRITTEN, (position, views))
+
+
+async def until_written_shows(request: Request) -> None:
+    """Wait, at most ``SHOW_WRITE_SECONDS``, for the write the request's page asked to see
+    (``wait_to_show``), on a thread that only waits: a page's work runs on one of the few
+    threads of its process (``api.http.threads``), and a view that lags (being rebuilt after
+    a deploy, say) would hold that thread for the whole wait, and every request behind it."""
+    written: tuple[int, list[str]] | None = getattr(request.state, WRITTEN, None)
+    if written is not None:
+        container = request.app.state.container
+        assert isinstance(container, Container)
+        await waiting(container.read.wait_for, *written, SHOW_WRITE_SECONDS)
 
 
 def web_context(request: Request) -> Web:

@@ -28,6 +28,7 @@ from api.web.context import (
     ForbiddenPageError,
     LoginRequiredError,
     Web,
+    until_written_shows,
     web_context,
 )
 from api.web.refusals import refusal
@@ -105,7 +106,7 @@ class WebRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             try:
-                return await original(request)
+                response = await original(request)
             except LoginRequiredError:
                 web = await run_in_threadpool(web_context, request)
                 expired = "&expired=1" if web.stale_session else ""
@@ -129,6 +130,8 @@ class WebRoute(APIRoute):
                 error_id = uuid4().hex[:12]
                 logger.error("web page failed %s on %s", error_id, request.url.path, exc_info=error)
                 return await _error(request, 500, "error.internal", error_id)
+            await until_written_shows(request)
+            return response
 
         return handler
 

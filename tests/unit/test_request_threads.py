@@ -15,11 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 
 from api.cli.main import main
 from api.http.threads import limit_work_threads, waiting
+from api.web import context
+from api.web.render import WebRoute
+from infra.container import build_container
+from infra.settings import Settings, shipped_policy_path
+from tests.support.app import official_years
+from tests.support.clock import FakeClock
 
 HOLD = 0.3
 
@@ -99,6 +105,50 @@ def test_waiting_runs_beside_the_work_and_never_holds_it_up() -> None:
     assert waiters.most == 4  # all four waited at once, beside the one request at work
     assert working.most == 1
     assert took < 3 * HOLD  # one after the other, they would take five holds
+
+
+def test_a_page_that_waits_to_show_its_write_waits_beside_the_work(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page after a form waits until the views show the write (``Web.read_your_write``);
+    when a view lags, that wait must not hold the process's only thread for work."""
+    monkeypatch.setattr(context, "SHOW_WRITE_SECONDS", 1.0)
+    settings = Settings(store="memory", home=tmp_path, policy_file=shipped_policy_path())
+    container = build_container(settings, clock=clock, official_years=official_years)
+    app, working = FastAPI(), Busy()
+    app.state.container = container
+    pages = APIRouter(route_class=WebRoute)
+
+    @pages.post("/form")
+    def form(request: Request) -> str:  # on the work pool, as every page is
+        past_the_log = (container.read.log.head() or 0) + 1
+        context.wait_to_show(request, past_the_log, ["cases"])  # a view that never gets there
+        return "saved"
+
+    @pages.get("/work")
+    def work() -> str:
+        with working.inside():
+            time.sleep(HOLD)
+        return "done"
+
+    app.include_router(pages)
+    limit_work_threads(app, 1)
+    try:
+        with TestClient(app) as client:
+            began = time.perf_counter()
+            timings: dict[str, list[float]] = {"/form": [], "/work": []}
+
+            def send(path: str) -> None:
+                answer = client.post(path) if path == "/form" else client.get(path)
+                assert answer.status_code == 200
+                timings[path].append(time.perf_counter() - began)
+
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(send, ["/form", "/form", "/form", "/work"]))
+    finally:
+        container.close()
+    assert min(timings["/form"]) >= 1.0  # each form's answer waited for its write
+    assert timings["/work"][0] < 1.0  # the page behind them did not wait for their waits
 
 
 def test_a_process_needs_a_thread_for_its_requests() -> None:
