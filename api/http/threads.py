@@ -8,9 +8,9 @@ every read. Under load that made every request of a process late, the lightest m
 With two threads a process works on one request while the other waits on the database, and
 the rest wait their turn in the order they came (measured in docs/benchmarks.md).
 
-Waiting is not work, and must not hold a thread the work needs: a read waiting until a view
-shows the caller's write, or the breaker asking a store that is down whether it is back, runs
-on a pool of its own (``waiting``).
+Waiting is not work, and must not hold a thread the work needs: an API read or a page waiting
+until a view shows the caller's write, or the breaker asking a store that is down whether it
+is back, runs on a pool of its own (``waiting``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from fastapi import FastAPI
 WORK_THREADS = 2
 """Requests a server process works on at once, unless ``casetrail serve --threads`` says."""
 WAITING_THREADS = 40
-"""Threads that only wait: as many as the default pool had, so waiting readers never queue."""
+"""Threads that only wait: as many as the default pool had for everything."""
 
 T = TypeVar("T")
 _waiting: RunVar[CapacityLimiter] = RunVar("casetrail_waiting_threads")
