@@ -48,7 +48,8 @@ class Busy:
                 self.now -= 1
 
 
-def served(threads: int) -> tuple[FastAPI, Busy, Busy]:
+def served(threads: int | None) -> tuple[FastAPI, Busy, Busy]:
+    """An app whose work pool is cut to ``threads`` (None: left as anyio makes it)."""
     app, working, waiters = FastAPI(), Busy(), Busy()
 
     @app.get("/work")
@@ -66,7 +67,8 @@ def served(threads: int) -> tuple[FastAPI, Busy, Busy]:
         await waiting(hold)
         return "seen"
 
-    limit_work_threads(app, threads)
+    if threads is not None:
+        limit_work_threads(app, threads)
     return app, working, waiters
 
 
@@ -88,8 +90,7 @@ def test_a_process_works_on_no_more_requests_at_once_than_its_threads(threads: i
 
 def test_without_the_limit_the_same_requests_all_run_at_once() -> None:
     """The limit above is what holds them back, not the test's own client."""
-    app, working, _ = served(1)
-    app.router.lifespan_context = FastAPI().router.lifespan_context  # drop the limit
+    app, working, _ = served(None)
     with TestClient(app) as client:
         assert at_once(client, ["/work"] * 5) == [200] * 5
     assert working.most == 5
