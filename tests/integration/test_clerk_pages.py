@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from psycopg import sql as sql_text
 
 from api.http.scope import row_visible, visible_filter
 from domain.actors import Actor, Role
@@ -213,6 +215,52 @@ def test_a_clerks_page_reads_its_ranges_not_the_store(fresh_postgres_url: str) -
         # About a page per range (eight), and what each range's own filter throws away.
         assert walk > 20_000
         assert ranges < 2000
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_clerks_page_read_again_keeps_one_plan_that_still_reads_its_ranges(
+    fresh_postgres_url: str,
+) -> None:
+    """The server's read connections plan a statement they run again once, for whatever values
+    it is given: planning the scope's union took as long as running it. The one plan must
+    still read each clerk's ranges, not the store, and give each clerk their own page."""
+    rows = _every_branch()
+    rows += _unseen(20_000, max(r["filed_at"] for r in rows))
+    store = _filled(PostgresViewStore(fresh_postgres_url, lambda: MOMENT), rows)
+    assert isinstance(store, PostgresViewStore)
+    try:
+        with store._write() as cursor:
+            cursor.execute("ANALYZE")
+        pages = {unit: first_page(_caller(unit)) for unit in (UNIT, OTHER)}
+        wanted = {unit: [r["id"] for r in store.page(CASES, q)] for unit, q in pages.items()}
+        assert wanted[UNIT]
+        assert wanted[OTHER] != wanted[UNIT]
+        sql, _ = page_sql(CASES, pages[UNIT], store.marker)
+        with store._reading() as cursor:
+            for unit in [UNIT, OTHER] * 4:  # psycopg prepares it on the fifth run
+                cursor.execute(*page_sql(CASES, pages[unit], store.marker))
+                assert [row[0] for row in cursor.fetchall()] == wanted[unit]
+            numbered = iter(range(1, 1000))
+            cursor.execute(
+                "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement = %s", [re.sub("%s", lambda _: f"${next(numbered)}", sql)],
+            )
+            [(name, generic, custom)] = cursor.fetchall()
+            assert (generic, custom) == (4, 0)
+            values = sql_text.SQL(", ").join(
+                sql_text.Literal(v) for v in page_sql(CASES, pages[UNIT], store.marker)[1]
+            )
+            cursor.execute(  # a utility statement takes no parameters: the values are inlined
+                sql_text.SQL("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {} ({})").format(
+                    sql_text.Identifier(name), values
+                )
+            )
+            found = cursor.fetchone()
+        assert found is not None
+        plan = found[0] if isinstance(found[0], list) else json.loads(found[0])
+        assert _rows_read(plan[0]["Plan"]) < 2000
     finally:
         store.close()
 
