@@ -22,53 +22,88 @@ POSTGRES_ARRAYS = {"integer": "bigint[]", "real": "double precision[]", "boolean
 """Arrays of the PostgreSQL view store's column types (the others are stored as text)."""
 
 
+Compiled = tuple[str, list[Any]]
+"""A condition's SQL and its parameters, in order."""
+
+
 def compile_filter(
     where: Filter, table: Table, marker: str, alias: str | None = None
-) -> tuple[str, list[Any]]:
+) -> Compiled:
     """The SQL condition and its parameters, in order (``alias``: the name ``table`` goes by
     in the statement, where another table beside it has columns of the same names)."""
-    params: list[Any] = []
-    return _sql(where, table, marker, params, alias), params
+    return StatementFilters(marker).compile(where, table, alias)
 
 
-def _sql(
-    where: Filter, table: Table, marker: str, params: list[Any], alias: str | None = None
-) -> str:
-    if isinstance(where, All):
-        if not where.parts:
-            return "1 = 1"
-        return "(" + " AND ".join(_sql(p, table, marker, params, alias) for p in where.parts) + ")"
-    if isinstance(where, AnyOf):
-        if not where.parts:
-            return "1 = 0"
-        return "(" + " OR ".join(_sql(p, table, marker, params, alias) for p in where.parts) + ")"
-    if isinstance(where, Not):
-        return f"(NOT COALESCE({_sql(where.part, table, marker, params, alias)}, FALSE))"
-    column = table.column(where.column)
-    name = _qualified(column.name, alias)
-    if isinstance(where, Compare):
-        value = encode(column, where.value)
-        if value is None:
-            return f"{name} IS {'' if where.op == '=' else 'NOT '}NULL"
-        params.append(value)
-        return f"{name} {where.op} {marker}"
-    if isinstance(where, In):
-        if not where.values:
-            return "1 = 0"
-        params.extend(encode(column, v) for v in where.values)
-        return f"{name} IN ({', '.join([marker] * len(where.values))})"
-    if isinstance(where, Contains):
-        params.append(f"%{_escaped(json.dumps(where.value, ensure_ascii=False))}%")
-        return f"{name} LIKE {marker} ESCAPE '{ESCAPE}'"
-    if isinstance(where, Like):
-        params.append(f"%{_escaped(where.needle.lower())}%")
-        return f"LOWER({name}) LIKE {marker} ESCAPE '{ESCAPE}'"
-    if isinstance(where, InSelect):
-        select = where.table.column(where.select).name
-        inner = _sql(where.where, where.table, marker, params)
-        return f'{name} IN (SELECT "{select}" FROM {view_table(where.table)} WHERE {inner})'
-    assert isinstance(where, Below)
-    return _below(where, table, marker, params, alias)
+class StatementFilters:
+    """The filters of one statement, compiled. A part they hold more than once (the same
+    object: the board's states each say "not overdue" and "not due soon") is compiled once
+    and its SQL and parameters repeated: compiling the due-soon filter encodes a bound per
+    period, and the board's labels held it three times and "overdue" four."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+        # Each part (and its table) is kept with what it compiled to, so that no other object
+        # can take its id meanwhile.
+        self.done: dict[tuple[int, int, str | None], tuple[Filter, Table, Compiled]] = {}
+
+    def compile(self, where: Filter, table: Table, alias: str | None = None) -> Compiled:
+        """As ``compile_filter``, sharing what this statement's filters compiled before."""
+        params: list[Any] = []
+        return self.sql(where, table, params, alias), params
+
+    def sql(self, where: Filter, table: Table, params: list[Any], alias: str | None) -> str:
+        if not isinstance(where, All | AnyOf | Not | Below):  # a leaf costs less than a lookup
+            return self._compile(where, table, params, alias)
+        key = (id(where), id(table), alias)
+        found = self.done.get(key)
+        if found is None:
+            start = len(params)
+            sql = self._compile(where, table, params, alias)
+            self.done[key] = (where, table, (sql, params[start:]))
+            return sql
+        sql, repeated = found[2]
+        params.extend(repeated)
+        return sql
+
+    def _compile(
+        self, where: Filter, table: Table, params: list[Any], alias: str | None
+    ) -> str:
+        marker = self.marker
+        if isinstance(where, All):
+            if not where.parts:
+                return "1 = 1"
+            return "(" + " AND ".join(self.sql(p, table, params, alias) for p in where.parts) + ")"
+        if isinstance(where, AnyOf):
+            if not where.parts:
+                return "1 = 0"
+            return "(" + " OR ".join(self.sql(p, table, params, alias) for p in where.parts) + ")"
+        if isinstance(where, Not):
+            return f"(NOT COALESCE({self.sql(where.part, table, params, alias)}, FALSE))"
+        column = table.column(where.column)
+        name = _qualified(column.name, alias)
+        if isinstance(where, Compare):
+            value = encode(column, where.value)
+            if value is None:
+                return f"{name} IS {'' if where.op == '=' else 'NOT '}NULL"
+            params.append(value)
+            return f"{name} {where.op} {marker}"
+        if isinstance(where, In):
+            if not where.values:
+                return "1 = 0"
+            params.extend(encode(column, v) for v in where.values)
+            return f"{name} IN ({', '.join([marker] * len(where.values))})"
+        if isinstance(where, Contains):
+            params.append(f"%{_escaped(json.dumps(where.value, ensure_ascii=False))}%")
+            return f"{name} LIKE {marker} ESCAPE '{ESCAPE}'"
+        if isinstance(where, Like):
+            params.append(f"%{_escaped(where.needle.lower())}%")
+            return f"LOWER({name}) LIKE {marker} ESCAPE '{ESCAPE}'"
+        if isinstance(where, InSelect):
+            select = where.table.column(where.select).name
+            inner = self.sql(where.where, where.table, params, None)
+            return f'{name} IN (SELECT "{select}" FROM {view_table(where.table)} WHERE {inner})'
+        assert isinstance(where, Below)
+        return _below(where, table, marker, params, alias)
 
 
 def _qualified(column: str, alias: str | None) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
-from infra.views.filters import POSTGRES_MARKER, compile_filter
+from infra.views.filters import POSTGRES_MARKER, StatementFilters, compile_filter
 from infra.views.known import Known
 from infra.views.sql import (
     NEXT_SUFFIX,
@@ -1004,7 +1004,8 @@ def counts_sql(
     grouped on outside, the ``CASE`` and its parameters (the board's bounds among them, lists of
     hundreds of moments) are sent and parsed once rather than twice."""
     groups = [f'"{table.column(c).name}"' for c in by]
-    where_sql, where_params = compile_filter(where or All(), table, marker)
+    filters = StatementFilters(marker)
+    where_sql, where_params = filters.compile(where or All(), table)
     if labels is None:
         select = ", ".join([*groups, "COUNT(*)"])
         sql = f"SELECT {select} FROM {view_table(table)} WHERE {where_sql}"
@@ -1014,7 +1015,7 @@ def counts_sql(
     params: list[Any] = []
     arms = []
     for label, part in labels.items():
-        sql, found = compile_filter(part, table, marker)
+        sql, found = filters.compile(part, table)
         arms.append(f"WHEN {sql} THEN {marker}")
         params += [*found, label]
     case = f"CASE {' '.join(arms)} END" if arms else "NULL"

@@ -12,6 +12,7 @@ have are worked out here from the calendar and the policy, once per request.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from projections import cases
 from projections.figures.context import Context
@@ -117,6 +118,7 @@ def _day_bounds(ctx: Context) -> dict[int, object]:
     return {p: after[r].isoformat() for p, r in reach.items()}
 
 
+@cache  # the board asks it of every period at every request, always of the same policy
 def _reach(period: int, before: int, share: float) -> int:
     """The most working days left at which a limit of ``period`` days is due soon."""
     return max(left for left in range(-1, period + before + 1)
