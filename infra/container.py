@@ -126,9 +126,12 @@ def build_container(
     clock: Clock | None = None,
     official_years: ArrangementSource | None = None,
     hasher: PasswordHasher | None = None,
+    serving: bool = False,
 ) -> Container:
+    """The parts of Casetrail on the configured store; ``serving``: for a server process
+    (``open_view_store``)."""
     app = bootstrap(settings, clock=clock, official_years=official_years)
-    views = open_view_store(settings, app.clock)
+    views = open_view_store(settings, app.clock, serving=serving)
     runner = ProjectionRunner(EventLog.of(app), views, log_projections())
     return Container(
         settings=settings,

@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             Multiprocess(config, sockets=[tcp_listener(config)]).run()
         return 0
     metrics = Metrics()
-    container = build_container(settings)
+    container = build_container(settings, serving=True)
     try:
         logins = first_logins(container, demo=args.demo)
         container.start_background(watch_every=args.watch_every, on_alerts=metrics.alerted)
@@ -160,7 +160,7 @@ def worker_app() -> FastAPI:
     connections, the background work only while it holds the lock."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     metrics = Metrics()
-    container = build_container(Settings())
+    container = build_container(Settings(), serving=True)
     container.start_background(
         watch_every=float(os.environ.get(WATCH_EVERY_ENV, "60")), on_alerts=metrics.alerted
     )

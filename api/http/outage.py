@@ -9,6 +9,9 @@ connection drops): send it again with the same ``Idempotency-Key``, or with ``If
 ``breaker`` answers new requests at once while PostgreSQL is down, rather than after the
 library's retries.
 
+A server's view read that runs past ``read_timeout_seconds`` is stopped by PostgreSQL
+(``QueryCanceled``): a 503 with ``Retry-After`` too, saying so, since the store did answer.
+
 ``sqlite3.OperationalError`` is left out on purpose: SQLite raises it for a missing table as
 well as for a locked database, and a bug must stay a 500.
 """
@@ -22,6 +25,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from psycopg.errors import QueryCanceled
 
 from api.http.breaker import BreakerMiddleware
 
@@ -61,6 +65,21 @@ def install(app: FastAPI, respond: Respond, *, unexpected: Handler | None = None
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
+    def read_stopped(request: Request, error: Exception) -> Response:
+        logger.warning(
+            "read stopped on %s %s: %s", request.method, request.url.path,
+            " ".join(str(error).split()),
+        )
+        return respond(
+            request,
+            503,
+            "read-too-long",
+            "The read took too long",
+            "the database stopped a read that ran past the server's limit (a lock held by other"
+            f" work, say); try again in {RETRY_AFTER_SECONDS} s",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
     def store_unavailable(request: Request, error: Exception) -> Response:
         logger.warning(
             "store unavailable on %s %s: %s: %s",
@@ -70,10 +89,13 @@ def install(app: FastAPI, respond: Respond, *, unexpected: Handler | None = None
 
     for error in OUTAGE_ERRORS:
         app.add_exception_handler(error, store_unavailable)
+    app.add_exception_handler(QueryCanceled, read_stopped)  # the nearest class's handler wins
     if unexpected is not None:
         fallback = unexpected
 
         def last_resort(request: Request, error: Exception) -> Response:
+            if isinstance(error, QueryCanceled):
+                return read_stopped(request, error)
             if isinstance(error, OUTAGE_ERRORS):
                 return store_unavailable(request, error)
             return fallback(request, error)

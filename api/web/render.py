@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException
 
+from api.http.outage import OUTAGE_ERRORS, RETRY_AFTER_SECONDS
 from api.web.casefacts import in_language
 from api.web.context import (
     CsrfError,
@@ -123,6 +124,11 @@ class WebRoute(APIRoute):
                 return await _error(request, 400, "error.refused", refused=error)
             except RequestValidationError:
                 return await _error(request, 400, "error.invalid")
+            except OUTAGE_ERRORS as error:  # the store is down, or a read ran past its limit
+                logger.warning("web page not answered on %s: %s", request.url.path, error)
+                unanswered = await _error(request, 503, "error.unavailable")
+                unanswered.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return unanswered
             except HTTPException:
                 raise
             except Exception as error:

@@ -15,11 +15,13 @@ from projections.store import ViewStore
 __all__ = ["PostgresViewStore", "SqlViewStore", "SqliteViewStore", "open_view_store"]
 
 
-def open_view_store(settings: Settings, clock: Clock) -> ViewStore:
+def open_view_store(settings: Settings, clock: Clock, *, serving: bool = False) -> ViewStore:
     """The view store in the same database as the event store the settings choose.
 
     ``clock`` only stamps ``updated_at`` on positions; projections never see it.
     The memory store lives as long as the process, like the in-memory event store.
+    ``serving``: for a server, whose reads on PostgreSQL are stopped after
+    ``read_timeout_seconds``.
     """
     backend = settings.backend
     if backend == "memory":
@@ -29,7 +31,8 @@ def open_view_store(settings: Settings, clock: Clock) -> ViewStore:
         return SqliteViewStore(str(settings.sqlite_path), clock)
     conninfo, schema = postgres_conninfo(persistence_env(settings))
     return PostgresViewStore(
-        conninfo, clock, schema=schema, read_connections=settings.view_connections
+        conninfo, clock, schema=schema, read_connections=settings.view_connections,
+        read_timeout=settings.read_timeout_seconds if serving else None,
     )
 
 

@@ -43,11 +43,11 @@ class PostgresViewStore(SqlViewStore):
 
     def __init__(
         self, conninfo: str, clock: Clock, *, schema: str | None = None,
-        read_connections: int = READ_CONNECTIONS,
+        read_connections: int = READ_CONNECTIONS, read_timeout: float | None = None,
     ) -> None:
         super().__init__(clock)
         self.conninfo, self.schema = conninfo, schema
-        self.read_connections = read_connections
+        self.read_connections, self.read_timeout = read_connections, read_timeout
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._pool: ConnectionPool | None = None
         self._pool_lock = threading.Lock()
@@ -64,9 +64,14 @@ class PostgresViewStore(SqlViewStore):
         # planned each run anew for its values: planning the union of a clerk's scope took
         # 2.5 ms, as long as running it. Every page read is built to be an index range
         # whatever its values (tests/integration/test_page_plans.py), so one plan per
-        # connection serves them all.
+        # connection serves them all (tests/integration/test_clerk_pages.py).
+        settings = [GENERIC_PLANS]
+        if self.read_timeout is not None:
+            # The server stops a read itself, which frees the connection for the next one;
+            # a client giving up would leave it running.
+            settings.append(f"-c statement_timeout={max(1, round(self.read_timeout * 1000))}")
         options = self._options()
-        options["options"] = f"{options['options']} {GENERIC_PLANS}".strip()
+        options["options"] = " ".join([str(options["options"]), *settings]).strip()
         return options
 
     def _connection(self) -> psycopg.Connection[tuple[object, ...]]:

@@ -85,9 +85,10 @@ def settings_for(home: Path, store: str = "sqlite", url: str | None = None) -> S
     )
 
 
-def open_world(settings: Settings, clock: FakeClock) -> World:
+def open_world(settings: Settings, clock: FakeClock, *, serving: bool = False) -> World:
     container = build_container(
-        settings, clock=clock, official_years=official_years, hasher=FAST_HASHER
+        settings, clock=clock, official_years=official_years, hasher=FAST_HASHER,
+        serving=serving,
     )
     seed_oversight(container.app)
     world = World(
