@@ -187,10 +187,9 @@ def _rows_read(plan: dict[str, Any]) -> int:
     return read + sum(_rows_read(p) for p in plan.get("Plans", ()))
 
 
-@pytest.mark.postgres
-def test_a_clerks_page_reads_its_ranges_not_the_store(fresh_postgres_url: str) -> None:
-    """The newest cases are all other units': walking the filing order reads them all before
-    the clerk's first; the ranges read about a page each."""
+@pytest.fixture
+def crowded(fresh_postgres_url: str) -> Iterator[PostgresViewStore]:
+    """Every branch of the scope, then 20,000 newer cases of other units, analyzed."""
     rows = _every_branch()
     rows += _unseen(20_000, max(r["filed_at"] for r in rows))
     store = _filled(PostgresViewStore(fresh_postgres_url, lambda: MOMENT), rows)
@@ -198,71 +197,68 @@ def test_a_clerks_page_reads_its_ranges_not_the_store(fresh_postgres_url: str) -
     try:
         with store._write() as cursor:
             cursor.execute("ANALYZE")
-
-        def read(where: Filter | None) -> int:
-            query = PageQuery("filed_at", True, 51, where=where)
-            sql, params = page_sql(CASES, query, store.marker)
-            with store._write() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
-                found = cursor.fetchone()
-            assert found is not None
-            plan = found[0] if isinstance(found[0], list) else json.loads(found[0])
-            return _rows_read(plan[0]["Plan"])
-
-        clerk = _caller(UNIT)
-        ranges = read(visible_filter(clerk, desk=DESK))
-        walk = read(visible_filter(clerk, desk=DESK, co_units=False))  # the statement before
-        # About a page per range (eight), and what each range's own filter throws away.
-        assert walk > 20_000
-        assert ranges < 2000
+        yield store
     finally:
         store.close()
+
+
+def _plan(found: tuple[Any, ...] | None) -> dict[str, Any]:
+    """The top node of an ``EXPLAIN (FORMAT JSON)`` answer."""
+    assert found is not None
+    plan = found[0] if isinstance(found[0], list) else json.loads(found[0])
+    return dict(plan[0]["Plan"])
+
+
+@pytest.mark.postgres
+def test_a_clerks_page_reads_its_ranges_not_the_store(crowded: PostgresViewStore) -> None:
+    """The newest cases are all other units': walking the filing order reads them all before
+    the clerk's first; the ranges read about a page each."""
+
+    def read(where: Filter | None) -> int:
+        query = PageQuery("filed_at", True, 51, where=where)
+        sql, params = page_sql(CASES, query, crowded.marker)
+        with crowded._write() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            return _rows_read(_plan(cursor.fetchone()))
+
+    clerk = _caller(UNIT)
+    ranges = read(visible_filter(clerk, desk=DESK))
+    walk = read(visible_filter(clerk, desk=DESK, co_units=False))  # the statement before
+    # About a page per range (eight), and what each range's own filter throws away.
+    assert walk > 20_000
+    assert ranges < 2000
 
 
 @pytest.mark.postgres
 def test_a_clerks_page_read_again_keeps_one_plan_that_still_reads_its_ranges(
-    fresh_postgres_url: str,
+    crowded: PostgresViewStore,
 ) -> None:
     """The server's read connections plan a statement they run again once, for whatever values
     it is given: planning the scope's union took as long as running it. The one plan must
     still read each clerk's ranges, not the store, and give each clerk their own page."""
-    rows = _every_branch()
-    rows += _unseen(20_000, max(r["filed_at"] for r in rows))
-    store = _filled(PostgresViewStore(fresh_postgres_url, lambda: MOMENT), rows)
-    assert isinstance(store, PostgresViewStore)
-    try:
-        with store._write() as cursor:
-            cursor.execute("ANALYZE")
-        pages = {unit: first_page(_caller(unit)) for unit in (UNIT, OTHER)}
-        wanted = {unit: [r["id"] for r in store.page(CASES, q)] for unit, q in pages.items()}
-        assert wanted[UNIT]
-        assert wanted[OTHER] != wanted[UNIT]
-        sql, _ = page_sql(CASES, pages[UNIT], store.marker)
-        with store._reading() as cursor:
-            for unit in [UNIT, OTHER] * 4:  # psycopg prepares it on the fifth run
-                cursor.execute(*page_sql(CASES, pages[unit], store.marker))
-                assert [row[0] for row in cursor.fetchall()] == wanted[unit]
-            numbered = iter(range(1, 1000))
-            cursor.execute(
-                "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
-                " WHERE statement = %s", [re.sub("%s", lambda _: f"${next(numbered)}", sql)],
+    pages = {unit: first_page(_caller(unit)) for unit in (UNIT, OTHER)}
+    wanted = {unit: [r["id"] for r in crowded.page(CASES, q)] for unit, q in pages.items()}
+    assert wanted[UNIT]
+    assert wanted[OTHER] != wanted[UNIT]
+    sql, params = page_sql(CASES, pages[UNIT], crowded.marker)
+    with crowded._reading() as cursor:
+        for unit in [UNIT, OTHER] * 4:  # psycopg prepares it on the fifth run
+            cursor.execute(*page_sql(CASES, pages[unit], crowded.marker))
+            assert [row[0] for row in cursor.fetchall()] == wanted[unit]
+        numbered = iter(range(1, len(params) + 1))
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement = %s", [re.sub("%s", lambda _: f"${next(numbered)}", sql)],
+        )
+        [(name, generic, custom)] = cursor.fetchall()
+        assert (generic, custom) == (4, 0)
+        values = sql_text.SQL(", ").join(sql_text.Literal(v) for v in params)
+        cursor.execute(  # a utility statement takes no parameters: the values are inlined
+            sql_text.SQL("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {} ({})").format(
+                sql_text.Identifier(name), values
             )
-            [(name, generic, custom)] = cursor.fetchall()
-            assert (generic, custom) == (4, 0)
-            values = sql_text.SQL(", ").join(
-                sql_text.Literal(v) for v in page_sql(CASES, pages[UNIT], store.marker)[1]
-            )
-            cursor.execute(  # a utility statement takes no parameters: the values are inlined
-                sql_text.SQL("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {} ({})").format(
-                    sql_text.Identifier(name), values
-                )
-            )
-            found = cursor.fetchone()
-        assert found is not None
-        plan = found[0] if isinstance(found[0], list) else json.loads(found[0])
-        assert _rows_read(plan[0]["Plan"]) < 2000
-    finally:
-        store.close()
+        )
+        assert _rows_read(_plan(cursor.fetchone())) < 2000
 
 
 def _co_units_of(app: Casetrail) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
