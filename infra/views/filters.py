@@ -49,9 +49,9 @@ class StatementFilters:
     def compile(self, where: Filter, table: Table, alias: str | None = None) -> Compiled:
         """As ``compile_filter``, sharing what this statement's filters compiled before."""
         params: list[Any] = []
-        return self.sql(where, table, params, alias), params
+        return self._part(where, table, params, alias), params
 
-    def sql(self, where: Filter, table: Table, params: list[Any], alias: str | None) -> str:
+    def _part(self, where: Filter, table: Table, params: list[Any], alias: str | None) -> str:
         if not isinstance(where, All | AnyOf | Not | Below):  # a leaf costs less than a lookup
             return self._compile(where, table, params, alias)
         key = (id(where), id(table), alias)
@@ -72,13 +72,15 @@ class StatementFilters:
         if isinstance(where, All):
             if not where.parts:
                 return "1 = 1"
-            return "(" + " AND ".join(self.sql(p, table, params, alias) for p in where.parts) + ")"
+            parts = (self._part(p, table, params, alias) for p in where.parts)
+            return "(" + " AND ".join(parts) + ")"
         if isinstance(where, AnyOf):
             if not where.parts:
                 return "1 = 0"
-            return "(" + " OR ".join(self.sql(p, table, params, alias) for p in where.parts) + ")"
+            parts = (self._part(p, table, params, alias) for p in where.parts)
+            return "(" + " OR ".join(parts) + ")"
         if isinstance(where, Not):
-            return f"(NOT COALESCE({self.sql(where.part, table, params, alias)}, FALSE))"
+            return f"(NOT COALESCE({self._part(where.part, table, params, alias)}, FALSE))"
         column = table.column(where.column)
         name = _qualified(column.name, alias)
         if isinstance(where, Compare):
@@ -100,7 +102,7 @@ class StatementFilters:
             return f"LOWER({name}) LIKE {marker} ESCAPE '{ESCAPE}'"
         if isinstance(where, InSelect):
             select = where.table.column(where.select).name
-            inner = self.sql(where.where, where.table, params, None)
+            inner = self._part(where.where, where.table, params, None)
             return f'{name} IN (SELECT "{select}" FROM {view_table(where.table)} WHERE {inner})'
         assert isinstance(where, Below)
         return _below(where, table, marker, params, alias)
