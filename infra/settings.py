@@ -84,8 +84,9 @@ class Settings(BaseSettings):
     read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     """How long one view read of a server process may run on PostgreSQL before the database
     stops it and its request is answered 503: a read held up by a lock or a plan gone wrong
-    would otherwise keep one of the process's few work threads. Commands, the projection
-    runner's batches and the command-line reports are not bound by it."""
+    would otherwise keep one of the process's few work threads. The event store (a command's
+    writes, a case's history), the projection runner's batches and the command-line reports
+    are not bound by it."""
 
     token_days: int = Field(default=90, ge=1, le=3650)
     """How long a token issued by an admin (``casetrail tokens issue``, the API) lives unless
