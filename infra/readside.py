@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from infra.projections.log import EventLog
 from infra.projections.operations import Status, status
@@ -21,6 +21,7 @@ from infra.views.store import SqlViewStore, ViewRead
 from projections.base import Projection, Row
 from projections.query import Filter, In
 from projections.store import PageQuery, Position, ViewStore
+from projections.values import Stored
 
 READS_AGAIN = 2
 """Times ``read_at`` reads again when the position row contradicts the answer its reads were
@@ -43,6 +44,21 @@ class Page:
 
 
 @dataclass(frozen=True)
+class StoredPage:
+    """A page as the stored values of the columns its query names (``ViewStore.stored_page``),
+    as a read of ``ReadSide.read_at``."""
+
+    table: str
+    query: PageQuery
+
+    def of(self, store: SqlViewStore, projection: Projection) -> ViewRead:
+        return store.stored_page_read(projection.table(self.table), self.query)
+
+    def run(self, store: ViewStore, projection: Projection) -> list[tuple[Stored, ...]]:
+        return store.stored_page(projection.table(self.table), self.query)
+
+
+@dataclass(frozen=True)
 class Counts:
     """Rows of one of a view's tables counted per value of ``by`` (and per label), as a read
     of ``ReadSide.read_at``."""
@@ -57,6 +73,11 @@ class Counts:
 
     def run(self, store: ViewStore, projection: Projection) -> dict[tuple[Any, ...], int]:
         return store.counts(projection.table(self.table), self.by, self.where, self.labels)
+
+
+Read = Page | StoredPage | Counts
+"""What ``ReadSide.read_at`` sends with the read of a view's position."""
+R = TypeVar("R", bound=Read)
 
 
 class ReadSide:
@@ -127,9 +148,18 @@ class ReadSide:
         rows: list[Row] = made[0][1]
         return position, rows
 
+    def stored_page_at(
+        self, name: str, table: str, query: Callable[[bool], PageQuery]
+    ) -> tuple[int, list[tuple[Stored, ...]]]:
+        """``page_at``, each row the stored values of the columns ``query`` names
+        (``ViewStore.stored_page``)."""
+        position, _, made = self.read_at(name, lambda current: [StoredPage(table, query(current))])
+        rows: list[tuple[Stored, ...]] = made[0][1]
+        return position, rows
+
     def read_at(
-        self, name: str, reads: Callable[[bool], Sequence[Page | Counts]]
-    ) -> tuple[int, bool, list[tuple[Page | Counts, Any]]]:
+        self, name: str, reads: Callable[[bool], Sequence[R]]
+    ) -> tuple[int, bool, list[tuple[R, Any]]]:
         """The view's position, whether it is current (``is_current``), and the ``reads``
         made of that answer, each with its result, all from one round trip where the store
         pipelines.
@@ -155,7 +185,7 @@ class ReadSide:
         return (found.position if found else 0), current, made
 
     def _read_at(
-        self, name: str, reads: Sequence[Page | Counts]
+        self, name: str, reads: Sequence[Read]
     ) -> tuple[Position | None, list[Any]]:
         projection = self.projection(name)
         if isinstance(self.store, SqlViewStore):

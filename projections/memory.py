@@ -123,6 +123,18 @@ class MemoryViewStore:
         return [decode_row(table, s) for _, s in sorted(self._tables.get(table.name, {}).items())]
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
+        shown = self._shown(table, query)
+        if query.columns is None:
+            return [decode_row(table, s) for s in shown]
+        chosen = query.chosen(table)
+        return [{c.name: decode(c, s.get(c.name)) for c in chosen} for s in shown]
+
+    def stored_page(self, table: Table, query: PageQuery) -> list[tuple[Stored, ...]]:
+        names = query.named()
+        query.chosen(table)  # refuses a column the table does not have
+        return [tuple(s.get(name) for name in names) for s in self._shown(table, query)]
+
+    def _shown(self, table: Table, query: PageQuery) -> list[dict[str, Stored]]:
         stored = self._matching(table, query.filter())
 
         def key(s: dict[str, Stored]) -> tuple[Any, ...]:
@@ -132,11 +144,7 @@ class MemoryViewStore:
             after = tuple(_sortable(v) for v in query.after)
             stored = [s for s in stored if (key(s) < after if query.descending else key(s) > after)]
         stored.sort(key=key, reverse=query.descending)
-        shown = stored[query.offset : query.offset + query.limit]
-        if query.columns is None:
-            return [decode_row(table, s) for s in shown]
-        chosen = query.chosen(table)
-        return [{c.name: decode(c, s.get(c.name)) for c in chosen} for s in shown]
+        return stored[query.offset : query.offset + query.limit]
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         return len(self._matching(table, where or All()))

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from projections.base import Column, Key, Projection, Row, Table
 from projections.query import Compare, Filter, In, all_of, search
+from projections.values import Stored
 
 EventAt = tuple[int, object]
 """An event and its log position (notification id)."""
@@ -86,6 +87,12 @@ class PageQuery:
             raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
         return tuple(c for c in table.columns if c.name in wanted)
 
+    def named(self) -> tuple[str, ...]:
+        """The columns a page of stored values carries, in order (``ViewStore.stored_page``)."""
+        if self.columns is None:
+            raise ValueError("a page of stored values names its columns")
+        return self.columns
+
     def filter(self) -> Filter:
         """``equals``, ``any_of``, ``search`` and ``where`` as one filter."""
         return all_of(
@@ -134,6 +141,11 @@ class ViewStore(Protocol):
 
     def page(self, table: Table, query: PageQuery) -> list[Row]:
         """A page of rows, filtered, ordered and limited by the store (not by the caller)."""
+
+    def stored_page(self, table: Table, query: PageQuery) -> list[tuple[Stored, ...]]:
+        """``page``, each row the values of ``query.columns`` (which it must name) in that
+        order, as the store holds them: a moment is its text, JSON its text. For a reader that
+        writes rows out itself and keeps what it wrote by the values it was written from."""
 
     def count(self, table: Table, where: Filter | None = None) -> int:
         """How many rows match, counted by the store."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -21,6 +22,7 @@ from pydantic_core import to_json
 
 from domain.case_rules import CASE_TYPES, OPEN_STATUSES, OUTCOMES
 from domain.text import xml_safe
+from projections.values import Stored
 
 OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 ENGLISH = {
@@ -127,33 +129,39 @@ def definition(code: str) -> dict[str, Any]:
     return {"service_code": code, "attributes": ATTRIBUTES}
 
 
+REQUEST_COLUMNS = (
+    "id", "status", "outcome", "case_type", "summary", "lead_unit_id", "filed_at", "updated_at",
+    "due_at", "location",
+)
+"""The columns of the case view a request is written from (``request_of`` takes their stored
+values in this order): a list of a thousand reads only those."""
+LEAD = REQUEST_COLUMNS.index("lead_unit_id")
+WRITTEN_REQUESTS = 5000
+"""Requests a server process keeps written as JSON (``request_json``), by what each was written
+from: five lists of a thousand. About a kilobyte each, key included."""
+
+
 def request_of(
-    row: dict[str, Any], unit_names: dict[str, str], tz: timezone, *, description: bool = True,
-    moments: dict[datetime, str] | None = None, labels: dict[Any, tuple[str, ...]] | None = None,
+    stored: tuple[Stored, ...], agency: str | None, tz: timezone, *, description: bool = True
 ) -> dict[str, Any]:
-    """A case row as a GeoReport service request; ``description`` False leaves the demand's own
-    words out (a public read, when policy says so). ``moments``: the local times already written
-    for this list, shared by its rows (deadlines fall at a few ends of working days, and cases
-    filed or updated together share their moments): writing one costs more than the rest of the
-    row's fields together. ``labels``: likewise the status, notes and service written per
-    status, outcome and demand type (a list holds a few of each)."""
-    written = {} if moments is None else moments
-    said = {} if labels is None else labels
-    location: dict[str, Any] = row.get("location") or _NOWHERE
-    key = (row.get("status"), row.get("outcome"), row.get("case_type"))
-    status, notes, service_name, code = said.get(key) or said.setdefault(key, _labels(*key))
+    """A case row (the stored values of ``REQUEST_COLUMNS``) as a GeoReport service request;
+    ``agency`` is its lead unit's name; ``description`` False leaves the demand's own words out
+    (a public read, when policy says so)."""
+    case_id, handling, outcome, case_type, summary, _, filed, updated, due, place = stored
+    location: dict[str, Any] = _NOWHERE if place is None else json.loads(str(place))
+    status, notes, service_name, code = _labels(handling, outcome, case_type)
     return {
-        "service_request_id": str(row["id"]),
+        "service_request_id": str(case_id),
         "status": status,
         "status_notes": notes,
         "service_name": service_name,
         "service_code": code,
-        "description": row.get("summary") if description else None,
-        "agency_responsible": unit_names.get(str(row.get("lead_unit_id"))),
+        "description": summary if description else None,
+        "agency_responsible": agency,
         "service_notice": None,
-        "requested_datetime": _w3(row.get("filed_at"), tz, written),
-        "updated_datetime": _w3(row.get("updated_at"), tz, written),
-        "expected_datetime": _w3(row.get("due_at"), tz, written),
+        "requested_datetime": _w3(filed, tz),
+        "updated_datetime": _w3(updated, tz),
+        "expected_datetime": _w3(due, tz),
         "address": location.get("address_string"),
         "address_id": location.get("address_id"),
         "zipcode": None,
@@ -167,8 +175,10 @@ _NOWHERE: dict[str, Any] = {}
 """The place of a request given none (only read)."""
 
 
+@lru_cache(maxsize=256)
 def _labels(status: Any, outcome: Any, case_type: Any) -> tuple[str, str, str, str]:
-    """A request's status, status notes, service name and service code."""
+    """A request's status, status notes, service name and service code (a list holds a few
+    statuses, outcomes and demand types, and every row writes them)."""
     handling = str(status)
     notes = handling.replace("_", " ")
     if outcome:
@@ -183,17 +193,35 @@ def _labels(status: Any, outcome: Any, case_type: Any) -> tuple[str, str, str, s
     )
 
 
-def requests_json(rows: list[dict[str, Any]], requests: list[dict[str, Any]]) -> bytes:
-    """``requests`` (``request_of`` of ``rows``) as ``JSONResponse`` writes them (``json.dumps``:
-    compact, UTF-8, no NaN), written by pydantic-core, several times faster on a list of a
-    thousand. The two write strings, null, booleans, integers and most floats alike; a float
-    below 1e-4 Python writes with an exponent and pydantic-core without, so a list whose
-    points hold one (or anything but those types) is written by ``json.dumps`` itself.
-    ``tests/unit/test_georeport_json.py`` holds the two to the same bytes."""
-    if all(_alike(v) for row in rows if (place := row.get("location")) for v in place.values()):
-        return to_json(requests)
+def requests_json(
+    rows: list[tuple[Stored, ...]], agencies: dict[str, str], tz: timezone, *,
+    description: bool = True,
+) -> bytes:
+    """The requests of ``rows`` as ``JSONResponse`` writes a list of ``request_of``'s dicts
+    (``json.dumps``: compact, UTF-8, no NaN); ``agencies``: the lead units' names by id."""
+    written = [
+        request_json(row, agencies.get(str(row[LEAD])), tz, description) for row in rows
+    ]
+    return b"[" + b",".join(written) + b"]"
+
+
+@lru_cache(maxsize=WRITTEN_REQUESTS)
+def request_json(
+    stored: tuple[Stored, ...], agency: str | None, tz: timezone, description: bool
+) -> bytes:
+    """``request_of`` as JSON, kept by what it was written from: the lists a server answers
+    again and again (the open requests of the last days) write each request once, and a row
+    that changed (its values, or its unit's name) is another key. Written by pydantic-core,
+    several times faster than ``json.dumps``. The two write strings, null, booleans, integers
+    and most floats alike; a float below 1e-4 Python writes with an exponent and pydantic-core
+    without, so a request holding one (or anything but those types) is written by
+    ``json.dumps`` itself. ``tests/unit/test_georeport_json.py`` holds the two to the same
+    bytes."""
+    request = request_of(stored, agency, tz, description=description)
+    if all(_alike(value) for value in request.values()):
+        return to_json(request)
     return json.dumps(
-        requests, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+        request, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
     ).encode("utf-8")
 
 
@@ -205,13 +233,13 @@ def _alike(value: Any) -> bool:
     return type(value) is float and (value == 0 or 1e-4 <= abs(value) < 1e16)
 
 
-def _w3(value: Any, tz: timezone, written: dict[datetime, str]) -> str | None:
-    if not isinstance(value, datetime):
+@lru_cache(maxsize=4096)
+def _w3(stored: Stored, tz: timezone) -> str | None:
+    """A stored moment as a local W3C time: deadlines fall at a few ends of working days, and
+    cases filed or updated together share their moments, so a list writes few of its own."""
+    if not isinstance(stored, str):
         return None
-    found = written.get(value)  # equal datetimes are one instant: the same local time
-    if found is None:
-        found = written[value] = value.astimezone(tz).isoformat(timespec="seconds")
-    return found
+    return datetime.fromisoformat(stored).astimezone(tz).isoformat(timespec="seconds")
 
 
 # XML, element by element as the spec lists them.

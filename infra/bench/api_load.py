@@ -38,9 +38,8 @@ from urllib.parse import quote, urlencode
 
 import psycopg
 
-from api.http.georeport import OPEN_VALUES
+from api.http.georeport import OPEN_VALUES, REQUEST_COLUMNS
 from api.http.routers.case_queries import LIST_COLUMNS as LISTED
-from api.http.routers.open311 import REQUEST_COLUMNS
 from api.http.scope import visible_filter
 from domain.actors import Actor, Role
 from domain.application import Casetrail

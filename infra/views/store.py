@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, ClassVar, TypeVar
 
 from infra.views.filters import POSTGRES_MARKER, StatementFilters, compile_filter
@@ -53,7 +54,7 @@ from projections.store import (
     next_name,
     split_in,
 )
-from projections.values import decode, decode_row, encode
+from projections.values import Stored, decode, decode_row, encode
 
 Clock = Callable[[], datetime]
 _Shape = tuple[tuple[str, ...], tuple[tuple[str, Callable[[Any], Any]], ...]]
@@ -538,6 +539,16 @@ class SqlViewStore(ABC):
         sql, params = page_sql(table, query, self.marker)
         return ViewRead(sql, params, lambda found: self._decoded(table, query, found))
 
+    def stored_page(self, table: Table, query: PageQuery) -> list[tuple[Stored, ...]]:
+        found: list[tuple[Stored, ...]] = self._run(self.stored_page_read(table, query))
+        return found
+
+    def stored_page_read(self, table: Table, query: PageQuery) -> ViewRead:
+        """``stored_page`` as a statement to send with others (``position_and``)."""
+        named = query.named()
+        sql, params = page_sql(table, query, self.marker)
+        return ViewRead(sql, params, _in_order(named, [c.name for c in query.chosen(table)]))
+
     def position_and_page(
         self, name: str, table: Table, query: PageQuery
     ) -> tuple[Position | None, list[Row]]:
@@ -671,6 +682,19 @@ class SqlViewStore(ABC):
 
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _in_order(
+    named: tuple[str, ...], selected: list[str]
+) -> Callable[[list[Any]], list[tuple[Stored, ...]]]:
+    """What turns rows of the ``selected`` columns (a page reads them in the table's order)
+    into rows of the ``named`` ones, in that order."""
+    if list(named) == selected:
+        return list
+    pick = itemgetter(*(selected.index(name) for name in named))
+    if len(named) == 1:
+        return lambda rows: [(pick(row),) for row in rows]
+    return lambda rows: list(map(pick, rows))
 
 
 def page_sql(table: Table, query: PageQuery, marker: str) -> tuple[str, list[Any]]:

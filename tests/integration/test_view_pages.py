@@ -1,5 +1,6 @@
 """A page asked of the view store equals the same page worked out in Python from all rows,
-on every backend: filters, both orders, walking the keyset page by page, and chosen columns."""
+on every backend: filters, both orders, walking the keyset page by page, chosen columns, and
+pages of stored values."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from infra.views.store import page_sql
 from projections.cases import CaseProjection
 from projections.query import All, Below, Compare
 from projections.store import PageQuery
+from projections.values import encode
 from tests.support.app import ADMIN
 from tests.support.clock import FakeClock
 from tests.support.stores import StoreUnderTest
@@ -98,11 +100,25 @@ def test_store_pages_match_the_rows(
         whole = runner.store.page(table, PageQuery("filed_at", descending, 50))
         narrow = runner.store.page(table, PageQuery("filed_at", descending, 50, columns=chosen))
         assert narrow == [{c: r[c] for c in chosen} for r in whole]
+        # Stored values of the columns named, in the order named (not the table's).
+        named = ("cycle", "id", "filed_at", "emergency", "co_unit_ids", "id")
+        values = runner.store.stored_page(
+            table, PageQuery("filed_at", descending, 50, columns=named)
+        )
+        assert values == [tuple(encode(table.column(c), r[c]) for c in named) for r in whole]
+        assert runner.store.stored_page(
+            table, PageQuery("filed_at", descending, 3, columns=("id",))
+        ) == [(r["id"],) for r in whole[:3]]
+        with pytest.raises(ValueError, match="names its columns"):
+            runner.store.stored_page(table, PageQuery("filed_at", descending, 3))
         # A page with the view's position, read together: the same as each read alone.
         read = ReadSide(runner.log, runner.store, runner)
         query = PageQuery("filed_at", descending, 7, {"lead_unit_id": amr}, columns=chosen)
         assert read.page_at("cases", "cases", query) == (
             read.position("cases"), runner.store.page(table, query)
+        )
+        assert read.stored_page_at("cases", "cases", lambda _: query) == (
+            read.position("cases"), runner.store.stored_page(table, query)
         )
         assert read.position("cases") == app.recorder.max_notification_id()
     finally:

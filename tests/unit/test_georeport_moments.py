@@ -1,33 +1,25 @@
-"""A list's rows share the local times already written (``request_of``'s ``moments``): each row
-still reads exactly as it does alone, the same instant given in another zone included."""
+"""A request's moments are written in the jurisdiction's zone from their stored text, whatever
+offset that text was stored with: one instant reads the same."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from api.http.georeport import request_of
 
 CHINA = timezone(timedelta(hours=8))
 
 
-def test_shared_moments_write_each_row_as_it_reads_alone() -> None:
-    at = datetime(2026, 5, 31, 16, 0, tzinfo=UTC)
-    rows = [
-        {
-            "id": str(n),
-            "status": "in_progress",
-            "case_type": "complaint",
-            "summary": "s",
-            "lead_unit_id": None,
-            "location": None,
-            "filed_at": at - timedelta(hours=n),
-            "updated_at": at.astimezone(CHINA),
-            "due_at": at if n % 2 else None,
-        }
-        for n in range(4)
-    ]
-    moments: dict[datetime, str] = {}
-    shared = [request_of(r, {}, CHINA, moments=moments) for r in rows]
-    assert shared == [request_of(r, {}, CHINA) for r in rows]
-    assert shared[1]["expected_datetime"] == "2026-06-01T00:00:00+08:00"
-    assert shared[0]["updated_datetime"] == shared[1]["expected_datetime"]
+def test_stored_moments_are_written_as_local_times_one_instant_alike() -> None:
+    def row(filed: str | None, updated: str | None, due: str | None) -> tuple[str | None, ...]:
+        return ("1", "in_progress", None, "complaint", "s", None, filed, updated, due, None)
+
+    found = request_of(
+        row("2026-05-31T16:00:00.000000+00:00", "2026-06-01T00:00:00+08:00", None), None, CHINA
+    )
+    assert found["requested_datetime"] == "2026-06-01T00:00:00+08:00"
+    assert found["updated_datetime"] == found["requested_datetime"]
+    assert found["expected_datetime"] is None
+    late = request_of(row(None, None, "2026-05-31T15:59:59.999999+00:00"), None, CHINA)
+    assert late["expected_datetime"] == "2026-05-31T23:59:59+08:00"
+    assert late["requested_datetime"] is None

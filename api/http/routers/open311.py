@@ -11,7 +11,7 @@ caller sees non-confidential requests only, with the public fields policy allows
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -34,6 +34,7 @@ from infra.container import Container
 from infra.identity import Principal
 from projections.query import Compare, Filter, In, Not, all_of
 from projections.store import PageQuery
+from projections.values import Stored
 
 V2 = "/open311/v2"
 router = APIRouter(tags=["Open311 GeoReport v2"])
@@ -41,12 +42,6 @@ Format = Annotated[Literal["json", "xml"], Path(description="json or xml", examp
 Jurisdiction = Annotated[str | None, Query(max_length=100, examples=["national"])]
 MOST = 1000
 RECENT_DAYS = 90
-REQUEST_COLUMNS = (
-    "id", "status", "outcome", "case_type", "summary", "lead_unit_id", "filed_at", "updated_at",
-    "due_at", "location",
-)
-"""The columns of the case view a service request shows (``georeport.request_of``): a list of
-a thousand reads and decodes only those."""
 
 
 class EndpointOut(BaseModel):
@@ -252,10 +247,11 @@ def list_requests(
         elif states == {"closed"}:
             parts.append(Not(In("status", tuple(sorted(georeport.OPEN_VALUES)))))
     rows = _rows(container, lambda current: all_of(visible(current), *parts), MOST)
-    found = _as_requests(container, rows, caller)
     if fmt == "json":  # headed as JSONResponse heads it
-        return Response(georeport.requests_json(rows, found), media_type="application/json")
-    return _render(fmt, "service_requests", "request", found)
+        agencies, tz, described = _written_as(container, rows, caller)
+        written = georeport.requests_json(rows, agencies, tz, description=described)
+        return Response(written, media_type="application/json")
+    return _render(fmt, "service_requests", "request", _as_requests(container, rows, caller))
 
 
 @router.get(
@@ -507,27 +503,37 @@ def _one(
 
 def _rows(
     container: Container, where: Callable[[bool], Filter], limit: int
-) -> list[dict[str, Any]]:
+) -> list[tuple[Stored, ...]]:
     """Newest first, at most ``limit``: one page the view store filters, orders and cuts,
-    read with whether the view is current (``where`` depends on it)."""
+    read with whether the view is current (``where`` depends on it), as the stored values of
+    ``georeport.REQUEST_COLUMNS``."""
     read = container.read
     read.refresh(["cases", "directory"])
 
     def query(current: bool) -> PageQuery:
-        return PageQuery("filed_at", True, limit, where=where(current), columns=REQUEST_COLUMNS)
+        return PageQuery(
+            "filed_at", True, limit, where=where(current), columns=georeport.REQUEST_COLUMNS
+        )
 
-    return read.page_at("cases", "cases", query)[1]
+    return read.stored_page_at("cases", "cases", query)[1]
+
+
+def _written_as(
+    container: Container, rows: list[tuple[Stored, ...]], caller: Principal | None
+) -> tuple[dict[str, str], timezone, bool]:
+    """What requests are written with besides their rows: the names of their lead units,
+    the local zone, and whether the demand's own words are shown."""
+    found = container.read.lookup("directory", "units", "id", (r[georeport.LEAD] for r in rows))
+    agencies = {key: str(u["name"]) for key, u in found.items()}
+    policy = container.app.policy
+    return agencies, policy.tz, caller is not None or policy.open311.public_descriptions
 
 
 def _as_requests(
-    container: Container, rows: list[dict[str, Any]], caller: Principal | None
+    container: Container, rows: list[tuple[Stored, ...]], caller: Principal | None
 ) -> list[dict[str, Any]]:
-    found = container.read.lookup("directory", "units", "id", (r.get("lead_unit_id") for r in rows))
-    units = {key: str(u["name"]) for key, u in found.items()}
-    policy = container.app.policy
-    described = caller is not None or policy.open311.public_descriptions
-    tz = policy.tz  # a property that builds the zone: once per list, not once per row
-    moments: dict[datetime, str] = {}
-    labels: dict[Any, tuple[str, ...]] = {}
-    return [georeport.request_of(r, units, tz, description=described, moments=moments,
-                                 labels=labels) for r in rows]
+    agencies, tz, described = _written_as(container, rows, caller)
+    return [
+        georeport.request_of(r, agencies.get(str(r[georeport.LEAD])), tz, description=described)
+        for r in rows
+    ]
