@@ -130,11 +130,12 @@ def definition(code: str) -> dict[str, Any]:
 
 
 REQUEST_COLUMNS = (
-    "id", "status", "outcome", "case_type", "summary", "lead_unit_id", "filed_at", "updated_at",
-    "due_at", "location",
+    "id", "case_type", "status", "lead_unit_id", "summary", "filed_at", "due_at", "outcome",
+    "updated_at", "location",
 )
 """The columns of the case view a request is written from (``request_of`` takes their stored
-values in this order): a list of a thousand reads only those."""
+values in this order): a list of a thousand reads only those. They are in the view's own
+order, the order a page reads them in, so its rows come as they are."""
 LEAD = REQUEST_COLUMNS.index("lead_unit_id")
 WRITTEN_REQUESTS = 5000
 """Requests a server process keeps written as JSON (``request_json``), by what each was written
@@ -147,7 +148,7 @@ def request_of(
     """A case row (the stored values of ``REQUEST_COLUMNS``) as a GeoReport service request;
     ``agency`` is its lead unit's name; ``description`` False leaves the demand's own words out
     (a public read, when policy says so)."""
-    case_id, handling, outcome, case_type, summary, _, filed, updated, due, place = stored
+    case_id, case_type, handling, _, summary, filed, due, outcome, updated, place = stored
     location: dict[str, Any] = _NOWHERE if place is None else json.loads(str(place))
     status, notes, service_name, code = _labels(handling, outcome, case_type)
     return {

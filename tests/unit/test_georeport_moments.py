@@ -12,7 +12,7 @@ CHINA = timezone(timedelta(hours=8))
 
 def test_stored_moments_are_written_as_local_times_one_instant_alike() -> None:
     def row(filed: str | None, updated: str | None, due: str | None) -> tuple[str | None, ...]:
-        return ("1", "in_progress", None, "complaint", "s", None, filed, updated, due, None)
+        return ("1", "complaint", "in_progress", None, "s", filed, due, None, updated, None)
 
     found = request_of(
         row("2026-05-31T16:00:00.000000+00:00", "2026-06-01T00:00:00+08:00", None), None, CHINA
