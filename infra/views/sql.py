@@ -280,8 +280,17 @@ class SqlViewTx(RowOpsBase):
         stored = given_key(self._table(table), key)
         buffer = self._buffers[table]
         buffer.blind.pop(stored, None)
+        if stored in buffer.new or (
+            stored not in buffer.dirty and self._lookup(table, stored) == (True, None)
+        ):
+            # The table does not hold the row (this batch made it, or it was known absent):
+            # nothing to delete. A rebuild's counters come and go within a batch by the
+            # hundred thousand, and each was a statement.
+            buffer.new.discard(stored)
+            buffer.dirty.pop(stored, None)
+        else:
+            buffer.dirty[stored] = None
         buffer.known[stored] = None
-        buffer.dirty[stored] = None
 
     def select(self, table: str, **equals: Any) -> list[Row]:
         """The table answers, as it stands with what the batch has not written yet.

@@ -8,6 +8,7 @@ batch writes first only when a row it has not written yet bears on the answer.""
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -20,6 +21,7 @@ import pytest
 from infra.views import PostgresViewStore, SqliteViewStore
 from infra.views import sql as sql_rows
 from infra.views import store as sql_view_store
+from infra.views.known import Known
 from infra.views.postgres import copy_upsert
 from infra.views.store import SqlViewStore
 from projections.base import Projection, Table, ViewTx, handles
@@ -255,3 +257,52 @@ def test_rows_new_to_a_table_are_inserted_apart_from_those_it_holds(
         assert all_rows(store) == all_rows(memory)
     finally:
         store.close()
+
+
+class _Recording:
+    """A cursor that notes each statement it is given before running it."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self.cursor = cursor
+        self.sent: list[str] = []
+
+    def execute(self, query: str, params: Any = (), /) -> Any:
+        self.sent.append(query)
+        return self.cursor.execute(query, params)
+
+    def executemany(self, query: str, params_seq: Any, /) -> Any:
+        rows = list(params_seq)
+        self.sent.extend([query] * len(rows))
+        return self.cursor.executemany(query, rows)
+
+    def fetchone(self) -> Any:
+        return self.cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self.cursor.fetchall()
+
+    @property
+    def description(self) -> Any:
+        return self.cursor.description
+
+
+def test_a_row_the_table_never_held_is_deleted_without_a_statement(tmp_path: Path) -> None:
+    """A rebuild's counters come and go within one batch: deleting a row the batch made, or
+    one known to be absent, sends nothing. A row the table holds is still deleted, and so is
+    one deleted, made again and deleted again in one batch."""
+    connection = sqlite3.connect(tmp_path / "views.db")
+    projection = Shuffle()
+    for table in projection.tables:
+        connection.execute(sql_rows.create_table_sql(table, SqliteViewStore.types))
+    cursor = _Recording(connection.cursor())
+    known = Known((t.name for t in projection.tables), complete=True)  # the tables are empty
+
+    def batch(*events: object) -> list[str]:
+        cursor.sent.clear()
+        sql_rows.apply_events(projection, cursor, "?", list(enumerate(events, 1)), known=known)
+        return [sent for sent in cursor.sent if sent.startswith("DELETE")]
+
+    assert batch(Put("made", 1), Drop("made"), Drop("never"), Put("kept", 2)) == []
+    assert batch(Drop("never")) == []
+    assert len(batch(Drop("kept"), Put("kept", 3), Drop("kept"))) == 1
+    assert connection.execute('SELECT count(*) FROM "view_items"').fetchone() == (0,)
