@@ -31,6 +31,7 @@ from eventsourcing.persistence import (
     TranscodingNotRegisteredError,
     UUIDAsHex,
     find_id_convertor,
+    pass_through_convertor,
 )
 from eventsourcing.utils import resolve_topic
 from pydantic_core import from_json
@@ -70,6 +71,7 @@ class EventDecoder:
                 name: _PLAIN.get(type(t), t.decode) for name, t in names.items()
             }
         self._classes: dict[str, tuple[type[Any], int]] = {}
+        self._convertors: dict[tuple[type[Any], type], Decode] = {}
 
     def _state(self, data: bytes) -> dict[str, Any]:
         """The event's state as the transcoder reads it back. pydantic-core parses the whole
@@ -159,8 +161,15 @@ class EventDecoder:
             return self._mapper.to_domain_event(
                 StoredEvent(originator_id, originator_version, topic, data)
             )
-        convert = find_id_convertor(cast(Hashable, cls), cast(Hashable, type(originator_id)))
-        state["originator_id"] = convert(originator_id)
+        id_type = type(originator_id)
+        convert = self._convertors.get((cls, id_type))
+        if convert is None:
+            convert = find_id_convertor(cast(Hashable, cls), cast(Hashable, id_type))
+            self._convertors[cls, id_type] = convert
+        # The library's pass-through is most events' (an id read as a UUID): not called.
+        state["originator_id"] = (
+            originator_id if convert is pass_through_convertor else convert(originator_id)
+        )
         state["originator_version"] = originator_version
         from_version = state.pop("class_version", 1)
         while from_version < class_version:
