@@ -220,6 +220,10 @@ class Projection:
         """The stored topics of the handled events; the runner reads only those."""
         return tuple(sorted(get_topic(c) for c in self._handlers))
 
+    def handled(self, event: object) -> bool:
+        """Whether ``handle`` does anything with ``event`` (it is of a topic in ``topics``)."""
+        return type(event) in self._handlers
+
     def handle(self, event: object, view: ViewTx) -> None:
         attr = self._handlers.get(type(event))
         if attr is not None:

@@ -83,6 +83,18 @@ def rebuild(
     return runner.rebuild(projection)
 
 
+def rebuild_together(
+    log: EventLog, store: ViewStore, projections: Sequence[Projection], *,
+    batch_size: int = REBUILD_BATCH_SIZE,
+) -> dict[str, int]:
+    """``rebuild`` each of ``projections``, the log read once for all of them
+    (``ProjectionRunner.rebuild_together``); the events each applied."""
+    runner = ProjectionRunner(log, store, projections, batch_size=batch_size)
+    for projection in projections:
+        store.ensure(projection)
+    return runner.rebuild_together(projections)
+
+
 def begin_split(store: ViewStore, projection: Projection, of: int) -> list[Part]:
     """Begin (or carry on) a rebuild of ``projection`` in ``of`` parts, each to be replayed by
     ``rebuild_part``, then merged and finished by ``finish_split``; the parts, or none where
