@@ -2,8 +2,8 @@
 against a COPY of as many event rows.
 
 The rebuild replays the log into fresh tables beside each view with the projection runner, a
-batch per transaction, one process per read model, exactly as ``casetrail projections rebuild
---all`` does. Its rate is log
+batch per transaction, the case model in parts and the others in groups, a process each,
+exactly as ``casetrail projections rebuild --all`` does. Its rate is log
 events per second of wall time for all read models together. The baseline streams the same
 event rows out of the events table with ``COPY ... TO STDOUT`` and into a table of the same
 shape (keys included) with ``COPY ... FROM STDIN``: the fastest the database moves those rows.
