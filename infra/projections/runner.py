@@ -35,6 +35,9 @@ TRANSIENT_ERRORS = (
     OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError,
     sqlite3.OperationalError,
 )
+IDLE_BATCHES = 50
+"""Batches of a group's rebuild a read model with none of their events lets go by before its
+position is written with nothing applied (``rebuild_together``)."""
 Progress = Callable[[Projection, int, int], None]
 """Called after each batch with the projection, its new position and the head."""
 
@@ -177,8 +180,11 @@ class ProjectionRunner:
                 if at >= new_position:
                     continue
                 mine = [e for e in page if e[0] > at and projection.handled(e[1])]
-                if not mine and new_position < head:
-                    continue  # its position moves with its next events, in one transaction
+                if not mine and new_position < head and new_position - at < self._idle_span:
+                    # Its position moves with its next events: a small read model's rebuild
+                    # is a transaction every few hundred batches, not one each. Often enough
+                    # that one interrupted is read again from not far back.
+                    continue
                 try:
                     self.store.apply_batch(projection, at, mine, new_position, rebuilding=True)
                 except PositionMovedError as moved:
@@ -194,6 +200,12 @@ class ProjectionRunner:
                     self.progress(projection, new_position, head)
             position = read_next
         return applied
+
+    @property
+    def _idle_span(self) -> int:
+        """Log positions a read model of a group may go without events before its position
+        is written anyway (``_advance_together``)."""
+        return self.batch_size * IDLE_BATCHES
 
     def advance_part(self, projection: Projection, part: Part, head: int) -> int:
         """Replay ``part``'s events up to ``head`` into a split rebuild begun beside the view
