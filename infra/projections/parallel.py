@@ -114,8 +114,8 @@ def rebuild_in_processes(
     # parts and indexing the tables is the database's work, mostly, and the workers' cores go
     # on replaying the other read models meanwhile.
     with ProcessPoolExecutor(max_workers=workers + len(split), mp_context=context) as pool:
-        # Handed out one per free process, not queued in the pool all at once, so a split
-        # read model's finish goes ahead of the read models still waiting.
+        # Every part and group goes out at once; a split read model's finish, once its parts
+        # are done, takes the pool's one process more.
         running: dict[Future[dict[str, int]], _Task] = {}
         failure: BaseException | None = None
         while waiting or running:
