@@ -181,9 +181,10 @@ class ProjectionRunner:
                     continue
                 mine = [e for e in page if e[0] > at and projection.handled(e[1])]
                 if not mine and new_position < head and new_position - at < self._idle_span:
-                    # Its position moves with its next events: a small read model's rebuild
-                    # is a transaction every few hundred batches, not one each. Often enough
-                    # that one interrupted is read again from not far back.
+                    # Its position moves with its next events, or after ``IDLE_BATCHES``
+                    # without any: a small read model's rebuild is then a transaction every
+                    # few dozen batches, not one each, and one interrupted is read again
+                    # from not far back.
                     continue
                 try:
                     self.store.apply_batch(projection, at, mine, new_position, rebuilding=True)
