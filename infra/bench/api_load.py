@@ -67,6 +67,8 @@ OPEN_311 = tuple(sorted(OPEN_VALUES))
 class Observed:
     seconds: dict[str, list[float]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    spread: list[int] = field(default_factory=list)
+    """Connections each server worker held during the run, most first (``connections``)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, route: str, seconds: float) -> None:
@@ -158,9 +160,10 @@ def requests_for(
 
 
 def load_http(
-    port: int, readers: Readers, case_ids: list[str], *, clients: int, seconds: float
+    port: int, readers: Readers, case_ids: list[str], *, clients: int, seconds: float,
+    into: Observed | None = None,
 ) -> Observed:
-    observed = Observed()
+    observed = Observed() if into is None else into
     # One web session for every client, signed in before the clock starts (argon2 is slow on
     # purpose, and a dashboard reader signs in once a day, not once a page).
     signing_in = http.client.HTTPConnection("127.0.0.1", port, timeout=120)

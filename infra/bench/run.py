@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from typing import Any
 from domain.application import Casetrail
 from infra.bench import api_load
 from infra.bench.clock import SEEDED_UNTIL, MovingClock, after_the_log
+from infra.bench.connections import connections_per_worker
 from infra.bench.database import bench_database, kept_store
 from infra.bench.freshness import Freshness, NotVisibleError, measure_freshness, position_row
 from infra.bench.kafka import measure_kafka_freshness
@@ -206,6 +208,7 @@ def _measure(
         "api_requests_per_s": round(api.latency().samples / sizes.api_seconds, 1),
         "api_failures": len(api.failures),
         "api_failure_examples": api.failures[:3],
+        "api_connections_per_worker": api.spread,
         "lists_p99_ms": rounded(lists.p99_ms),
         "lists_small_p99_ms": rounded(scale.p99_ms) if scale else None,
         "api_routes_small": (
@@ -237,13 +240,20 @@ def _api(
     readers: api_load.Readers, seconds: float,
 ) -> tuple[api_load.Observed, api_load.Observed, api_load.Observed]:
     """16 clients at once, the same reads in SQL, and one client alone (the service time)."""
-    with _serving(url, logs) as port:
+    with _serving(url, logs) as (port, server):
         cases = api_load.sample_cases(conninfo, 500)  # once the server built the views
         api_load.load_http(port, readers, cases, clients=sizes.api_clients, seconds=2.0)
         alone = api_load.load_http(port, readers, cases, clients=1, seconds=3.0)
-        api = api_load.load_http(
-            port, readers, cases, clients=sizes.api_clients, seconds=seconds
+        api = api_load.Observed()
+        # Halfway through, every client holds its connection.
+        spread = threading.Timer(
+            seconds / 2, lambda: api.spread.extend(connections_per_worker(server, port))
         )
+        spread.start()
+        api_load.load_http(
+            port, readers, cases, clients=sizes.api_clients, seconds=seconds, into=api
+        )
+        spread.join()
     _check_answered(api)
     statements = api_load.view_statements(app, readers, utc_now())
     sql = api_load.load_sql(
@@ -256,7 +266,7 @@ def _api_small(
     conninfo: str, url: str, sizes: Sizes, logs: Path, readers: api_load.Readers
 ) -> api_load.Observed:
     """The same mix at the small size, 16 clients only: what the scale ratio compares with."""
-    with _serving(url, logs) as port:
+    with _serving(url, logs) as (port, _):
         cases = api_load.sample_cases(conninfo, 500)
         api_load.load_http(port, readers, cases, clients=sizes.api_clients, seconds=1.0)
         api = api_load.load_http(
@@ -266,16 +276,17 @@ def _api_small(
 
 
 @contextmanager
-def _serving(url: str, logs: Path) -> Iterator[int]:
-    """``casetrail serve`` on the bench store, once its views caught up; yields the port."""
+def _serving(url: str, logs: Path) -> Iterator[tuple[int, int]]:
+    """``casetrail serve`` on the bench store, once its views caught up; yields the port and
+    the server's process id."""
     port, log = free_port(), logs / "serve.log"
     args = ["serve", "--port", str(port), "--watch-every", "1e9"]
-    with running(args, casetrail_env(url), log):
+    with running(args, casetrail_env(url), log) as server:
         try:
             api_load.wait_ready(port, READY_SECONDS)
         except TimeoutError as error:
             raise TimeoutError(f"{error}; the server's log ends:\n{tail(log)}") from None
-        yield port
+        yield port, server.pid
 
 
 def _check_answered(api: api_load.Observed) -> api_load.Observed:

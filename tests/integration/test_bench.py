@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import psycopg
@@ -73,6 +74,11 @@ def test_a_tiny_bench_run_reports_every_figure_beside_its_baseline(
     assert result["kafka_freshness_p50_ms"] is None
     assert result["sizes"]["events"] >= 3000
     assert result["details"]["api_failures"] == 0
+    # Halfway through the run, each client's kept-alive connection is with one of the
+    # server's workers (one per CPU).
+    spread = result["details"]["api_connections_per_worker"]
+    assert sum(spread) == tiny.api_clients
+    assert len(spread) == (os.cpu_count() or 1)
     assert result["targets"]["replay_ms"]["target"] == "≤ 10"
     assert [line.key for line in lines if not line.key.startswith("route ")] == list(FIGURE_KEYS)
     # Each read of the mix on its own line, beside the same SQL run directly.
