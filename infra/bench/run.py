@@ -250,10 +250,13 @@ def _api(
             seconds / 2, lambda: api.spread.extend(connections_per_worker(server, port))
         )
         spread.start()
-        api_load.load_http(
-            port, readers, cases, clients=sizes.api_clients, seconds=seconds, into=api
-        )
-        spread.join()
+        try:
+            api_load.load_http(
+                port, readers, cases, clients=sizes.api_clients, seconds=seconds, into=api
+            )
+        finally:
+            spread.cancel()  # a run cut short records no spread
+            spread.join()
     _check_answered(api)
     statements = api_load.view_statements(app, readers, utc_now())
     sql = api_load.load_sql(
