@@ -68,7 +68,8 @@ class Observed:
     seconds: dict[str, list[float]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     spread: list[int] = field(default_factory=list)
-    """Connections each server worker held during the run, most first (``connections``)."""
+    """Connections each server worker held halfway through the run, most first
+    (``connections``)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, route: str, seconds: float) -> None:
